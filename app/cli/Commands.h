@@ -1,0 +1,13 @@
+#pragma once
+// Each subcommand registers itself on the CLI11 app; the callback runs it.
+// A command reports failure by throwing; main() turns that into exit code 1.
+namespace CLI {
+class App;
+}
+
+namespace striae::cli {
+
+void addInspectCommand(CLI::App& app);
+void addSynthCommand(CLI::App& app);
+
+}  // namespace striae::cli

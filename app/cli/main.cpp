@@ -1,0 +1,33 @@
+// striae: the headless command line on the Striae libraries.
+// Exit codes: 0 ok, 1 failure, 2 usage.
+#include <CLI/CLI.hpp>
+
+#include <exception>
+#include <iostream>
+
+#include "Commands.h"
+
+int main(int argc, char** argv) {
+    CLI::App app{"Striae: open forensic ballistic imaging (X3P scans, correlation, review)", "striae"};
+    app.set_version_flag("--version", std::string("striae ") + STRIAE_VERSION);
+    app.require_subcommand(1);
+    app.fallthrough();
+    striae::cli::addInspectCommand(app);
+    striae::cli::addSynthCommand(app);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "striae: error: " << e.what() << '\n';
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,28 @@
+#pragma once
+// The case browser: cases → items → acquisitions, with a search field.
+#include <QWidget>
+
+class QLineEdit;
+class QStandardItemModel;
+class QTreeView;
+class QSortFilterProxyModel;
+
+namespace striae::ui {
+
+class CaseBrowser : public QWidget {
+    Q_OBJECT
+public:
+    explicit CaseBrowser(QWidget* parent = nullptr);
+
+    QStandardItemModel* model() const { return model_; }
+    QTreeView* view() const { return view_; }
+    int caseCount() const;
+
+private:
+    QLineEdit* search_;
+    QTreeView* view_;
+    QStandardItemModel* model_;
+    QSortFilterProxyModel* filter_;
+};
+
+}  // namespace striae::ui

@@ -26,6 +26,7 @@ void addSynthCommand(CLI::App& app) {
     cmd->add_option("--spacing", opts->spacingUm, "Point spacing in micrometres")->check(CLI::PositiveNumber)->capture_default_str();
     cmd->add_option("--max-rotation", opts->synth.maxRotationDeg, "Largest rotation between shots, degrees")->check(CLI::Range(0.0, 180.0))->capture_default_str();
     cmd->add_option("--noise", opts->synth.noiseLevel, "Shot noise relative to the firearm's marks")->check(CLI::Range(0.0, 10.0))->capture_default_str();
+    cmd->add_flag("--raw", opts->synth.raw, "Raw scans: tilt, case head, primer gap, firing-pin crater and spikes left in");
     cmd->callback([opts] {
         opts->synth.spacing = opts->spacingUm / 1e6;  // division keeps 6.25 µm exactly 6.25e-6
         Progress progress("synth");

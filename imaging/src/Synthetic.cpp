@@ -84,20 +84,45 @@ Surface synthesizeShot(const SynthOptions& o, int firearm, int shot, SynthTruth*
     heights *= 0.4e-6;  // about 0.4 µm RMS, as band-passed breech faces are
 
     // Breech face: inside the primer circle, outside the firing-pin impression and missing blobs.
-    cv::Mat mask = cv::Mat::zeros(o.sizePx, o.sizePx, CV_8U);
-    const cv::Point middle(o.sizePx / 2, o.sizePx / 2);
-    cv::circle(mask, middle, int(o.sizePx * 0.48), cv::Scalar(255), cv::FILLED);
-    if (o.firingPin) {
-        const cv::Point pin(middle.x + rng.uniform(-o.sizePx / 30, o.sizePx / 30 + 1),
-                            middle.y + rng.uniform(-o.sizePx / 30, o.sizePx / 30 + 1));
-        cv::circle(mask, pin, int(o.sizePx * rng.uniform(0.12, 0.16)), cv::Scalar(0), cv::FILLED);
-    }
+    const double primerRadius = o.sizePx * (o.raw ? 0.40 : 0.48);
+    const cv::Point2d middle(o.sizePx / 2.0, o.sizePx / 2.0);
+    const cv::Point2d pin(middle.x + rng.uniform(-o.sizePx / 30.0, o.sizePx / 30.0),
+                          middle.y + rng.uniform(-o.sizePx / 30.0, o.sizePx / 30.0));
+    const double pinRadius = o.firingPin ? o.sizePx * rng.uniform(0.12, 0.16) : 0.0;
+    cv::Mat missing = cv::Mat::zeros(o.sizePx, o.sizePx, CV_8U);
     for (int i = 0; i < o.missingRegions; ++i) {
         const cv::Point at(rng.uniform(0, o.sizePx), rng.uniform(0, o.sizePx));
         const cv::Size axes(rng.uniform(o.sizePx / 40 + 1, o.sizePx / 12 + 2), rng.uniform(o.sizePx / 40 + 1, o.sizePx / 12 + 2));
-        cv::ellipse(mask, at, axes, rng.uniform(0.0, 180.0), 0, 360, cv::Scalar(0), cv::FILLED);
+        cv::ellipse(missing, at, axes, rng.uniform(0.0, 180.0), 0, 360, cv::Scalar(255), cv::FILLED);
     }
-    heights.setTo(std::numeric_limits<double>::quiet_NaN(), mask == 0);
+    if (o.raw) {
+        // Instrument geometry, in metres: tilt, case head beyond a gap, a parabolic crater, spikes.
+        const double tiltX = rng.uniform(-10e-6, 10e-6) / o.sizePx, tiltY = rng.uniform(-10e-6, 10e-6) / o.sizePx;
+        const double gapWidth = o.sizePx * 0.02;
+        cv::Mat head = bandNoise(rng, o.sizePx, 1.5, 12.0) * 0.5e-6;
+        for (int r = 0; r < o.sizePx; ++r) {
+            double* h = heights.ptr<double>(r);
+            const double* hh = head.ptr<double>(r);
+            for (int c = 0; c < o.sizePx; ++c) {
+                const double d = std::hypot(c - middle.x, r - middle.y);
+                const double dp = std::hypot(c - pin.x, r - pin.y);
+                double z = h[c];
+                if (d > primerRadius + gapWidth) z = 15e-6 + hh[c];
+                else if (d > primerRadius) z = -40e-6 + 0.3 * hh[c];
+                if (dp < pinRadius) z -= 150e-6 * (1 - dp * dp / (pinRadius * pinRadius));
+                h[c] = z + tiltX * c + tiltY * r;
+            }
+        }
+        for (int i = 0; i < o.sizePx * o.sizePx / 2000; ++i)
+            heights.at<double>(rng.uniform(0, o.sizePx), rng.uniform(0, o.sizePx)) += rng.uniform(-30e-6, 30e-6);
+        heights.setTo(std::numeric_limits<double>::quiet_NaN(), missing);
+    } else {
+        cv::Mat mask = cv::Mat::zeros(o.sizePx, o.sizePx, CV_8U);
+        cv::circle(mask, cv::Point(o.sizePx / 2, o.sizePx / 2), int(primerRadius), cv::Scalar(255), cv::FILLED);
+        if (o.firingPin) cv::circle(mask, cv::Point(int(pin.x), int(pin.y)), int(pinRadius), cv::Scalar(0), cv::FILLED);
+        mask.setTo(0, missing);
+        heights.setTo(std::numeric_limits<double>::quiet_NaN(), mask == 0);
+    }
 
     Surface s = surfaceFromMat(heights, o.spacing, o.spacing);
     SurfaceMetadata& m = s.metadata();
@@ -107,7 +132,7 @@ Surface synthesizeShot(const SynthOptions& o, int firearm, int shot, SynthTruth*
     m.probingIdentification = "synthetic";
     m.date = "2026-01-01T00:00:00";
     m.calibrationDate = m.date;
-    m.comment = "synthetic firearm " + std::to_string(firearm) + " shot " + std::to_string(shot);
+    m.comment = std::string(o.raw ? "raw " : "") + "synthetic firearm " + std::to_string(firearm) + " shot " + std::to_string(shot);
     s.addStep({"synthesize", {{"seed", std::to_string(o.seed)},
                               {"firearm", std::to_string(firearm)},
                               {"shot", std::to_string(shot)},
@@ -117,7 +142,7 @@ Surface synthesizeShot(const SynthOptions& o, int firearm, int shot, SynthTruth*
     if (truth) {
         char name[64];
         std::snprintf(name, sizeof name, "F%02d-%02d.x3p", firearm, shot);
-        *truth = {name, firearm, shot, rotation, shiftX, shiftY};
+        *truth = {name, firearm, shot, rotation, shiftX, shiftY, pin.x, pin.y, pinRadius, middle.x, middle.y, primerRadius};
     }
     return s;
 }
@@ -138,10 +163,11 @@ std::vector<SynthTruth> writeSyntheticSet(const SynthOptions& o, const std::stri
         }
     }
     std::ofstream csv(fs::path(folder) / "truth.csv");
-    csv << "file,firearm,shot,rotation_deg,shift_x_px,shift_y_px\n";
+    csv << "file,firearm,shot,rotation_deg,shift_x_px,shift_y_px,pin_x_px,pin_y_px,pin_radius_px,primer_radius_px\n";
     for (const auto& t : truths)
         csv << t.file << ',' << t.firearm << ',' << t.shot << ',' << formatNumber(t.rotationDeg) << ','
-            << formatNumber(t.shiftXPx) << ',' << formatNumber(t.shiftYPx) << '\n';
+            << formatNumber(t.shiftXPx) << ',' << formatNumber(t.shiftYPx) << ',' << formatNumber(t.pinX) << ','
+            << formatNumber(t.pinY) << ',' << formatNumber(t.pinRadius) << ',' << formatNumber(t.primerRadius) << '\n';
     if (!csv) throw std::runtime_error(folder + "/truth.csv: cannot write");
     return truths;
 }

@@ -77,7 +77,7 @@ TEST(Synthetic, WritesFilesAndTruthTable) {
     std::ifstream csv(dir / "truth.csv");
     std::string header, line;
     std::getline(csv, header);
-    EXPECT_EQ(header, "file,firearm,shot,rotation_deg,shift_x_px,shift_y_px");
+    EXPECT_EQ(header, "file,firearm,shot,rotation_deg,shift_x_px,shift_y_px,pin_x_px,pin_y_px,pin_radius_px,primer_radius_px");
     int lines = 0;
     while (std::getline(csv, line)) ++lines;
     EXPECT_EQ(lines, 4);

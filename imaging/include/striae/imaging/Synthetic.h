@@ -24,6 +24,9 @@ struct SynthOptions {
     double noiseLevel = 0.35;       // shot noise relative to the firearm texture (RMS)
     int missingRegions = 2;
     bool firingPin = true;
+    // A raw scan as an instrument gives it: tilted, with the case head around
+    // the primer, the gap between them, a deep firing-pin crater and spikes.
+    bool raw = false;
 };
 
 struct SynthTruth {
@@ -33,6 +36,9 @@ struct SynthTruth {
     double rotationDeg = 0;
     double shiftXPx = 0;
     double shiftYPx = 0;
+    // Where the breech face is, in pixels (raw scans; processed ones are masked there).
+    double pinX = 0, pinY = 0, pinRadius = 0;
+    double primerX = 0, primerY = 0, primerRadius = 0;
 };
 
 // One shot, deterministic in (options.seed, firearm, shot).

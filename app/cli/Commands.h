@@ -9,5 +9,7 @@ namespace striae::cli {
 
 void addInspectCommand(CLI::App& app);
 void addSynthCommand(CLI::App& app);
+void addConvertCommand(CLI::App& app);
+void addPreprocessCommand(CLI::App& app);
 
 }  // namespace striae::cli

@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
     app.fallthrough();
     striae::cli::addInspectCommand(app);
     striae::cli::addSynthCommand(app);
+    striae::cli::addConvertCommand(app);
+    striae::cli::addPreprocessCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "TestData.h"
@@ -78,4 +79,39 @@ TEST(Cli, CorruptFileFailsWithOneAndNamesTheProblem) {
     const CliRun r = run("inspect " + (dir / "bad.x3p").string());
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_NE(r.out.find("bad.x3p: not a readable zip archive"), std::string::npos) << r.out;
+}
+
+TEST(Cli, ConvertX3pToImagesAndBack) {
+    striae::test::TempDir dir;
+    ASSERT_EQ(run("synth --out " + dir.path().string() + " --firearms 1 --shots 1 --size 64").exitCode, 0);
+    const std::string x3p = (dir / "F01-01.x3p").string();
+    const CliRun png = run("convert " + x3p + " " + (dir / "h.png").string());
+    ASSERT_EQ(png.exitCode, 0) << png.out;
+    EXPECT_NE(png.out.find("grey 0 = missing"), std::string::npos);
+    const CliRun tif = run("convert " + x3p + " " + (dir / "h.tif").string());
+    ASSERT_EQ(tif.exitCode, 0) << tif.out;
+    const CliRun back = run("convert " + (dir / "h.tif").string() + " " + (dir / "back.x3p").string() + " --spacing 6.25");
+    ASSERT_EQ(back.exitCode, 0) << back.out;
+    const CliRun info = run("inspect --json " + (dir / "back.x3p").string());
+    Poco::JSON::Parser parser;
+    const auto obj = parser.parse(info.out).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(obj->getValue<int>("sizeX"), 64);
+    EXPECT_DOUBLE_EQ(obj->getValue<double>("spacingX_m"), 6.25e-6);
+    // An image without a stated spacing is a usage error.
+    EXPECT_EQ(run("convert " + (dir / "h.png").string() + " " + (dir / "x.x3p").string()).exitCode, 2);
+    EXPECT_FALSE(std::filesystem::exists(dir / "x.x3p"));
+}
+
+TEST(Cli, PreprocessRawScan) {
+    striae::test::TempDir dir;
+    ASSERT_EQ(run("synth --raw --out " + dir.path().string() + " --firearms 1 --shots 1 --size 400 --spacing 3.125").exitCode, 0);
+    const CliRun p = run("preprocess --json " + (dir / "F01-01.x3p").string() + " " + (dir / "p.x3p").string());
+    ASSERT_EQ(p.exitCode, 0) << p.out;
+    Poco::JSON::Parser parser;
+    const auto obj = parser.parse(p.out).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_DOUBLE_EQ(obj->getValue<double>("spacing_m"), 6.25e-6);
+    EXPECT_LT(obj->getValue<int>("sizeX"), 200);
+    EXPECT_EQ(obj->getArray("steps")->size(), 7u);
+    EXPECT_EQ(run("preprocess --band 500,16 " + (dir / "F01-01.x3p").string() + " " + (dir / "q.x3p").string()).exitCode, 2);
+    EXPECT_FALSE(std::filesystem::exists(dir / "q.x3p"));
 }

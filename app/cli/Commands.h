@@ -11,5 +11,7 @@ void addInspectCommand(CLI::App& app);
 void addSynthCommand(CLI::App& app);
 void addConvertCommand(CLI::App& app);
 void addPreprocessCommand(CLI::App& app);
+void addCompareCommand(CLI::App& app);
+void addEvalCommand(CLI::App& app);
 
 }  // namespace striae::cli

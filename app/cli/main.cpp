@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
     striae::cli::addSynthCommand(app);
     striae::cli::addConvertCommand(app);
     striae::cli::addPreprocessCommand(app);
+    striae::cli::addCompareCommand(app);
+    striae::cli::addEvalCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,34 @@
+#pragma once
+// Internal: where a cell best fits inside a region, by the cross-correlation
+// theorem. Inputs are standardized with missing points set to 0, as in cmcR.
+#include "Fft.h"
+
+namespace striae::matching {
+
+struct PeakShift {
+    int row = 0, col = 0;  // top-left of the cell inside the region
+    double value = 0;      // Σ cell · region at that shift
+};
+
+class CellCorrelator {
+public:
+    // Regions up to maxRows × maxCols; the FFT frame is the next fast size.
+    CellCorrelator(int maxRows, int maxCols);
+
+    // Transforms a cell (h × w, row-major) once; reuse the spectrum for every region.
+    SpectrumBuffer cellSpectrum(const float* cell, int h, int w);
+
+    // The shift of highest correlation over every placement of the h × w cell
+    // wholly inside the rh × rw region. The frame is circular, and exact for those shifts.
+    PeakShift bestShift(const std::complex<float>* cellSpectrum, int h, int w, const float* region, int rh, int rw);
+
+private:
+    const FftPlan& plan_;
+    RealBuffer frame_;
+    SpectrumBuffer spectrum_;
+};
+
+// The same by direct summation: slow, for checking the FFT path.
+PeakShift bestShiftDirect(const float* cell, int h, int w, const float* region, int rh, int rw);
+
+}  // namespace striae::matching

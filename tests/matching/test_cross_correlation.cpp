@@ -1,0 +1,40 @@
+// The FFT path agrees with direct summation.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <vector>
+
+#include "CrossCorrelation.h"
+
+using namespace striae::matching;
+
+TEST(CrossCorrelation, FftPeakMatchesDirectSummation) {
+    std::mt19937 rng(11);
+    std::normal_distribution<float> noise(0, 1);
+    CellCorrelator correlator(63, 57);
+    for (int trial = 0; trial < 5; ++trial) {
+        const int h = 17 + trial, w = 15 + trial, rh = 3 * h, rw = 3 * w;
+        std::vector<float> region(std::size_t(rh) * rw), cell(std::size_t(h) * w);
+        for (auto& v : region) v = noise(rng);
+        // The cell is a noisy copy of part of the region, with some points missing (0).
+        const int tr = 3 + trial * 4, tc = 20 - trial * 3;
+        for (int r = 0; r < h; ++r)
+            for (int c = 0; c < w; ++c)
+                cell[r * w + c] = ((r * 7 + c * 3) % 11 == 0) ? 0.0f : region[(tr + r) * rw + tc + c] + 0.5f * noise(rng);
+        const auto spectrum = correlator.cellSpectrum(cell.data(), h, w);
+        const PeakShift fft = correlator.bestShift(spectrum.get(), h, w, region.data(), rh, rw);
+        const PeakShift direct = bestShiftDirect(cell.data(), h, w, region.data(), rh, rw);
+        EXPECT_EQ(fft.row, direct.row);
+        EXPECT_EQ(fft.col, direct.col);
+        EXPECT_NEAR(fft.value, direct.value, 1e-3 * std::abs(direct.value));
+        EXPECT_EQ(direct.row, tr);
+        EXPECT_EQ(direct.col, tc);
+    }
+}
+
+TEST(CrossCorrelation, FftSizesHaveOnlySmallPrimeFactors) {
+    EXPECT_EQ(fastFftSize(213), 216);
+    EXPECT_EQ(fastFftSize(211), 216);
+    EXPECT_EQ(fastFftSize(128), 128);
+    EXPECT_EQ(fastFftSize(11), 12);
+}

@@ -26,6 +26,7 @@ inline void addCmcOptions(CLI::App& cmd, CmcCliOptions& o) {
     cmd.add_option("--t-translation", o.p.translationThresholdUm, "T_x = T_y in micrometres")->check(CLI::NonNegativeNumber)->capture_default_str();
     cmd.add_option("--t-theta", o.p.rotationThresholdDeg, "T_theta in degrees")->check(CLI::NonNegativeNumber)->capture_default_str();
     cmd.add_option("--t-ccf", o.p.correlationThreshold, "T_CCF, minimum correlation")->check(CLI::Range(-1.0, 1.0))->capture_default_str();
+    cmd.add_flag("--linear", o.p.linearRotation, "Rotate with linear interpolation instead of nearest-neighbour (cmcR's choice)");
     cmd.add_option("--tau", o.p.highCmcTau, "High CMC tau")->check(CLI::NonNegativeNumber)->capture_default_str();
 }
 

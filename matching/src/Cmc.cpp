@@ -251,7 +251,7 @@ CmcDirection compareCmcDirection(const imaging::Surface& reference, const imagin
         // never alias `target`, or the next warp would write over it).
         if (angles[a] != 0)
             cv::warpAffine(target, rotatedBuffer, cv::getRotationMatrix2D(centre, angles[a], 1.0), target.size(),
-                           cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(kNaNf));
+                           p.linearRotation ? cv::INTER_LINEAR : cv::INTER_NEAREST, cv::BORDER_CONSTANT, cv::Scalar(kNaNf));
         const cv::Mat& rotated = angles[a] == 0 ? target : rotatedBuffer;
         for (const PreparedCell& pc : prepared) {
             CmcCell& cell = d.cells[pc.index];
@@ -260,8 +260,11 @@ CmcDirection compareCmcDirection(const imaging::Surface& reference, const imagin
             const int rh = p.regionSizeFactor * cell.rows, rw = p.regionSizeFactor * cell.cols;
             const int offR = (rh - cell.rows) / 2, offC = (rw - cell.cols) / 2;
             const int r0 = cell.row0 - offR, c0 = cell.col0 - offC;
-            // The region around the cell's place, missing outside the surface.
+            // The region around the cell's place, missing outside the surface;
+            // its moments are gathered in the same pass.
             std::size_t inBounds = 0, present = 0;
+            double sum = 0, sumSq = 0;
+            const int cLo = std::clamp(-c0, 0, rw), cHi = std::clamp(rotated.cols - c0, cLo, rw);
             for (int r = 0; r < rh; ++r) {
                 float* dst = region.data() + std::size_t(r) * rw;
                 const int sr = r0 + r;
@@ -269,23 +272,34 @@ CmcDirection compareCmcDirection(const imaging::Surface& reference, const imagin
                     std::fill_n(dst, rw, kNaNf);
                     continue;
                 }
-                const float* src = rotated.ptr<float>(sr);
-                for (int c = 0; c < rw; ++c) {
-                    const int sc = c0 + c;
-                    if (sc < 0 || sc >= rotated.cols) {
-                        dst[c] = kNaNf;
-                        continue;
+                std::fill_n(dst, cLo, kNaNf);
+                std::fill(dst + cHi, dst + rw, kNaNf);
+                const float* src = rotated.ptr<float>(sr) + c0;
+                for (int c = cLo; c < cHi; ++c) {
+                    const float v = src[c];
+                    dst[c] = v;
+                    if (v == v) {
+                        sum += v;
+                        sumSq += double(v) * v;
+                        ++present;
                     }
-                    ++inBounds;
-                    dst[c] = src[sc];
-                    present += !std::isnan(src[sc]);
                 }
+                inBounds += std::size_t(cHi - cLo);
             }
-            if (inBounds == 0 || 1.0 - double(present) / double(inBounds) > p.maxMissingFraction) continue;
-            const Moments m = moments(region.data(), std::size_t(rh) * rw);
+            if (inBounds == 0 || present < 2 || 1.0 - double(present) / double(inBounds) > p.maxMissingFraction) continue;
+            Moments m;
+            m.n = present;
+            m.mean = sum / double(present);
+            m.sd = std::sqrt(std::max(0.0, (sumSq - sum * m.mean) / double(present - 1)));
             if (!(m.sd > 0)) continue;
-            standardize(region.data(), std::size_t(rh) * rw, m, standardized.data());
-            const PeakShift peak = correlator.bestShift(pc.spectrum.get(), cell.rows, cell.cols, standardized.data(), rh, rw);
+            float* frame = correlator.beginRegion(rh, rw);
+            const float scale = float(1.0 / m.sd), mean = float(m.mean);
+            for (int r = 0; r < rh; ++r) {
+                const float* src = region.data() + std::size_t(r) * rw;
+                float* dst = frame + std::size_t(r) * correlator.frameStride();
+                for (int c = 0; c < rw; ++c) dst[c] = src[c] == src[c] ? (src[c] - mean) * scale : 0.0f;
+            }
+            const PeakShift peak = correlator.bestShiftInFrame(pc.spectrum.get(), cell.rows, cell.cols, rh, rw);
             const int bestR = peak.row, bestC = peak.col;
             const double corr = pairwiseCorrelation(pc.values.data(), cell.rows, cell.cols,
                                                     region.data() + std::size_t(bestR) * rw + bestC, rw, p.minOverlapPoints);

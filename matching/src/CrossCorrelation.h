@@ -22,10 +22,18 @@ public:
     // wholly inside the rh × rw region. The frame is circular, and exact for those shifts.
     PeakShift bestShift(const std::complex<float>* cellSpectrum, int h, int w, const float* region, int rh, int rw);
 
+    // The same without a copy: write the rh × rw region into beginRegion()'s
+    // frame (row stride frameStride()), then call bestShiftInFrame.
+    float* beginRegion(int rh, int rw);
+    int frameStride() const { return plan_.cols(); }
+    PeakShift bestShiftInFrame(const std::complex<float>* cellSpectrum, int h, int w, int rh, int rw);
+
 private:
     const FftPlan& plan_;
-    RealBuffer frame_;
+    RealBuffer frame_;      // input; zero outside the region written last
+    RealBuffer output_;
     SpectrumBuffer spectrum_;
+    int dirtyRows_ = 0, dirtyCols_ = 0;
 };
 
 // The same by direct summation: slow, for checking the FFT path.

@@ -25,6 +25,7 @@ struct CmcParameters {
     double correlationThreshold = 0.5;    // T_CCF
     int highCmcTau = 1;                   // High CMC: θ counts within τ of the maximum
     int minOverlapPoints = 50;            // fewer common points: no correlation
+    bool linearRotation = false;          // rotate with linear interpolation (default: nearest, as cmcR)
 
     std::vector<double> angles() const;
 };

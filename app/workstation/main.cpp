@@ -2,6 +2,9 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QScreen>
+#include <QStatusBar>
+
+#include "striae/ui/CaseBrowser.h"
 #include <QSurfaceFormat>
 #include <QTimer>
 
@@ -26,9 +29,15 @@ int main(int argc, char** argv) {
     parser.addVersionOption();
     QCommandLineOption screenshot("screenshot", "Save a screenshot of the main window to FILE, then quit.", "FILE");
     parser.addOption(screenshot);
+    QCommandLineOption scans("scans", "List the X3P scans of FOLDER in the case browser.", "FOLDER");
+    parser.addOption(scans);
     parser.process(app);
 
     striae::ui::MainWindow window;
+    if (parser.isSet(scans)) {
+        const int n = window.caseBrowser()->addScanFolder(parser.value(scans));
+        window.statusBar()->showMessage(QObject::tr("%1 scans listed from %2").arg(n).arg(parser.value(scans)));
+    }
     window.show();
 
     if (parser.isSet(screenshot)) {

@@ -63,7 +63,7 @@ Surface synthesizeShot(const SynthOptions& o, int firearm, int shot, SynthTruth*
     if (o.firearms < 1 || o.shotsPerFirearm < 1) throw std::invalid_argument("need at least one firearm and one shot");
     const cv::Mat texture = firearmTexture(o, firearm);
     cv::RNG rng(o.seed * 2654435761ull + std::uint64_t(firearm) * 104729ull + std::uint64_t(shot) * 1299709ull);
-    const double rotation = rng.uniform(-o.maxRotationDeg, o.maxRotationDeg);
+    const double rotation = rng.uniform(-o.maxRotationDeg / 2, o.maxRotationDeg / 2);
     const double shiftX = rng.uniform(-o.maxShiftPx, o.maxShiftPx);
     const double shiftY = rng.uniform(-o.maxShiftPx, o.maxShiftPx);
 

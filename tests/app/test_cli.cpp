@@ -115,3 +115,32 @@ TEST(Cli, PreprocessRawScan) {
     EXPECT_EQ(run("preprocess --band 500,16 " + (dir / "F01-01.x3p").string() + " " + (dir / "q.x3p").string()).exitCode, 2);
     EXPECT_FALSE(std::filesystem::exists(dir / "q.x3p"));
 }
+
+TEST(Cli, CompareAndEvalOnSyntheticScans) {
+    striae::test::TempDir dir;
+    ASSERT_EQ(run("synth --out " + dir.path().string() + " --firearms 2 --shots 2 --size 260 --seed 3").exitCode, 0);
+    const CliRun cmp = run("compare --json " + (dir / "F01-01.x3p").string() + " " + (dir / "F01-02.x3p").string());
+    ASSERT_EQ(cmp.exitCode, 0) << cmp.out;
+    Poco::JSON::Parser parser;
+    const auto obj = parser.parse(cmp.out).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_GE(obj->getValue<int>("originalCount"), 6);
+    EXPECT_EQ(obj->getObject("forward")->getArray("cells")->size(), 64u);
+
+    std::ofstream(dir / "truth.csv") << "Reference,Compare,KM or KNM,count\n"
+                                        "F01-01,F01-02,KM,30\nF02-01,F02-02,KM,28\nF01-01,F02-01,KNM,0\nF01-02,F02-02,KNM,1\n";
+    const CliRun eval = run("eval " + dir.path().string() + " --truth " + (dir / "truth.csv").string() + " --csv " +
+                            (dir / "out.csv").string() + " -j 2");
+    ASSERT_EQ(eval.exitCode, 0) << eval.out;
+    EXPECT_NE(eval.out.find("AUC             1.0000"), std::string::npos) << eval.out;
+    EXPECT_NE(eval.out.find("misclassified at C >= 6: 0"), std::string::npos) << eval.out;
+    std::ifstream csv(dir / "out.csv");
+    std::string header;
+    std::getline(csv, header);
+    EXPECT_EQ(header.rfind("reference,compared,truth,cmc_original,cmc_high", 0), 0u);
+
+    // A truth table naming a scan that is not there: an error that names it, exit 1.
+    std::ofstream(dir / "bad.csv") << "a,b,c\nF01-01,F09-09,KM\n";
+    const CliRun bad = run("eval " + dir.path().string() + " --truth " + (dir / "bad.csv").string());
+    EXPECT_EQ(bad.exitCode, 1);
+    EXPECT_NE(bad.out.find("no scan F09-09.x3p"), std::string::npos) << bad.out;
+}

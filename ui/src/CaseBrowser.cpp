@@ -6,7 +6,10 @@
 #include <QSortFilterProxyModel>
 #include <QStandardItemModel>
 #include <QTreeView>
+#include <QDir>
 #include <QVBoxLayout>
+
+#include "striae/imaging/X3p.h"
 
 namespace striae::ui {
 
@@ -40,5 +43,34 @@ CaseBrowser::CaseBrowser(QWidget* parent)
 }
 
 int CaseBrowser::caseCount() const { return model_->rowCount(); }
+
+int CaseBrowser::addScanFolder(const QString& folder) {
+    const QDir dir(folder);
+    auto* top = new QStandardItem(tr("Scans in %1").arg(dir.dirName()));
+    top->setToolTip(dir.absolutePath());
+    QList<QStandardItem*> row{top, new QStandardItem(tr("folder")), new QStandardItem, new QStandardItem};
+    int listed = 0;
+    for (const QString& name : dir.entryList({"*.x3p"}, QDir::Files, QDir::Name)) {
+        QString type, status;
+        try {
+            const auto x = imaging::readX3p(dir.filePath(name).toStdString());
+            type = tr("X3P %1 × %2, %3 µm")
+                       .arg(x.surface.cols())
+                       .arg(x.surface.rows())
+                       .arg(x.surface.spacingX() * 1e6, 0, 'f', 3);
+            status = tr("%1 % valid").arg(100.0 * x.surface.validFraction(), 0, 'f', 1);
+        } catch (const std::exception& e) {
+            type = tr("unreadable");
+            status = QString::fromStdString(e.what());
+        }
+        top->appendRow({new QStandardItem(name), new QStandardItem(type), new QStandardItem(QStringLiteral("—")),
+                        new QStandardItem(status)});
+        ++listed;
+    }
+    model_->appendRow(row);
+    view_->expandAll();
+    for (int c = 0; c < model_->columnCount(); ++c) view_->resizeColumnToContents(c);
+    return listed;
+}
 
 }  // namespace striae::ui

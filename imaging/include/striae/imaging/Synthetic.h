@@ -19,7 +19,7 @@ struct SynthOptions {
     int sizePx = 400;               // square output, pixels
     double spacing = 6.25e-6;       // metres per pixel
     std::uint64_t seed = 1;
-    double maxRotationDeg = 30.0;
+    double maxRotationDeg = 30.0;   // between any two shots: each is turned by up to ±half of it
     double maxShiftPx = 15.0;
     double noiseLevel = 0.35;       // shot noise relative to the firearm texture (RMS)
     int missingRegions = 2;

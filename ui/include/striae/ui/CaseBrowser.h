@@ -17,6 +17,9 @@ public:
     QStandardItemModel* model() const { return model_; }
     QTreeView* view() const { return view_; }
     int caseCount() const;
+    // Lists the X3P scans of a folder (before a case store exists: the demo's scans).
+    // Returns how many were listed; unreadable files are listed with their error.
+    int addScanFolder(const QString& folder);
 
 private:
     QLineEdit* search_;

@@ -1,0 +1,52 @@
+// The case browser as a widget (no GL needed: offscreen platform when there is no display).
+#include <gtest/gtest.h>
+
+#include <QApplication>
+#include <QStandardItemModel>
+#include <QTreeView>
+#include <fstream>
+
+#include "TestData.h"
+#include "striae/imaging/Synthetic.h"
+#include "striae/ui/CaseBrowser.h"
+
+namespace {
+QApplication& app() {
+    if (!qEnvironmentVariableIsSet("DISPLAY")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    static int argc = 1;
+    static char name[] = "case_browser_test";
+    static char* argv[] = {name, nullptr};
+    static QApplication application(argc, argv);
+    return application;
+}
+}  // namespace
+
+TEST(CaseBrowser, StartsEmptyWithItsColumns) {
+    app();
+    striae::ui::CaseBrowser browser;
+    EXPECT_EQ(browser.caseCount(), 0);
+    EXPECT_EQ(browser.model()->columnCount(), 4);
+    EXPECT_EQ(browser.model()->horizontalHeaderItem(0)->text(), "Case / item / acquisition");
+}
+
+TEST(CaseBrowser, ListsAScanFolderAndNamesUnreadableFiles) {
+    app();
+    striae::test::TempDir dir;
+    striae::imaging::SynthOptions o;
+    o.firearms = 1;
+    o.shotsPerFirearm = 2;
+    o.sizePx = 48;
+    striae::imaging::writeSyntheticSet(o, dir.path().string());
+    std::ofstream(dir / "broken.x3p") << "not a zip";
+    striae::ui::CaseBrowser browser;
+    EXPECT_EQ(browser.addScanFolder(QString::fromStdString(dir.path().string())), 3);
+    ASSERT_EQ(browser.caseCount(), 1);
+    QStandardItem* folder = browser.model()->item(0);
+    ASSERT_EQ(folder->rowCount(), 3);
+    // Sorted by name, capitals first.
+    EXPECT_EQ(folder->child(0, 0)->text(), "F01-01.x3p");
+    EXPECT_TRUE(folder->child(0, 1)->text().startsWith(QString::fromUtf8("X3P 48 × 48"))) << folder->child(0, 1)->text().toStdString();
+    EXPECT_EQ(folder->child(2, 0)->text(), "broken.x3p");
+    EXPECT_EQ(folder->child(2, 1)->text(), "unreadable");
+    EXPECT_TRUE(folder->child(2, 3)->text().contains("not a readable zip archive"));
+}

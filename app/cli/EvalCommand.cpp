@@ -54,7 +54,7 @@ void parallelFor(int n, int threads, const char* label, Work work) {
 
 void printRule(const char* name, const std::vector<matching::TruthPair>& pairs, const std::vector<PairOutcome>& out,
                bool high, int threshold) {
-    std::vector<double> km, knm, scores, reference;
+    std::vector<double> km, knm, scores, reference, kmScores, kmReference;
     int kmBelow = 0, knmAbove = 0;
     for (std::size_t i = 0; i < pairs.size(); ++i) {
         if (!out[i].error.empty()) continue;
@@ -65,6 +65,10 @@ void printRule(const char* name, const std::vector<matching::TruthPair>& pairs, 
         if (pairs[i].referenceScore) {
             scores.push_back(s);
             reference.push_back(*pairs[i].referenceScore);
+            if (pairs[i].knownMatch) {
+                kmScores.push_back(s);
+                kmReference.push_back(*pairs[i].referenceScore);
+            }
         }
     }
     const auto k = matching::summarize(km), n = matching::summarize(knm);
@@ -77,7 +81,7 @@ void printRule(const char* name, const std::vector<matching::TruthPair>& pairs, 
               << ", KNM at or above: " << knmAbove << ")\n";
     if (!reference.empty())
         std::cout << "  Spearman vs reference  " << fixed(matching::spearman(scores, reference), 4) << " (" << reference.size()
-                  << " pairs)\n";
+                  << " pairs), known matches only " << fixed(matching::spearman(kmScores, kmReference), 4) << '\n';
 }
 
 }  // namespace

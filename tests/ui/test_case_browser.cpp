@@ -10,15 +10,17 @@
 #include "striae/imaging/Synthetic.h"
 #include "striae/ui/CaseBrowser.h"
 
-namespace {
-QApplication& app() {
-    if (!qEnvironmentVariableIsSet("DISPLAY")) qputenv("QT_QPA_PLATFORM", "offscreen");
-    static int argc = 1;
-    static char name[] = "case_browser_test";
-    static char* argv[] = {name, nullptr};
-    static QApplication application(argc, argv);
-    return application;
+// One QApplication for the whole run, made before the tests and gone before
+// exit's static destruction (a static QApplication crashes at exit under xcb).
+int main(int argc, char** argv) {
+    if (qEnvironmentVariableIsEmpty("DISPLAY")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication application(argc, argv);
+    ::testing::InitGoogleTest(&argc, argv);
+    return RUN_ALL_TESTS();
 }
+
+namespace {
+void app() { ASSERT_NE(QApplication::instance(), nullptr); }
 }  // namespace
 
 TEST(CaseBrowser, StartsEmptyWithItsColumns) {

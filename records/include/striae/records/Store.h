@@ -1,0 +1,117 @@
+#pragma once
+// The local case store: one SQLite file (WAL, foreign keys) and a folder of
+// scan files named by their SHA-256. The library enforces the workflow (who
+// may do what, in which order), not the UI; every change appends an event to
+// a hash-chained audit trail in the same transaction.
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "striae/records/Types.h"
+
+namespace striae::matching {
+struct CmcParameters;
+}
+
+namespace striae::records {
+
+struct CaseFilter {
+    std::string number;      // exact, or prefix ending in '*'
+    std::string caliber;
+    std::string fromDate, toDate;  // offence date range, ISO (inclusive)
+    std::string status;      // "open-leads": cases with an open lead
+};
+
+struct ImportOptions {
+    std::string region = "breech_face";
+    std::optional<int> land;
+    std::string instrument;
+    bool preprocess = true;  // run the default breech-face pipeline; false: the file is already processed
+};
+
+class Store {
+public:
+    // Creates a new store in `folder` (which must not hold one) with its first
+    // agency and administrator.
+    static Store create(const std::string& folder, const Agency& agency, const std::string& adminUser,
+                        const std::string& adminName, const std::string& adminPassword);
+    // Opens an existing store, upgrading its schema if `migrate` (else an older
+    // schema is an error that says so). Cleans up what an interrupted import left.
+    static Store open(const std::string& folder, bool migrate = true);
+
+    Store(Store&&) noexcept;
+    Store& operator=(Store&&) noexcept;
+    ~Store();
+
+    static int currentSchemaVersion();
+    int schemaVersion() const;
+    const std::string& folder() const;
+    std::string filePath(const std::string& sha256) const;
+    StoreStats stats() const;
+    // PRAGMA integrity_check: "ok" or the problems.
+    std::string integrityCheck() const;
+
+    // Users and agencies.
+    User authenticate(const std::string& username, const std::string& password) const;
+    Agency addAgency(const User& actor, const Agency& agency);
+    User addUser(const User& actor, const std::string& agencyCode, const std::string& username,
+                 const std::string& fullName, const std::vector<Role>& roles, const std::string& password);
+    User user(Id id) const;
+
+    // Cases, items, firearms.
+    CaseRecord addCase(const User& actor, const CaseRecord& input);
+    CaseRecord caseByNumber(const std::string& number) const;
+    std::vector<CaseRecord> findCases(const CaseFilter& filter) const;
+    Item addItem(const User& actor, const std::string& caseNumber, const Item& input);
+    Item item(Id id) const;
+    std::vector<Item> itemsOfCase(const std::string& caseNumber) const;
+    Firearm addFirearm(const User& actor, const Firearm& input);
+    void addCustodyEvent(const User& actor, Id itemId, const std::string& event, const std::string& note);
+
+    // Acquisitions: the scan is stored by content hash; idempotent per item and file.
+    Acquisition importScan(const User& actor, Id itemId, const std::string& x3pPath, const ImportOptions& options);
+    Acquisition acquisition(Id id) const;
+    std::vector<Acquisition> acquisitionsOfItem(Id itemId) const;
+
+    // Correlation of one acquisition against the store's breech faces of the
+    // same caliber (other items), ranked by CMC count. `progress(done, total)`
+    // may return false to cancel; nothing is stored then.
+    CorrelationRun correlate(const User& actor, Id acquisitionId, const matching::CmcParameters& parameters, int threads,
+                             const std::function<bool(int, int)>& progress = {});
+    CorrelationRun run(Id id) const;
+    std::vector<Candidate> candidates(Id runId) const;
+
+    // The review workflow.
+    void review(const User& actor, Id candidateId, bool isLead, const std::string& note);
+    Lead markLead(const User& actor, Id candidateId, const std::string& note);
+    Hit confirmHit(const User& actor, Id leadId, const std::string& conclusion, const std::string& note);
+    void verifyHit(const User& actor, Id hitId, const std::string& conclusion, bool blind, const std::string& note);
+    void approveHit(const User& actor, Id hitId, const std::string& note);
+    std::vector<Lead> openLeads() const;
+
+    // Full-text search over notes (cases, items, reviews, leads, hits).
+    struct NoteMatch {
+        std::string kind;
+        Id id = 0;
+        std::string text;
+    };
+    std::vector<NoteMatch> searchNotes(const std::string& query) const;
+
+    // Audit trail.
+    std::vector<AuditEvent> auditTrail(const std::string& entity, Id entityId) const;
+    AuditReport verifyAudit() const;
+
+    // The case with everything about it, as JSON.
+    std::string exportCase(const std::string& caseNumber) const;
+
+    struct Impl;
+
+private:
+    explicit Store(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace striae::records

@@ -1,0 +1,140 @@
+#pragma once
+// The case store's records, as plain values.
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace striae::records {
+
+using Id = std::int64_t;
+
+// What went wrong, so callers (CLI exit codes, hub HTTP status) can tell.
+class RecordsError : public std::runtime_error {
+public:
+    enum class Kind { NotFound, Conflict, PermissionDenied, InvalidInput, WorkflowViolation, Storage };
+    RecordsError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+    Kind kind() const { return kind_; }
+
+private:
+    Kind kind_;
+};
+
+enum class Role { Technician, Examiner, Supervisor, Administrator };
+const char* toString(Role role);
+Role roleFromString(const std::string& name);  // throws InvalidInput
+
+struct Agency {
+    Id id = 0;
+    std::string code, name, country;
+};
+
+struct User {
+    Id id = 0;
+    Id agencyId = 0;
+    std::string username, fullName;
+    std::vector<Role> roles;
+    bool active = true;
+    bool has(Role r) const;
+};
+
+struct CaseRecord {
+    Id id = 0;
+    std::string number, agencyCode, offence, offenceDate, location, notes, createdAt;
+    int itemCount = 0;
+};
+
+// Kinds and origins as the store spells them.
+inline const std::vector<std::string> kItemKinds{"cartridge_case", "bullet", "firearm"};
+inline const std::vector<std::string> kItemOrigins{"crime_scene", "test_fire", "reference"};
+inline const std::vector<std::string> kRegions{"breech_face", "firing_pin", "ejector", "land"};
+
+struct Item {
+    Id id = 0;
+    Id caseId = 0;
+    std::string caseNumber;
+    std::string label, kind, origin, caliber;
+    std::string firingPinShape, breechFaceMarks, twist, ammunition, headstamp;
+    std::optional<int> lands;
+    std::string recoveredAt, recoveredWhere, notes;
+    std::optional<Id> firearmId;
+};
+
+struct Firearm {
+    Id id = 0;
+    std::string make, model, caliber, serial, country;
+};
+
+struct Acquisition {
+    Id id = 0;
+    Id itemId = 0;
+    std::string region;  // breech_face, firing_pin, ejector, land
+    std::optional<int> land;
+    std::string instrument, fileSha256, processedSha256, processing, acquiredAt;
+    Id acquiredBy = 0;
+};
+
+struct CorrelationRun {
+    Id id = 0;
+    Id queryAcquisitionId = 0;
+    std::string parameters, scope, startedAt, finishedAt;
+    Id runBy = 0;
+    int candidateCount = 0;
+    int reviewedCount = 0;
+};
+
+struct Candidate {
+    Id id = 0;
+    Id runId = 0;
+    Id acquisitionId = 0;
+    int rank = 0;
+    double score = 0;       // CMC count, original rule
+    double scoreHigh = 0;   // CMC count, High CMC rule
+    std::string details;    // JSON: registration and per-direction counts
+    std::string caseNumber, itemLabel, caliber;
+    std::string decision;   // "", "lead", "not_lead"
+};
+
+inline const std::vector<std::string> kAfteConclusions{"identification", "inconclusive_a", "inconclusive_b",
+                                                       "inconclusive_c", "elimination", "unsuitable"};
+
+struct Lead {
+    Id id = 0;
+    Id candidateId = 0;
+    std::string status;  // open, hit, rejected
+    Id createdBy = 0;
+    std::string createdAt;
+};
+
+struct Hit {
+    Id id = 0;
+    Id leadId = 0;
+    std::string conclusion;
+    Id examinerId = 0;
+    std::string confirmedAt;
+    bool approved = false;
+};
+
+struct AuditEvent {
+    Id id = 0;
+    std::string at;
+    Id userId = 0;
+    std::string action, entity;
+    Id entityId = 0;
+    std::string details, prevHash, hash;
+};
+
+struct AuditReport {
+    std::size_t events = 0;
+    std::vector<std::string> problems;  // each names the event
+    bool ok() const { return problems.empty(); }
+};
+
+struct StoreStats {
+    int agencies = 0, users = 0, cases = 0, items = 0, acquisitions = 0, runs = 0, candidates = 0;
+    int reviews = 0, leads = 0, hits = 0, verifications = 0, approvals = 0, auditEvents = 0;
+    int schemaVersion = 0;
+};
+
+}  // namespace striae::records

@@ -1,0 +1,84 @@
+#include "Schema.h"
+
+namespace striae::records {
+
+const std::vector<std::string>& migrations() {
+    static const std::vector<std::string> m{
+        // 1: the whole model
+        R"SQL(
+CREATE TABLE agency(
+  id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, country TEXT NOT NULL);
+CREATE TABLE user(
+  id INTEGER PRIMARY KEY, agency_id INTEGER NOT NULL REFERENCES agency(id),
+  username TEXT NOT NULL UNIQUE, full_name TEXT NOT NULL, roles TEXT NOT NULL,
+  password_hash TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL);
+CREATE TABLE case_file(
+  id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE, agency_id INTEGER NOT NULL REFERENCES agency(id),
+  offence TEXT NOT NULL DEFAULT '', offence_date TEXT NOT NULL DEFAULT '', location TEXT NOT NULL DEFAULT '',
+  notes TEXT NOT NULL DEFAULT '', created_by INTEGER NOT NULL REFERENCES user(id), created_at TEXT NOT NULL);
+CREATE TABLE firearm(
+  id INTEGER PRIMARY KEY, make TEXT NOT NULL DEFAULT '', model TEXT NOT NULL DEFAULT '', caliber TEXT NOT NULL DEFAULT '',
+  serial TEXT NOT NULL DEFAULT '', country TEXT NOT NULL DEFAULT '');
+CREATE TABLE item(
+  id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES case_file(id), label TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK(kind IN ('cartridge_case','bullet','firearm')),
+  origin TEXT NOT NULL CHECK(origin IN ('crime_scene','test_fire','reference')),
+  caliber TEXT NOT NULL DEFAULT '', firing_pin_shape TEXT NOT NULL DEFAULT '', breech_face_marks TEXT NOT NULL DEFAULT '',
+  lands INTEGER, twist TEXT NOT NULL DEFAULT '', ammunition TEXT NOT NULL DEFAULT '', headstamp TEXT NOT NULL DEFAULT '',
+  recovered_at TEXT NOT NULL DEFAULT '', recovered_where TEXT NOT NULL DEFAULT '', notes TEXT NOT NULL DEFAULT '',
+  firearm_id INTEGER REFERENCES firearm(id), created_at TEXT NOT NULL, UNIQUE(case_id, label));
+CREATE INDEX item_case ON item(case_id);
+CREATE INDEX item_caliber ON item(caliber);
+CREATE TABLE acquisition(
+  id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL REFERENCES item(id),
+  region TEXT NOT NULL CHECK(region IN ('breech_face','firing_pin','ejector','land')), land INTEGER,
+  instrument TEXT NOT NULL DEFAULT '', file_sha256 TEXT NOT NULL, processed_sha256 TEXT NOT NULL,
+  processing TEXT NOT NULL DEFAULT '', acquired_by INTEGER NOT NULL REFERENCES user(id), acquired_at TEXT NOT NULL,
+  UNIQUE(item_id, region, file_sha256));
+CREATE INDEX acquisition_item ON acquisition(item_id);
+CREATE INDEX acquisition_time ON acquisition(acquired_at);
+CREATE TABLE correlation_run(
+  id INTEGER PRIMARY KEY, query_acquisition_id INTEGER NOT NULL REFERENCES acquisition(id),
+  parameters TEXT NOT NULL, scope TEXT NOT NULL CHECK(scope IN ('local','hub')),
+  started_at TEXT NOT NULL, finished_at TEXT NOT NULL, run_by INTEGER NOT NULL REFERENCES user(id));
+CREATE TABLE candidate(
+  id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES correlation_run(id),
+  acquisition_id INTEGER NOT NULL REFERENCES acquisition(id), rank INTEGER NOT NULL,
+  score REAL NOT NULL, score_high REAL NOT NULL, details TEXT NOT NULL, UNIQUE(run_id, acquisition_id));
+CREATE INDEX candidate_run ON candidate(run_id, rank);
+CREATE TABLE review(
+  id INTEGER PRIMARY KEY, candidate_id INTEGER NOT NULL UNIQUE REFERENCES candidate(id),
+  decision TEXT NOT NULL CHECK(decision IN ('lead','not_lead')), note TEXT NOT NULL DEFAULT '',
+  reviewed_by INTEGER NOT NULL REFERENCES user(id), reviewed_at TEXT NOT NULL);
+CREATE TABLE lead(
+  id INTEGER PRIMARY KEY, candidate_id INTEGER NOT NULL UNIQUE REFERENCES candidate(id),
+  status TEXT NOT NULL CHECK(status IN ('open','hit','rejected')), note TEXT NOT NULL DEFAULT '',
+  created_by INTEGER NOT NULL REFERENCES user(id), created_at TEXT NOT NULL);
+CREATE INDEX lead_status ON lead(status);
+CREATE TABLE hit(
+  id INTEGER PRIMARY KEY, lead_id INTEGER NOT NULL UNIQUE REFERENCES lead(id),
+  conclusion TEXT NOT NULL CHECK(conclusion IN ('identification','inconclusive_a','inconclusive_b','inconclusive_c','elimination','unsuitable')),
+  note TEXT NOT NULL DEFAULT '', examiner_id INTEGER NOT NULL REFERENCES user(id), confirmed_at TEXT NOT NULL);
+CREATE TABLE verification(
+  id INTEGER PRIMARY KEY, hit_id INTEGER NOT NULL REFERENCES hit(id),
+  conclusion TEXT NOT NULL, blind INTEGER NOT NULL, note TEXT NOT NULL DEFAULT '',
+  examiner_id INTEGER NOT NULL REFERENCES user(id), verified_at TEXT NOT NULL);
+CREATE TABLE approval(
+  id INTEGER PRIMARY KEY, hit_id INTEGER NOT NULL UNIQUE REFERENCES hit(id), note TEXT NOT NULL DEFAULT '',
+  supervisor_id INTEGER NOT NULL REFERENCES user(id), approved_at TEXT NOT NULL);
+CREATE TABLE custody_event(
+  id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL REFERENCES item(id), event TEXT NOT NULL,
+  note TEXT NOT NULL DEFAULT '', by_user INTEGER NOT NULL REFERENCES user(id), at TEXT NOT NULL);
+CREATE TABLE audit_event(
+  id INTEGER PRIMARY KEY, at TEXT NOT NULL, user_id INTEGER NOT NULL, action TEXT NOT NULL,
+  entity TEXT NOT NULL, entity_id INTEGER NOT NULL, details TEXT NOT NULL,
+  prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE INDEX audit_entity ON audit_event(entity, entity_id);
+CREATE TABLE audit_head(one INTEGER PRIMARY KEY CHECK(one = 1), last_id INTEGER NOT NULL, last_hash TEXT NOT NULL);
+CREATE VIRTUAL TABLE note_text USING fts5(kind UNINDEXED, ref_id UNINDEXED, text);
+)SQL",
+    };
+    return m;
+}
+
+}  // namespace striae::records

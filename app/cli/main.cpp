@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "Commands.h"
+#include "striae/records/Types.h"
 
 int main(int argc, char** argv) {
     CLI::App app{"Striae: open forensic ballistic imaging (X3P scans, correlation, review)", "striae"};
@@ -18,6 +19,8 @@ int main(int argc, char** argv) {
     striae::cli::addPreprocessCommand(app);
     striae::cli::addCompareCommand(app);
     striae::cli::addEvalCommand(app);
+    striae::cli::addStoreCommands(app);
+    striae::cli::addWorkflowCommands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -29,6 +32,9 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         app.exit(e);
         return 2;
+    } catch (const striae::records::RecordsError& e) {
+        std::cerr << "striae: error: " << e.what() << '\n';
+        return 1;
     } catch (const std::exception& e) {
         std::cerr << "striae: error: " << e.what() << '\n';
         return 1;

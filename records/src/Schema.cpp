@@ -75,7 +75,7 @@ CREATE TABLE audit_event(
   prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
 CREATE INDEX audit_entity ON audit_event(entity, entity_id);
 CREATE TABLE audit_head(one INTEGER PRIMARY KEY CHECK(one = 1), last_id INTEGER NOT NULL, last_hash TEXT NOT NULL);
-CREATE VIRTUAL TABLE note_text USING fts5(kind UNINDEXED, ref_id UNINDEXED, text);
+CREATE VIRTUAL TABLE note_text USING fts5(kind UNINDEXED, ref_id UNINDEXED, text, tokenize = 'porter unicode61');
 )SQL",
     };
     return m;

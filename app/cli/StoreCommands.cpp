@@ -1,0 +1,343 @@
+// Case store commands: db, user, case, item, import, search, audit, export.
+#include <CLI/CLI.hpp>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "Commands.h"
+#include "Progress.h"
+#include "StoreSession.h"
+
+namespace striae::cli {
+
+namespace {
+
+void printJson(const Poco::JSON::Object& o) {
+    o.stringify(std::cout, 2);
+    std::cout << '\n';
+}
+
+void addDb(CLI::App& app) {
+    CLI::App* db = app.add_subcommand("db", "Create, migrate and check a case store");
+    db->require_subcommand(1);
+
+    struct Init {
+        std::string folder, agency, agencyName, country, admin, adminName;
+        bool passwordStdin = false;
+    };
+    auto init = std::make_shared<Init>();
+    CLI::App* i = db->add_subcommand("init", "Create a case store with its first agency and administrator");
+    i->add_option("folder", init->folder, "Folder for the new store")->required();
+    i->add_option("--agency", init->agency, "Agency code, e.g. ATF-SF")->required();
+    i->add_option("--agency-name", init->agencyName, "Agency name")->required();
+    i->add_option("--country", init->country, "Country code, e.g. US")->required();
+    i->add_option("--admin", init->admin, "Administrator's user name")->required();
+    i->add_option("--admin-name", init->adminName, "Administrator's full name")->required();
+    i->add_flag("--password-stdin", init->passwordStdin, "Read the administrator's password from stdin (else $STRIAE_PASSWORD)");
+    i->callback([init] {
+        const auto store = records::Store::create(init->folder, {0, init->agency, init->agencyName, init->country}, init->admin,
+                                                  init->adminName, StoreSession::password(init->passwordStdin, "STRIAE_PASSWORD"));
+        std::cout << "created case store " << init->folder << " (schema " << store.schemaVersion() << "), agency " << init->agency
+                  << ", administrator " << init->admin << '\n';
+    });
+
+    auto migrateFolder = std::make_shared<std::string>();
+    CLI::App* m = db->add_subcommand("migrate", "Upgrade a store's schema in place");
+    m->add_option("folder", *migrateFolder, "Store folder")->required();
+    m->callback([migrateFolder] {
+        const auto store = records::Store::open(*migrateFolder, true);
+        std::cout << *migrateFolder << ": schema version " << store.schemaVersion() << '\n';
+    });
+
+    struct Stats {
+        std::string folder;
+        bool json = false;
+    };
+    auto stats = std::make_shared<Stats>();
+    CLI::App* s = db->add_subcommand("stats", "Counts of everything in a store, integrity and audit state");
+    s->add_option("folder", stats->folder, "Store folder")->required();
+    s->add_flag("--json", stats->json, "Print JSON");
+    s->callback([stats] {
+        const auto store = records::Store::open(stats->folder);
+        const auto st = store.stats();
+        const auto audit = store.verifyAudit();
+        const std::string integrity = store.integrityCheck();
+        Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+        const std::pair<const char*, int> counts[] = {
+            {"schemaVersion", st.schemaVersion}, {"agencies", st.agencies}, {"users", st.users}, {"cases", st.cases},
+            {"items", st.items}, {"acquisitions", st.acquisitions}, {"correlationRuns", st.runs}, {"candidates", st.candidates},
+            {"reviews", st.reviews}, {"leads", st.leads}, {"hits", st.hits}, {"verifications", st.verifications},
+            {"approvals", st.approvals}, {"auditEvents", st.auditEvents}};
+        for (const auto& [k, v] : counts) o.set(k, v);
+        o.set("integrity", integrity);
+        o.set("auditChain", audit.ok() ? "intact" : "broken");
+        if (stats->json) return printJson(o);
+        for (const auto& [k, v] : counts) std::printf("%-16s %d\n", k, v);
+        std::printf("%-16s %s\n%-16s %s\n", "integrity", integrity.c_str(), "audit chain", audit.ok() ? "intact" : "BROKEN");
+    });
+}
+
+void addUser(CLI::App& app) {
+    CLI::App* user = app.add_subcommand("user", "Manage users (administrators)");
+    user->require_subcommand(1);
+    struct Add {
+        StoreSession session;
+        std::string username, fullName, roles, agency;
+    };
+    auto o = std::make_shared<Add>();
+    CLI::App* add = user->add_subcommand("add", "Add a user; the new password comes from $STRIAE_NEW_PASSWORD");
+    add->add_option("username", o->username, "User name")->required();
+    add->add_option("--name", o->fullName, "Full name")->required();
+    add->add_option("--roles", o->roles, "Roles, comma-separated: technician, examiner, supervisor, administrator")->required();
+    add->add_option("--agency", o->agency, "Agency code")->required();
+    o->session.addOptions(*add);
+    add->callback([o] {
+        auto store = o->session.open();
+        const auto actor = o->session.login(store);
+        const char* pw = std::getenv("STRIAE_NEW_PASSWORD");
+        if (!pw) throw CLI::ValidationError("password", "set $STRIAE_NEW_PASSWORD to the new user's password");
+        std::vector<records::Role> roles;
+        std::string list = o->roles + ",";
+        for (std::size_t a = 0, b; (b = list.find(',', a)) != std::string::npos; a = b + 1)
+            if (b > a) roles.push_back(records::roleFromString(list.substr(a, b - a)));
+        const auto u = store.addUser(actor, o->agency, o->username, o->fullName, roles, pw);
+        std::cout << "user " << u.username << " (" << o->roles << ") added, id " << u.id << '\n';
+    });
+}
+
+Poco::JSON::Object caseJson(const records::CaseRecord& c) {
+    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    o.set("number", c.number);
+    o.set("agency", c.agencyCode);
+    o.set("offence", c.offence);
+    o.set("offenceDate", c.offenceDate);
+    o.set("location", c.location);
+    o.set("items", c.itemCount);
+    return o;
+}
+
+void addCase(CLI::App& app) {
+    CLI::App* cs = app.add_subcommand("case", "Open, list and show cases");
+    cs->require_subcommand(1);
+    struct Add {
+        StoreSession session;
+        records::CaseRecord input;
+    };
+    auto a = std::make_shared<Add>();
+    CLI::App* add = cs->add_subcommand("add", "Open a case");
+    add->add_option("number", a->input.number, "Case number")->required();
+    add->add_option("--offence", a->input.offence, "Offence");
+    add->add_option("--date", a->input.offenceDate, "Offence date (YYYY-MM-DD)");
+    add->add_option("--location", a->input.location, "Location");
+    add->add_option("--notes", a->input.notes, "Notes");
+    a->session.addOptions(*add);
+    add->callback([a] {
+        auto store = a->session.open();
+        const auto c = store.addCase(a->session.login(store), a->input);
+        std::cout << "case " << c.number << " opened\n";
+    });
+
+    struct List {
+        StoreSession session;
+        records::CaseFilter filter;
+        bool json = false;
+    };
+    auto l = std::make_shared<List>();
+    CLI::App* list = cs->add_subcommand("list", "List cases (filters: number or prefix*, caliber, date range, open leads)");
+    list->add_option("--number", l->filter.number, "Case number, or a prefix ending in *");
+    list->add_option("--caliber", l->filter.caliber, "Cases with an item of this caliber");
+    list->add_option("--from", l->filter.fromDate, "Offence date from (YYYY-MM-DD)");
+    list->add_option("--to", l->filter.toDate, "Offence date to (YYYY-MM-DD)");
+    list->add_option("--status", l->filter.status, "open-leads: cases with an open lead");
+    list->add_flag("--json", l->json, "Print JSON");
+    l->session.addOptions(*list, false);
+    list->callback([l] {
+        const auto store = l->session.open();
+        const auto cases = store.findCases(l->filter);
+        if (l->json) {
+            Poco::JSON::Array arr;
+            for (const auto& c : cases) arr.add(caseJson(c));
+            arr.stringify(std::cout, 2);
+            std::cout << '\n';
+            return;
+        }
+        for (const auto& c : cases)
+            std::printf("%-16s %-10s %-28s %-12s %d items\n", c.number.c_str(), c.agencyCode.c_str(), c.offence.c_str(),
+                        c.offenceDate.c_str(), c.itemCount);
+        std::cout << cases.size() << " cases\n";
+    });
+
+    struct Show {
+        StoreSession session;
+        std::string number;
+    };
+    auto s = std::make_shared<Show>();
+    CLI::App* show = cs->add_subcommand("show", "A case with its items and scans");
+    show->add_option("number", s->number, "Case number")->required();
+    s->session.addOptions(*show, false);
+    show->callback([s] {
+        const auto store = s->session.open();
+        const auto c = store.caseByNumber(s->number);
+        std::cout << "case " << c.number << " (" << c.agencyCode << ") " << c.offence << ", " << c.offenceDate << ", " << c.location << '\n';
+        for (const auto& i : store.itemsOfCase(c.number)) {
+            std::cout << "  item " << i.id << " " << i.label << ": " << i.kind << ", " << i.origin << ", " << i.caliber << '\n';
+            for (const auto& a : store.acquisitionsOfItem(i.id))
+                std::cout << "    acquisition " << a.id << ": " << a.region << ", " << a.processing << ", sha256 "
+                          << a.fileSha256.substr(0, 12) << "…\n";
+        }
+    });
+}
+
+void addItem(CLI::App& app) {
+    CLI::App* it = app.add_subcommand("item", "Add items (exhibits) to cases");
+    it->require_subcommand(1);
+    struct Add {
+        StoreSession session;
+        std::string caseNumber;
+        records::Item input;
+        int lands = -1;
+    };
+    auto a = std::make_shared<Add>();
+    a->input.kind = "cartridge_case";
+    a->input.origin = "crime_scene";
+    CLI::App* add = it->add_subcommand("add", "Add an item with its class characteristics");
+    add->add_option("case", a->caseNumber, "Case number")->required();
+    add->add_option("label", a->input.label, "Item label, e.g. Q1")->required();
+    add->add_option("--kind", a->input.kind, "cartridge_case, bullet or firearm")->capture_default_str();
+    add->add_option("--origin", a->input.origin, "crime_scene, test_fire or reference")->capture_default_str();
+    add->add_option("--caliber", a->input.caliber, "Caliber, e.g. 9mm Luger");
+    add->add_option("--firing-pin", a->input.firingPinShape, "Firing-pin shape, e.g. hemispherical");
+    add->add_option("--breech-face", a->input.breechFaceMarks, "Breech-face mark type, e.g. parallel, arched, granular");
+    add->add_option("--lands", a->lands, "Number of lands (bullets)");
+    add->add_option("--twist", a->input.twist, "Twist direction (left, right)");
+    add->add_option("--ammunition", a->input.ammunition, "Ammunition");
+    add->add_option("--headstamp", a->input.headstamp, "Headstamp");
+    add->add_option("--recovered-at", a->input.recoveredAt, "When it was recovered");
+    add->add_option("--recovered-where", a->input.recoveredWhere, "Where it was recovered");
+    add->add_option("--notes", a->input.notes, "Notes");
+    a->session.addOptions(*add);
+    add->callback([a] {
+        if (a->lands >= 0) a->input.lands = a->lands;
+        auto store = a->session.open();
+        const auto i = store.addItem(a->session.login(store), a->caseNumber, a->input);
+        std::cout << "item " << i.id << " (" << i.label << ") added to case " << i.caseNumber << '\n';
+    });
+}
+
+void addImport(CLI::App& app) {
+    struct Import {
+        StoreSession session;
+        records::Id item = 0;
+        std::vector<std::string> files;
+        records::ImportOptions options;
+        bool processed = false;
+    };
+    auto o = std::make_shared<Import>();
+    CLI::App* cmd = app.add_subcommand("import", "Import X3P scans into an item (each file in its own transaction)");
+    cmd->add_option("item", o->item, "Item id")->required();
+    cmd->add_option("files", o->files, "X3P files")->required()->check(CLI::ExistingFile);
+    cmd->add_option("--region", o->options.region, "breech_face, firing_pin, ejector or land")->capture_default_str();
+    cmd->add_option("--instrument", o->options.instrument, "Instrument (default: from the file)");
+    cmd->add_flag("--processed", o->processed, "The scans are already processed: store them as they are");
+    o->session.addOptions(*cmd);
+    cmd->callback([o] {
+        o->options.preprocess = !o->processed;
+        auto store = o->session.open();
+        const auto actor = o->session.login(store);
+        Progress progress("import");
+        int n = 0;
+        for (const auto& f : o->files) {
+            const auto a = store.importScan(actor, o->item, f, o->options);
+            progress.finish();
+            std::cout << "acquisition " << a.id << " <- " << f << " (" << a.processing << ")\n";
+            progress.update(++n, long(o->files.size()));
+        }
+    });
+}
+
+void addSearch(CLI::App& app) {
+    struct Search {
+        StoreSession session;
+        std::string text;
+    };
+    auto o = std::make_shared<Search>();
+    CLI::App* cmd = app.add_subcommand("search", "Full-text search over notes of cases, items, reviews, leads and hits");
+    cmd->add_option("text", o->text, "Words to find")->required();
+    o->session.addOptions(*cmd, false);
+    cmd->callback([o] {
+        const auto store = o->session.open();
+        const auto hits = store.searchNotes(o->text);
+        for (const auto& h : hits) std::cout << h.kind << " " << h.id << ": " << h.text << '\n';
+        std::cout << hits.size() << " notes\n";
+    });
+}
+
+void addAudit(CLI::App& app) {
+    CLI::App* audit = app.add_subcommand("audit", "Verify the audit trail or show an entity's events");
+    audit->require_subcommand(1);
+    auto v = std::make_shared<StoreSession>();
+    CLI::App* verify = audit->add_subcommand("verify", "Check the hash chain; names every edited, inserted or deleted event");
+    v->addOptions(*verify, false);
+    verify->callback([v] {
+        const auto report = v->open().verifyAudit();
+        if (report.ok()) {
+            std::cout << "audit trail intact: " << report.events << " events\n";
+            return;
+        }
+        for (const auto& p : report.problems) std::cout << "TAMPERED: " << p << '\n';
+        throw std::runtime_error("the audit trail has been tampered with (" + std::to_string(report.problems.size()) + " problems)");
+    });
+    struct Show {
+        StoreSession session;
+        std::string entity = "item";
+        records::Id id = 0;
+    };
+    auto s = std::make_shared<Show>();
+    CLI::App* show = audit->add_subcommand("show", "The audit events of one record");
+    show->add_option("entity", s->entity, "case, item, acquisition, run, candidate, lead, hit, user, agency")->required();
+    show->add_option("id", s->id, "Record id")->required();
+    s->session.addOptions(*show, false);
+    show->callback([s] {
+        for (const auto& e : s->session.open().auditTrail(s->entity, s->id))
+            std::cout << e.id << "  " << e.at << "  user " << e.userId << "  " << e.action << "  " << e.details << '\n';
+    });
+}
+
+void addExport(CLI::App& app) {
+    struct Export {
+        StoreSession session;
+        std::string number, out;
+    };
+    auto o = std::make_shared<Export>();
+    CLI::App* cmd = app.add_subcommand("export", "Export a case with everything about it as JSON");
+    cmd->add_option("--case", o->number, "Case number")->required();
+    cmd->add_option("--out,-o", o->out, "Write to this file (default: stdout)");
+    o->session.addOptions(*cmd, false);
+    cmd->callback([o] {
+        const std::string json = o->session.open().exportCase(o->number);
+        if (o->out.empty()) {
+            std::cout << json << '\n';
+            return;
+        }
+        std::ofstream(o->out) << json << '\n';
+        std::cout << "case " << o->number << " exported to " << o->out << '\n';
+    });
+}
+
+}  // namespace
+
+void addStoreCommands(CLI::App& app) {
+    addDb(app);
+    addUser(app);
+    addCase(app);
+    addItem(app);
+    addImport(app);
+    addSearch(app);
+    addAudit(app);
+    addExport(app);
+}
+
+}  // namespace striae::cli

@@ -1,0 +1,160 @@
+// The review workflow on the command line: correlate, review, lead, hit, verify, approve.
+#include <CLI/CLI.hpp>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "CmcOptions.h"
+#include "Commands.h"
+#include "Progress.h"
+#include "StoreSession.h"
+
+namespace striae::cli {
+
+namespace {
+
+void addCorrelate(CLI::App& app) {
+    struct Correlate {
+        StoreSession session;
+        records::Id acquisition = 0;
+        int threads = int(std::max(1u, std::thread::hardware_concurrency()));
+        int top = 20;
+        bool json = false;
+        CmcCliOptions cmc;
+    };
+    auto o = std::make_shared<Correlate>();
+    CLI::App* cmd = app.add_subcommand("correlate", "Correlate an acquisition against the store (same caliber, breech faces) and store the ranked candidates");
+    cmd->add_option("acquisition", o->acquisition, "Acquisition id")->required();
+    cmd->add_option("--threads,-j", o->threads, "Worker threads")->check(CLI::Range(1, 256));
+    cmd->add_option("--top", o->top, "Candidates to print")->capture_default_str();
+    cmd->add_flag("--json", o->json, "Print JSON");
+    addCmcOptions(*cmd, o->cmc);
+    o->session.addOptions(*cmd);
+    cmd->callback([o] {
+        auto store = o->session.open();
+        const auto actor = o->session.login(store);
+        Progress progress("correlating");
+        const auto run = store.correlate(actor, o->acquisition, o->cmc.parameters(), o->threads, [&](int done, int total) {
+            progress.update(done, total);
+            return true;
+        });
+        progress.finish();
+        const auto cands = store.candidates(run.id);
+        if (o->json) {
+            Poco::JSON::Object out(Poco::JSON_PRESERVE_KEY_ORDER);
+            out.set("run", run.id);
+            out.set("query", run.queryAcquisitionId);
+            Poco::JSON::Array arr;
+            for (const auto& c : cands) {
+                Poco::JSON::Object k(Poco::JSON_PRESERVE_KEY_ORDER);
+                k.set("candidate", c.id);
+                k.set("rank", c.rank);
+                k.set("acquisition", c.acquisitionId);
+                k.set("case", c.caseNumber);
+                k.set("item", c.itemLabel);
+                k.set("cmc", c.score);
+                k.set("cmcHigh", c.scoreHigh);
+                k.set("details", Poco::JSON::Parser().parse(c.details));
+                arr.add(k);
+            }
+            out.set("candidates", arr);
+            out.stringify(std::cout, 2);
+            std::cout << '\n';
+            return;
+        }
+        std::cout << "correlation run " << run.id << ": acquisition " << run.queryAcquisitionId << " against " << cands.size()
+                  << " breech faces\n  rank  candidate  case            item    CMC  High CMC\n";
+        for (const auto& c : cands) {
+            if (c.rank > o->top) break;
+            std::printf("  %4d  %9lld  %-14s  %-6s  %3.0f  %8.0f\n", c.rank, static_cast<long long>(c.id), c.caseNumber.c_str(),
+                        c.itemLabel.c_str(), c.score, c.scoreHigh);
+        }
+    });
+}
+
+struct Decision {
+    StoreSession session;
+    records::Id id = 0;
+    std::string note, conclusion;
+    bool lead = false, notLead = false, blind = false;
+};
+
+void addReview(CLI::App& app) {
+    auto o = std::make_shared<Decision>();
+    CLI::App* cmd = app.add_subcommand("review", "Record a technician's review of a candidate (lead or not a lead)");
+    cmd->add_option("candidate", o->id, "Candidate id")->required();
+    auto* lead = cmd->add_flag("--lead", o->lead, "The candidate is a lead");
+    auto* notLead = cmd->add_flag("--not-lead", o->notLead, "The candidate is not a lead");
+    lead->excludes(notLead);
+    cmd->add_option("--note", o->note, "Note");
+    o->session.addOptions(*cmd);
+    cmd->callback([o] {
+        if (!o->lead && !o->notLead) throw CLI::ValidationError("review", "say --lead or --not-lead");
+        auto store = o->session.open();
+        store.review(o->session.login(store), o->id, o->lead, o->note);
+        std::cout << "candidate " << o->id << " reviewed: " << (o->lead ? "lead" : "not a lead") << '\n';
+    });
+
+    auto l = std::make_shared<Decision>();
+    CLI::App* leadCmd = app.add_subcommand("lead", "Mark a candidate reviewed as a lead as a lead for examination");
+    leadCmd->add_option("candidate", l->id, "Candidate id")->required();
+    leadCmd->add_option("--note", l->note, "Note");
+    l->session.addOptions(*leadCmd);
+    leadCmd->callback([l] {
+        auto store = l->session.open();
+        const auto lead = store.markLead(l->session.login(store), l->id, l->note);
+        std::cout << "lead " << lead.id << " opened for candidate " << l->id << '\n';
+    });
+}
+
+void addExamination(CLI::App& app) {
+    auto h = std::make_shared<Decision>();
+    CLI::App* hit = app.add_subcommand("hit", "An examiner's conclusion on a lead (AFTE range); identification makes it a hit");
+    hit->add_option("lead", h->id, "Lead id")->required();
+    hit->add_option("--conclusion", h->conclusion, "identification, inconclusive_a|b|c, elimination, unsuitable")->required();
+    hit->add_option("--note", h->note, "Note");
+    h->session.addOptions(*hit);
+    hit->callback([h] {
+        auto store = h->session.open();
+        const auto result = store.confirmHit(h->session.login(store), h->id, h->conclusion, h->note);
+        std::cout << "lead " << h->id << " examined: " << result.conclusion << " (record " << result.id << ")\n";
+    });
+
+    auto v = std::make_shared<Decision>();
+    CLI::App* verify = app.add_subcommand("verify", "Verification of a hit by a second examiner");
+    verify->add_option("hit", v->id, "Hit id")->required();
+    verify->add_option("--conclusion", v->conclusion, "The verifier's AFTE conclusion")->required();
+    verify->add_flag("--blind", v->blind, "The verification was blind");
+    verify->add_option("--note", v->note, "Note");
+    v->session.addOptions(*verify);
+    verify->callback([v] {
+        auto store = v->session.open();
+        store.verifyHit(v->session.login(store), v->id, v->conclusion, v->blind, v->note);
+        std::cout << "hit " << v->id << " verified: " << v->conclusion << (v->blind ? " (blind)" : "") << '\n';
+    });
+
+    auto a = std::make_shared<Decision>();
+    CLI::App* approve = app.add_subcommand("approve", "A supervisor's approval of a verified hit");
+    approve->add_option("hit", a->id, "Hit id")->required();
+    approve->add_option("--note", a->note, "Note");
+    a->session.addOptions(*approve);
+    approve->callback([a] {
+        auto store = a->session.open();
+        store.approveHit(a->session.login(store), a->id, a->note);
+        std::cout << "hit " << a->id << " approved\n";
+    });
+}
+
+}  // namespace
+
+void addWorkflowCommands(CLI::App& app) {
+    addCorrelate(app);
+    addReview(app);
+    addExamination(app);
+}
+
+}  // namespace striae::cli

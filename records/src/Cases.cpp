@@ -1,0 +1,387 @@
+// Cases, items, firearms, custody, and the import of scans.
+#include <sys/file.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "StoreImpl.h"
+#include "striae/imaging/Preprocess.h"
+#include "striae/imaging/X3p.h"
+
+namespace striae::records {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool oneOf(const std::string& v, const std::vector<std::string>& allowed) {
+    return std::find(allowed.begin(), allowed.end(), v) != allowed.end();
+}
+
+std::string listOf(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s;
+}
+
+CaseRecord readCase(SQLite::Statement& q) {
+    CaseRecord c;
+    c.id = q.getColumn(0).getInt64();
+    c.number = q.getColumn(1).getString();
+    c.agencyCode = q.getColumn(2).getString();
+    c.offence = q.getColumn(3).getString();
+    c.offenceDate = q.getColumn(4).getString();
+    c.location = q.getColumn(5).getString();
+    c.notes = q.getColumn(6).getString();
+    c.createdAt = q.getColumn(7).getString();
+    c.itemCount = q.getColumn(8).getInt();
+    return c;
+}
+
+const char* kCaseColumns =
+    "SELECT c.id, c.number, a.code, c.offence, c.offence_date, c.location, c.notes, c.created_at, "
+    "(SELECT count(*) FROM item i WHERE i.case_id = c.id) FROM case_file c JOIN agency a ON a.id = c.agency_id ";
+
+const char* kItemColumns =
+    "SELECT i.id, i.case_id, c.number, i.label, i.kind, i.origin, i.caliber, i.firing_pin_shape, i.breech_face_marks, "
+    "i.twist, i.ammunition, i.headstamp, i.lands, i.recovered_at, i.recovered_where, i.notes, i.firearm_id "
+    "FROM item i JOIN case_file c ON c.id = i.case_id ";
+
+Item readItem(SQLite::Statement& q) {
+    Item i;
+    i.id = q.getColumn(0).getInt64();
+    i.caseId = q.getColumn(1).getInt64();
+    i.caseNumber = q.getColumn(2).getString();
+    i.label = q.getColumn(3).getString();
+    i.kind = q.getColumn(4).getString();
+    i.origin = q.getColumn(5).getString();
+    i.caliber = q.getColumn(6).getString();
+    i.firingPinShape = q.getColumn(7).getString();
+    i.breechFaceMarks = q.getColumn(8).getString();
+    i.twist = q.getColumn(9).getString();
+    i.ammunition = q.getColumn(10).getString();
+    i.headstamp = q.getColumn(11).getString();
+    if (!q.getColumn(12).isNull()) i.lands = q.getColumn(12).getInt();
+    i.recoveredAt = q.getColumn(13).getString();
+    i.recoveredWhere = q.getColumn(14).getString();
+    i.notes = q.getColumn(15).getString();
+    if (!q.getColumn(16).isNull()) i.firearmId = q.getColumn(16).getInt64();
+    return i;
+}
+
+const char* kAcquisitionColumns =
+    "SELECT id, item_id, region, land, instrument, file_sha256, processed_sha256, processing, acquired_by, acquired_at "
+    "FROM acquisition ";
+
+Acquisition readAcquisition(SQLite::Statement& q) {
+    Acquisition a;
+    a.id = q.getColumn(0).getInt64();
+    a.itemId = q.getColumn(1).getInt64();
+    a.region = q.getColumn(2).getString();
+    if (!q.getColumn(3).isNull()) a.land = q.getColumn(3).getInt();
+    a.instrument = q.getColumn(4).getString();
+    a.fileSha256 = q.getColumn(5).getString();
+    a.processedSha256 = q.getColumn(6).getString();
+    a.processing = q.getColumn(7).getString();
+    a.acquiredBy = q.getColumn(8).getInt64();
+    a.acquiredAt = q.getColumn(9).getString();
+    return a;
+}
+
+std::string readFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) fail(RecordsError::Kind::NotFound, path + ": cannot read");
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+// Puts bytes at `target` durably: temporary file, fsync, rename. Returns false if it was already there.
+bool storeFile(const std::string& bytes, const fs::path& target) {
+    if (fs::exists(target)) return false;
+    fs::create_directories(target.parent_path());
+    const fs::path temp = target.parent_path() / (".tmp-" + std::to_string(std::random_device{}()));
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) fail(RecordsError::Kind::Storage, temp.string() + ": cannot create");
+    std::size_t written = 0;
+    while (written < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+        if (n <= 0) {
+            ::close(fd);
+            fs::remove(temp);
+            fail(RecordsError::Kind::Storage, temp.string() + ": write failed");
+        }
+        written += std::size_t(n);
+    }
+    ::fsync(fd);
+    ::close(fd);
+    fs::rename(temp, target);
+    return true;
+}
+
+// Holds the store shared while importing, so another process's cleanup waits.
+class SharedLock {
+public:
+    explicit SharedLock(const std::string& folder) : fd_(::open((fs::path(folder) / "lock").c_str(), O_RDWR | O_CREAT, 0644)) {
+        if (fd_ >= 0) ::flock(fd_, LOCK_SH);
+    }
+    ~SharedLock() {
+        if (fd_ >= 0) {
+            ::flock(fd_, LOCK_UN);
+            ::close(fd_);
+        }
+    }
+
+private:
+    int fd_;
+};
+
+}  // namespace
+
+CaseRecord Store::addCase(const User& actor, const CaseRecord& input) {
+    requireRole(actor, Role::Technician, "open cases");
+    if (input.number.empty()) fail(RecordsError::Kind::InvalidInput, "a case needs a number");
+    SQLite::Transaction t(impl_->db);
+    SQLite::Statement dup(impl_->db, "SELECT 1 FROM case_file WHERE number = ?");
+    dup.bind(1, input.number);
+    if (dup.executeStep()) fail(RecordsError::Kind::Conflict, "case " + input.number + " already exists");
+    SQLite::Statement q(impl_->db, "INSERT INTO case_file(number, agency_id, offence, offence_date, location, notes, "
+                                   "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, input.number);
+    q.bind(2, actor.agencyId);
+    q.bind(3, input.offence);
+    q.bind(4, input.offenceDate);
+    q.bind(5, input.location);
+    q.bind(6, input.notes);
+    q.bind(7, actor.id);
+    q.bind(8, nowUtc());
+    q.exec();
+    const Id id = impl_->db.getLastInsertRowid();
+    impl_->indexNote("case", id, input.notes);
+    impl_->audit(actor.id, "add_case", "case", id, jsonObject({{"number", input.number}, {"offence", input.offence}}));
+    t.commit();
+    return caseByNumber(input.number);
+}
+
+CaseRecord Store::caseByNumber(const std::string& number) const {
+    SQLite::Statement q(impl_->db, std::string(kCaseColumns) + "WHERE c.number = ?");
+    q.bind(1, number);
+    if (!q.executeStep()) fail(RecordsError::Kind::NotFound, "no case " + number);
+    return readCase(q);
+}
+
+std::vector<CaseRecord> Store::findCases(const CaseFilter& f) const {
+    std::string sql = std::string(kCaseColumns) + "WHERE 1 = 1 ";
+    std::vector<std::string> binds;
+    if (!f.number.empty()) {
+        if (f.number.back() == '*') {
+            sql += "AND c.number LIKE ? ESCAPE '\\' ";
+            std::string prefix;
+            for (char ch : f.number.substr(0, f.number.size() - 1)) {
+                if (ch == '%' || ch == '_' || ch == '\\') prefix += '\\';
+                prefix += ch;
+            }
+            binds.push_back(prefix + "%");
+        } else {
+            sql += "AND c.number = ? ";
+            binds.push_back(f.number);
+        }
+    }
+    if (!f.caliber.empty()) {
+        sql += "AND EXISTS (SELECT 1 FROM item i WHERE i.case_id = c.id AND i.caliber = ?) ";
+        binds.push_back(f.caliber);
+    }
+    if (!f.fromDate.empty()) {
+        sql += "AND c.offence_date >= ? ";
+        binds.push_back(f.fromDate);
+    }
+    if (!f.toDate.empty()) {
+        sql += "AND c.offence_date <= ? ";
+        binds.push_back(f.toDate);
+    }
+    if (f.status == "open-leads") {
+        sql += "AND EXISTS (SELECT 1 FROM lead l JOIN candidate k ON k.id = l.candidate_id JOIN correlation_run r ON r.id = k.run_id "
+               "JOIN acquisition a ON a.id = r.query_acquisition_id JOIN item i ON i.id = a.item_id "
+               "WHERE i.case_id = c.id AND l.status = 'open') ";
+    } else if (!f.status.empty()) {
+        fail(RecordsError::Kind::InvalidInput, "unknown case status filter '" + f.status + "' (open-leads)");
+    }
+    sql += "ORDER BY c.number";
+    SQLite::Statement q(impl_->db, sql);
+    for (std::size_t i = 0; i < binds.size(); ++i) q.bind(int(i + 1), binds[i]);
+    std::vector<CaseRecord> out;
+    while (q.executeStep()) out.push_back(readCase(q));
+    return out;
+}
+
+Item Store::addItem(const User& actor, const std::string& caseNumber, const Item& input) {
+    requireRole(actor, Role::Technician, "add items");
+    if (input.label.empty()) fail(RecordsError::Kind::InvalidInput, "an item needs a label");
+    if (!oneOf(input.kind, kItemKinds)) fail(RecordsError::Kind::InvalidInput, "item kind '" + input.kind + "' is not one of " + listOf(kItemKinds));
+    if (!oneOf(input.origin, kItemOrigins))
+        fail(RecordsError::Kind::InvalidInput, "item origin '" + input.origin + "' is not one of " + listOf(kItemOrigins));
+    if (input.lands && (*input.lands < 0 || *input.lands > 40)) fail(RecordsError::Kind::InvalidInput, "number of lands must be 0–40");
+    SQLite::Transaction t(impl_->db);
+    const CaseRecord c = caseByNumber(caseNumber);
+    SQLite::Statement dup(impl_->db, "SELECT 1 FROM item WHERE case_id = ? AND label = ?");
+    dup.bind(1, c.id);
+    dup.bind(2, input.label);
+    if (dup.executeStep()) fail(RecordsError::Kind::Conflict, "case " + caseNumber + " already has an item " + input.label);
+    SQLite::Statement q(impl_->db,
+                        "INSERT INTO item(case_id, label, kind, origin, caliber, firing_pin_shape, breech_face_marks, lands, "
+                        "twist, ammunition, headstamp, recovered_at, recovered_where, notes, firearm_id, created_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, c.id);
+    q.bind(2, input.label);
+    q.bind(3, input.kind);
+    q.bind(4, input.origin);
+    q.bind(5, input.caliber);
+    q.bind(6, input.firingPinShape);
+    q.bind(7, input.breechFaceMarks);
+    if (input.lands) q.bind(8, *input.lands);
+    else q.bind(8);
+    q.bind(9, input.twist);
+    q.bind(10, input.ammunition);
+    q.bind(11, input.headstamp);
+    q.bind(12, input.recoveredAt);
+    q.bind(13, input.recoveredWhere);
+    q.bind(14, input.notes);
+    if (input.firearmId) q.bind(15, *input.firearmId);
+    else q.bind(15);
+    q.bind(16, nowUtc());
+    q.exec();
+    const Id id = impl_->db.getLastInsertRowid();
+    impl_->indexNote("item", id, input.notes);
+    impl_->audit(actor.id, "add_item", "item", id,
+                 jsonObject({{"case", caseNumber}, {"label", input.label}, {"kind", input.kind}, {"origin", input.origin},
+                             {"caliber", input.caliber}}));
+    t.commit();
+    return item(id);
+}
+
+Item Store::item(Id id) const {
+    SQLite::Statement q(impl_->db, std::string(kItemColumns) + "WHERE i.id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) fail(RecordsError::Kind::NotFound, "no item " + std::to_string(id));
+    return readItem(q);
+}
+
+std::vector<Item> Store::itemsOfCase(const std::string& caseNumber) const {
+    const CaseRecord c = caseByNumber(caseNumber);
+    SQLite::Statement q(impl_->db, std::string(kItemColumns) + "WHERE i.case_id = ? ORDER BY i.label");
+    q.bind(1, c.id);
+    std::vector<Item> out;
+    while (q.executeStep()) out.push_back(readItem(q));
+    return out;
+}
+
+Firearm Store::addFirearm(const User& actor, const Firearm& input) {
+    requireRole(actor, Role::Technician, "add firearms");
+    SQLite::Transaction t(impl_->db);
+    SQLite::Statement q(impl_->db, "INSERT INTO firearm(make, model, caliber, serial, country) VALUES (?, ?, ?, ?, ?)");
+    q.bind(1, input.make);
+    q.bind(2, input.model);
+    q.bind(3, input.caliber);
+    q.bind(4, input.serial);
+    q.bind(5, input.country);
+    q.exec();
+    Firearm out = input;
+    out.id = impl_->db.getLastInsertRowid();
+    impl_->audit(actor.id, "add_firearm", "firearm", out.id,
+                 jsonObject({{"make", input.make}, {"model", input.model}, {"serial", input.serial}}));
+    t.commit();
+    return out;
+}
+
+void Store::addCustodyEvent(const User& actor, Id itemId, const std::string& event, const std::string& note) {
+    requireRole(actor, Role::Technician, "record custody events");
+    if (event.empty()) fail(RecordsError::Kind::InvalidInput, "a custody event needs a description");
+    SQLite::Transaction t(impl_->db);
+    item(itemId);
+    SQLite::Statement q(impl_->db, "INSERT INTO custody_event(item_id, event, note, by_user, at) VALUES (?, ?, ?, ?, ?)");
+    q.bind(1, itemId);
+    q.bind(2, event);
+    q.bind(3, note);
+    q.bind(4, actor.id);
+    q.bind(5, nowUtc());
+    q.exec();
+    impl_->audit(actor.id, "custody", "item", itemId, jsonObject({{"event", event}, {"note", note}}));
+    t.commit();
+}
+
+Acquisition Store::importScan(const User& actor, Id itemId, const std::string& x3pPath, const ImportOptions& o) {
+    requireRole(actor, Role::Technician, "import scans");
+    if (!oneOf(o.region, kRegions)) fail(RecordsError::Kind::InvalidInput, "region '" + o.region + "' is not one of " + listOf(kRegions));
+    const Item target = item(itemId);
+    // Everything that can fail on bad input happens before the store is touched.
+    const std::string raw = readFile(x3pPath);
+    imaging::X3pFile x3p;
+    try {
+        x3p = imaging::readX3pFromMemory(raw.data(), raw.size(), x3pPath);
+    } catch (const imaging::X3pError& e) {
+        fail(RecordsError::Kind::InvalidInput, e.what());
+    }
+    const std::string rawSha = sha256Hex(raw.data(), raw.size());
+    {
+        SQLite::Statement existing(impl_->db, std::string(kAcquisitionColumns) + "WHERE item_id = ? AND region = ? AND file_sha256 = ?");
+        existing.bind(1, itemId);
+        existing.bind(2, o.region);
+        existing.bind(3, rawSha);
+        if (existing.executeStep()) return readAcquisition(existing);  // already imported: idempotent
+    }
+    imaging::Surface processed = x3p.surface;
+    std::string processing = "as imported";
+    if (o.preprocess && o.region == "breech_face") {
+        processed = imaging::preprocessBreechFace(x3p.surface);
+        processing = "breechface-default";
+    }
+    const fs::path temp = fs::path(impl_->folder) / "files" / (".tmp-processed-" + std::to_string(std::random_device{}()) + ".x3p");
+    imaging::writeX3p(processed, temp.string());
+    const std::string processedBytes = readFile(temp.string());
+    fs::remove(temp);
+    const std::string processedSha = sha256Hex(processedBytes.data(), processedBytes.size());
+
+    SharedLock lock(impl_->folder);
+    storeFile(raw, filePath(rawSha));
+    storeFile(processedBytes, filePath(processedSha));
+    SQLite::Transaction t(impl_->db);
+    SQLite::Statement q(impl_->db, "INSERT INTO acquisition(item_id, region, land, instrument, file_sha256, processed_sha256, "
+                                   "processing, acquired_by, acquired_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, itemId);
+    q.bind(2, o.region);
+    if (o.land) q.bind(3, *o.land);
+    else q.bind(3);
+    q.bind(4, o.instrument.empty() ? x3p.surface.metadata().instrument.manufacturer + " " + x3p.surface.metadata().instrument.model
+                                   : o.instrument);
+    q.bind(5, rawSha);
+    q.bind(6, processedSha);
+    q.bind(7, processing);
+    q.bind(8, actor.id);
+    q.bind(9, nowUtc());
+    q.exec();
+    const Id id = impl_->db.getLastInsertRowid();
+    impl_->audit(actor.id, "import", "acquisition", id,
+                 jsonObject({{"item", std::to_string(itemId)}, {"case", target.caseNumber}, {"file", fs::path(x3pPath).filename().string()},
+                             {"sha256", rawSha}, {"processing", processing}}));
+    t.commit();
+    return acquisition(id);
+}
+
+Acquisition Store::acquisition(Id id) const {
+    SQLite::Statement q(impl_->db, std::string(kAcquisitionColumns) + "WHERE id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) fail(RecordsError::Kind::NotFound, "no acquisition " + std::to_string(id));
+    return readAcquisition(q);
+}
+
+std::vector<Acquisition> Store::acquisitionsOfItem(Id itemId) const {
+    SQLite::Statement q(impl_->db, std::string(kAcquisitionColumns) + "WHERE item_id = ? ORDER BY id");
+    q.bind(1, itemId);
+    std::vector<Acquisition> out;
+    while (q.executeStep()) out.push_back(readAcquisition(q));
+    return out;
+}
+
+}  // namespace striae::records

@@ -1,0 +1,374 @@
+// Correlation runs and the review workflow: candidate → review → lead → hit →
+// verification → approval. The order and the roles are enforced here.
+#include <Poco/JSON/Object.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "StoreImpl.h"
+#include "striae/imaging/X3p.h"
+#include "striae/matching/Cmc.h"
+
+namespace striae::records {
+
+namespace {
+
+bool oneOf(const std::string& v, const std::vector<std::string>& allowed) {
+    return std::find(allowed.begin(), allowed.end(), v) != allowed.end();
+}
+
+std::string parametersJson(const matching::CmcParameters& p) {
+    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    o.set("method", "cmc");
+    o.set("grid", p.gridRows);
+    o.set("maxMissing", p.maxMissingFraction);
+    o.set("regionFactor", p.regionSizeFactor);
+    o.set("thetaMin", p.thetaMinDeg);
+    o.set("thetaMax", p.thetaMaxDeg);
+    o.set("thetaStep", p.thetaStepDeg);
+    o.set("tTranslationUm", p.translationThresholdUm);
+    o.set("tThetaDeg", p.rotationThresholdDeg);
+    o.set("tCcf", p.correlationThreshold);
+    std::ostringstream out;
+    o.stringify(out);
+    return out.str();
+}
+
+std::string detailsJson(const matching::CmcResult& r) {
+    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    o.set("forwardOriginal", r.forward.originalCount);
+    o.set("backwardOriginal", r.backward.originalCount);
+    o.set("forwardHigh", r.forward.highCount);
+    o.set("backwardHigh", r.backward.highCount);
+    o.set("usedCells", r.forward.usedCells);
+    o.set("thetaDeg", r.forward.consensus.thetaDeg);
+    o.set("dxPx", r.forward.consensus.dx);
+    o.set("dyPx", r.forward.consensus.dy);
+    o.set("spacing_m", r.spacing);
+    std::ostringstream out;
+    o.stringify(out);
+    return out.str();
+}
+
+struct CandidateRow {
+    Id acquisitionId;
+    std::string processedSha;
+    matching::CmcResult result;
+    bool done = false;
+};
+
+}  // namespace
+
+CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const matching::CmcParameters& parameters, int threads,
+                                const std::function<bool(int, int)>& progress) {
+    requireRole(actor, Role::Technician, "run correlations");
+    const Acquisition query = acquisition(acquisitionId);
+    if (query.region != "breech_face")
+        fail(RecordsError::Kind::InvalidInput, "acquisition " + std::to_string(acquisitionId) + " is a " + query.region +
+                                                   " scan; local correlation compares breech faces");
+    const Item queryItem = item(query.itemId);
+    // The scope: breech faces of the same caliber, on other items.
+    std::vector<CandidateRow> rows;
+    {
+        SQLite::Statement q(impl_->db, "SELECT a.id, a.processed_sha256 FROM acquisition a JOIN item i ON i.id = a.item_id "
+                                       "WHERE a.region = 'breech_face' AND a.item_id <> ? AND i.caliber = ? ORDER BY a.id");
+        q.bind(1, query.itemId);
+        q.bind(2, queryItem.caliber);
+        while (q.executeStep()) rows.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), {}, false});
+    }
+    const std::string startedAt = nowUtc();
+    const imaging::Surface querySurface = imaging::readX3p(filePath(query.processedSha256)).surface;
+    std::atomic<int> next{0}, done{0};
+    std::atomic<bool> cancelled{false};
+    std::mutex errorMutex;
+    std::string error;
+    matching::setKernelThreads(1);
+    std::vector<std::thread> pool;
+    for (int t = 0; t < std::max(1, threads); ++t)
+        pool.emplace_back([&] {
+            for (int i; !cancelled && (i = next++) < int(rows.size());) {
+                try {
+                    const imaging::Surface other = imaging::readX3p(filePath(rows[i].processedSha)).surface;
+                    rows[i].result = matching::compareCmc(querySurface, other, parameters);
+                    rows[i].done = true;
+                } catch (const std::exception& e) {
+                    std::lock_guard lock(errorMutex);
+                    if (error.empty()) error = "acquisition " + std::to_string(rows[i].acquisitionId) + ": " + e.what();
+                    cancelled = true;
+                }
+                ++done;
+            }
+        });
+    for (;;) {
+        const int d = done;
+        if (progress && !progress(d, int(rows.size()))) cancelled = true;
+        if (d >= int(rows.size()) || cancelled) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    for (auto& t : pool) t.join();
+    if (!error.empty()) fail(RecordsError::Kind::Storage, "correlation failed: " + error);
+    if (cancelled) fail(RecordsError::Kind::InvalidInput, "correlation cancelled; nothing stored");
+
+    std::stable_sort(rows.begin(), rows.end(), [](const CandidateRow& a, const CandidateRow& b) {
+        if (a.result.originalCount != b.result.originalCount) return a.result.originalCount > b.result.originalCount;
+        return a.result.highCount > b.result.highCount;
+    });
+    SQLite::Transaction t(impl_->db);
+    SQLite::Statement run(impl_->db, "INSERT INTO correlation_run(query_acquisition_id, parameters, scope, started_at, "
+                                     "finished_at, run_by) VALUES (?, ?, 'local', ?, ?, ?)");
+    run.bind(1, acquisitionId);
+    run.bind(2, parametersJson(parameters));
+    run.bind(3, startedAt);
+    run.bind(4, nowUtc());
+    run.bind(5, actor.id);
+    run.exec();
+    const Id runId = impl_->db.getLastInsertRowid();
+    SQLite::Statement cand(impl_->db, "INSERT INTO candidate(run_id, acquisition_id, rank, score, score_high, details) "
+                                      "VALUES (?, ?, ?, ?, ?, ?)");
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        cand.reset();
+        cand.bind(1, runId);
+        cand.bind(2, rows[i].acquisitionId);
+        cand.bind(3, int(i + 1));
+        cand.bind(4, double(rows[i].result.originalCount));
+        cand.bind(5, double(rows[i].result.highCount));
+        cand.bind(6, detailsJson(rows[i].result));
+        cand.exec();
+    }
+    impl_->audit(actor.id, "correlate", "run", runId,
+                 jsonObject({{"query", std::to_string(acquisitionId)}, {"candidates", std::to_string(rows.size())},
+                             {"top", rows.empty() ? "" : std::to_string(rows[0].acquisitionId)}}));
+    t.commit();
+    return this->run(runId);
+}
+
+CorrelationRun Store::run(Id id) const {
+    SQLite::Statement q(impl_->db,
+                        "SELECT r.id, r.query_acquisition_id, r.parameters, r.scope, r.started_at, r.finished_at, r.run_by, "
+                        "(SELECT count(*) FROM candidate k WHERE k.run_id = r.id), "
+                        "(SELECT count(*) FROM candidate k JOIN review v ON v.candidate_id = k.id WHERE k.run_id = r.id) "
+                        "FROM correlation_run r WHERE r.id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) fail(RecordsError::Kind::NotFound, "no correlation run " + std::to_string(id));
+    CorrelationRun r;
+    r.id = q.getColumn(0).getInt64();
+    r.queryAcquisitionId = q.getColumn(1).getInt64();
+    r.parameters = q.getColumn(2).getString();
+    r.scope = q.getColumn(3).getString();
+    r.startedAt = q.getColumn(4).getString();
+    r.finishedAt = q.getColumn(5).getString();
+    r.runBy = q.getColumn(6).getInt64();
+    r.candidateCount = q.getColumn(7).getInt();
+    r.reviewedCount = q.getColumn(8).getInt();
+    return r;
+}
+
+std::vector<Candidate> Store::candidates(Id runId) const {
+    run(runId);
+    SQLite::Statement q(impl_->db,
+                        "SELECT k.id, k.run_id, k.acquisition_id, k.rank, k.score, k.score_high, k.details, c.number, i.label, "
+                        "i.caliber, coalesce(v.decision, '') FROM candidate k JOIN acquisition a ON a.id = k.acquisition_id "
+                        "JOIN item i ON i.id = a.item_id JOIN case_file c ON c.id = i.case_id "
+                        "LEFT JOIN review v ON v.candidate_id = k.id WHERE k.run_id = ? ORDER BY k.rank");
+    q.bind(1, runId);
+    std::vector<Candidate> out;
+    while (q.executeStep()) {
+        Candidate c;
+        c.id = q.getColumn(0).getInt64();
+        c.runId = q.getColumn(1).getInt64();
+        c.acquisitionId = q.getColumn(2).getInt64();
+        c.rank = q.getColumn(3).getInt();
+        c.score = q.getColumn(4).getDouble();
+        c.scoreHigh = q.getColumn(5).getDouble();
+        c.details = q.getColumn(6).getString();
+        c.caseNumber = q.getColumn(7).getString();
+        c.itemLabel = q.getColumn(8).getString();
+        c.caliber = q.getColumn(9).getString();
+        c.decision = q.getColumn(10).getString();
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+void Store::review(const User& actor, Id candidateId, bool isLead, const std::string& note) {
+    requireRole(actor, Role::Technician, "review candidates");
+    SQLite::Transaction t(impl_->db);
+    SQLite::Statement c(impl_->db, "SELECT 1 FROM candidate WHERE id = ?");
+    c.bind(1, candidateId);
+    if (!c.executeStep()) fail(RecordsError::Kind::NotFound, "no candidate " + std::to_string(candidateId));
+    SQLite::Statement dup(impl_->db, "SELECT decision FROM review WHERE candidate_id = ?");
+    dup.bind(1, candidateId);
+    if (dup.executeStep())
+        fail(RecordsError::Kind::Conflict, "candidate " + std::to_string(candidateId) + " was already reviewed (" +
+                                               dup.getColumn(0).getString() + ")");
+    SQLite::Statement q(impl_->db, "INSERT INTO review(candidate_id, decision, note, reviewed_by, reviewed_at) VALUES (?, ?, ?, ?, ?)");
+    q.bind(1, candidateId);
+    q.bind(2, isLead ? "lead" : "not_lead");
+    q.bind(3, note);
+    q.bind(4, actor.id);
+    q.bind(5, nowUtc());
+    q.exec();
+    const Id id = impl_->db.getLastInsertRowid();
+    impl_->indexNote("review", id, note);
+    impl_->audit(actor.id, "review", "candidate", candidateId, jsonObject({{"decision", isLead ? "lead" : "not_lead"}, {"note", note}}));
+    t.commit();
+}
+
+Lead Store::markLead(const User& actor, Id candidateId, const std::string& note) {
+    requireRole(actor, Role::Technician, "mark leads");
+    SQLite::Transaction t(impl_->db);
+    SQLite::Statement r(impl_->db, "SELECT decision FROM review WHERE candidate_id = ?");
+    r.bind(1, candidateId);
+    if (!r.executeStep())
+        fail(RecordsError::Kind::WorkflowViolation, "candidate " + std::to_string(candidateId) + " has not been reviewed; a lead needs a reviewed candidate");
+    if (r.getColumn(0).getString() != "lead")
+        fail(RecordsError::Kind::WorkflowViolation, "candidate " + std::to_string(candidateId) + " was reviewed as not a lead");
+    SQLite::Statement dup(impl_->db, "SELECT id FROM lead WHERE candidate_id = ?");
+    dup.bind(1, candidateId);
+    if (dup.executeStep()) fail(RecordsError::Kind::Conflict, "candidate " + std::to_string(candidateId) + " is already lead " + dup.getColumn(0).getString());
+    SQLite::Statement q(impl_->db, "INSERT INTO lead(candidate_id, status, note, created_by, created_at) VALUES (?, 'open', ?, ?, ?)");
+    q.bind(1, candidateId);
+    q.bind(2, note);
+    q.bind(3, actor.id);
+    q.bind(4, nowUtc());
+    q.exec();
+    Lead lead;
+    lead.id = impl_->db.getLastInsertRowid();
+    lead.candidateId = candidateId;
+    lead.status = "open";
+    lead.createdBy = actor.id;
+    impl_->indexNote("lead", lead.id, note);
+    impl_->audit(actor.id, "mark_lead", "lead", lead.id, jsonObject({{"candidate", std::to_string(candidateId)}, {"note", note}}));
+    t.commit();
+    return lead;
+}
+
+Hit Store::confirmHit(const User& actor, Id leadId, const std::string& conclusion, const std::string& note) {
+    requireRole(actor, Role::Examiner, "confirm hits");
+    if (!oneOf(conclusion, kAfteConclusions))
+        fail(RecordsError::Kind::InvalidInput, "'" + conclusion + "' is not an AFTE conclusion (identification, inconclusive_a, "
+                                                                  "inconclusive_b, inconclusive_c, elimination, unsuitable)");
+    SQLite::Transaction t(impl_->db);
+    SQLite::Statement l(impl_->db, "SELECT status FROM lead WHERE id = ?");
+    l.bind(1, leadId);
+    if (!l.executeStep()) fail(RecordsError::Kind::WorkflowViolation, "no lead " + std::to_string(leadId) + "; a hit needs a lead");
+    if (l.getColumn(0).getString() != "open")
+        fail(RecordsError::Kind::WorkflowViolation, "lead " + std::to_string(leadId) + " is already " + l.getColumn(0).getString());
+    // An identification makes the lead a hit; any other conclusion closes it as rejected, on the record.
+    const bool identified = conclusion == "identification";
+    SQLite::Statement q(impl_->db, "INSERT INTO hit(lead_id, conclusion, note, examiner_id, confirmed_at) VALUES (?, ?, ?, ?, ?)");
+    q.bind(1, leadId);
+    q.bind(2, conclusion);
+    q.bind(3, note);
+    q.bind(4, actor.id);
+    q.bind(5, nowUtc());
+    q.exec();
+    Hit hit;
+    hit.id = impl_->db.getLastInsertRowid();
+    hit.leadId = leadId;
+    hit.conclusion = conclusion;
+    hit.examinerId = actor.id;
+    SQLite::Statement u(impl_->db, "UPDATE lead SET status = ? WHERE id = ?");
+    u.bind(1, identified ? "hit" : "rejected");
+    u.bind(2, leadId);
+    u.exec();
+    impl_->indexNote("hit", hit.id, note);
+    impl_->audit(actor.id, "examine_lead", "hit", hit.id, jsonObject({{"lead", std::to_string(leadId)}, {"conclusion", conclusion}, {"note", note}}));
+    t.commit();
+    return hit;
+}
+
+void Store::verifyHit(const User& actor, Id hitId, const std::string& conclusion, bool blind, const std::string& note) {
+    requireRole(actor, Role::Examiner, "verify hits");
+    if (!oneOf(conclusion, kAfteConclusions)) fail(RecordsError::Kind::InvalidInput, "'" + conclusion + "' is not an AFTE conclusion");
+    SQLite::Transaction t(impl_->db);
+    SQLite::Statement h(impl_->db, "SELECT examiner_id FROM hit WHERE id = ?");
+    h.bind(1, hitId);
+    if (!h.executeStep()) fail(RecordsError::Kind::NotFound, "no hit " + std::to_string(hitId));
+    if (h.getColumn(0).getInt64() == actor.id)
+        fail(RecordsError::Kind::WorkflowViolation, "user " + actor.username + " confirmed hit " + std::to_string(hitId) +
+                                                        " and cannot also verify it");
+    SQLite::Statement dup(impl_->db, "SELECT 1 FROM verification WHERE hit_id = ? AND examiner_id = ?");
+    dup.bind(1, hitId);
+    dup.bind(2, actor.id);
+    if (dup.executeStep()) fail(RecordsError::Kind::Conflict, "user " + actor.username + " already verified hit " + std::to_string(hitId));
+    SQLite::Statement q(impl_->db, "INSERT INTO verification(hit_id, conclusion, blind, note, examiner_id, verified_at) VALUES (?, ?, ?, ?, ?, ?)");
+    q.bind(1, hitId);
+    q.bind(2, conclusion);
+    q.bind(3, blind ? 1 : 0);
+    q.bind(4, note);
+    q.bind(5, actor.id);
+    q.bind(6, nowUtc());
+    q.exec();
+    impl_->audit(actor.id, "verify_hit", "hit", hitId, jsonObject({{"conclusion", conclusion}, {"blind", blind ? "yes" : "no"}, {"note", note}}));
+    t.commit();
+}
+
+void Store::approveHit(const User& actor, Id hitId, const std::string& note) {
+    requireRole(actor, Role::Supervisor, "approve hits");
+    SQLite::Transaction t(impl_->db);
+    SQLite::Statement h(impl_->db, "SELECT conclusion, (SELECT count(*) FROM verification v WHERE v.hit_id = hit.id) FROM hit WHERE id = ?");
+    h.bind(1, hitId);
+    if (!h.executeStep()) fail(RecordsError::Kind::NotFound, "no hit " + std::to_string(hitId));
+    if (h.getColumn(0).getString() != "identification")
+        fail(RecordsError::Kind::WorkflowViolation, "hit " + std::to_string(hitId) + " concluded " + h.getColumn(0).getString() +
+                                                        "; only identifications are approved as hits");
+    if (h.getColumn(1).getInt() == 0)
+        fail(RecordsError::Kind::WorkflowViolation, "hit " + std::to_string(hitId) + " has not been verified by a second examiner");
+    SQLite::Statement dup(impl_->db, "SELECT 1 FROM approval WHERE hit_id = ?");
+    dup.bind(1, hitId);
+    if (dup.executeStep()) fail(RecordsError::Kind::Conflict, "hit " + std::to_string(hitId) + " is already approved");
+    SQLite::Statement q(impl_->db, "INSERT INTO approval(hit_id, note, supervisor_id, approved_at) VALUES (?, ?, ?, ?)");
+    q.bind(1, hitId);
+    q.bind(2, note);
+    q.bind(3, actor.id);
+    q.bind(4, nowUtc());
+    q.exec();
+    impl_->audit(actor.id, "approve_hit", "hit", hitId, jsonObject({{"note", note}}));
+    t.commit();
+}
+
+std::vector<Lead> Store::openLeads() const {
+    SQLite::Statement q(impl_->db, "SELECT id, candidate_id, status, created_by, created_at FROM lead WHERE status = 'open' ORDER BY id");
+    std::vector<Lead> out;
+    while (q.executeStep())
+        out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(), q.getColumn(3).getInt64(),
+                       q.getColumn(4).getString()});
+    return out;
+}
+
+std::vector<Store::NoteMatch> Store::searchNotes(const std::string& query) const {
+    if (query.empty()) fail(RecordsError::Kind::InvalidInput, "empty search");
+    // The query is passed as one quoted phrase per word: FTS5 syntax in user text cannot break the search.
+    std::string phrase;
+    std::istringstream words(query);
+    for (std::string w; words >> w;) {
+        std::string quoted = "\"";
+        for (char ch : w) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+        phrase += (phrase.empty() ? "" : " ") + quoted + "\"";
+    }
+    SQLite::Statement q(impl_->db, "SELECT kind, ref_id, text FROM note_text WHERE note_text MATCH ? ORDER BY rank LIMIT 200");
+    q.bind(1, phrase);
+    std::vector<NoteMatch> out;
+    while (q.executeStep()) out.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt64(), q.getColumn(2).getString()});
+    return out;
+}
+
+std::vector<AuditEvent> Store::auditTrail(const std::string& entity, Id entityId) const {
+    SQLite::Statement q(impl_->db, "SELECT id, at, user_id, action, entity, entity_id, details, prev_hash, hash FROM audit_event "
+                                   "WHERE entity = ? AND entity_id = ? ORDER BY id");
+    q.bind(1, entity);
+    q.bind(2, entityId);
+    std::vector<AuditEvent> out;
+    while (q.executeStep())
+        out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getInt64(), q.getColumn(3).getString(),
+                       q.getColumn(4).getString(), q.getColumn(5).getInt64(), q.getColumn(6).getString(), q.getColumn(7).getString(),
+                       q.getColumn(8).getString()});
+    return out;
+}
+
+}  // namespace striae::records

@@ -369,6 +369,52 @@ Acquisition Store::importScan(const User& actor, Id itemId, const std::string& x
     return acquisition(id);
 }
 
+Acquisition Store::recordAcquisition(const User& actor, Id itemId, const Acquisition& m) {
+    requireRole(actor, Role::Technician, "record acquisitions");
+    if (!oneOf(m.region, kRegions)) fail(RecordsError::Kind::InvalidInput, "region '" + m.region + "' is not one of " + listOf(kRegions));
+    for (const std::string& sha : {m.fileSha256, m.processedSha256})
+        if (sha.size() != 64 || !fs::exists(filePath(sha)))
+            fail(RecordsError::Kind::InvalidInput, "scan " + sha + " is not in the store's files");
+    SQLite::Transaction t(impl_->db);
+    const Item target = item(itemId);
+    SQLite::Statement q(impl_->db, "INSERT INTO acquisition(item_id, region, land, instrument, file_sha256, processed_sha256, "
+                                   "processing, acquired_by, acquired_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, itemId);
+    q.bind(2, m.region);
+    if (m.land) q.bind(3, *m.land);
+    else q.bind(3);
+    q.bind(4, m.instrument);
+    q.bind(5, m.fileSha256);
+    q.bind(6, m.processedSha256);
+    q.bind(7, m.processing);
+    q.bind(8, actor.id);
+    q.bind(9, m.acquiredAt.empty() ? nowUtc() : m.acquiredAt);
+    try {
+        q.exec();
+    } catch (const SQLite::Exception& e) {
+        fail(RecordsError::Kind::Conflict, "item " + std::to_string(itemId) + " already has this " + m.region + " scan");
+    }
+    const Id id = impl_->db.getLastInsertRowid();
+    impl_->audit(actor.id, "record_acquisition", "acquisition", id,
+                 jsonObject({{"item", std::to_string(itemId)}, {"case", target.caseNumber}, {"sha256", m.fileSha256}}));
+    t.commit();
+    return acquisition(id);
+}
+
+std::vector<Acquisition> Store::findAcquisitions(const std::string& caliber, const std::string& from, const std::string& to,
+                                                 int limit) const {
+    SQLite::Statement q(impl_->db, "SELECT a.id, a.item_id, a.region, a.land, a.instrument, a.file_sha256, a.processed_sha256, "
+                                   "a.processing, a.acquired_by, a.acquired_at FROM acquisition a JOIN item i ON i.id = a.item_id "
+                                   "WHERE i.caliber = ? AND a.acquired_at BETWEEN ? AND ? ORDER BY a.acquired_at DESC LIMIT ?");
+    q.bind(1, caliber);
+    q.bind(2, from);
+    q.bind(3, to);
+    q.bind(4, limit);
+    std::vector<Acquisition> out;
+    while (q.executeStep()) out.push_back(readAcquisition(q));
+    return out;
+}
+
 Acquisition Store::acquisition(Id id) const {
     SQLite::Statement q(impl_->db, std::string(kAcquisitionColumns) + "WHERE id = ?");
     q.bind(1, id);

@@ -113,35 +113,55 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
     if (!error.empty()) fail(RecordsError::Kind::Storage, "correlation failed: " + error);
     if (cancelled) fail(RecordsError::Kind::InvalidInput, "correlation cancelled; nothing stored");
 
-    std::stable_sort(rows.begin(), rows.end(), [](const CandidateRow& a, const CandidateRow& b) {
-        if (a.result.originalCount != b.result.originalCount) return a.result.originalCount > b.result.originalCount;
-        return a.result.highCount > b.result.highCount;
+    std::vector<CandidateInput> found;
+    for (const auto& r : rows) found.push_back({r.acquisitionId, double(r.result.originalCount), double(r.result.highCount), detailsJson(r.result)});
+    return recordCorrelationRun(actor, acquisitionId, "local", parametersJson(parameters), startedAt, std::move(found));
+}
+
+CorrelationRun Store::recordCorrelationRun(const User& actor, Id queryAcquisitionId, const std::string& scope,
+                                           const std::string& parameters, const std::string& startedAt,
+                                           std::vector<CandidateInput> found) {
+    requireRole(actor, Role::Technician, "record correlation runs");
+    if (scope != "local" && scope != "hub") fail(RecordsError::Kind::InvalidInput, "scope must be local or hub");
+    {
+        std::vector<Id> ids;
+        for (const auto& f : found) ids.push_back(f.acquisitionId);
+        std::sort(ids.begin(), ids.end());
+        if (std::adjacent_find(ids.begin(), ids.end()) != ids.end())
+            fail(RecordsError::Kind::InvalidInput, "a correlation run lists acquisition " + std::to_string(*std::adjacent_find(ids.begin(), ids.end())) + " twice");
+    }
+    // Ranked by CMC count, then by the High CMC count.
+    std::stable_sort(found.begin(), found.end(), [](const CandidateInput& a, const CandidateInput& b) {
+        if (a.score != b.score) return a.score > b.score;
+        return a.scoreHigh > b.scoreHigh;
     });
     SQLite::Transaction t(impl_->db);
+    acquisition(queryAcquisitionId);
     SQLite::Statement run(impl_->db, "INSERT INTO correlation_run(query_acquisition_id, parameters, scope, started_at, "
-                                     "finished_at, run_by) VALUES (?, ?, 'local', ?, ?, ?)");
-    run.bind(1, acquisitionId);
-    run.bind(2, parametersJson(parameters));
-    run.bind(3, startedAt);
-    run.bind(4, nowUtc());
-    run.bind(5, actor.id);
+                                     "finished_at, run_by) VALUES (?, ?, ?, ?, ?, ?)");
+    run.bind(1, queryAcquisitionId);
+    run.bind(2, parameters);
+    run.bind(3, scope);
+    run.bind(4, startedAt);
+    run.bind(5, nowUtc());
+    run.bind(6, actor.id);
     run.exec();
     const Id runId = impl_->db.getLastInsertRowid();
     SQLite::Statement cand(impl_->db, "INSERT INTO candidate(run_id, acquisition_id, rank, score, score_high, details) "
                                       "VALUES (?, ?, ?, ?, ?, ?)");
-    for (std::size_t i = 0; i < rows.size(); ++i) {
+    for (std::size_t i = 0; i < found.size(); ++i) {
         cand.reset();
         cand.bind(1, runId);
-        cand.bind(2, rows[i].acquisitionId);
+        cand.bind(2, found[i].acquisitionId);
         cand.bind(3, int(i + 1));
-        cand.bind(4, double(rows[i].result.originalCount));
-        cand.bind(5, double(rows[i].result.highCount));
-        cand.bind(6, detailsJson(rows[i].result));
+        cand.bind(4, found[i].score);
+        cand.bind(5, found[i].scoreHigh);
+        cand.bind(6, found[i].details);
         cand.exec();
     }
     impl_->audit(actor.id, "correlate", "run", runId,
-                 jsonObject({{"query", std::to_string(acquisitionId)}, {"candidates", std::to_string(rows.size())},
-                             {"top", rows.empty() ? "" : std::to_string(rows[0].acquisitionId)}}));
+                 jsonObject({{"query", std::to_string(queryAcquisitionId)}, {"scope", scope}, {"candidates", std::to_string(found.size())},
+                             {"top", found.empty() ? "" : std::to_string(found[0].acquisitionId)}}));
     t.commit();
     return this->run(runId);
 }

@@ -73,14 +73,29 @@ public:
 
     // Acquisitions: the scan is stored by content hash; idempotent per item and file.
     Acquisition importScan(const User& actor, Id itemId, const std::string& x3pPath, const ImportOptions& options);
+    // Records an acquisition whose raw and processed scans are already in the
+    // store's files (e.g. pulled from a hub). Both files must exist.
+    Acquisition recordAcquisition(const User& actor, Id itemId, const Acquisition& metadata);
     Acquisition acquisition(Id id) const;
     std::vector<Acquisition> acquisitionsOfItem(Id itemId) const;
+    // Acquisitions of items of a caliber acquired in [from, to] (ISO timestamps), newest first.
+    std::vector<Acquisition> findAcquisitions(const std::string& caliber, const std::string& from, const std::string& to,
+                                              int limit = 100) const;
 
     // Correlation of one acquisition against the store's breech faces of the
     // same caliber (other items), ranked by CMC count. `progress(done, total)`
     // may return false to cancel; nothing is stored then.
     CorrelationRun correlate(const User& actor, Id acquisitionId, const matching::CmcParameters& parameters, int threads,
                              const std::function<bool(int, int)>& progress = {});
+    // Stores a finished run with its ranked candidates (from `correlate`, or pulled from a hub).
+    struct CandidateInput {
+        Id acquisitionId = 0;
+        double score = 0, scoreHigh = 0;
+        std::string details = "{}";
+    };
+    CorrelationRun recordCorrelationRun(const User& actor, Id queryAcquisitionId, const std::string& scope,
+                                        const std::string& parametersJson, const std::string& startedAt,
+                                        std::vector<CandidateInput> candidates);
     CorrelationRun run(Id id) const;
     std::vector<Candidate> candidates(Id runId) const;
 

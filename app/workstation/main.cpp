@@ -4,6 +4,9 @@
 #include <QScreen>
 #include <QStatusBar>
 
+#include <optional>
+
+#include "striae/records/Store.h"
 #include "striae/ui/CaseBrowser.h"
 #include <QSurfaceFormat>
 #include <QTimer>
@@ -31,12 +34,24 @@ int main(int argc, char** argv) {
     parser.addOption(screenshot);
     QCommandLineOption scans("scans", "List the X3P scans of FOLDER in the case browser.", "FOLDER");
     parser.addOption(scans);
+    QCommandLineOption storeOption("store", "Open the case store in FOLDER.", "FOLDER");
+    parser.addOption(storeOption);
     parser.process(app);
 
     striae::ui::MainWindow window;
     if (parser.isSet(scans)) {
         const int n = window.caseBrowser()->addScanFolder(parser.value(scans));
         window.statusBar()->showMessage(QObject::tr("%1 scans listed from %2").arg(n).arg(parser.value(scans)));
+    }
+    std::optional<striae::records::Store> store;
+    if (parser.isSet(storeOption)) {
+        try {
+            store = striae::records::Store::open(parser.value(storeOption).toStdString());
+            const int n = window.caseBrowser()->loadStore(*store);
+            window.setStoreName(parser.value(storeOption), n);
+        } catch (const std::exception& e) {
+            window.statusBar()->showMessage(QObject::tr("Cannot open the case store: %1").arg(e.what()));
+        }
     }
     window.show();
 

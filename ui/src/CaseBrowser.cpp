@@ -10,6 +10,7 @@
 #include <QVBoxLayout>
 
 #include "striae/imaging/X3p.h"
+#include "striae/records/Store.h"
 
 namespace striae::ui {
 
@@ -31,6 +32,7 @@ CaseBrowser::CaseBrowser(QWidget* parent)
 
     view_->setModel(filter_);
     view_->setSortingEnabled(true);
+    view_->sortByColumn(0, Qt::AscendingOrder);
     view_->setAlternatingRowColors(true);
     view_->header()->setStretchLastSection(true);
 
@@ -71,6 +73,35 @@ int CaseBrowser::addScanFolder(const QString& folder) {
     view_->expandAll();
     for (int c = 0; c < model_->columnCount(); ++c) view_->resizeColumnToContents(c);
     return listed;
+}
+
+}  // namespace striae::ui
+
+namespace striae::ui {
+
+int CaseBrowser::loadStore(const records::Store& store) {
+    model_->removeRows(0, model_->rowCount());
+    const auto cases = store.findCases({});
+    for (const auto& c : cases) {
+        auto* caseItem = new QStandardItem(QString::fromStdString(c.number));
+        caseItem->setToolTip(QString::fromStdString(c.offence + " " + c.location));
+        QList<QStandardItem*> row{caseItem, new QStandardItem(tr("case")), new QStandardItem,
+                                  new QStandardItem(QString::fromStdString(c.offence + (c.offenceDate.empty() ? "" : ", " + c.offenceDate)))};
+        for (const auto& item : store.itemsOfCase(c.number)) {
+            auto* itemNode = new QStandardItem(QString::fromStdString(item.label));
+            const auto acquisitions = store.acquisitionsOfItem(item.id);
+            for (const auto& a : acquisitions)
+                itemNode->appendRow({new QStandardItem(tr("scan %1").arg(a.id)), new QStandardItem(QString::fromStdString(a.region)),
+                                     new QStandardItem, new QStandardItem(QString::fromStdString(a.processing))});
+            caseItem->appendRow({itemNode, new QStandardItem(QString::fromStdString(item.kind + ", " + item.origin)),
+                                 new QStandardItem(QString::fromStdString(item.caliber)),
+                                                 new QStandardItem(tr("scans: %1").arg(acquisitions.size()))});
+        }
+        model_->appendRow(row);
+    }
+    view_->expandAll();
+    for (int c = 0; c < model_->columnCount(); ++c) view_->resizeColumnToContents(c);
+    return int(cases.size());
 }
 
 }  // namespace striae::ui

@@ -24,13 +24,13 @@ MainWindow::MainWindow(QWidget* parent)
     addDockWidget(Qt::LeftDockWidgetArea, dock);
     resizeDocks({dock}, {420}, Qt::Horizontal);
 
-    auto* welcome = new QLabel(
+    welcome_ = new QLabel(
         tr("<h2>Striae</h2><p>Open a case store, or start intake of a new case.</p>"
            "<p>Cases, items and their scans appear in the case browser on the left.</p>"),
         this);
-    welcome->setAlignment(Qt::AlignCenter);
-    welcome->setObjectName("WelcomePanel");
-    setCentralWidget(welcome);
+    welcome_->setAlignment(Qt::AlignCenter);
+    welcome_->setObjectName("WelcomePanel");
+    setCentralWidget(welcome_);
 
     storeStatus_->setText(tr("No case store open"));
     statusBar()->addPermanentWidget(storeStatus_);
@@ -54,6 +54,13 @@ void MainWindow::createMenus() {
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Striae"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::setStoreName(const QString& folder, int caseCount) {
+    storeStatus_->setText(tr("Case store: %1").arg(folder));
+    welcome_->setText(tr("<h2>Striae</h2><p>Cases in the store: %1</p>"
+                         "<p>Expand a case in the case browser to see its items and scans.</p>",
+                         ).arg(caseCount));
 }
 
 void MainWindow::showAbout() {

@@ -7,6 +7,10 @@ class QStandardItemModel;
 class QTreeView;
 class QSortFilterProxyModel;
 
+namespace striae::records {
+class Store;
+}
+
 namespace striae::ui {
 
 class CaseBrowser : public QWidget {
@@ -20,6 +24,8 @@ public:
     // Lists the X3P scans of a folder (before a case store exists: the demo's scans).
     // Returns how many were listed; unreadable files are listed with their error.
     int addScanFolder(const QString& folder);
+    // Shows a case store: cases → items → acquisitions. Returns the number of cases.
+    int loadStore(const records::Store& store);
 
 private:
     QLineEdit* search_;

@@ -13,6 +13,8 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
 
     CaseBrowser* caseBrowser() const { return caseBrowser_; }
+    // Says which store is open, in the status bar and the welcome panel.
+    void setStoreName(const QString& folder, int caseCount);
 
 private:
     void createMenus();
@@ -20,6 +22,7 @@ private:
 
     CaseBrowser* caseBrowser_;
     QLabel* storeStatus_;
+    QLabel* welcome_;
 };
 
 }  // namespace striae::ui

@@ -59,8 +59,8 @@ void MainWindow::createMenus() {
 void MainWindow::setStoreName(const QString& folder, int caseCount) {
     storeStatus_->setText(tr("Case store: %1").arg(folder));
     welcome_->setText(tr("<h2>Striae</h2><p>Cases in the store: %1</p>"
-                         "<p>Expand a case in the case browser to see its items and scans.</p>",
-                         ).arg(caseCount));
+                         "<p>Expand a case in the case browser to see its items and scans.</p>")
+                          .arg(caseCount));
 }
 
 void MainWindow::showAbout() {

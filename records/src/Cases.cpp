@@ -18,16 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool oneOf(const std::string& v, const std::vector<std::string>& allowed) {
-    return std::find(allowed.begin(), allowed.end(), v) != allowed.end();
-}
-
-std::string listOf(const std::vector<std::string>& v) {
-    std::string s;
-    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
-    return s;
-}
-
 CaseRecord readCase(SQLite::Statement& q) {
     CaseRecord c;
     c.id = q.getColumn(0).getInt64();
@@ -348,7 +338,7 @@ Acquisition Store::importScan(const User& actor, Id itemId, const std::string& x
     storeFile(processedBytes, filePath(processedSha));
     SQLite::Transaction t(impl_->db);
     SQLite::Statement q(impl_->db, "INSERT INTO acquisition(item_id, region, land, instrument, file_sha256, processed_sha256, "
-                                   "processing, acquired_by, acquired_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                   "processing, acquired_by, acquired_at, caliber) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, itemId);
     q.bind(2, o.region);
     if (o.land) q.bind(3, *o.land);
@@ -360,6 +350,7 @@ Acquisition Store::importScan(const User& actor, Id itemId, const std::string& x
     q.bind(7, processing);
     q.bind(8, actor.id);
     q.bind(9, nowUtc());
+    q.bind(10, target.caliber);
     q.exec();
     const Id id = impl_->db.getLastInsertRowid();
     impl_->audit(actor.id, "import", "acquisition", id,
@@ -378,7 +369,7 @@ Acquisition Store::recordAcquisition(const User& actor, Id itemId, const Acquisi
     SQLite::Transaction t(impl_->db);
     const Item target = item(itemId);
     SQLite::Statement q(impl_->db, "INSERT INTO acquisition(item_id, region, land, instrument, file_sha256, processed_sha256, "
-                                   "processing, acquired_by, acquired_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                   "processing, acquired_by, acquired_at, caliber) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, itemId);
     q.bind(2, m.region);
     if (m.land) q.bind(3, *m.land);
@@ -389,6 +380,7 @@ Acquisition Store::recordAcquisition(const User& actor, Id itemId, const Acquisi
     q.bind(7, m.processing);
     q.bind(8, actor.id);
     q.bind(9, m.acquiredAt.empty() ? nowUtc() : m.acquiredAt);
+    q.bind(10, target.caliber);
     try {
         q.exec();
     } catch (const SQLite::Exception& e) {
@@ -403,9 +395,8 @@ Acquisition Store::recordAcquisition(const User& actor, Id itemId, const Acquisi
 
 std::vector<Acquisition> Store::findAcquisitions(const std::string& caliber, const std::string& from, const std::string& to,
                                                  int limit) const {
-    SQLite::Statement q(impl_->db, "SELECT a.id, a.item_id, a.region, a.land, a.instrument, a.file_sha256, a.processed_sha256, "
-                                   "a.processing, a.acquired_by, a.acquired_at FROM acquisition a JOIN item i ON i.id = a.item_id "
-                                   "WHERE i.caliber = ? AND a.acquired_at BETWEEN ? AND ? ORDER BY a.acquired_at DESC LIMIT ?");
+    SQLite::Statement q(impl_->db, std::string(kAcquisitionColumns) +
+                                       "WHERE caliber = ? AND acquired_at BETWEEN ? AND ? ORDER BY acquired_at DESC LIMIT ?");
     q.bind(1, caliber);
     q.bind(2, from);
     q.bind(3, to);

@@ -77,6 +77,12 @@ CREATE INDEX audit_entity ON audit_event(entity, entity_id);
 CREATE TABLE audit_head(one INTEGER PRIMARY KEY CHECK(one = 1), last_id INTEGER NOT NULL, last_hash TEXT NOT NULL);
 CREATE VIRTUAL TABLE note_text USING fts5(kind UNINDEXED, ref_id UNINDEXED, text, tokenize = 'porter unicode61');
 )SQL",
+        // 2: caliber on the acquisition, so "acquisitions of a caliber in a date range" is one index range
+        R"SQL(
+ALTER TABLE acquisition ADD COLUMN caliber TEXT NOT NULL DEFAULT '';
+UPDATE acquisition SET caliber = (SELECT caliber FROM item WHERE item.id = acquisition.item_id);
+CREATE INDEX acquisition_caliber_time ON acquisition(caliber, acquired_at);
+)SQL",
     };
     return m;
 }

@@ -28,6 +28,8 @@ std::string joinRoles(const std::vector<Role>& roles);
 std::vector<Role> parseRoles(const std::string& text);
 [[noreturn]] void fail(RecordsError::Kind kind, const std::string& message);
 void requireRole(const User& actor, Role role, const std::string& action);
+bool oneOf(const std::string& value, const std::vector<std::string>& allowed);
+std::string listOf(const std::vector<std::string>& values);
 // A JSON object from key/value pairs (values escaped), for audit details.
 std::string jsonObject(const std::vector<std::pair<std::string, std::string>>& fields);
 

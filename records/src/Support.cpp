@@ -6,6 +6,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/SHA2Engine.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <sstream>
@@ -103,6 +104,16 @@ bool checkPassword(const std::string& password, const std::string& stored) {
     if (scheme != "pbkdf2-sha256") return false;
     const std::string candidate = derive(password, salt, std::stoi(iterations));
     return candidate.size() == hash.size() && CRYPTO_memcmp(candidate.data(), hash.data(), hash.size()) == 0;
+}
+
+bool oneOf(const std::string& value, const std::vector<std::string>& allowed) {
+    return std::find(allowed.begin(), allowed.end(), value) != allowed.end();
+}
+
+std::string listOf(const std::vector<std::string>& values) {
+    std::string s;
+    for (const auto& v : values) s += (s.empty() ? "" : ", ") + v;
+    return s;
 }
 
 std::string joinRoles(const std::vector<Role>& roles) {

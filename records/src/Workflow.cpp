@@ -17,10 +17,6 @@ namespace striae::records {
 
 namespace {
 
-bool oneOf(const std::string& v, const std::vector<std::string>& allowed) {
-    return std::find(allowed.begin(), allowed.end(), v) != allowed.end();
-}
-
 std::string parametersJson(const matching::CmcParameters& p) {
     Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
     o.set("method", "cmc");
@@ -270,8 +266,7 @@ Lead Store::markLead(const User& actor, Id candidateId, const std::string& note)
 Hit Store::confirmHit(const User& actor, Id leadId, const std::string& conclusion, const std::string& note) {
     requireRole(actor, Role::Examiner, "confirm hits");
     if (!oneOf(conclusion, kAfteConclusions))
-        fail(RecordsError::Kind::InvalidInput, "'" + conclusion + "' is not an AFTE conclusion (identification, inconclusive_a, "
-                                                                  "inconclusive_b, inconclusive_c, elimination, unsuitable)");
+        fail(RecordsError::Kind::InvalidInput, "'" + conclusion + "' is not an AFTE conclusion (" + listOf(kAfteConclusions) + ")");
     SQLite::Transaction t(impl_->db);
     SQLite::Statement l(impl_->db, "SELECT status FROM lead WHERE id = ?");
     l.bind(1, leadId);
@@ -304,7 +299,7 @@ Hit Store::confirmHit(const User& actor, Id leadId, const std::string& conclusio
 
 void Store::verifyHit(const User& actor, Id hitId, const std::string& conclusion, bool blind, const std::string& note) {
     requireRole(actor, Role::Examiner, "verify hits");
-    if (!oneOf(conclusion, kAfteConclusions)) fail(RecordsError::Kind::InvalidInput, "'" + conclusion + "' is not an AFTE conclusion");
+    if (!oneOf(conclusion, kAfteConclusions)) fail(RecordsError::Kind::InvalidInput, "'" + conclusion + "' is not an AFTE conclusion (" + listOf(kAfteConclusions) + ")");
     SQLite::Transaction t(impl_->db);
     SQLite::Statement h(impl_->db, "SELECT examiner_id FROM hit WHERE id = ?");
     h.bind(1, hitId);

@@ -46,6 +46,25 @@ TEST_F(Store, UpgradesAnOlderStoreInPlace) {
     EXPECT_EQ(upgraded.schemaVersion(), records::Store::currentSchemaVersion());
 }
 
+TEST_F(Store, MigrationTwoFillsTheCaliberOfExistingAcquisitions) {
+    store->addCase(tech, test::newCase("M"));
+    const auto item = store->addItem(tech, "M", test::newItem("Q1", "cartridge_case", "crime_scene", ".45 ACP"));
+    records::ImportOptions o;
+    o.preprocess = false;
+    store->importScan(tech, item.id, (scans() / "F01-01.x3p").string(), o);
+    store.reset();
+    {
+        // Back to version 1 as it was: no caliber on acquisitions.
+        SQLite::Database db((storePath / "store.db").string(), SQLite::OPEN_READWRITE);
+        db.exec("DROP INDEX acquisition_caliber_time; ALTER TABLE acquisition DROP COLUMN caliber; UPDATE schema_version SET version = 1");
+    }
+    EXPECT_EQ(kindOf([&] { records::Store::open(storePath.string(), false); }), Kind::Storage);
+    store = records::Store::open(storePath.string());
+    EXPECT_EQ(store->schemaVersion(), 2);
+    EXPECT_EQ(store->findAcquisitions(".45 ACP", "2000-01-01", "2100-01-01").size(), 1u);
+    EXPECT_TRUE(store->findAcquisitions("9mm", "2000-01-01", "2100-01-01").empty());
+}
+
 TEST_F(Store, PasswordsAreSaltedSlowHashesAndChecked) {
     SQLite::Database db((storePath / "store.db").string());
     const std::string h1 = db.execAndGet("SELECT password_hash FROM user WHERE username = 'eve'").getString();

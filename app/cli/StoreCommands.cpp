@@ -149,6 +149,7 @@ void addCase(CLI::App& app) {
     CLI::App* list = cs->add_subcommand("list", "List cases (filters: number or prefix*, caliber, date range, open leads)");
     list->add_option("--number", l->filter.number, "Case number, or a prefix ending in *");
     list->add_option("--caliber", l->filter.caliber, "Cases with an item of this caliber");
+    list->add_option("--item", l->filter.itemLabel, "Cases with an item of this label");
     list->add_option("--from", l->filter.fromDate, "Offence date from (YYYY-MM-DD)");
     list->add_option("--to", l->filter.toDate, "Offence date to (YYYY-MM-DD)");
     list->add_option("--status", l->filter.status, "open-leads: cases with an open lead");

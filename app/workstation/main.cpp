@@ -1,6 +1,7 @@
 // striae-workstation: the desktop application.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QScreen>
 #include <QStatusBar>
 
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
     QApplication::setApplicationName("Striae");
     QApplication::setApplicationVersion(STRIAE_VERSION);
     QApplication::setOrganizationName("Striae");
+    QApplication::setWindowIcon(QIcon(":/striae/striae.svg"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription("Striae workstation: forensic ballistic imaging");

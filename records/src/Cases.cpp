@@ -183,6 +183,10 @@ std::vector<CaseRecord> Store::findCases(const CaseFilter& f) const {
         sql += "AND EXISTS (SELECT 1 FROM item i WHERE i.case_id = c.id AND i.caliber = ?) ";
         binds.push_back(f.caliber);
     }
+    if (!f.itemLabel.empty()) {
+        sql += "AND EXISTS (SELECT 1 FROM item i WHERE i.case_id = c.id AND i.label = ?) ";
+        binds.push_back(f.itemLabel);
+    }
     if (!f.fromDate.empty()) {
         sql += "AND c.offence_date >= ? ";
         binds.push_back(f.fromDate);

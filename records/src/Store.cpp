@@ -135,7 +135,10 @@ Store Store::open(const std::string& folder, bool migrate) {
 std::string Store::integrityCheck() const {
     SQLite::Statement q(impl_->db, "PRAGMA integrity_check");
     std::string out;
-    while (q.executeStep()) out += (out.empty() ? "" : "; ") + q.getColumn(0).getString();
+    while (q.executeStep()) {
+        if (!out.empty()) out += "; ";
+        out += q.getColumn(0).getString();
+    }
     return out;
 }
 

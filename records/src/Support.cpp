@@ -112,13 +112,19 @@ bool oneOf(const std::string& value, const std::vector<std::string>& allowed) {
 
 std::string listOf(const std::vector<std::string>& values) {
     std::string s;
-    for (const auto& v : values) s += (s.empty() ? "" : ", ") + v;
+    for (const auto& v : values) {
+        if (!s.empty()) s += ", ";
+        s += v;
+    }
     return s;
 }
 
 std::string joinRoles(const std::vector<Role>& roles) {
     std::string s;
-    for (Role r : roles) s += (s.empty() ? "" : ",") + std::string(toString(r));
+    for (Role r : roles) {
+        if (!s.empty()) s += ',';
+        s += toString(r);
+    }
     return s;
 }
 

@@ -364,7 +364,8 @@ std::vector<Store::NoteMatch> Store::searchNotes(const std::string& query) const
     for (std::string w; words >> w;) {
         std::string quoted = "\"";
         for (char ch : w) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-        phrase += (phrase.empty() ? "" : " ") + quoted + "\"";
+        if (!phrase.empty()) phrase += ' ';
+        phrase += quoted + "\"";
     }
     SQLite::Statement q(impl_->db, "SELECT kind, ref_id, text FROM note_text WHERE note_text MATCH ? ORDER BY rank LIMIT 200");
     q.bind(1, phrase);

@@ -161,6 +161,15 @@ TEST_F(Store, TheWorkflowRunsInOrderAndOnlyInOrder) {
     EXPECT_EQ(kindOf([&] { store->markLead(tech, cands[1].id, ""); }), Kind::WorkflowViolation);
     const auto lead = store->markLead(tech, top, "");
     EXPECT_EQ(store->findCases(test::casesWithStatus("open-leads")).size(), 1u);
+    records::CaseFilter byItem;
+    byItem.itemLabel = "Q2";
+    ASSERT_EQ(store->findCases(byItem).size(), 1u);
+    EXPECT_EQ(store->findCases(byItem)[0].number, "C2");
+    records::CaseFilter byDate;
+    byDate.fromDate = "2026-10-25";
+    byDate.toDate = "2026-11-30";
+    ASSERT_EQ(store->findCases(byDate).size(), 1u);
+    EXPECT_EQ(store->findCases(byDate)[0].number, "C1");
     EXPECT_EQ(kindOf([&] { store->confirmHit(tech, lead.id, "identification", ""); }), Kind::PermissionDenied);
     EXPECT_EQ(kindOf([&] { store->confirmHit(examiner, 999, "identification", ""); }), Kind::WorkflowViolation);
     EXPECT_EQ(kindOf([&] { store->confirmHit(examiner, lead.id, "probably", ""); }), Kind::InvalidInput);

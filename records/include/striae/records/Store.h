@@ -21,6 +21,7 @@ namespace striae::records {
 struct CaseFilter {
     std::string number;      // exact, or prefix ending in '*'
     std::string caliber;
+    std::string itemLabel;   // cases with an item of this label
     std::string fromDate, toDate;  // offence date range, ISO (inclusive)
     std::string status;      // "open-leads": cases with an open lead
 };

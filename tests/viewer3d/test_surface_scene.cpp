@@ -1,0 +1,103 @@
+// Rendering tests (label "render", under Xvfb): the 3D view against baseline
+// PNGs with a tolerance. On failure the actual image and a diff image are
+// written next to the test binary. STRIAE_UPDATE_BASELINES=1 rewrites baselines.
+#include <gtest/gtest.h>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+
+#include "TestData.h"
+#include "striae/imaging/Synthetic.h"
+#include "striae/viewer3d/SurfaceScene.h"
+
+using namespace striae;
+namespace fs = std::filesystem;
+
+namespace {
+
+imaging::Surface sample() {
+    imaging::SynthOptions o;
+    o.sizePx = 200;
+    o.seed = 31;
+    return imaging::synthesizeShot(o, 1, 1);
+}
+
+cv::Mat toMat(const std::vector<unsigned char>& rgb, int w, int h) {
+    cv::Mat m(h, w, CV_8UC3, const_cast<unsigned char*>(rgb.data()));
+    cv::Mat bgr;
+    cv::cvtColor(m, bgr, cv::COLOR_RGB2BGR);
+    return bgr;
+}
+
+void expectMatchesBaseline(const cv::Mat& actual, const std::string& name) {
+    const fs::path baseline = fs::path(STRIAE_BASELINES) / (name + ".png");
+    if (std::getenv("STRIAE_UPDATE_BASELINES")) cv::imwrite(baseline.string(), actual);
+    const cv::Mat expected = cv::imread(baseline.string(), cv::IMREAD_COLOR);
+    ASSERT_FALSE(expected.empty()) << "no baseline " << baseline << " (STRIAE_UPDATE_BASELINES=1 writes it)";
+    ASSERT_EQ(expected.size(), actual.size());
+    cv::Mat diff;
+    cv::absdiff(expected, actual, diff);
+    const double meanDiff = cv::mean(diff).val[0] + cv::mean(diff).val[1] + cv::mean(diff).val[2];
+    cv::Mat channelMax;
+    cv::transform(diff, channelMax, cv::Matx13f(1, 1, 1));
+    const double farOff = double(cv::countNonZero(channelMax > 60)) / double(diff.total());
+    if (meanDiff > 6 || farOff > 0.02) {
+        const fs::path out = fs::current_path();
+        cv::imwrite((out / (name + ".actual.png")).string(), actual);
+        cv::imwrite((out / (name + ".diff.png")).string(), diff * 4);
+        ADD_FAILURE() << name << ": mean difference " << meanDiff << ", pixels far off " << farOff * 100 << " %; wrote "
+                      << (out / (name + ".actual.png")) << " and the diff";
+    }
+}
+
+bool haveDisplay() { return std::getenv("DISPLAY") && *std::getenv("DISPLAY"); }
+
+}  // namespace
+
+TEST(SurfaceScene, FalseColourViewMatchesItsBaseline) {
+    if (!haveDisplay()) GTEST_SKIP() << "rendering needs an X display (scripts/test runs this under Xvfb)";
+    viewer3d::SurfaceScene scene(sample());
+    const auto rgb = scene.renderToImage(480, 360);
+    const cv::Mat image = toMat(rgb, 480, 360);
+    cv::Scalar mean, sd;
+    cv::meanStdDev(image, mean, sd);
+    EXPECT_GT(sd.val[0] + sd.val[1] + sd.val[2], 20) << "not a blank image";
+    expectMatchesBaseline(image, "synthetic-false-colour");
+}
+
+TEST(SurfaceScene, RakingLightIsGreyAndMovesTheShading) {
+    if (!haveDisplay()) GTEST_SKIP() << "rendering needs an X display";
+    viewer3d::SurfaceScene scene(sample());
+    scene.setFalseColour(false);
+    scene.setLight(0, 15);
+    const cv::Mat fromEast = toMat(scene.renderToImage(320, 240), 320, 240);
+    scene.setLight(180, 15);
+    const cv::Mat fromWest = toMat(scene.renderToImage(320, 240), 320, 240);
+    cv::Mat diff;
+    cv::absdiff(fromEast, fromWest, diff);
+    EXPECT_GT(cv::mean(diff).val[0], 2.0) << "moving the light changes the shading";
+    expectMatchesBaseline(fromEast, "synthetic-raking-light");
+}
+
+TEST(SurfaceScene, LevelOfDetailKeepsLargeScansWithinBudget) {
+    imaging::Surface big(2000, 2000, 3e-6, 3e-6, 0.0);  // 4 million points
+    for (int r = 0; r < big.rows(); ++r) {
+        double* row = big.mutableRow(r);
+        for (int c = 0; c < big.cols(); ++c) row[c] = 1e-6 * std::sin(r * 0.01) * std::cos(c * 0.013);
+    }
+    viewer3d::ViewSettings settings;
+    settings.maxPoints = 250000;
+    viewer3d::SurfaceScene scene(big, settings);
+    EXPECT_EQ(scene.levelOfDetailStep(), 4);
+    EXPECT_LE(scene.displayedPoints(), 250000u);
+    EXPECT_GT(scene.displayedPoints(), 100000u);
+}
+
+TEST(SurfaceScene, RefusesAnEmptySurface) {
+    EXPECT_THROW(viewer3d::SurfaceScene(imaging::Surface(10, 10, 1e-6, 1e-6)), std::invalid_argument);
+}

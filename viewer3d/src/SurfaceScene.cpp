@@ -1,0 +1,237 @@
+#include "striae/viewer3d/SurfaceScene.h"
+
+#include <vtkCamera.h>
+#include <vtkCellArray.h>
+#include <vtkFloatArray.h>
+#include <vtkImageData.h>
+#include <vtkLight.h>
+#include <vtkLookupTable.h>
+#include <vtkNew.h>
+#include <vtkPNGWriter.h>
+#include <vtkPointData.h>
+#include <vtkPoints.h>
+#include <vtkPolyData.h>
+#include <vtkPolyDataMapper.h>
+#include <vtkPolyDataNormals.h>
+#include <vtkProperty.h>
+#include <vtkRenderWindow.h>
+#include <vtkRenderer.h>
+#include <vtkScalarBarActor.h>
+#include <vtkSmartPointer.h>
+#include <vtkTextProperty.h>
+#include <vtkUnsignedCharArray.h>
+#include <vtkWindowToImageFilter.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <stdexcept>
+
+namespace striae::viewer3d {
+
+struct SurfaceScene::Impl {
+    ViewSettings settings;
+    vtkNew<vtkPolyData> mesh;
+    vtkNew<vtkPoints> points;
+    vtkNew<vtkFloatArray> heights;  // micrometres, for colour
+    vtkNew<vtkPolyDataNormals> normals;
+    vtkNew<vtkLookupTable> colours;
+    vtkNew<vtkPolyDataMapper> mapper;
+    vtkNew<vtkActor> actor;
+    vtkNew<vtkScalarBarActor> scaleBar;
+    vtkNew<vtkLight> light;
+    vtkNew<vtkRenderer> renderer;
+    std::vector<float> baseHeights;  // µm, unexaggerated, per displayed point
+    int step = 1;
+    double centreX = 0, centreY = 0, extent = 1;
+
+    void applyExaggeration() {
+        for (vtkIdType i = 0; i < points->GetNumberOfPoints(); ++i) {
+            double p[3];
+            points->GetPoint(i, p);
+            p[2] = double(baseHeights[std::size_t(i)]) * settings.exaggeration;
+            points->SetPoint(i, p);
+        }
+        points->Modified();
+    }
+
+    void applyLight() {
+        // A directional light from the given azimuth and elevation, like a raking lamp.
+        const double az = settings.lightAzimuthDeg * M_PI / 180, el = settings.lightElevationDeg * M_PI / 180;
+        const double d = extent * 10;
+        light->SetLightTypeToSceneLight();
+        light->SetPositional(false);
+        light->SetFocalPoint(centreX, centreY, 0);
+        light->SetPosition(centreX + d * std::cos(el) * std::cos(az), centreY + d * std::cos(el) * std::sin(az), d * std::sin(el));
+        light->SetIntensity(1.0);
+    }
+
+    void applyColour() {
+        mapper->SetScalarVisibility(settings.falseColour);
+        scaleBar->SetVisibility(settings.falseColour);
+        actor->GetProperty()->SetColor(0.78, 0.74, 0.68);  // brass-like grey when not colouring by height
+    }
+};
+
+SurfaceScene::SurfaceScene(const imaging::Surface& s, const ViewSettings& settings) : impl_(std::make_unique<Impl>()) {
+    Impl& d = *impl_;
+    d.settings = settings;
+    if (s.empty() || s.validCount() == 0) throw std::invalid_argument("nothing to show: the surface has no valid points");
+    // Level of detail: the smallest step that keeps the mesh within maxPoints.
+    d.step = std::max(1, int(std::ceil(std::sqrt(double(s.size()) / double(std::max<std::size_t>(settings.maxPoints, 1))))));
+    const int rows = (s.rows() + d.step - 1) / d.step, cols = (s.cols() + d.step - 1) / d.step;
+    std::vector<vtkIdType> index(std::size_t(rows) * cols, -1);
+    float lo = 0, hi = 0;
+    bool first = true;
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c) {
+            const double z = s.at(r * d.step, c * d.step);
+            if (std::isnan(z)) continue;
+            const float um = float(z * 1e6);
+            // y grows upwards in the view: the first row of the scan is at the top.
+            index[std::size_t(r) * cols + c] = d.points->InsertNextPoint(c * d.step * s.spacingX() * 1e6,
+                                                                          (rows - 1 - r) * d.step * s.spacingY() * 1e6, 0);
+            d.baseHeights.push_back(um);
+            d.heights->InsertNextValue(um);
+            lo = first ? um : std::min(lo, um);
+            hi = first ? um : std::max(hi, um);
+            first = false;
+        }
+    vtkNew<vtkCellArray> triangles;
+    for (int r = 0; r + 1 < rows; ++r)
+        for (int c = 0; c + 1 < cols; ++c) {
+            const vtkIdType a = index[std::size_t(r) * cols + c], b = index[std::size_t(r) * cols + c + 1];
+            const vtkIdType e = index[std::size_t(r + 1) * cols + c], f = index[std::size_t(r + 1) * cols + c + 1];
+            if (a >= 0 && b >= 0 && e >= 0) {
+                const vtkIdType t[3] = {a, e, b};
+                triangles->InsertNextCell(3, t);
+            }
+            if (b >= 0 && e >= 0 && f >= 0) {
+                const vtkIdType t[3] = {b, e, f};
+                triangles->InsertNextCell(3, t);
+            }
+        }
+    d.heights->SetName("height_um");
+    // Colours span the 1st to 99th percentile, so a few spikes or pits do not wash out the rest.
+    {
+        std::vector<float> sorted = d.baseHeights;
+        std::sort(sorted.begin(), sorted.end());
+        lo = sorted[sorted.size() / 100];
+        hi = sorted[sorted.size() - 1 - sorted.size() / 100];
+    }
+    d.mesh->SetPoints(d.points);
+    d.mesh->SetPolys(triangles);
+    d.mesh->GetPointData()->SetScalars(d.heights);
+    d.centreX = (cols - 1) * d.step * s.spacingX() * 1e6 / 2;
+    d.centreY = (rows - 1) * d.step * s.spacingY() * 1e6 / 2;
+    d.extent = std::max(cols * d.step * s.spacingX(), rows * d.step * s.spacingY()) * 1e6;
+    d.applyExaggeration();
+
+    d.normals->SetInputData(d.mesh);
+    d.normals->SetFeatureAngle(180);
+    d.normals->SplittingOff();
+    d.colours->SetHueRange(0.667, 0.0);  // blue (low) to red (high)
+    d.colours->SetTableRange(lo, hi > lo ? hi : lo + 1e-3);
+    d.colours->Build();
+    d.mapper->SetInputConnection(d.normals->GetOutputPort());
+    d.mapper->SetLookupTable(d.colours);
+    d.mapper->SetScalarRange(lo, hi > lo ? hi : lo + 1e-3);
+    d.actor->SetMapper(d.mapper);
+    d.actor->GetProperty()->SetAmbient(0.15);
+    d.actor->GetProperty()->SetDiffuse(0.85);
+    d.actor->GetProperty()->SetSpecular(0.15);
+    d.scaleBar->SetLookupTable(d.colours);
+    d.scaleBar->SetTitle("height (µm)");
+    d.scaleBar->SetNumberOfLabels(5);
+    d.scaleBar->SetMaximumWidthInPixels(90);
+    d.scaleBar->GetTitleTextProperty()->SetFontSize(14);
+    d.scaleBar->GetLabelTextProperty()->SetFontSize(12);
+    d.renderer->AddActor(d.actor);
+    d.renderer->AddViewProp(d.scaleBar);
+    d.renderer->SetBackground(0.12, 0.13, 0.15);
+    d.renderer->AutomaticLightCreationOff();
+    d.renderer->AddLight(d.light);
+    d.applyLight();
+    d.applyColour();
+    resetCamera();
+}
+
+SurfaceScene::~SurfaceScene() = default;
+
+const ViewSettings& SurfaceScene::settings() const { return impl_->settings; }
+
+void SurfaceScene::setLight(double azimuthDeg, double elevationDeg) {
+    impl_->settings.lightAzimuthDeg = azimuthDeg;
+    impl_->settings.lightElevationDeg = std::clamp(elevationDeg, 1.0, 90.0);
+    impl_->applyLight();
+}
+
+void SurfaceScene::setExaggeration(double factor) {
+    if (!(factor > 0)) throw std::invalid_argument("height exaggeration must be positive");
+    impl_->settings.exaggeration = factor;
+    impl_->applyExaggeration();
+}
+
+void SurfaceScene::setFalseColour(bool on) {
+    impl_->settings.falseColour = on;
+    impl_->applyColour();
+}
+
+void SurfaceScene::resetCamera() {
+    Impl& d = *impl_;
+    vtkCamera* camera = d.renderer->GetActiveCamera();
+    camera->SetFocalPoint(d.centreX, d.centreY, 0);
+    camera->SetPosition(d.centreX, d.centreY, d.extent * 2.2);
+    camera->SetViewUp(0, 1, 0);
+    d.renderer->ResetCamera();
+    d.renderer->ResetCameraClippingRange();
+}
+
+std::size_t SurfaceScene::displayedPoints() const { return std::size_t(impl_->points->GetNumberOfPoints()); }
+int SurfaceScene::levelOfDetailStep() const { return impl_->step; }
+vtkRenderer* SurfaceScene::renderer() const { return impl_->renderer; }
+
+std::vector<unsigned char> SurfaceScene::renderToImage(int width, int height) {
+    if (width < 16 || height < 16 || width > 8192 || height > 8192) throw std::invalid_argument("image size must be 16–8192 pixels");
+    vtkNew<vtkRenderWindow> window;
+    window->SetOffScreenRendering(1);
+    window->SetSize(width, height);
+    window->AddRenderer(impl_->renderer);
+    window->Render();
+    vtkNew<vtkWindowToImageFilter> grab;
+    grab->SetInput(window);
+    grab->SetInputBufferTypeToRGB();
+    grab->ReadFrontBufferOff();
+    grab->Update();
+    vtkImageData* image = grab->GetOutput();
+    int dims[3];
+    image->GetDimensions(dims);
+    std::vector<unsigned char> rgb(std::size_t(dims[0]) * dims[1] * 3);
+    const auto* src = static_cast<const unsigned char*>(image->GetScalarPointer());
+    for (int y = 0; y < dims[1]; ++y)  // VTK's first row is the bottom one
+        std::copy_n(src + std::size_t(dims[1] - 1 - y) * dims[0] * 3, std::size_t(dims[0]) * 3, rgb.data() + std::size_t(y) * dims[0] * 3);
+    window->RemoveRenderer(impl_->renderer);
+    return rgb;
+}
+
+void SurfaceScene::savePng(const std::string& path, int width, int height) {
+    vtkNew<vtkRenderWindow> window;
+    window->SetOffScreenRendering(1);
+    window->SetSize(width, height);
+    window->AddRenderer(impl_->renderer);
+    window->Render();
+    vtkNew<vtkWindowToImageFilter> grab;
+    grab->SetInput(window);
+    grab->SetInputBufferTypeToRGB();
+    grab->ReadFrontBufferOff();
+    grab->Update();
+    vtkNew<vtkPNGWriter> writer;
+    writer->SetFileName(path.c_str());
+    writer->SetInputConnection(grab->GetOutputPort());
+    writer->Write();
+    window->RemoveRenderer(impl_->renderer);
+    std::error_code ec;
+    if (writer->GetErrorCode() != 0 || !std::filesystem::exists(path, ec)) throw std::runtime_error(path + ": cannot write the PNG");
+}
+
+}  // namespace striae::viewer3d

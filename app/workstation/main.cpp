@@ -5,9 +5,6 @@
 #include <QScreen>
 #include <QStatusBar>
 
-#include <optional>
-
-#include "striae/records/Store.h"
 #include "striae/ui/CaseBrowser.h"
 #include <QSurfaceFormat>
 #include <QTimer>
@@ -38,6 +35,8 @@ int main(int argc, char** argv) {
     parser.addOption(scans);
     QCommandLineOption storeOption("store", "Open the case store in FOLDER.", "FOLDER");
     parser.addOption(storeOption);
+    QCommandLineOption showOption("show", "Show acquisition ID of the store in 3D.", "ID");
+    parser.addOption(showOption);
     parser.process(app);
 
     striae::ui::MainWindow window;
@@ -45,17 +44,9 @@ int main(int argc, char** argv) {
         const int n = window.caseBrowser()->addScanFolder(parser.value(scans));
         window.statusBar()->showMessage(QObject::tr("%1 scans listed from %2").arg(n).arg(parser.value(scans)));
     }
-    std::optional<striae::records::Store> store;
-    if (parser.isSet(storeOption)) {
-        try {
-            store = striae::records::Store::open(parser.value(storeOption).toStdString());
-            const int n = window.caseBrowser()->loadStore(*store);
-            window.setStoreName(parser.value(storeOption), n);
-        } catch (const std::exception& e) {
-            window.statusBar()->showMessage(QObject::tr("Cannot open the case store: %1").arg(e.what()));
-        }
-    }
+    if (parser.isSet(storeOption)) window.openStore(parser.value(storeOption));
     window.show();
+    if (parser.isSet(showOption)) window.showAcquisition(parser.value(showOption).toLongLong());
 
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <thread>
 
@@ -259,10 +260,16 @@ TEST_F(Store, ReadersWorkWhileAWriterWrites) {
             readerError = e.what();
         }
     });
-    for (int i = 0; i < 40; ++i) store->addCase(tech, test::newCase("W" + std::to_string(i)));
+    while (reads == 0 && readerError.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    const int before = reads;
+    for (int i = 0; i < 60; ++i) {
+        store->addCase(tech, test::newCase("W" + std::to_string(i)));
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    const int during = reads - before;
     stop = true;
     reader.join();
     EXPECT_EQ(readerError, "");
-    EXPECT_GT(reads.load(), 0);
-    EXPECT_EQ(store->findCases(test::casesNumbered("W*")).size(), 40u);
+    EXPECT_GT(during, 0) << "the reader kept reading while the writer wrote";
+    EXPECT_EQ(store->findCases(test::casesNumbered("W*")).size(), 60u);
 }

@@ -9,6 +9,8 @@
 #include <cstdlib>
 
 #include "TestData.h"
+#include "striae/imaging/Synthetic.h"
+#include "striae/records/Store.h"
 
 TEST(Workstation, MainWindowAppearsAndIsNotBlank) {
     if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no X display (scripts/test runs this under Xvfb)";
@@ -32,4 +34,47 @@ TEST(Workstation, MainWindowAppearsAndIsNotBlank) {
     for (int x = 0; x < image.width(); ++x)
         for (int y = 0; y < 30; ++y) dark += qGray(image.pixel(x, y)) < 100;
     EXPECT_GT(dark, 20);
+}
+
+TEST(Workstation, ShowsAStoredScanIn3D) {
+    if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no X display (scripts/test runs this under Xvfb)";
+    striae::test::TempDir dir;
+    const auto storePath = dir / "store";
+    {
+        auto store = striae::records::Store::create(storePath.string(), {0, "A", "Lab", "US"}, "admin", "Ada", "admin-password");
+        const auto admin = store.authenticate("admin", "admin-password");
+        const auto tech = store.addUser(admin, "A", "tina", "Tina", {striae::records::Role::Technician}, "tech-password");
+        striae::records::CaseRecord c;
+        c.number = "2026-1";
+        store.addCase(tech, c);
+        striae::records::Item item;
+        item.label = "Q1";
+        item.kind = "cartridge_case";
+        item.origin = "crime_scene";
+        const auto stored = store.addItem(tech, "2026-1", item);
+        striae::imaging::SynthOptions o;
+        o.firearms = o.shotsPerFirearm = 1;
+        o.sizePx = 160;
+        striae::imaging::writeSyntheticSet(o, (dir / "scans").string());
+        striae::records::ImportOptions io;
+        io.preprocess = false;
+        store.importScan(tech, stored.id, (dir / "scans/F01-01.x3p").string(), io);
+    }
+    const std::string png = (dir / "3d.png").string();
+    const std::string cmd = std::string(STRIAE_WORKSTATION) + " --store " + storePath.string() + " --show 1 --screenshot " + png;
+    const int status = std::system(cmd.c_str());
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << cmd;
+    QImage image(QString::fromStdString(png));
+    ASSERT_FALSE(image.isNull());
+    // The 3D view sits right of the case browser: false colour puts many saturated colours there.
+    QSet<QRgb> colours;
+    int saturated = 0;
+    for (int y = image.height() / 4; y < image.height() * 3 / 4; y += 2)
+        for (int x = image.width() / 2 - 150; x < image.width() / 2 + 150; x += 2) {
+            const QColor c = QColor::fromRgb(image.pixel(x, y));
+            colours.insert(image.pixel(x, y));
+            saturated += c.hsvSaturation() > 150 && c.value() > 80;
+        }
+    EXPECT_GT(colours.size(), 200) << "a rendered surface, not an empty panel";
+    EXPECT_GT(saturated, 500) << "false colour by height";
 }

@@ -31,6 +31,10 @@ CaseBrowser::CaseBrowser(QWidget* parent)
     connect(search_, &QLineEdit::textChanged, filter_, &QSortFilterProxyModel::setFilterFixedString);
 
     view_->setModel(filter_);
+    connect(view_, &QTreeView::activated, this, [this](const QModelIndex& index) {
+        const QVariant id = index.siblingAtColumn(0).data(Qt::UserRole + 1);
+        if (id.isValid()) emit acquisitionActivated(id.toLongLong());
+    });
     view_->setSortingEnabled(true);
     view_->sortByColumn(0, Qt::AscendingOrder);
     view_->setAlternatingRowColors(true);
@@ -90,9 +94,13 @@ int CaseBrowser::loadStore(const records::Store& store) {
         for (const auto& item : store.itemsOfCase(c.number)) {
             auto* itemNode = new QStandardItem(QString::fromStdString(item.label));
             const auto acquisitions = store.acquisitionsOfItem(item.id);
-            for (const auto& a : acquisitions)
-                itemNode->appendRow({new QStandardItem(tr("scan %1").arg(a.id)), new QStandardItem(QString::fromStdString(a.region)),
+            for (const auto& a : acquisitions) {
+                auto* scan = new QStandardItem(tr("scan %1").arg(a.id));
+                scan->setData(qint64(a.id), Qt::UserRole + 1);
+                scan->setToolTip(tr("Double-click to view in 3D"));
+                itemNode->appendRow({scan, new QStandardItem(QString::fromStdString(a.region)),
                                      new QStandardItem, new QStandardItem(QString::fromStdString(a.processing))});
+            }
             caseItem->appendRow({itemNode, new QStandardItem(QString::fromStdString(item.kind + ", " + item.origin)),
                                  new QStandardItem(QString::fromStdString(item.caliber)),
                                                  new QStandardItem(tr("scans: %1").arg(acquisitions.size()))});

@@ -7,12 +7,21 @@
 #include <QMessageBox>
 #include <QStatusBar>
 
+#include <QStackedWidget>
+
+#include "striae/imaging/X3p.h"
+#include "striae/records/Store.h"
 #include "striae/ui/CaseBrowser.h"
+#include "striae/ui/SurfacePanel.h"
 
 namespace striae::ui {
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), caseBrowser_(new CaseBrowser(this)), storeStatus_(new QLabel(this)) {
+    : QMainWindow(parent),
+      caseBrowser_(new CaseBrowser(this)),
+      storeStatus_(new QLabel(this)),
+      centre_(new QStackedWidget(this)),
+      surfacePanel_(new SurfacePanel(this)) {
     setWindowTitle(tr("Striae — forensic ballistic imaging"));
     setObjectName("StriaeMainWindow");
     createMenus();
@@ -30,7 +39,10 @@ MainWindow::MainWindow(QWidget* parent)
         this);
     welcome_->setAlignment(Qt::AlignCenter);
     welcome_->setObjectName("WelcomePanel");
-    setCentralWidget(welcome_);
+    centre_->addWidget(welcome_);
+    centre_->addWidget(surfacePanel_);
+    setCentralWidget(centre_);
+    connect(caseBrowser_, &CaseBrowser::acquisitionActivated, this, &MainWindow::showAcquisition);
 
     storeStatus_->setText(tr("No case store open"));
     statusBar()->addPermanentWidget(storeStatus_);
@@ -54,6 +66,43 @@ void MainWindow::createMenus() {
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Striae"), this, &MainWindow::showAbout);
+}
+
+MainWindow::~MainWindow() = default;
+
+bool MainWindow::openStore(const QString& folder) {
+    try {
+        auto store = std::make_unique<records::Store>(records::Store::open(folder.toStdString()));
+        const int n = caseBrowser_->loadStore(*store);
+        store_ = std::move(store);
+        setStoreName(folder, n);
+        return true;
+    } catch (const std::exception& e) {
+        statusBar()->showMessage(tr("Cannot open the case store: %1").arg(e.what()));
+        return false;
+    }
+}
+
+bool MainWindow::showAcquisition(qint64 id) {
+    if (!store_) return false;
+    try {
+        const auto a = store_->acquisition(id);
+        const auto item = store_->item(a.itemId);
+        const auto scan = imaging::readX3p(store_->filePath(a.processedSha256));
+        surfacePanel_->showSurface(scan.surface, tr("<b>Case %1, item %2</b><br>scan %3, %4<br>%5 × %6 points at %7 µm")
+                                                     .arg(QString::fromStdString(item.caseNumber), QString::fromStdString(item.label))
+                                                     .arg(id)
+                                                     .arg(QString::fromStdString(a.region))
+                                                     .arg(scan.surface.cols())
+                                                     .arg(scan.surface.rows())
+                                                     .arg(scan.surface.spacingX() * 1e6, 0, 'f', 3));
+        centre_->setCurrentWidget(surfacePanel_);
+        statusBar()->showMessage(tr("Showing scan %1 of case %2").arg(id).arg(QString::fromStdString(item.caseNumber)));
+        return true;
+    } catch (const std::exception& e) {
+        statusBar()->showMessage(tr("Cannot show scan %1: %2").arg(id).arg(e.what()));
+        return false;
+    }
 }
 
 void MainWindow::setStoreName(const QString& folder, int caseCount) {

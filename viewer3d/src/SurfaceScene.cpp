@@ -144,6 +144,9 @@ SurfaceScene::SurfaceScene(const imaging::Surface& s, const ViewSettings& settin
     d.scaleBar->SetTitle("height (µm)");
     d.scaleBar->SetNumberOfLabels(5);
     d.scaleBar->SetMaximumWidthInPixels(90);
+    d.scaleBar->SetPosition(0.86, 0.1);  // at the right edge, clear of the surface
+    d.scaleBar->SetWidth(0.12);
+    d.scaleBar->SetHeight(0.8);
     d.scaleBar->GetTitleTextProperty()->SetFontSize(14);
     d.scaleBar->GetLabelTextProperty()->SetFontSize(12);
     d.renderer->AddActor(d.actor);

@@ -27,6 +27,10 @@ public:
     // Shows a case store: cases → items → acquisitions. Returns the number of cases.
     int loadStore(const records::Store& store);
 
+signals:
+    // A scan (acquisition) row was opened (double-click or Enter).
+    void acquisitionActivated(qint64 acquisitionId);
+
 private:
     QLineEdit* search_;
     QTreeView* view_;

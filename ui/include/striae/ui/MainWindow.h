@@ -1,16 +1,30 @@
 #pragma once
 #include <QMainWindow>
+#include <memory>
 
 class QLabel;
+class QStackedWidget;
+
+namespace striae::records {
+class Store;
+}
 
 namespace striae::ui {
 
 class CaseBrowser;
+class SurfacePanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens a case store and lists it; false with the reason in the status bar on failure.
+    bool openStore(const QString& folder);
+    // Shows an acquisition's processed scan in 3D.
+    bool showAcquisition(qint64 acquisitionId);
+    SurfacePanel* surfacePanel() const { return surfacePanel_; }
 
     CaseBrowser* caseBrowser() const { return caseBrowser_; }
     // Says which store is open, in the status bar and the welcome panel.
@@ -23,6 +37,9 @@ private:
     CaseBrowser* caseBrowser_;
     QLabel* storeStatus_;
     QLabel* welcome_;
+    QStackedWidget* centre_;
+    SurfacePanel* surfacePanel_;
+    std::unique_ptr<records::Store> store_;
 };
 
 }  // namespace striae::ui

@@ -1,0 +1,40 @@
+#pragma once
+// The Qt host for a VTK scene: a QOpenGLWidget driving a
+// vtkGenericOpenGLRenderWindow in Qt's own context (Debian's VTK Qt module is
+// built on Qt 5, so it cannot be used next to Qt 6). Mouse input goes to a
+// trackball camera.
+
+#include <QOpenGLWidget>
+#include <memory>
+
+namespace striae::viewer3d {
+
+class SurfaceScene;
+
+class VtkView : public QOpenGLWidget {
+    Q_OBJECT
+public:
+    explicit VtkView(QWidget* parent = nullptr);
+    ~VtkView() override;
+
+    // Shows the scene (shared: a comparison may show it elsewhere too); nullptr clears.
+    void setScene(std::shared_ptr<SurfaceScene> scene);
+    SurfaceScene* scene() const { return scene_.get(); }
+    void resetView();
+
+protected:
+    void initializeGL() override;
+    void resizeGL(int w, int h) override;
+    void paintGL() override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+
+private:
+    struct Vtk;
+    std::unique_ptr<Vtk> vtk_;
+    std::shared_ptr<SurfaceScene> scene_;
+};
+
+}  // namespace striae::viewer3d

@@ -1,0 +1,157 @@
+#include "striae/viewer3d/VtkView.h"
+
+#include <QMouseEvent>
+#include <QOpenGLContext>
+#include <QWheelEvent>
+
+#include <vtkCallbackCommand.h>
+#include <vtkCommand.h>
+#include <vtkGenericOpenGLRenderWindow.h>
+#include <vtkGenericRenderWindowInteractor.h>
+#include <vtkInteractorStyleTrackballCamera.h>
+#include <vtkNew.h>
+#include <vtkOpenGLState.h>
+#include <vtkRenderer.h>
+#include <vtkRendererCollection.h>
+#include <vtkSmartPointer.h>
+
+#include "striae/viewer3d/SurfaceScene.h"
+
+#ifndef GL_DRAW_FRAMEBUFFER
+#define GL_DRAW_FRAMEBUFFER 0x8CA9
+#endif
+
+namespace striae::viewer3d {
+
+struct VtkView::Vtk {
+    vtkNew<vtkGenericOpenGLRenderWindow> window;
+    vtkNew<vtkGenericRenderWindowInteractor> interactor;
+    vtkNew<vtkInteractorStyleTrackballCamera> style;
+    vtkNew<vtkCallbackCommand> makeCurrent, isCurrent, frame;
+    vtkNew<vtkRenderer> empty;  // shown until a scene is set
+    bool painting = false;
+};
+
+VtkView::VtkView(QWidget* parent) : QOpenGLWidget(parent), vtk_(std::make_unique<Vtk>()) {
+    setFocusPolicy(Qt::StrongFocus);
+    setMouseTracking(false);
+    Vtk& v = *vtk_;
+    // VTK renders into Qt's context: it must ask Qt to make it current, and
+    // leave presenting the frame to paintGL.
+    v.window->SetOwnContext(false);
+    v.window->SetFrameBlitModeToNoBlit();
+    v.window->SetReadyForRendering(false);
+    v.makeCurrent->SetClientData(this);
+    v.makeCurrent->SetCallback([](vtkObject*, unsigned long, void* self, void*) {
+        auto* view = static_cast<VtkView*>(self);
+        if (view->context()) view->context()->makeCurrent(view->context()->surface());
+    });
+    v.isCurrent->SetClientData(this);
+    v.isCurrent->SetCallback([](vtkObject*, unsigned long, void* self, void* data) {
+        auto* view = static_cast<VtkView*>(self);
+        *static_cast<bool*>(data) = view->context() && QOpenGLContext::currentContext() == view->context();
+    });
+    v.frame->SetClientData(this);
+    v.frame->SetCallback([](vtkObject*, unsigned long, void* self, void*) {
+        auto* view = static_cast<VtkView*>(self);
+        if (!view->vtk_->painting) view->update();
+    });
+    v.window->AddObserver(vtkCommand::WindowMakeCurrentEvent, v.makeCurrent);
+    v.window->AddObserver(vtkCommand::WindowIsCurrentEvent, v.isCurrent);
+    v.window->AddObserver(vtkCommand::WindowFrameEvent, v.frame);
+    v.empty->SetBackground(0.12, 0.13, 0.15);
+    v.window->AddRenderer(v.empty);
+    v.interactor->SetRenderWindow(v.window);
+    v.interactor->SetInteractorStyle(v.style);
+    v.interactor->EnableRenderOff();  // Qt decides when to paint
+}
+
+VtkView::~VtkView() {
+    makeCurrent();
+    vtk_->window->Finalize();
+    doneCurrent();
+}
+
+void VtkView::setScene(std::shared_ptr<SurfaceScene> scene) {
+    Vtk& v = *vtk_;
+    v.window->GetRenderers()->RemoveAllItems();
+    scene_ = std::move(scene);
+    v.window->AddRenderer(scene_ ? scene_->renderer() : v.empty.GetPointer());
+    update();
+}
+
+void VtkView::resetView() {
+    if (scene_) scene_->resetCamera();
+    update();
+}
+
+void VtkView::initializeGL() {
+    vtk_->window->SetReadyForRendering(true);
+    vtk_->window->OpenGLInitContext();
+}
+
+void VtkView::resizeGL(int w, int h) {
+    const qreal ratio = devicePixelRatioF();
+    vtk_->window->SetSize(int(w * ratio), int(h * ratio));
+    vtk_->interactor->SetSize(int(w * ratio), int(h * ratio));
+    vtk_->interactor->ConfigureEvent();
+}
+
+void VtkView::paintGL() {
+    Vtk& v = *vtk_;
+    v.painting = true;
+    const qreal ratio = devicePixelRatioF();
+    v.window->SetSize(int(width() * ratio), int(height() * ratio));
+    v.window->Render();
+    // Copy VTK's frame into the widget's framebuffer.
+    vtkOpenGLState* state = v.window->GetState();
+    state->PushDrawFramebufferBinding();
+    state->vtkglBindFramebuffer(GL_DRAW_FRAMEBUFFER, defaultFramebufferObject());
+    v.window->BlitDisplayFramebuffer();
+    state->PopDrawFramebufferBinding();
+    v.painting = false;
+}
+
+namespace {
+void position(vtkGenericRenderWindowInteractor* i, QWidget* w, const QPointF& p, Qt::KeyboardModifiers mods) {
+    const qreal ratio = w->devicePixelRatioF();
+    i->SetEventInformationFlipY(int(p.x() * ratio), int(p.y() * ratio), (mods & Qt::ControlModifier) ? 1 : 0,
+                                (mods & Qt::ShiftModifier) ? 1 : 0);
+}
+}  // namespace
+
+void VtkView::mousePressEvent(QMouseEvent* e) {
+    position(vtk_->interactor, this, e->position(), e->modifiers());
+    switch (e->button()) {
+        case Qt::LeftButton: vtk_->interactor->InvokeEvent(vtkCommand::LeftButtonPressEvent); break;
+        case Qt::MiddleButton: vtk_->interactor->InvokeEvent(vtkCommand::MiddleButtonPressEvent); break;
+        case Qt::RightButton: vtk_->interactor->InvokeEvent(vtkCommand::RightButtonPressEvent); break;
+        default: break;
+    }
+    update();
+}
+
+void VtkView::mouseReleaseEvent(QMouseEvent* e) {
+    position(vtk_->interactor, this, e->position(), e->modifiers());
+    switch (e->button()) {
+        case Qt::LeftButton: vtk_->interactor->InvokeEvent(vtkCommand::LeftButtonReleaseEvent); break;
+        case Qt::MiddleButton: vtk_->interactor->InvokeEvent(vtkCommand::MiddleButtonReleaseEvent); break;
+        case Qt::RightButton: vtk_->interactor->InvokeEvent(vtkCommand::RightButtonReleaseEvent); break;
+        default: break;
+    }
+    update();
+}
+
+void VtkView::mouseMoveEvent(QMouseEvent* e) {
+    position(vtk_->interactor, this, e->position(), e->modifiers());
+    vtk_->interactor->InvokeEvent(vtkCommand::MouseMoveEvent);
+    update();
+}
+
+void VtkView::wheelEvent(QWheelEvent* e) {
+    position(vtk_->interactor, this, e->position(), e->modifiers());
+    vtk_->interactor->InvokeEvent(e->angleDelta().y() > 0 ? vtkCommand::MouseWheelForwardEvent : vtkCommand::MouseWheelBackwardEvent);
+    update();
+}
+
+}  // namespace striae::viewer3d

@@ -2,6 +2,8 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <QInputDialog>
+#include <QLineEdit>
 #include <QScreen>
 #include <QStatusBar>
 
@@ -37,6 +39,10 @@ int main(int argc, char** argv) {
     parser.addOption(storeOption);
     QCommandLineOption showOption("show", "Show acquisition ID of the store in 3D.", "ID");
     parser.addOption(showOption);
+    QCommandLineOption compareOption("compare", "Compare two acquisitions side by side: A,B.", "A,B");
+    parser.addOption(compareOption);
+    QCommandLineOption userOption("user", "Log in as USER (password from $STRIAE_PASSWORD, else asked).", "USER");
+    parser.addOption(userOption);
     parser.process(app);
 
     striae::ui::MainWindow window;
@@ -46,7 +52,18 @@ int main(int argc, char** argv) {
     }
     if (parser.isSet(storeOption)) window.openStore(parser.value(storeOption));
     window.show();
+    if (parser.isSet(userOption)) {
+        QString password = qEnvironmentVariable("STRIAE_PASSWORD");
+        if (password.isEmpty())
+            password = QInputDialog::getText(&window, QObject::tr("Log in"), QObject::tr("Password for %1").arg(parser.value(userOption)),
+                                             QLineEdit::Password);
+        window.login(parser.value(userOption), password);
+    }
     if (parser.isSet(showOption)) window.showAcquisition(parser.value(showOption).toLongLong());
+    if (parser.isSet(compareOption)) {
+        const QStringList ids = parser.value(compareOption).split(',');
+        if (ids.size() == 2) window.showComparison(ids[0].toLongLong(), ids[1].toLongLong());
+    }
 
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);

@@ -183,6 +183,24 @@ CorrelationRun Store::run(Id id) const {
     return r;
 }
 
+std::vector<CorrelationRun> Store::runsOf(Id queryAcquisitionId) const {
+    SQLite::Statement q(impl_->db, "SELECT id FROM correlation_run WHERE query_acquisition_id = ? ORDER BY id DESC");
+    q.bind(1, queryAcquisitionId);
+    std::vector<Id> ids;
+    while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+    std::vector<CorrelationRun> out;
+    for (Id id : ids) out.push_back(run(id));
+    return out;
+}
+
+std::optional<Lead> Store::leadOfCandidate(Id candidateId) const {
+    SQLite::Statement q(impl_->db, "SELECT id, candidate_id, status, created_by, created_at FROM lead WHERE candidate_id = ?");
+    q.bind(1, candidateId);
+    if (!q.executeStep()) return std::nullopt;
+    return Lead{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(), q.getColumn(3).getInt64(),
+                q.getColumn(4).getString()};
+}
+
 std::vector<Candidate> Store::candidates(Id runId) const {
     run(runId);
     SQLite::Statement q(impl_->db,

@@ -13,6 +13,12 @@
 #include "striae/records/Store.h"
 #include "striae/ui/CaseBrowser.h"
 #include "striae/ui/SurfacePanel.h"
+#include "striae/ui/CandidatesPanel.h"
+#include "striae/ui/ComparisonPanel.h"
+#include "striae/matching/Cmc.h"
+
+#include <QApplication>
+#include <QGuiApplication>
 
 namespace striae::ui {
 
@@ -21,7 +27,9 @@ MainWindow::MainWindow(QWidget* parent)
       caseBrowser_(new CaseBrowser(this)),
       storeStatus_(new QLabel(this)),
       centre_(new QStackedWidget(this)),
-      surfacePanel_(new SurfacePanel(this)) {
+      surfacePanel_(new SurfacePanel(this)),
+      comparisonPanel_(new ComparisonPanel(this)),
+      candidates_(new CandidatesPanel(this)) {
     setWindowTitle(tr("Striae — forensic ballistic imaging"));
     setObjectName("StriaeMainWindow");
     createMenus();
@@ -41,6 +49,14 @@ MainWindow::MainWindow(QWidget* parent)
     welcome_->setObjectName("WelcomePanel");
     centre_->addWidget(welcome_);
     centre_->addWidget(surfacePanel_);
+    centre_->addWidget(comparisonPanel_);
+    auto* results = new QDockWidget(tr("Correlation results"), this);
+    results->setObjectName("CorrelationResultsDock");
+    results->setWidget(candidates_);
+    results->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::LeftDockWidgetArea, results);
+    connect(candidates_, &CandidatesPanel::compareRequested, this, &MainWindow::showComparison);
+    connect(candidates_, &CandidatesPanel::message, this, [this](const QString& m) { statusBar()->showMessage(m); });
     setCentralWidget(centre_);
     connect(caseBrowser_, &CaseBrowser::acquisitionActivated, this, &MainWindow::showAcquisition);
 
@@ -75,6 +91,8 @@ bool MainWindow::openStore(const QString& folder) {
         auto store = std::make_unique<records::Store>(records::Store::open(folder.toStdString()));
         const int n = caseBrowser_->loadStore(*store);
         store_ = std::move(store);
+        candidates_->setStore(store_.get());
+        candidates_->setUser(std::nullopt);
         setStoreName(folder, n);
         return true;
     } catch (const std::exception& e) {
@@ -97,10 +115,48 @@ bool MainWindow::showAcquisition(qint64 id) {
                                                      .arg(scan.surface.rows())
                                                      .arg(scan.surface.spacingX() * 1e6, 0, 'f', 3));
         centre_->setCurrentWidget(surfacePanel_);
+        candidates_->showRunsOf(id);
         statusBar()->showMessage(tr("Showing scan %1 of case %2").arg(id).arg(QString::fromStdString(item.caseNumber)));
         return true;
     } catch (const std::exception& e) {
         statusBar()->showMessage(tr("Cannot show scan %1: %2").arg(id).arg(e.what()));
+        return false;
+    }
+}
+
+bool MainWindow::login(const QString& username, const QString& password) {
+    if (!store_) return false;
+    try {
+        const auto user = store_->authenticate(username.toStdString(), password.toStdString());
+        candidates_->setUser(user);
+        storeStatus_->setText(tr("%1 — logged in as %2").arg(storeStatus_->text(), username));
+        return true;
+    } catch (const std::exception& e) {
+        statusBar()->showMessage(tr("Login failed: %1").arg(e.what()));
+        return false;
+    }
+}
+
+bool MainWindow::showComparison(qint64 referenceId, qint64 comparedId) {
+    if (!store_) return false;
+    QGuiApplication::setOverrideCursor(Qt::WaitCursor);
+    try {
+        const auto a = store_->acquisition(referenceId), b = store_->acquisition(comparedId);
+        const auto ia = store_->item(a.itemId), ib = store_->item(b.itemId);
+        const auto sa = imaging::readX3p(store_->filePath(a.processedSha256)).surface;
+        const auto sb = imaging::readX3p(store_->filePath(b.processedSha256)).surface;
+        const auto result = matching::compareCmc(sa, sb);
+        auto title = [](const records::Item& i, qint64 id) {
+            return tr("<b>%1 / %2</b> (scan %3)").arg(QString::fromStdString(i.caseNumber), QString::fromStdString(i.label)).arg(id);
+        };
+        comparisonPanel_->showComparison(sa, sb, result, title(ia, referenceId), title(ib, comparedId));
+        centre_->setCurrentWidget(comparisonPanel_);
+        statusBar()->showMessage(tr("Comparing scan %1 with scan %2: %3 CMCs").arg(referenceId).arg(comparedId).arg(result.originalCount));
+        QGuiApplication::restoreOverrideCursor();
+        return true;
+    } catch (const std::exception& e) {
+        QGuiApplication::restoreOverrideCursor();
+        statusBar()->showMessage(tr("Cannot compare: %1").arg(e.what()));
         return false;
     }
 }

@@ -8,6 +8,7 @@
 #include <vtkLookupTable.h>
 #include <vtkNew.h>
 #include <vtkPNGWriter.h>
+#include <vtkCellData.h>
 #include <vtkPointData.h>
 #include <vtkPoints.h>
 #include <vtkPolyData.h>
@@ -20,6 +21,7 @@
 #include <vtkSmartPointer.h>
 #include <vtkTextProperty.h>
 #include <vtkUnsignedCharArray.h>
+#include <vtkTransform.h>
 #include <vtkWindowToImageFilter.h>
 
 #include <algorithm>
@@ -42,6 +44,11 @@ struct SurfaceScene::Impl {
     vtkNew<vtkLight> light;
     vtkNew<vtkRenderer> renderer;
     std::vector<float> baseHeights;  // µm, unexaggerated, per displayed point
+    vtkNew<vtkActor> cells;
+    vtkNew<vtkPolyDataMapper> cellMapper;
+    double spacingX = 1, spacingY = 1;  // µm per pixel
+    float top = 0;                      // highest displayed height, µm
+    std::vector<CellOutline> outlines;
     int step = 1;
     double centreX = 0, centreY = 0, extent = 1;
 
@@ -88,9 +95,9 @@ SurfaceScene::SurfaceScene(const imaging::Surface& s, const ViewSettings& settin
             const double z = s.at(r * d.step, c * d.step);
             if (std::isnan(z)) continue;
             const float um = float(z * 1e6);
-            // y grows upwards in the view: the first row of the scan is at the top.
+            // y grows upwards in the view: the first row of the scan is at the top, at y = 0.
             index[std::size_t(r) * cols + c] = d.points->InsertNextPoint(c * d.step * s.spacingX() * 1e6,
-                                                                          (rows - 1 - r) * d.step * s.spacingY() * 1e6, 0);
+                                                                          -r * d.step * s.spacingY() * 1e6, 0);
             d.baseHeights.push_back(um);
             d.heights->InsertNextValue(um);
             lo = first ? um : std::min(lo, um);
@@ -122,8 +129,11 @@ SurfaceScene::SurfaceScene(const imaging::Surface& s, const ViewSettings& settin
     d.mesh->SetPoints(d.points);
     d.mesh->SetPolys(triangles);
     d.mesh->GetPointData()->SetScalars(d.heights);
-    d.centreX = (cols - 1) * d.step * s.spacingX() * 1e6 / 2;
-    d.centreY = (rows - 1) * d.step * s.spacingY() * 1e6 / 2;
+    d.spacingX = s.spacingX() * 1e6;
+    d.spacingY = s.spacingY() * 1e6;
+    d.centreX = (s.cols() - 1) * d.spacingX / 2;
+    d.centreY = -(s.rows() - 1) * d.spacingY / 2;
+    d.top = hi;
     d.extent = std::max(cols * d.step * s.spacingX(), rows * d.step * s.spacingY()) * 1e6;
     d.applyExaggeration();
 
@@ -150,6 +160,12 @@ SurfaceScene::SurfaceScene(const imaging::Surface& s, const ViewSettings& settin
     d.scaleBar->GetTitleTextProperty()->SetFontSize(14);
     d.scaleBar->GetLabelTextProperty()->SetFontSize(12);
     d.renderer->AddActor(d.actor);
+    d.cellMapper->SetScalarModeToUseCellData();
+    d.cells->SetMapper(d.cellMapper);
+    d.cells->GetProperty()->SetLineWidth(2);
+    d.cells->GetProperty()->SetLighting(false);
+    d.cells->SetVisibility(false);
+    d.renderer->AddActor(d.cells);
     d.renderer->AddViewProp(d.scaleBar);
     d.renderer->SetBackground(0.12, 0.13, 0.15);
     d.renderer->AutomaticLightCreationOff();
@@ -173,7 +189,57 @@ void SurfaceScene::setExaggeration(double factor) {
     if (!(factor > 0)) throw std::invalid_argument("height exaggeration must be positive");
     impl_->settings.exaggeration = factor;
     impl_->applyExaggeration();
+    if (!impl_->outlines.empty()) {
+        const bool visible = impl_->cells->GetVisibility() != 0;
+        setCellOverlay(std::vector<CellOutline>(impl_->outlines));  // keep the outlines above the surface
+        setCellOverlayVisible(visible);
+    }
 }
+
+void SurfaceScene::setRegistration(double thetaDeg, double dxPx, double dyPx) {
+    Impl& d = *impl_;
+    // Image shift (dx, dy) is (dx, -dy) in world units; the matcher's positive
+    // angle turns the image counter-clockwise on screen, +z here.
+    vtkNew<vtkTransform> t;
+    t->PostMultiply();
+    t->Translate(-d.centreX, -d.centreY, 0);
+    t->RotateZ(thetaDeg);
+    t->Translate(d.centreX, d.centreY, 0);
+    t->Translate(-dxPx * d.spacingX, dyPx * d.spacingY, 0);
+    d.actor->SetUserTransform(t);
+}
+
+void SurfaceScene::shareCameraWith(SurfaceScene& other) {
+    other.impl_->renderer->SetActiveCamera(impl_->renderer->GetActiveCamera());
+}
+
+void SurfaceScene::setCellOverlay(const std::vector<CellOutline>& outlines) {
+    Impl& d = *impl_;
+    d.outlines = outlines;
+    vtkNew<vtkPoints> pts;
+    vtkNew<vtkCellArray> lines;
+    vtkNew<vtkUnsignedCharArray> colours;
+    colours->SetNumberOfComponents(3);
+    const double z = (double(d.top) + 0.2) * d.settings.exaggeration;
+    for (const auto& c : outlines) {
+        const double x0 = c.col0 * d.spacingX, x1 = (c.col0 + c.cols) * d.spacingX;
+        const double y0 = -c.row0 * d.spacingY, y1 = -(c.row0 + c.rows) * d.spacingY;
+        const vtkIdType a = pts->InsertNextPoint(x0, y0, z), b = pts->InsertNextPoint(x1, y0, z);
+        const vtkIdType e = pts->InsertNextPoint(x1, y1, z), f = pts->InsertNextPoint(x0, y1, z);
+        const vtkIdType loop[5] = {a, b, e, f, a};
+        lines->InsertNextCell(5, loop);
+        const unsigned char green[3] = {40, 220, 90}, orange[3] = {255, 150, 30};
+        colours->InsertNextTypedTuple(c.highlighted ? green : orange);
+    }
+    vtkNew<vtkPolyData> poly;
+    poly->SetPoints(pts);
+    poly->SetLines(lines);
+    poly->GetCellData()->SetScalars(colours);
+    d.cellMapper->SetInputData(poly);
+    d.cells->SetVisibility(!outlines.empty());
+}
+
+void SurfaceScene::setCellOverlayVisible(bool visible) { impl_->cells->SetVisibility(visible); }
 
 void SurfaceScene::setFalseColour(bool on) {
     impl_->settings.falseColour = on;

@@ -83,6 +83,7 @@ void VtkView::setScene(std::shared_ptr<SurfaceScene> scene) {
 void VtkView::resetView() {
     if (scene_) scene_->resetCamera();
     update();
+    emit viewChanged();
 }
 
 void VtkView::initializeGL() {
@@ -146,12 +147,14 @@ void VtkView::mouseMoveEvent(QMouseEvent* e) {
     position(vtk_->interactor, this, e->position(), e->modifiers());
     vtk_->interactor->InvokeEvent(vtkCommand::MouseMoveEvent);
     update();
+    if (e->buttons() != Qt::NoButton) emit viewChanged();
 }
 
 void VtkView::wheelEvent(QWheelEvent* e) {
     position(vtk_->interactor, this, e->position(), e->modifiers());
     vtk_->interactor->InvokeEvent(e->angleDelta().y() > 0 ? vtkCommand::MouseWheelForwardEvent : vtkCommand::MouseWheelBackwardEvent);
     update();
+    emit viewChanged();
 }
 
 }  // namespace striae::viewer3d

@@ -98,6 +98,8 @@ public:
                                         const std::string& parametersJson, const std::string& startedAt,
                                         std::vector<CandidateInput> candidates);
     CorrelationRun run(Id id) const;
+    std::vector<CorrelationRun> runsOf(Id queryAcquisitionId) const;  // newest first
+    std::optional<Lead> leadOfCandidate(Id candidateId) const;
     std::vector<Candidate> candidates(Id runId) const;
 
     // The review workflow.

@@ -13,6 +13,8 @@ namespace striae::ui {
 
 class CaseBrowser;
 class SurfacePanel;
+class ComparisonPanel;
+class CandidatesPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -25,6 +27,10 @@ public:
     // Shows an acquisition's processed scan in 3D.
     bool showAcquisition(qint64 acquisitionId);
     SurfacePanel* surfacePanel() const { return surfacePanel_; }
+    // Logs a user of the open store in; the actions their roles allow become available.
+    bool login(const QString& username, const QString& password);
+    // The two scans side by side with their CMC cells (computed now).
+    bool showComparison(qint64 referenceAcquisition, qint64 comparedAcquisition);
 
     CaseBrowser* caseBrowser() const { return caseBrowser_; }
     // Says which store is open, in the status bar and the welcome panel.
@@ -39,6 +45,8 @@ private:
     QLabel* welcome_;
     QStackedWidget* centre_;
     SurfacePanel* surfacePanel_;
+    ComparisonPanel* comparisonPanel_;
+    CandidatesPanel* candidates_;
     std::unique_ptr<records::Store> store_;
 };
 

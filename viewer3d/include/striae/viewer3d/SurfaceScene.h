@@ -22,6 +22,15 @@ struct ViewSettings {
     std::size_t maxPoints = 1'000'000;  // level of detail: the mesh is subsampled beyond this
 };
 
+// A rectangle on the surface, in pixels of the scan (a CMC cell).
+struct CellOutline {
+    int row0 = 0, col0 = 0, rows = 0, cols = 0;
+    bool highlighted = false;  // e.g. a congruent cell
+};
+
+// World coordinates are micrometres with the scan's top-left pixel at the
+// origin, x along columns and y up (rows go down), so scans of different
+// sizes share one frame.
 class SurfaceScene {
 public:
     explicit SurfaceScene(const imaging::Surface& surface, const ViewSettings& settings = {});
@@ -34,6 +43,16 @@ public:
     void setExaggeration(double factor);
     void setFalseColour(bool on);
     void resetCamera();
+
+    // Places the surface as the matcher registered it against a reference:
+    // rotated by thetaDeg about its centre (the matcher's sense), then moved
+    // back by the shift (dx, dy) pixels, so it lies over the reference.
+    void setRegistration(double thetaDeg, double dxPx, double dyPx);
+    // Outlines drawn just above the surface (highlighted: green, else orange); empty clears.
+    void setCellOverlay(const std::vector<CellOutline>& cells);
+    void setCellOverlayVisible(bool visible);
+    // Both scenes look through one camera: turning or zooming one turns the other.
+    void shareCameraWith(SurfaceScene& other);
 
     // Points in the displayed mesh, and the subsampling step used for it.
     std::size_t displayedPoints() const;

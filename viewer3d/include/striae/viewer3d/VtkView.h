@@ -22,6 +22,10 @@ public:
     SurfaceScene* scene() const { return scene_.get(); }
     void resetView();
 
+signals:
+    // The user turned, moved or zoomed the view (for views that share a camera).
+    void viewChanged();
+
 protected:
     void initializeGL() override;
     void resizeGL(int w, int h) override;

@@ -1,0 +1,50 @@
+#pragma once
+// The ranked candidates of an acquisition's latest correlation run, with the
+// review actions the acting user's roles allow; the others are disabled and
+// say which role they need.
+#include <QWidget>
+#include <functional>
+#include <optional>
+
+#include "striae/records/Types.h"
+
+class QLabel;
+class QPushButton;
+class QTableWidget;
+
+namespace striae::records {
+class Store;
+}
+
+namespace striae::ui {
+
+class CandidatesPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit CandidatesPanel(QWidget* parent = nullptr);
+    void setStore(records::Store* store) { store_ = store; }
+    void setUser(std::optional<records::User> user);
+    // Lists the newest run of this acquisition (or says there is none).
+    void showRunsOf(records::Id acquisitionId);
+    QTableWidget* table() const { return table_; }
+
+signals:
+    void compareRequested(records::Id queryAcquisition, records::Id candidateAcquisition);
+    void message(const QString& text);
+
+private:
+    void refreshActions();
+    void act(const std::function<void(records::Id candidate)>& action);
+
+    records::Store* store_ = nullptr;
+    std::optional<records::User> user_;
+    records::Id query_ = 0;
+    QLabel* heading_;
+    QTableWidget* table_;
+    QPushButton* lead_;
+    QPushButton* notLead_;
+    QPushButton* identify_;
+    QPushButton* compare_;
+};
+
+}  // namespace striae::ui

@@ -1,0 +1,43 @@
+#pragma once
+// Two scans side by side as on a comparison microscope: one camera for both,
+// the compared scan placed by the registration the matcher found, and the
+// CMC cells drawn on both (congruent in green, the others in orange).
+#include <QWidget>
+#include <memory>
+
+class QCheckBox;
+class QLabel;
+
+namespace striae::imaging {
+class Surface;
+}
+namespace striae::matching {
+struct CmcResult;
+}
+namespace striae::viewer3d {
+class SurfaceScene;
+class VtkView;
+}
+
+namespace striae::ui {
+
+class ComparisonPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit ComparisonPanel(QWidget* parent = nullptr);
+    void showComparison(const imaging::Surface& reference, const imaging::Surface& compared, const matching::CmcResult& result,
+                        const QString& referenceTitle, const QString& comparedTitle);
+    viewer3d::SurfaceScene* referenceScene() const { return reference_.get(); }
+    viewer3d::SurfaceScene* comparedScene() const { return compared_.get(); }
+
+private:
+    viewer3d::VtkView* left_;
+    viewer3d::VtkView* right_;
+    QLabel* leftTitle_;
+    QLabel* rightTitle_;
+    QLabel* summary_;
+    QCheckBox* showCells_;
+    std::shared_ptr<viewer3d::SurfaceScene> reference_, compared_;
+};
+
+}  // namespace striae::ui

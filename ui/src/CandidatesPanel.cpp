@@ -1,0 +1,134 @@
+#include "striae/ui/CandidatesPanel.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include "striae/records/Store.h"
+
+namespace striae::ui {
+
+namespace {
+constexpr int kIdRole = Qt::UserRole + 1;
+constexpr int kAcquisitionRole = Qt::UserRole + 2;
+}  // namespace
+
+CandidatesPanel::CandidatesPanel(QWidget* parent)
+    : QWidget(parent),
+      heading_(new QLabel(tr("No correlation run"), this)),
+      table_(new QTableWidget(0, 5, this)),
+      lead_(new QPushButton(tr("Lead"), this)),
+      notLead_(new QPushButton(tr("Not a lead"), this)),
+      identify_(new QPushButton(tr("Confirm identification"), this)),
+      compare_(new QPushButton(tr("Compare side by side"), this)) {
+    table_->setHorizontalHeaderLabels({tr("Rank"), tr("Case / item"), tr("CMC"), tr("High CMC"), tr("Review")});
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setSelectionMode(QAbstractItemView::SingleSelection);
+    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table_->setSortingEnabled(true);
+    table_->verticalHeader()->hide();
+    table_->horizontalHeader()->setStretchLastSection(true);
+    auto* buttons = new QHBoxLayout;
+    for (QPushButton* b : {compare_, lead_, notLead_, identify_}) buttons->addWidget(b);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addWidget(heading_);
+    layout->addWidget(table_, 1);
+    layout->addLayout(buttons);
+    connect(table_, &QTableWidget::itemSelectionChanged, this, &CandidatesPanel::refreshActions);
+    auto compare = [this] {
+        const auto rows = table_->selectionModel()->selectedRows();
+        if (!rows.isEmpty()) emit compareRequested(query_, table_->item(rows[0].row(), 0)->data(kAcquisitionRole).toLongLong());
+    };
+    connect(table_, &QTableWidget::cellDoubleClicked, this, compare);
+    connect(compare_, &QPushButton::clicked, this, compare);
+    connect(lead_, &QPushButton::clicked, this, [this] {
+        act([this](records::Id c) {
+            store_->review(*user_, c, true, "");
+            store_->markLead(*user_, c, "");
+        });
+    });
+    connect(notLead_, &QPushButton::clicked, this, [this] { act([this](records::Id c) { store_->review(*user_, c, false, ""); }); });
+    connect(identify_, &QPushButton::clicked, this, [this] {
+        act([this](records::Id c) {
+            const auto lead = store_->leadOfCandidate(c);
+            if (!lead) throw records::RecordsError(records::RecordsError::Kind::WorkflowViolation, "this candidate is not a lead");
+            store_->confirmHit(*user_, lead->id, "identification", "");
+        });
+    });
+    refreshActions();
+}
+
+void CandidatesPanel::setUser(std::optional<records::User> user) {
+    user_ = std::move(user);
+    refreshActions();
+}
+
+void CandidatesPanel::showRunsOf(records::Id acquisitionId) {
+    query_ = acquisitionId;
+    table_->setSortingEnabled(false);
+    table_->setRowCount(0);
+    const auto runs = store_ ? store_->runsOf(acquisitionId) : std::vector<records::CorrelationRun>{};
+    if (runs.empty()) {
+        heading_->setText(tr("Scan %1 has not been correlated (striae correlate %1)").arg(acquisitionId));
+    } else {
+        const auto& run = runs.front();
+        heading_->setText(tr("<b>Correlation run %1</b>: %2 candidates, %3 reviewed").arg(run.id).arg(run.candidateCount).arg(run.reviewedCount));
+        for (const auto& c : store_->candidates(run.id)) {
+            const int row = table_->rowCount();
+            table_->insertRow(row);
+            auto* rank = new QTableWidgetItem;
+            rank->setData(Qt::DisplayRole, c.rank);
+            rank->setData(kIdRole, qint64(c.id));
+            rank->setData(kAcquisitionRole, qint64(c.acquisitionId));
+            table_->setItem(row, 0, rank);
+            table_->setItem(row, 1, new QTableWidgetItem(QString::fromStdString(c.caseNumber + " / " + c.itemLabel)));
+            auto* score = new QTableWidgetItem;
+            score->setData(Qt::DisplayRole, c.score);
+            table_->setItem(row, 2, score);
+            auto* high = new QTableWidgetItem;
+            high->setData(Qt::DisplayRole, c.scoreHigh);
+            table_->setItem(row, 3, high);
+            const auto lead = store_->leadOfCandidate(c.id);
+            QString review = c.decision == "lead" ? tr("lead") : c.decision == "not_lead" ? tr("not a lead") : tr("not reviewed");
+            if (lead && lead->status != "open") review = tr("lead: %1").arg(QString::fromStdString(lead->status));
+            table_->setItem(row, 4, new QTableWidgetItem(review));
+        }
+    }
+    table_->setSortingEnabled(true);
+    table_->sortByColumn(0, Qt::AscendingOrder);
+    refreshActions();
+}
+
+void CandidatesPanel::refreshActions() {
+    const bool selected = !table_->selectionModel()->selectedRows().isEmpty();
+    compare_->setEnabled(selected);
+    auto allow = [&](QPushButton* b, records::Role role, const QString& what) {
+        const bool hasRole = user_ && user_->has(role);
+        b->setEnabled(selected && hasRole);
+        b->setToolTip(!user_ ? tr("Log in to %1 (striae-workstation --user NAME)").arg(what)
+                      : !hasRole ? tr("%1 needs the %2 role").arg(what, QString::fromLatin1(records::toString(role)))
+                      : !selected ? tr("Select a candidate") : QString());
+    };
+    allow(lead_, records::Role::Technician, tr("Marking leads"));
+    allow(notLead_, records::Role::Technician, tr("Reviewing candidates"));
+    allow(identify_, records::Role::Examiner, tr("Confirming identifications"));
+}
+
+void CandidatesPanel::act(const std::function<void(records::Id)>& action) {
+    const auto rows = table_->selectionModel()->selectedRows();
+    if (rows.isEmpty() || !store_ || !user_) return;
+    const records::Id candidate = table_->item(rows[0].row(), 0)->data(kIdRole).toLongLong();
+    try {
+        action(candidate);
+        emit message(tr("Candidate %1 updated").arg(candidate));
+    } catch (const std::exception& e) {
+        emit message(tr("Not done: %1").arg(e.what()));
+    }
+    showRunsOf(query_);
+}
+
+}  // namespace striae::ui

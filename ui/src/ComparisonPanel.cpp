@@ -1,0 +1,79 @@
+#include "striae/ui/ComparisonPanel.h"
+
+#include <QCheckBox>
+#include <QGridLayout>
+#include <QLabel>
+#include <QPushButton>
+
+#include "striae/matching/Cmc.h"
+#include "striae/viewer3d/SurfaceScene.h"
+#include "striae/viewer3d/VtkView.h"
+
+namespace striae::ui {
+
+ComparisonPanel::ComparisonPanel(QWidget* parent)
+    : QWidget(parent),
+      left_(new viewer3d::VtkView(this)),
+      right_(new viewer3d::VtkView(this)),
+      leftTitle_(new QLabel(this)),
+      rightTitle_(new QLabel(this)),
+      summary_(new QLabel(this)),
+      showCells_(new QCheckBox(tr("Show CMC cells"), this)) {
+    showCells_->setChecked(true);
+    auto* reset = new QPushButton(tr("Reset view"), this);
+    auto* grid = new QGridLayout(this);
+    grid->addWidget(leftTitle_, 0, 0);
+    grid->addWidget(rightTitle_, 0, 1);
+    grid->addWidget(left_, 1, 0);
+    grid->addWidget(right_, 1, 1);
+    grid->addWidget(summary_, 2, 0, 1, 2);
+    auto* row = new QHBoxLayout;
+    row->addWidget(showCells_);
+    row->addWidget(reset);
+    row->addStretch();
+    grid->addLayout(row, 3, 0, 1, 2);
+    grid->setRowStretch(1, 1);
+    summary_->setWordWrap(true);
+    // One camera: when either view moves, repaint the other.
+    connect(left_, &viewer3d::VtkView::viewChanged, right_, qOverload<>(&QWidget::update));
+    connect(right_, &viewer3d::VtkView::viewChanged, left_, qOverload<>(&QWidget::update));
+    connect(reset, &QPushButton::clicked, left_, &viewer3d::VtkView::resetView);
+    connect(showCells_, &QCheckBox::toggled, this, [this](bool on) {
+        if (reference_) reference_->setCellOverlayVisible(on);
+        if (compared_) compared_->setCellOverlayVisible(on);
+        left_->update();
+        right_->update();
+    });
+}
+
+void ComparisonPanel::showComparison(const imaging::Surface& reference, const imaging::Surface& compared,
+                                     const matching::CmcResult& r, const QString& referenceTitle, const QString& comparedTitle) {
+    reference_ = std::make_shared<viewer3d::SurfaceScene>(reference);
+    compared_ = std::make_shared<viewer3d::SurfaceScene>(compared);
+    reference_->shareCameraWith(*compared_);
+    const auto& d = r.forward;
+    compared_->setRegistration(d.consensus.thetaDeg, d.consensus.dx, d.consensus.dy);
+    // The reference's cells, in the reference's frame: the placed compared scan lies under them.
+    std::vector<viewer3d::CellOutline> cells;
+    for (const auto& c : d.cells)
+        if (c.used) cells.push_back({c.row0, c.col0, c.rows, c.cols, c.congruentOriginal});
+    reference_->setCellOverlay(cells);
+    compared_->setCellOverlay(cells);
+    reference_->setCellOverlayVisible(showCells_->isChecked());
+    compared_->setCellOverlayVisible(showCells_->isChecked());
+    left_->setScene(reference_);
+    right_->setScene(compared_);
+    leftTitle_->setText(referenceTitle);
+    rightTitle_->setText(comparedTitle);
+    summary_->setText(tr("<b>%1 CMCs</b> (original rule; High CMC rule: %2), %3 of %4 cells congruent in this direction. "
+                         "Compared scan placed by the consensus registration: rotation %5°, shift %6, %7 µm.")
+                          .arg(r.originalCount)
+                          .arg(r.highCount)
+                          .arg(d.originalCount)
+                          .arg(d.usedCells)
+                          .arg(d.consensus.thetaDeg, 0, 'f', 1)
+                          .arg(d.consensus.dx * r.spacing * 1e6, 0, 'f', 1)
+                          .arg(d.consensus.dy * r.spacing * 1e6, 0, 'f', 1));
+}
+
+}  // namespace striae::ui

@@ -53,12 +53,16 @@ TEST(Workstation, ShowsAStoredScanIn3D) {
         item.origin = "crime_scene";
         const auto stored = store.addItem(tech, "2026-1", item);
         striae::imaging::SynthOptions o;
-        o.firearms = o.shotsPerFirearm = 1;
+        o.firearms = 1;
+        o.shotsPerFirearm = 2;
         o.sizePx = 160;
         striae::imaging::writeSyntheticSet(o, (dir / "scans").string());
         striae::records::ImportOptions io;
         io.preprocess = false;
         store.importScan(tech, stored.id, (dir / "scans/F01-01.x3p").string(), io);
+        item.label = "Q2";
+        const auto second = store.addItem(tech, "2026-1", item);
+        store.importScan(tech, second.id, (dir / "scans/F01-02.x3p").string(), io);
     }
     const std::string png = (dir / "3d.png").string();
     const std::string cmd = std::string(STRIAE_WORKSTATION) + " --store " + storePath.string() + " --show 1 --screenshot " + png;
@@ -77,4 +81,47 @@ TEST(Workstation, ShowsAStoredScanIn3D) {
         }
     EXPECT_GT(colours.size(), 200) << "a rendered surface, not an empty panel";
     EXPECT_GT(saturated, 500) << "false colour by height";
+}
+
+TEST(Workstation, ComparesTwoStoredScansSideBySide) {
+    if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no X display (scripts/test runs this under Xvfb)";
+    striae::test::TempDir dir;
+    const auto storePath = dir / "store";
+    {
+        auto store = striae::records::Store::create(storePath.string(), {0, "A", "Lab", "US"}, "admin", "Ada", "admin-password");
+        const auto admin = store.authenticate("admin", "admin-password");
+        const auto tech = store.addUser(admin, "A", "tina", "Tina", {striae::records::Role::Technician}, "tech-password");
+        striae::records::CaseRecord c;
+        c.number = "2026-1";
+        store.addCase(tech, c);
+        striae::imaging::SynthOptions o;
+        o.firearms = 1;
+        o.shotsPerFirearm = 2;
+        o.sizePx = 200;
+        striae::imaging::writeSyntheticSet(o, (dir / "scans").string());
+        striae::records::ImportOptions io;
+        io.preprocess = false;
+        for (const char* label : {"Q1", "Q2"}) {
+            striae::records::Item item;
+            item.label = label;
+            item.kind = "cartridge_case";
+            item.origin = "crime_scene";
+            const auto stored = store.addItem(tech, "2026-1", item);
+            store.importScan(tech, stored.id, (dir / (std::string("scans/F01-0") + (label[1] == '1' ? "1" : "2") + ".x3p")).string(), io);
+        }
+    }
+    const std::string png = (dir / "compare.png").string();
+    const std::string cmd = std::string(STRIAE_WORKSTATION) + " --store " + storePath.string() + " --compare 1,2 --screenshot " + png;
+    const int status = std::system(cmd.c_str());
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << cmd;
+    QImage image(QString::fromStdString(png));
+    ASSERT_FALSE(image.isNull());
+    // Both halves of the comparison area show a rendered surface.
+    const int left = image.width() * 45 / 100, right = image.width() * 78 / 100, y0 = image.height() / 3, y1 = image.height() * 2 / 3;
+    for (const int cx : {left, right}) {
+        QSet<QRgb> colours;
+        for (int y = y0; y < y1; y += 2)
+            for (int x = cx - 80; x < cx + 80; x += 2) colours.insert(image.pixel(x, y));
+        EXPECT_GT(colours.size(), 150) << "a surface around x = " << cx;
+    }
 }

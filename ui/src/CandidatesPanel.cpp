@@ -100,6 +100,7 @@ void CandidatesPanel::showRunsOf(records::Id acquisitionId) {
     }
     table_->setSortingEnabled(true);
     table_->sortByColumn(0, Qt::AscendingOrder);
+    table_->resizeColumnsToContents();
     refreshActions();
 }
 

@@ -1,0 +1,88 @@
+// The correlation results panel: the review actions follow the user's roles,
+// disabled ones say why, and enabled ones change the store.
+#include <gtest/gtest.h>
+
+#include <QApplication>
+#include <QPushButton>
+#include <QTableWidget>
+
+#include "TestData.h"
+#include "striae/imaging/Synthetic.h"
+#include "striae/matching/Cmc.h"
+#include "striae/records/Store.h"
+#include "striae/ui/CandidatesPanel.h"
+
+using namespace striae;
+
+namespace {
+QPushButton* button(ui::CandidatesPanel& panel, const QString& text) {
+    for (auto* b : panel.findChildren<QPushButton*>())
+        if (b->text() == text) return b;
+    return nullptr;
+}
+}  // namespace
+
+TEST(CandidatesPanel, ActionsFollowRolesAndChangeTheStore) {
+    ASSERT_NE(QApplication::instance(), nullptr);
+    test::TempDir dir;
+    auto store = records::Store::create((dir / "store").string(), {0, "A", "Lab", "US"}, "admin", "Ada", "admin-password");
+    const auto admin = store.authenticate("admin", "admin-password");
+    const auto tech = store.addUser(admin, "A", "tina", "Tina", {records::Role::Technician}, "tech-password");
+    const auto exam = store.addUser(admin, "A", "eve", "Eve", {records::Role::Examiner}, "exam-password");
+    imaging::SynthOptions o;
+    o.firearms = 2;
+    o.shotsPerFirearm = 1;
+    o.sizePx = 160;
+    imaging::writeSyntheticSet(o, (dir / "scans").string());
+    records::ImportOptions io;
+    io.preprocess = false;
+    std::vector<records::Id> acquisitions;
+    for (int i = 1; i <= 2; ++i) {
+        records::CaseRecord c;
+        c.number = "C" + std::to_string(i);
+        store.addCase(tech, c);
+        records::Item item;
+        item.label = "Q1";
+        item.kind = "cartridge_case";
+        item.origin = "crime_scene";
+        const auto it = store.addItem(tech, c.number, item);
+        char name[32];
+        std::snprintf(name, sizeof name, "F%02d-01.x3p", i);
+        acquisitions.push_back(store.importScan(tech, it.id, (dir / "scans" / name).string(), io).id);
+    }
+    const auto run = store.correlate(tech, acquisitions[0], matching::CmcParameters{}, 1);
+
+    ui::CandidatesPanel panel;
+    panel.setStore(&store);
+    panel.showRunsOf(acquisitions[0]);
+    ASSERT_EQ(panel.table()->rowCount(), 1);
+    panel.table()->selectRow(0);
+    QPushButton* lead = button(panel, "Lead");
+    QPushButton* identify = button(panel, "Confirm identification");
+    ASSERT_TRUE(lead && identify);
+    EXPECT_FALSE(lead->isEnabled());
+    EXPECT_TRUE(lead->toolTip().contains("Log in")) << lead->toolTip().toStdString();
+
+    panel.setUser(exam);
+    panel.table()->selectRow(0);
+    EXPECT_FALSE(lead->isEnabled());
+    EXPECT_TRUE(lead->toolTip().contains("technician")) << lead->toolTip().toStdString();
+    EXPECT_TRUE(identify->isEnabled());
+
+    panel.setUser(tech);
+    panel.table()->selectRow(0);
+    EXPECT_TRUE(lead->isEnabled());
+    EXPECT_FALSE(identify->isEnabled());
+    EXPECT_TRUE(identify->toolTip().contains("examiner"));
+    lead->click();
+    EXPECT_EQ(store.openLeads().size(), 1u);
+    EXPECT_EQ(panel.table()->item(0, 4)->text(), "lead");
+
+    panel.setUser(exam);
+    panel.table()->selectRow(0);
+    identify->click();
+    EXPECT_TRUE(store.openLeads().empty());
+    EXPECT_EQ(store.stats().hits, 1);
+    EXPECT_TRUE(store.verifyAudit().ok());
+    (void)run;
+}

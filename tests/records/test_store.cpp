@@ -195,6 +195,24 @@ TEST_F(Store, TheWorkflowRunsInOrderAndOnlyInOrder) {
     EXPECT_NE(json.find("striae-case-export/1"), std::string::npos);
 }
 
+TEST_F(Store, CancelledCorrelationStoresNothing) {
+    records::ImportOptions o;
+    o.preprocess = false;
+    store->addCase(tech, test::newCase("K1"));
+    store->addCase(tech, test::newCase("K2"));
+    const auto q = store->importScan(tech, store->addItem(tech, "K1", test::newItem("Q1")).id, (scans() / "F01-01.x3p").string(), o);
+    store->importScan(tech, store->addItem(tech, "K2", test::newItem("Q1")).id, (scans() / "F01-02.x3p").string(), o);
+    const auto before = store->stats();
+    int calls = 0;
+    EXPECT_EQ(kindOf([&] {
+                  store->correlate(tech, q.id, matching::CmcParameters{}, 1, [&](int, int) { return ++calls < 1; });
+              }),
+              Kind::InvalidInput);
+    EXPECT_GE(calls, 1);
+    EXPECT_EQ(store->stats().runs, before.runs);
+    EXPECT_EQ(store->stats().auditEvents, before.auditEvents);
+}
+
 class Audit : public test::StoreFixture {
 protected:
     void SetUp() override {

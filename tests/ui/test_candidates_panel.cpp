@@ -11,6 +11,7 @@
 #include "striae/matching/Cmc.h"
 #include "striae/records/Store.h"
 #include "striae/ui/CandidatesPanel.h"
+#include "striae/ui/MainWindow.h"
 
 using namespace striae;
 
@@ -85,4 +86,42 @@ TEST(CandidatesPanel, ActionsFollowRolesAndChangeTheStore) {
     EXPECT_EQ(store.stats().hits, 1);
     EXPECT_TRUE(store.verifyAudit().ok());
     (void)run;
+}
+
+TEST(MainWindow, CorrelatesOnAWorkerThreadAndListsTheCandidates) {
+    ASSERT_NE(QApplication::instance(), nullptr);
+    test::TempDir dir;
+    {
+        auto store = records::Store::create((dir / "store").string(), {0, "A", "Lab", "US"}, "admin", "Ada", "admin-password");
+        const auto admin = store.authenticate("admin", "admin-password");
+        const auto tech = store.addUser(admin, "A", "tina", "Tina", {records::Role::Technician}, "tech-password");
+        imaging::SynthOptions o;
+        o.firearms = 2;
+        o.shotsPerFirearm = 1;
+        o.sizePx = 160;
+        imaging::writeSyntheticSet(o, (dir / "scans").string());
+        records::ImportOptions io;
+        io.preprocess = false;
+        for (int i = 1; i <= 2; ++i) {
+            records::CaseRecord c;
+            c.number = "C" + std::to_string(i);
+            store.addCase(tech, c);
+            records::Item item;
+            item.label = "Q1";
+            item.kind = "cartridge_case";
+            item.origin = "crime_scene";
+            const auto it = store.addItem(tech, c.number, item);
+            store.importScan(tech, it.id, (dir / "scans" / ("F0" + std::to_string(i) + "-01.x3p")).string(), io);
+        }
+    }
+    ui::MainWindow window;
+    ASSERT_TRUE(window.openStore(QString::fromStdString((dir / "store").string())));
+    EXPECT_EQ(window.correlate(1), 0) << "nobody logged in";
+    ASSERT_TRUE(window.login("tina", "tech-password"));
+    EXPECT_FALSE(window.login("tina", "wrong-password"));
+    const qint64 run = window.correlate(1);
+    EXPECT_GT(run, 0);
+    const auto store = records::Store::open((dir / "store").string());
+    EXPECT_EQ(store.candidates(run).size(), 1u);
+    EXPECT_TRUE(store.verifyAudit().ok());
 }

@@ -23,7 +23,8 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
       lead_(new QPushButton(tr("Lead"), this)),
       notLead_(new QPushButton(tr("Not a lead"), this)),
       identify_(new QPushButton(tr("Confirm identification"), this)),
-      compare_(new QPushButton(tr("Compare side by side"), this)) {
+      compare_(new QPushButton(tr("Compare side by side"), this)),
+      correlate_(new QPushButton(tr("Correlate now"), this)) {
     table_->setHorizontalHeaderLabels({tr("Rank"), tr("Case / item"), tr("CMC"), tr("High CMC"), tr("Review")});
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -35,7 +36,10 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
     for (QPushButton* b : {compare_, lead_, notLead_, identify_}) buttons->addWidget(b);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
-    layout->addWidget(heading_);
+    auto* top = new QHBoxLayout;
+    top->addWidget(heading_, 1);
+    top->addWidget(correlate_);
+    layout->addLayout(top);
     layout->addWidget(table_, 1);
     layout->addLayout(buttons);
     connect(table_, &QTableWidget::itemSelectionChanged, this, &CandidatesPanel::refreshActions);
@@ -45,6 +49,9 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
     };
     connect(table_, &QTableWidget::cellDoubleClicked, this, compare);
     connect(compare_, &QPushButton::clicked, this, compare);
+    connect(correlate_, &QPushButton::clicked, this, [this] {
+        if (query_) emit correlateRequested(query_);
+    });
     connect(lead_, &QPushButton::clicked, this, [this] {
         act([this](records::Id c) {
             store_->review(*user_, c, true, "");
@@ -115,6 +122,11 @@ void CandidatesPanel::refreshActions() {
                       : !selected ? tr("Select a candidate") : QString());
     };
     allow(lead_, records::Role::Technician, tr("Marking leads"));
+    const bool canCorrelate = query_ && user_ && user_->has(records::Role::Technician);
+    correlate_->setEnabled(canCorrelate);
+    correlate_->setToolTip(!query_ ? tr("Open a scan first")
+                           : !user_ ? tr("Log in to run correlations")
+                           : !canCorrelate ? tr("Running correlations needs the technician role") : QString());
     allow(notLead_, records::Role::Technician, tr("Reviewing candidates"));
     allow(identify_, records::Role::Examiner, tr("Confirming identifications"));
 }

@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QDockWidget>
 #include <QLabel>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
@@ -13,7 +14,13 @@
 #include "striae/records/Store.h"
 #include "striae/ui/CaseBrowser.h"
 #include "striae/ui/SurfacePanel.h"
+#include "striae/ui/AuditPanel.h"
 #include "striae/ui/CandidatesPanel.h"
+
+#include <QProgressDialog>
+#include <atomic>
+#include <chrono>
+#include <thread>
 #include "striae/ui/ComparisonPanel.h"
 #include "striae/matching/Cmc.h"
 
@@ -29,7 +36,8 @@ MainWindow::MainWindow(QWidget* parent)
       centre_(new QStackedWidget(this)),
       surfacePanel_(new SurfacePanel(this)),
       comparisonPanel_(new ComparisonPanel(this)),
-      candidates_(new CandidatesPanel(this)) {
+      candidates_(new CandidatesPanel(this)),
+      audit_(new AuditPanel(this)) {
     setWindowTitle(tr("Striae — forensic ballistic imaging"));
     setObjectName("StriaeMainWindow");
     createMenus();
@@ -56,6 +64,17 @@ MainWindow::MainWindow(QWidget* parent)
     results->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
     addDockWidget(Qt::LeftDockWidgetArea, results);
     connect(candidates_, &CandidatesPanel::compareRequested, this, &MainWindow::showComparison);
+    connect(candidates_, &CandidatesPanel::correlateRequested, this, &MainWindow::correlate);
+    auto* auditDock = new QDockWidget(tr("Audit trail"), this);
+    auditDock->setObjectName("AuditDock");
+    auditDock->setWidget(audit_);
+    auditDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
+    addDockWidget(Qt::BottomDockWidgetArea, auditDock);
+    auditDock->hide();
+    QMenu* viewMenu = nullptr;
+    for (QAction* a : menuBar()->actions())
+        if (a->menu() && a->text() == tr("&View")) viewMenu = a->menu();
+    if (viewMenu) viewMenu->addAction(auditDock->toggleViewAction());
     connect(candidates_, &CandidatesPanel::message, this, [this](const QString& m) { statusBar()->showMessage(m); });
     setCentralWidget(centre_);
     connect(caseBrowser_, &CaseBrowser::acquisitionActivated, this, &MainWindow::showAcquisition);
@@ -91,7 +110,10 @@ bool MainWindow::openStore(const QString& folder) {
         auto store = std::make_unique<records::Store>(records::Store::open(folder.toStdString()));
         const int n = caseBrowser_->loadStore(*store);
         store_ = std::move(store);
+        storeFolder_ = folder;
+        user_.reset();
         candidates_->setStore(store_.get());
+        audit_->setStore(store_.get());
         candidates_->setUser(std::nullopt);
         setStoreName(folder, n);
         return true;
@@ -116,6 +138,7 @@ bool MainWindow::showAcquisition(qint64 id) {
                                                      .arg(scan.surface.spacingX() * 1e6, 0, 'f', 3));
         centre_->setCurrentWidget(surfacePanel_);
         candidates_->showRunsOf(id);
+        audit_->showItem(a.itemId);
         statusBar()->showMessage(tr("Showing scan %1 of case %2").arg(id).arg(QString::fromStdString(item.caseNumber)));
         return true;
     } catch (const std::exception& e) {
@@ -128,6 +151,7 @@ bool MainWindow::login(const QString& username, const QString& password) {
     if (!store_) return false;
     try {
         const auto user = store_->authenticate(username.toStdString(), password.toStdString());
+        user_ = std::make_unique<records::User>(user);
         candidates_->setUser(user);
         storeStatus_->setText(tr("%1 — logged in as %2").arg(storeStatus_->text(), username));
         return true;
@@ -159,6 +183,50 @@ bool MainWindow::showComparison(qint64 referenceId, qint64 comparedId) {
         statusBar()->showMessage(tr("Cannot compare: %1").arg(e.what()));
         return false;
     }
+}
+
+qint64 MainWindow::correlate(qint64 acquisitionId) {
+    if (!store_ || !user_) return 0;
+    QProgressDialog progress(tr("Correlating scan %1 against the store…").arg(acquisitionId), tr("Cancel"), 0, 1, this);
+    progress.setWindowModality(Qt::WindowModal);
+    progress.setMinimumDuration(0);
+    std::atomic<int> done{0}, total{0};
+    std::atomic<bool> cancel{false}, finished{false};
+    std::string error;
+    records::Id runId = 0;
+    const std::string folder = storeFolder_.toStdString();
+    const records::User actor = *user_;
+    // The worker uses its own connection; the window keeps reading through its own.
+    std::thread worker([&] {
+        try {
+            auto local = records::Store::open(folder);
+            const int threads = int(std::max(1u, std::thread::hardware_concurrency()));
+            runId = local.correlate(actor, acquisitionId, matching::CmcParameters{}, threads, [&](int d, int t) {
+                done = d;
+                total = t;
+                return !cancel.load();
+            }).id;
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+        finished = true;
+    });
+    while (!finished) {
+        QApplication::processEvents(QEventLoop::AllEvents, 30);
+        if (progress.wasCanceled()) cancel = true;
+        progress.setMaximum(std::max(1, total.load()));
+        progress.setValue(std::min(done.load(), progress.maximum() - 1));
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    worker.join();
+    progress.reset();
+    if (!error.empty()) {
+        statusBar()->showMessage(tr("Correlation not stored: %1").arg(QString::fromStdString(error)));
+        return 0;
+    }
+    statusBar()->showMessage(tr("Correlation run %1 stored").arg(runId));
+    candidates_->showRunsOf(acquisitionId);
+    return runId;
 }
 
 void MainWindow::setStoreName(const QString& folder, int caseCount) {

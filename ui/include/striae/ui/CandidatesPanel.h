@@ -30,6 +30,7 @@ public:
 
 signals:
     void compareRequested(records::Id queryAcquisition, records::Id candidateAcquisition);
+    void correlateRequested(records::Id queryAcquisition);
     void message(const QString& text);
 
 private:
@@ -45,6 +46,7 @@ private:
     QPushButton* notLead_;
     QPushButton* identify_;
     QPushButton* compare_;
+    QPushButton* correlate_;
 };
 
 }  // namespace striae::ui

@@ -7,6 +7,7 @@ class QStackedWidget;
 
 namespace striae::records {
 class Store;
+struct User;
 }
 
 namespace striae::ui {
@@ -15,6 +16,7 @@ class CaseBrowser;
 class SurfacePanel;
 class ComparisonPanel;
 class CandidatesPanel;
+class AuditPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -31,6 +33,9 @@ public:
     bool login(const QString& username, const QString& password);
     // The two scans side by side with their CMC cells (computed now).
     bool showComparison(qint64 referenceAcquisition, qint64 comparedAcquisition);
+    // Correlates a scan against the store on a worker thread, with a progress
+    // dialog that can cancel (nothing is stored then). Returns the run id, 0 if none.
+    qint64 correlate(qint64 acquisitionId);
 
     CaseBrowser* caseBrowser() const { return caseBrowser_; }
     // Says which store is open, in the status bar and the welcome panel.
@@ -47,7 +52,10 @@ private:
     SurfacePanel* surfacePanel_;
     ComparisonPanel* comparisonPanel_;
     CandidatesPanel* candidates_;
+    AuditPanel* audit_;
     std::unique_ptr<records::Store> store_;
+    QString storeFolder_;
+    std::unique_ptr<records::User> user_;
 };
 
 }  // namespace striae::ui

@@ -201,6 +201,15 @@ std::optional<Lead> Store::leadOfCandidate(Id candidateId) const {
                 q.getColumn(4).getString()};
 }
 
+std::optional<Hit> Store::hitOfLead(Id leadId) const {
+    SQLite::Statement q(impl_->db, "SELECT id, lead_id, conclusion, examiner_id, confirmed_at, "
+                                   "EXISTS (SELECT 1 FROM approval a WHERE a.hit_id = hit.id) FROM hit WHERE lead_id = ?");
+    q.bind(1, leadId);
+    if (!q.executeStep()) return std::nullopt;
+    return Hit{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(), q.getColumn(3).getInt64(),
+               q.getColumn(4).getString(), q.getColumn(5).getInt() != 0};
+}
+
 std::vector<Candidate> Store::candidates(Id runId) const {
     run(runId);
     SQLite::Statement q(impl_->db,

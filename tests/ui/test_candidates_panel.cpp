@@ -59,7 +59,7 @@ TEST(CandidatesPanel, ActionsFollowRolesAndChangeTheStore) {
     ASSERT_EQ(panel.table()->rowCount(), 1);
     panel.table()->selectRow(0);
     QPushButton* lead = button(panel, "Lead");
-    QPushButton* identify = button(panel, "Confirm identification");
+    QPushButton* identify = button(panel, "Examine…");
     ASSERT_TRUE(lead && identify);
     EXPECT_FALSE(lead->isEnabled());
     EXPECT_TRUE(lead->toolTip().contains("Log in")) << lead->toolTip().toStdString();
@@ -81,9 +81,26 @@ TEST(CandidatesPanel, ActionsFollowRolesAndChangeTheStore) {
 
     panel.setUser(exam);
     panel.table()->selectRow(0);
-    identify->click();
+    panel.examine("identification");
     EXPECT_TRUE(store.openLeads().empty());
     EXPECT_EQ(store.stats().hits, 1);
+    EXPECT_EQ(panel.table()->item(0, 4)->text(), "identification");
+    // The examiner who confirmed cannot verify: the store refuses and the hit stays unverified.
+    panel.table()->selectRow(0);
+    panel.verify("identification", true);
+    EXPECT_EQ(store.stats().verifications, 0);
+    const auto exam2 = store.addUser(admin, "A", "ed", "Ed", {records::Role::Examiner}, "exam-password2");
+    const auto boss = store.addUser(admin, "A", "sam", "Sam", {records::Role::Supervisor}, "super-password");
+    panel.setUser(exam2);
+    panel.table()->selectRow(0);
+    panel.verify("identification", true);
+    EXPECT_EQ(store.stats().verifications, 1);
+    panel.setUser(boss);
+    panel.table()->selectRow(0);
+    EXPECT_TRUE(button(panel, "Approve")->isEnabled());
+    panel.approve();
+    EXPECT_EQ(store.stats().approvals, 1);
+    EXPECT_EQ(panel.table()->item(0, 4)->text(), "identification, approved");
     EXPECT_TRUE(store.verifyAudit().ok());
     (void)run;
 }

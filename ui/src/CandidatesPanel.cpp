@@ -2,6 +2,7 @@
 
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QPushButton>
 #include <QTableWidget>
@@ -22,7 +23,9 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
       table_(new QTableWidget(0, 5, this)),
       lead_(new QPushButton(tr("Lead"), this)),
       notLead_(new QPushButton(tr("Not a lead"), this)),
-      identify_(new QPushButton(tr("Confirm identification"), this)),
+      identify_(new QPushButton(tr("Examine…"), this)),
+      verify_(new QPushButton(tr("Verify…"), this)),
+      approve_(new QPushButton(tr("Approve"), this)),
       compare_(new QPushButton(tr("Compare side by side"), this)),
       correlate_(new QPushButton(tr("Correlate now"), this)) {
     table_->setHorizontalHeaderLabels({tr("Rank"), tr("Case / item"), tr("CMC"), tr("High CMC"), tr("Review")});
@@ -33,7 +36,7 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
     table_->verticalHeader()->hide();
     table_->horizontalHeader()->setStretchLastSection(true);
     auto* buttons = new QHBoxLayout;
-    for (QPushButton* b : {compare_, lead_, notLead_, identify_}) buttons->addWidget(b);
+    for (QPushButton* b : {compare_, lead_, notLead_, identify_, verify_, approve_}) buttons->addWidget(b);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     auto* top = new QHBoxLayout;
@@ -59,13 +62,21 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
         });
     });
     connect(notLead_, &QPushButton::clicked, this, [this] { act([this](records::Id c) { store_->review(*user_, c, false, ""); }); });
-    connect(identify_, &QPushButton::clicked, this, [this] {
-        act([this](records::Id c) {
-            const auto lead = store_->leadOfCandidate(c);
-            if (!lead) throw records::RecordsError(records::RecordsError::Kind::WorkflowViolation, "this candidate is not a lead");
-            store_->confirmHit(*user_, lead->id, "identification", "");
-        });
+    auto conclusion = [this](const QString& title) -> std::optional<std::string> {
+        QStringList items;
+        for (const auto& c : records::kAfteConclusions) items << QString::fromStdString(c);
+        bool ok = false;
+        const QString chosen = QInputDialog::getItem(this, title, tr("AFTE conclusion"), items, 0, false, &ok);
+        if (!ok) return std::nullopt;
+        return chosen.toStdString();
+    };
+    connect(identify_, &QPushButton::clicked, this, [this, conclusion] {
+        if (const auto c = conclusion(tr("Examination of the lead"))) examine(*c);
     });
+    connect(verify_, &QPushButton::clicked, this, [this, conclusion] {
+        if (const auto c = conclusion(tr("Verification of the hit"))) verify(*c, true);
+    });
+    connect(approve_, &QPushButton::clicked, this, [this] { approve(); });
     refreshActions();
 }
 
@@ -101,7 +112,11 @@ void CandidatesPanel::showRunsOf(records::Id acquisitionId) {
             table_->setItem(row, 3, high);
             const auto lead = store_->leadOfCandidate(c.id);
             QString review = c.decision == "lead" ? tr("lead") : c.decision == "not_lead" ? tr("not a lead") : tr("not reviewed");
-            if (lead && lead->status != "open") review = tr("lead: %1").arg(QString::fromStdString(lead->status));
+            if (lead && lead->status != "open") {
+                const auto hit = store_->hitOfLead(lead->id);
+                review = hit ? tr("%1%2").arg(QString::fromStdString(hit->conclusion), hit->approved ? tr(", approved") : QString())
+                             : tr("lead: %1").arg(QString::fromStdString(lead->status));
+            }
             table_->setItem(row, 4, new QTableWidgetItem(review));
         }
     }
@@ -128,7 +143,35 @@ void CandidatesPanel::refreshActions() {
                            : !user_ ? tr("Log in to run correlations")
                            : !canCorrelate ? tr("Running correlations needs the technician role") : QString());
     allow(notLead_, records::Role::Technician, tr("Reviewing candidates"));
-    allow(identify_, records::Role::Examiner, tr("Confirming identifications"));
+    allow(identify_, records::Role::Examiner, tr("Examining leads"));
+    allow(verify_, records::Role::Examiner, tr("Verifying hits"));
+    allow(approve_, records::Role::Supervisor, tr("Approving hits"));
+}
+
+namespace {
+records::Id leadOf(const records::Store& store, records::Id candidate) {
+    const auto lead = store.leadOfCandidate(candidate);
+    if (!lead) throw records::RecordsError(records::RecordsError::Kind::WorkflowViolation, "this candidate is not a lead");
+    return lead->id;
+}
+
+records::Id hitOf(const records::Store& store, records::Id candidate) {
+    const auto hit = store.hitOfLead(leadOf(store, candidate));
+    if (!hit) throw records::RecordsError(records::RecordsError::Kind::WorkflowViolation, "this lead has not been examined");
+    return hit->id;
+}
+}  // namespace
+
+void CandidatesPanel::examine(const std::string& conclusion) {
+    act([&](records::Id c) { store_->confirmHit(*user_, leadOf(*store_, c), conclusion, ""); });
+}
+
+void CandidatesPanel::verify(const std::string& conclusion, bool blind) {
+    act([&](records::Id c) { store_->verifyHit(*user_, hitOf(*store_, c), conclusion, blind, ""); });
+}
+
+void CandidatesPanel::approve() {
+    act([&](records::Id c) { store_->approveHit(*user_, hitOf(*store_, c), ""); });
 }
 
 void CandidatesPanel::act(const std::function<void(records::Id)>& action) {

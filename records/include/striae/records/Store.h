@@ -100,6 +100,7 @@ public:
     CorrelationRun run(Id id) const;
     std::vector<CorrelationRun> runsOf(Id queryAcquisitionId) const;  // newest first
     std::optional<Lead> leadOfCandidate(Id candidateId) const;
+    std::optional<Hit> hitOfLead(Id leadId) const;
     std::vector<Candidate> candidates(Id runId) const;
 
     // The review workflow.

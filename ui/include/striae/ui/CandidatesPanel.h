@@ -28,6 +28,12 @@ public:
     void showRunsOf(records::Id acquisitionId);
     QTableWidget* table() const { return table_; }
 
+    // The actions on the selected candidate, as the buttons run them (after
+    // asking for the AFTE conclusion where one is needed).
+    void examine(const std::string& conclusion);
+    void verify(const std::string& conclusion, bool blind);
+    void approve();
+
 signals:
     void compareRequested(records::Id queryAcquisition, records::Id candidateAcquisition);
     void correlateRequested(records::Id queryAcquisition);
@@ -45,6 +51,8 @@ private:
     QPushButton* lead_;
     QPushButton* notLead_;
     QPushButton* identify_;
+    QPushButton* verify_;
+    QPushButton* approve_;
     QPushButton* compare_;
     QPushButton* correlate_;
 };

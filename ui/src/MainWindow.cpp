@@ -15,6 +15,7 @@
 #include "striae/ui/CaseBrowser.h"
 #include "striae/ui/SurfacePanel.h"
 #include "striae/ui/AuditPanel.h"
+#include "striae/ui/IntakeWizard.h"
 #include "striae/ui/CandidatesPanel.h"
 
 #include <QProgressDialog>
@@ -88,7 +89,9 @@ MainWindow::MainWindow(QWidget* parent)
 void MainWindow::createMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open case store…"))->setEnabled(false);
-    file->addAction(tr("&Import scans…"))->setEnabled(false);
+    intakeAction_ = file->addAction(tr("New &intake…"), this, &MainWindow::openIntake);
+    intakeAction_->setEnabled(false);
+    intakeAction_->setToolTip(tr("Open a case store and log in as a technician"));
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
 
@@ -153,6 +156,9 @@ bool MainWindow::login(const QString& username, const QString& password) {
         const auto user = store_->authenticate(username.toStdString(), password.toStdString());
         user_ = std::make_unique<records::User>(user);
         candidates_->setUser(user);
+        const bool technician = user.has(records::Role::Technician);
+        intakeAction_->setEnabled(technician);
+        intakeAction_->setToolTip(technician ? QString() : tr("Intake needs the technician role"));
         storeStatus_->setText(tr("%1 — logged in as %2").arg(storeStatus_->text(), username));
         return true;
     } catch (const std::exception& e) {
@@ -183,6 +189,55 @@ bool MainWindow::showComparison(qint64 referenceId, qint64 comparedId) {
         statusBar()->showMessage(tr("Cannot compare: %1").arg(e.what()));
         return false;
     }
+}
+
+void MainWindow::openIntake() {
+    if (!store_ || !user_) return;
+    IntakeWizard wizard(store_.get(), this);
+    if (wizard.exec() == QDialog::Accepted) runIntake(wizard.request());
+}
+
+std::vector<qint64> MainWindow::runIntake(const IntakeRequest& request) {
+    std::vector<qint64> imported;
+    if (!store_ || !user_) return imported;
+    QProgressDialog progress(tr("Importing scans…"), tr("Cancel"), 0, int(request.files.size()) + 1, this);
+    progress.setWindowModality(Qt::WindowModal);
+    progress.setMinimumDuration(0);
+    std::atomic<int> done{0};
+    std::atomic<bool> cancel{false}, finished{false};
+    std::string error;
+    const std::string folder = storeFolder_.toStdString();
+    const records::User actor = *user_;
+    std::thread worker([&] {
+        try {
+            auto local = records::Store::open(folder);
+            if (request.newCase) local.addCase(actor, request.caseRecord);
+            const auto item = local.addItem(actor, request.caseRecord.number, request.item);
+            ++done;
+            records::ImportOptions options;
+            options.preprocess = !request.alreadyProcessed;
+            for (const auto& f : request.files) {
+                if (cancel) break;  // each scan is its own transaction: what was imported stays
+                imported.push_back(local.importScan(actor, item.id, f, options).id);
+                ++done;
+            }
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+        finished = true;
+    });
+    while (!finished) {
+        QApplication::processEvents(QEventLoop::AllEvents, 30);
+        if (progress.wasCanceled()) cancel = true;
+        progress.setValue(std::min(done.load(), progress.maximum() - 1));
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    worker.join();
+    progress.reset();
+    caseBrowser_->loadStore(*store_);
+    statusBar()->showMessage(error.empty() ? tr("Intake recorded: %1 scan(s) imported%2").arg(imported.size()).arg(cancel ? tr(", cancelled") : QString())
+                                           : tr("Intake stopped: %1").arg(QString::fromStdString(error)));
+    return imported;
 }
 
 qint64 MainWindow::correlate(qint64 acquisitionId) {

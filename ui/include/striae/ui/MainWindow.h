@@ -17,6 +17,7 @@ class SurfacePanel;
 class ComparisonPanel;
 class CandidatesPanel;
 class AuditPanel;
+struct IntakeRequest;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -36,6 +37,9 @@ public:
     // Correlates a scan against the store on a worker thread, with a progress
     // dialog that can cancel (nothing is stored then). Returns the run id, 0 if none.
     qint64 correlate(qint64 acquisitionId);
+    // Records an intake (case, item, scans) on a worker thread with progress
+    // and cancel between scans. Returns the acquisitions imported.
+    std::vector<qint64> runIntake(const IntakeRequest& request);
 
     CaseBrowser* caseBrowser() const { return caseBrowser_; }
     // Says which store is open, in the status bar and the welcome panel.
@@ -44,9 +48,11 @@ public:
 private:
     void createMenus();
     void showAbout();
+    void openIntake();
 
     CaseBrowser* caseBrowser_;
     QLabel* storeStatus_;
+    QAction* intakeAction_ = nullptr;
     QLabel* welcome_;
     QStackedWidget* centre_;
     SurfacePanel* surfacePanel_;

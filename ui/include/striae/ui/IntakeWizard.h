@@ -1,0 +1,51 @@
+#pragma once
+// Intake: the case (new or existing), the item with its class
+// characteristics, and the scans, each checked as it is added (size,
+// spacing, valid points, or the reason it cannot be read) with a preview.
+#include <QWizard>
+#include <vector>
+
+#include "striae/records/Types.h"
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+
+namespace striae::records {
+class Store;
+}
+
+namespace striae::ui {
+
+struct IntakeRequest {
+    records::CaseRecord caseRecord;  // the number names an existing case, or opens a new one
+    bool newCase = true;
+    records::Item item;
+    std::vector<std::string> files;  // readable X3P files only
+    bool alreadyProcessed = false;
+};
+
+class IntakeWizard : public QWizard {
+    Q_OBJECT
+public:
+    explicit IntakeWizard(const records::Store* store, QWidget* parent = nullptr);
+    IntakeRequest request() const;
+    // Adds scans as the file dialog would; returns how many were readable.
+    int addFiles(const QStringList& paths);
+
+private:
+    void showPreview(const QString& path);
+
+    const records::Store* store_;
+    QLineEdit *number_, *offence_, *date_, *location_;
+    QLabel* caseState_;
+    QLineEdit *label_, *caliber_, *firingPin_, *breechFace_, *notes_;
+    QComboBox *kind_, *origin_;
+    QListWidget* files_;
+    QLabel* preview_;
+    QCheckBox* processed_;
+};
+
+}  // namespace striae::ui

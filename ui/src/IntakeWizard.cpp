@@ -1,0 +1,192 @@
+#include "striae/ui/IntakeWizard.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QImage>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPixmap>
+#include <QPushButton>
+#include <QVBoxLayout>
+#include <QWizardPage>
+#include <cmath>
+
+#include "striae/imaging/X3p.h"
+#include "striae/records/Store.h"
+
+namespace striae::ui {
+
+namespace {
+constexpr int kPathRole = Qt::UserRole + 1;
+constexpr int kReadableRole = Qt::UserRole + 2;
+
+// A page whose required fields can be registered from outside.
+class Page : public QWizardPage {
+public:
+    using QWizardPage::QWizardPage;
+    using QWizardPage::registerField;
+};
+
+QComboBox* combo(const std::vector<std::string>& values, QWidget* parent) {
+    auto* c = new QComboBox(parent);
+    for (const auto& v : values) c->addItem(QString::fromStdString(v));
+    return c;
+}
+}  // namespace
+
+IntakeWizard::IntakeWizard(const records::Store* store, QWidget* parent) : QWizard(parent), store_(store) {
+    setWindowTitle(tr("Intake"));
+    // Page 1: the case.
+    auto* casePage = new Page(this);
+    casePage->setTitle(tr("Case"));
+    casePage->setSubTitle(tr("An existing case number adds to that case; a new one opens a case."));
+    number_ = new QLineEdit(casePage);
+    number_->setObjectName("caseNumber");
+    offence_ = new QLineEdit(casePage);
+    offence_->setObjectName("offence");
+    date_ = new QLineEdit(casePage);
+    date_->setObjectName("offenceDate");
+    date_->setPlaceholderText("YYYY-MM-DD");
+    location_ = new QLineEdit(casePage);
+    caseState_ = new QLabel(casePage);
+    auto* caseForm = new QFormLayout(casePage);
+    caseForm->addRow(tr("Case number"), number_);
+    caseForm->addRow(QString(), caseState_);
+    caseForm->addRow(tr("Offence"), offence_);
+    caseForm->addRow(tr("Offence date"), date_);
+    caseForm->addRow(tr("Location"), location_);
+    casePage->registerField("caseNumber*", number_);
+    connect(number_, &QLineEdit::textChanged, this, [this](const QString& n) {
+        bool exists = false;
+        if (store_ && !n.isEmpty()) {
+            try {
+                store_->caseByNumber(n.toStdString());
+                exists = true;
+            } catch (const std::exception&) {
+            }
+        }
+        caseState_->setText(n.isEmpty() ? QString() : exists ? tr("Existing case: the item is added to it") : tr("New case"));
+        for (QLineEdit* e : {offence_, date_, location_}) e->setEnabled(!exists);
+    });
+    addPage(casePage);
+
+    // Page 2: the item and its class characteristics.
+    auto* itemPage = new Page(this);
+    itemPage->setTitle(tr("Item"));
+    itemPage->setSubTitle(tr("The exhibit and its class characteristics."));
+    label_ = new QLineEdit(itemPage);
+    label_->setObjectName("itemLabel");
+    kind_ = combo(records::kItemKinds, itemPage);
+    origin_ = combo(records::kItemOrigins, itemPage);
+    caliber_ = new QLineEdit(itemPage);
+    caliber_->setObjectName("caliber");
+    firingPin_ = new QLineEdit(itemPage);
+    breechFace_ = new QLineEdit(itemPage);
+    notes_ = new QLineEdit(itemPage);
+    auto* itemForm = new QFormLayout(itemPage);
+    itemForm->addRow(tr("Label"), label_);
+    itemForm->addRow(tr("Kind"), kind_);
+    itemForm->addRow(tr("Origin"), origin_);
+    itemForm->addRow(tr("Caliber"), caliber_);
+    itemForm->addRow(tr("Firing-pin shape"), firingPin_);
+    itemForm->addRow(tr("Breech-face marks"), breechFace_);
+    itemForm->addRow(tr("Notes"), notes_);
+    itemPage->registerField("itemLabel*", label_);
+    addPage(itemPage);
+
+    // Page 3: the scans, checked as they are added.
+    auto* scanPage = new QWizardPage(this);
+    scanPage->setTitle(tr("Scans"));
+    scanPage->setSubTitle(tr("X3P files; each is read and checked now, and preprocessed on import unless already processed."));
+    files_ = new QListWidget(scanPage);
+    preview_ = new QLabel(tr("No scan selected"), scanPage);
+    preview_->setFixedSize(220, 220);
+    preview_->setAlignment(Qt::AlignCenter);
+    processed_ = new QCheckBox(tr("The scans are already processed (store them as they are)"), scanPage);
+    processed_->setObjectName("alreadyProcessed");
+    auto* add = new QPushButton(tr("Add scans…"), scanPage);
+    auto* lists = new QHBoxLayout;
+    lists->addWidget(files_, 1);
+    lists->addWidget(preview_);
+    auto* scanLayout = new QVBoxLayout(scanPage);
+    scanLayout->addLayout(lists);
+    scanLayout->addWidget(add);
+    scanLayout->addWidget(processed_);
+    connect(add, &QPushButton::clicked, this, [this] {
+        addFiles(QFileDialog::getOpenFileNames(this, tr("Scans"), QString(), tr("X3P scans (*.x3p)")));
+    });
+    connect(files_, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item) {
+        if (item) showPreview(item->data(kPathRole).toString());
+    });
+    addPage(scanPage);
+}
+
+int IntakeWizard::addFiles(const QStringList& paths) {
+    int readable = 0;
+    for (const QString& path : paths) {
+        auto* entry = new QListWidgetItem(files_);
+        entry->setData(kPathRole, path);
+        try {
+            const auto x = imaging::readX3p(path.toStdString());
+            entry->setText(tr("%1 — %2 × %3 points, %4 µm, %5 % valid")
+                               .arg(QFileInfo(path).fileName())
+                               .arg(x.surface.cols())
+                               .arg(x.surface.rows())
+                               .arg(x.surface.spacingX() * 1e6, 0, 'f', 3)
+                               .arg(100.0 * x.surface.validFraction(), 0, 'f', 1));
+            entry->setData(kReadableRole, true);
+            ++readable;
+        } catch (const std::exception& e) {
+            entry->setText(tr("%1 — cannot be imported: %2").arg(QFileInfo(path).fileName(), QString::fromStdString(e.what())));
+            entry->setForeground(Qt::red);
+            entry->setData(kReadableRole, false);
+        }
+    }
+    if (files_->count() > 0 && !files_->currentItem()) files_->setCurrentRow(0);
+    return readable;
+}
+
+void IntakeWizard::showPreview(const QString& path) {
+    try {
+        const auto s = imaging::readX3p(path.toStdString()).surface;
+        const auto range = s.heightRange();
+        QImage image(s.cols(), s.rows(), QImage::Format_Grayscale8);
+        for (int r = 0; r < s.rows(); ++r) {
+            uchar* line = image.scanLine(r);
+            for (int c = 0; c < s.cols(); ++c) {
+                const double z = s.at(r, c);
+                line[c] = std::isnan(z) ? 0 : uchar(20 + 235 * (z - range.min) / std::max(range.max - range.min, 1e-15));
+            }
+        }
+        preview_->setPixmap(QPixmap::fromImage(image).scaled(preview_->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation));
+    } catch (const std::exception& e) {
+        preview_->setText(tr("No preview:\n%1").arg(QString::fromStdString(e.what())));
+    }
+}
+
+IntakeRequest IntakeWizard::request() const {
+    IntakeRequest r;
+    r.caseRecord.number = number_->text().trimmed().toStdString();
+    r.caseRecord.offence = offence_->text().toStdString();
+    r.caseRecord.offenceDate = date_->text().toStdString();
+    r.caseRecord.location = location_->text().toStdString();
+    r.newCase = offence_->isEnabled();
+    r.item.label = label_->text().trimmed().toStdString();
+    r.item.kind = kind_->currentText().toStdString();
+    r.item.origin = origin_->currentText().toStdString();
+    r.item.caliber = caliber_->text().trimmed().toStdString();
+    r.item.firingPinShape = firingPin_->text().toStdString();
+    r.item.breechFaceMarks = breechFace_->text().toStdString();
+    r.item.notes = notes_->text().toStdString();
+    for (int i = 0; i < files_->count(); ++i)
+        if (files_->item(i)->data(kReadableRole).toBool()) r.files.push_back(files_->item(i)->data(kPathRole).toString().toStdString());
+    r.alreadyProcessed = processed_->isChecked();
+    return r;
+}
+
+}  // namespace striae::ui

@@ -8,6 +8,7 @@
 #include <QStatusBar>
 
 #include "striae/ui/CaseBrowser.h"
+#include "striae/ui/ComparisonPanel.h"
 #include <QSurfaceFormat>
 #include <QTimer>
 
@@ -41,6 +42,8 @@ int main(int argc, char** argv) {
     parser.addOption(showOption);
     QCommandLineOption compareOption("compare", "Compare two acquisitions side by side: A,B.", "A,B");
     parser.addOption(compareOption);
+    QCommandLineOption splitOption("split", "With --compare: the split view, line at PERCENT of the width.", "PERCENT");
+    parser.addOption(splitOption);
     QCommandLineOption userOption("user", "Log in as USER (password from $STRIAE_PASSWORD, else asked).", "USER");
     parser.addOption(userOption);
     parser.process(app);
@@ -63,6 +66,7 @@ int main(int argc, char** argv) {
     if (parser.isSet(compareOption)) {
         const QStringList ids = parser.value(compareOption).split(',');
         if (ids.size() == 2) window.showComparison(ids[0].toLongLong(), ids[1].toLongLong());
+        if (parser.isSet(splitOption)) window.comparisonPanel()->setSplitView(true, parser.value(splitOption).toInt());
     }
 
     if (parser.isSet(screenshot)) {

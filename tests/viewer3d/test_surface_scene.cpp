@@ -101,3 +101,28 @@ TEST(SurfaceScene, LevelOfDetailKeepsLargeScansWithinBudget) {
 TEST(SurfaceScene, RefusesAnEmptySurface) {
     EXPECT_THROW(viewer3d::SurfaceScene(imaging::Surface(10, 10, 1e-6, 1e-6)), std::invalid_argument);
 }
+
+TEST(SurfaceScene, SplitViewShowsTheReferenceLeftAndTheOtherRight) {
+    if (!haveDisplay()) GTEST_SKIP() << "rendering needs an X display";
+    imaging::SynthOptions o;
+    o.sizePx = 200;
+    o.seed = 31;
+    viewer3d::SurfaceScene left(imaging::synthesizeShot(o, 1, 1));
+    viewer3d::SurfaceScene right(imaging::synthesizeShot(o, 2, 1));
+    const cv::Mat alone = toMat(left.renderToImage(320, 240), 320, 240);
+    left.splitWith(right, left.widthMicrometres() / 2);
+    const cv::Mat split = toMat(left.renderToImage(320, 240), 320, 240);
+    cv::Mat diff;
+    cv::absdiff(alone, split, diff);
+    cv::Mat grey;
+    cv::cvtColor(diff, grey, cv::COLOR_BGR2GRAY);
+    // The left part is the same surface; the right part now shows the other one.
+    const double leftChange = cv::mean(grey(cv::Rect(40, 40, 80, 160))).val[0];
+    const double rightChange = cv::mean(grey(cv::Rect(170, 40, 80, 160))).val[0];
+    EXPECT_LT(leftChange, 3.0);
+    EXPECT_GT(rightChange, 10.0);
+    left.clearSplit();
+    const cv::Mat back = toMat(left.renderToImage(320, 240), 320, 240);
+    cv::absdiff(alone, back, diff);
+    EXPECT_LT(cv::mean(diff).val[0], 1.0) << "clearing the split restores the single surface";
+}

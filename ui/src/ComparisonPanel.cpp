@@ -4,6 +4,8 @@
 #include <QGridLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QSignalBlocker>
+#include <QSlider>
 
 #include "striae/matching/Cmc.h"
 #include "striae/viewer3d/SurfaceScene.h"
@@ -18,7 +20,13 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
       leftTitle_(new QLabel(this)),
       rightTitle_(new QLabel(this)),
       summary_(new QLabel(this)),
-      showCells_(new QCheckBox(tr("Show CMC cells"), this)) {
+      showCells_(new QCheckBox(tr("Show CMC cells"), this)),
+      split_(new QCheckBox(tr("Split view"), this)),
+      splitLine_(new QSlider(Qt::Horizontal, this)) {
+    splitLine_->setRange(0, 100);
+    splitLine_->setValue(50);
+    splitLine_->setEnabled(false);
+    splitLine_->setToolTip(tr("Where the reference ends and the compared scan begins"));
     showCells_->setChecked(true);
     auto* reset = new QPushButton(tr("Reset view"), this);
     auto* grid = new QGridLayout(this);
@@ -30,6 +38,8 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
     auto* row = new QHBoxLayout;
     row->addWidget(showCells_);
     row->addWidget(reset);
+    row->addWidget(split_);
+    row->addWidget(splitLine_, 1);
     row->addStretch();
     grid->addLayout(row, 3, 0, 1, 2);
     grid->setRowStretch(1, 1);
@@ -38,12 +48,38 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
     connect(left_, &viewer3d::VtkView::viewChanged, right_, qOverload<>(&QWidget::update));
     connect(right_, &viewer3d::VtkView::viewChanged, left_, qOverload<>(&QWidget::update));
     connect(reset, &QPushButton::clicked, left_, &viewer3d::VtkView::resetView);
+    connect(split_, &QCheckBox::toggled, this, [this](bool on) { setSplitView(on, splitLine_->value()); });
+    connect(splitLine_, &QSlider::valueChanged, this, [this](int v) {
+        if (split_->isChecked()) setSplitView(true, v);
+    });
     connect(showCells_, &QCheckBox::toggled, this, [this](bool on) {
         if (reference_) reference_->setCellOverlayVisible(on);
         if (compared_) compared_->setCellOverlayVisible(on);
         left_->update();
         right_->update();
     });
+}
+
+void ComparisonPanel::setSplitView(bool on, int linePercent) {
+    if (split_->isChecked() != on) {
+        const QSignalBlocker block(split_);
+        split_->setChecked(on);
+    }
+    splitLine_->setEnabled(on);
+    if (!reference_ || !compared_) return;
+    if (on) {
+        reference_->splitWith(*compared_, reference_->widthMicrometres() * linePercent / 100.0);
+        right_->hide();
+        rightTitle_->hide();
+        leftTitle_->setText(splitTitle_);
+    } else {
+        reference_->clearSplit();
+        right_->show();
+        rightTitle_->show();
+        leftTitle_->setText(referenceTitle_);
+    }
+    left_->update();
+    right_->update();
 }
 
 void ComparisonPanel::showComparison(const imaging::Surface& reference, const imaging::Surface& compared,
@@ -63,8 +99,11 @@ void ComparisonPanel::showComparison(const imaging::Surface& reference, const im
     compared_->setCellOverlayVisible(showCells_->isChecked());
     left_->setScene(reference_);
     right_->setScene(compared_);
+    referenceTitle_ = referenceTitle;
+    splitTitle_ = tr("%1 (left of the line) | %2 (right)").arg(referenceTitle, comparedTitle);
     leftTitle_->setText(referenceTitle);
     rightTitle_->setText(comparedTitle);
+    if (split_->isChecked()) setSplitView(true, splitLine_->value());
     summary_->setText(tr("<b>%1 CMCs</b> (original rule; High CMC rule: %2), %3 of %4 cells congruent in this direction. "
                          "Compared scan placed by the consensus registration: rotation %5°, shift %6, %7 µm.")
                           .arg(r.originalCount)

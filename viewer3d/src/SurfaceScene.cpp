@@ -21,6 +21,7 @@
 #include <vtkSmartPointer.h>
 #include <vtkTextProperty.h>
 #include <vtkUnsignedCharArray.h>
+#include <vtkPlane.h>
 #include <vtkTransform.h>
 #include <vtkWindowToImageFilter.h>
 
@@ -49,6 +50,8 @@ struct SurfaceScene::Impl {
     double spacingX = 1, spacingY = 1;  // µm per pixel
     float top = 0;                      // highest displayed height, µm
     std::vector<CellOutline> outlines;
+    SurfaceScene::Impl* splitPartner = nullptr;
+    double width = 0;
     int step = 1;
     double centreX = 0, centreY = 0, extent = 1;
 
@@ -134,6 +137,7 @@ SurfaceScene::SurfaceScene(const imaging::Surface& s, const ViewSettings& settin
     d.centreX = (s.cols() - 1) * d.spacingX / 2;
     d.centreY = -(s.rows() - 1) * d.spacingY / 2;
     d.top = hi;
+    d.width = s.cols() * d.spacingX;
     d.extent = std::max(cols * d.step * s.spacingX(), rows * d.step * s.spacingY()) * 1e6;
     d.applyExaggeration();
 
@@ -212,6 +216,38 @@ void SurfaceScene::setRegistration(double thetaDeg, double dxPx, double dyPx) {
 void SurfaceScene::shareCameraWith(SurfaceScene& other) {
     other.impl_->renderer->SetActiveCamera(impl_->renderer->GetActiveCamera());
 }
+
+void SurfaceScene::splitWith(SurfaceScene& other, double splitX) {
+    Impl& d = *impl_;
+    Impl& o = *other.impl_;
+    if (d.splitPartner != &o) {
+        clearSplit();
+        d.renderer->AddActor(o.actor);
+        d.renderer->AddActor(o.cells);
+        d.splitPartner = &o;
+    }
+    vtkNew<vtkPlane> keepLeft, keepRight;  // a plane keeps the side its normal points to
+    keepLeft->SetOrigin(splitX, 0, 0);
+    keepLeft->SetNormal(-1, 0, 0);
+    keepRight->SetOrigin(splitX, 0, 0);
+    keepRight->SetNormal(1, 0, 0);
+    d.mapper->RemoveAllClippingPlanes();
+    d.mapper->AddClippingPlane(keepLeft);
+    o.mapper->RemoveAllClippingPlanes();
+    o.mapper->AddClippingPlane(keepRight);
+}
+
+void SurfaceScene::clearSplit() {
+    Impl& d = *impl_;
+    if (!d.splitPartner) return;
+    d.renderer->RemoveActor(d.splitPartner->actor);
+    d.renderer->RemoveActor(d.splitPartner->cells);
+    d.splitPartner->mapper->RemoveAllClippingPlanes();
+    d.mapper->RemoveAllClippingPlanes();
+    d.splitPartner = nullptr;
+}
+
+double SurfaceScene::widthMicrometres() const { return impl_->width; }
 
 void SurfaceScene::setCellOverlay(const std::vector<CellOutline>& outlines) {
     Impl& d = *impl_;

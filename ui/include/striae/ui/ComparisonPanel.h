@@ -7,6 +7,7 @@
 
 class QCheckBox;
 class QLabel;
+class QSlider;
 
 namespace striae::imaging {
 class Surface;
@@ -29,6 +30,9 @@ public:
                         const QString& referenceTitle, const QString& comparedTitle);
     viewer3d::SurfaceScene* referenceScene() const { return reference_.get(); }
     viewer3d::SurfaceScene* comparedScene() const { return compared_.get(); }
+    // Split view as on a comparison microscope: one view, the reference left of
+    // a movable line (position 0–100 % of the reference's width), the compared scan right of it.
+    void setSplitView(bool on, int linePercent = 50);
 
 private:
     viewer3d::VtkView* left_;
@@ -37,7 +41,10 @@ private:
     QLabel* rightTitle_;
     QLabel* summary_;
     QCheckBox* showCells_;
+    QCheckBox* split_;
+    QSlider* splitLine_;
     std::shared_ptr<viewer3d::SurfaceScene> reference_, compared_;
+    QString referenceTitle_, splitTitle_;
 };
 
 }  // namespace striae::ui

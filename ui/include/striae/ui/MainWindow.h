@@ -30,6 +30,7 @@ public:
     // Shows an acquisition's processed scan in 3D.
     bool showAcquisition(qint64 acquisitionId);
     SurfacePanel* surfacePanel() const { return surfacePanel_; }
+    ComparisonPanel* comparisonPanel() const { return comparisonPanel_; }
     // Logs a user of the open store in; the actions their roles allow become available.
     bool login(const QString& username, const QString& password);
     // The two scans side by side with their CMC cells (computed now).

@@ -54,6 +54,14 @@ public:
     // Both scenes look through one camera: turning or zooming one turns the other.
     void shareCameraWith(SurfaceScene& other);
 
+    // Comparison-microscope split: `other` (placed by its registration) is
+    // shown in this scene too, this surface left of the line x = splitX µm,
+    // the other right of it. clearSplit() shows each in its own scene again.
+    void splitWith(SurfaceScene& other, double splitX);
+    void clearSplit();
+    // The lateral extent in µm (x from 0), for placing a split line.
+    double widthMicrometres() const;
+
     // Points in the displayed mesh, and the subsampling step used for it.
     std::size_t displayedPoints() const;
     int levelOfDetailStep() const;

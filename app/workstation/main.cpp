@@ -9,6 +9,7 @@
 
 #include "striae/ui/CaseBrowser.h"
 #include "striae/ui/ComparisonPanel.h"
+#include "striae/ui/SurfacePanel.h"
 #include <QSurfaceFormat>
 #include <QTimer>
 
@@ -44,6 +45,8 @@ int main(int argc, char** argv) {
     parser.addOption(compareOption);
     QCommandLineOption splitOption("split", "With --compare: the split view, line at PERCENT of the width.", "PERCENT");
     parser.addOption(splitOption);
+    QCommandLineOption profileOption("profile", "With --show: a height profile between two pixels C0,R0,C1,R1.", "C0,R0,C1,R1");
+    parser.addOption(profileOption);
     QCommandLineOption userOption("user", "Log in as USER (password from $STRIAE_PASSWORD, else asked).", "USER");
     parser.addOption(userOption);
     parser.process(app);
@@ -63,6 +66,10 @@ int main(int argc, char** argv) {
         window.login(parser.value(userOption), password);
     }
     if (parser.isSet(showOption)) window.showAcquisition(parser.value(showOption).toLongLong());
+    if (parser.isSet(profileOption)) {
+        const QStringList v = parser.value(profileOption).split(',');
+        if (v.size() == 4) window.surfacePanel()->showProfile(v[0].toDouble(), v[1].toDouble(), v[2].toDouble(), v[3].toDouble());
+    }
     if (parser.isSet(compareOption)) {
         const QStringList ids = parser.value(compareOption).split(',');
         if (ids.size() == 2) window.showComparison(ids[0].toLongLong(), ids[1].toLongLong());

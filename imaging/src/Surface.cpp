@@ -86,6 +86,23 @@ std::vector<double> Surface::toVector() const {
     return out;
 }
 
+std::vector<ProfileSample> profileAlong(const Surface& s, double c0, double r0, double c1, double r1, int samples) {
+    if (samples < 2) throw std::invalid_argument("a profile needs at least 2 samples");
+    std::vector<ProfileSample> out(samples);
+    const double length = std::hypot((c1 - c0) * s.spacingX(), (r1 - r0) * s.spacingY());
+    for (int i = 0; i < samples; ++i) {
+        const double t = double(i) / (samples - 1);
+        const double c = c0 + t * (c1 - c0), r = r0 + t * (r1 - r0);
+        out[i].distance = t * length;
+        const int ci = int(std::floor(c)), ri = int(std::floor(r));
+        if (c < 0 || r < 0 || c > s.cols() - 1 || r > s.rows() - 1) continue;  // outside: missing
+        const double fc = c - ci, fr = r - ri;
+        auto at = [&](int rr, int cc) { return s.at(std::min(rr, s.rows() - 1), std::min(cc, s.cols() - 1)); };
+        out[i].height = (1 - fr) * ((1 - fc) * at(ri, ci) + fc * at(ri, ci + 1)) + fr * ((1 - fc) * at(ri + 1, ci) + fc * at(ri + 1, ci + 1));
+    }
+    return out;
+}
+
 std::string formatNumber(double value) {
     char buf[64];
     auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);

@@ -73,3 +73,20 @@ TEST(Surface, RejectsNonPositiveSpacing) {
     EXPECT_THROW(s.setSpacing(0, 1), std::invalid_argument);
     EXPECT_THROW(s.setSpacing(1, std::nan("")), std::invalid_argument);
 }
+
+TEST(Surface, ProfileAlongALineInterpolatesAndMarksMissing) {
+    Surface s(20, 30, 2e-6, 2e-6, 0.0);
+    for (int r = 0; r < 20; ++r)
+        for (int c = 0; c < 30; ++c) s.set(r, c, c * 1e-7);
+    const auto p = profileAlong(s, 0, 5, 20, 5, 41);
+    ASSERT_EQ(p.size(), 41u);
+    EXPECT_DOUBLE_EQ(p.front().distance, 0);
+    EXPECT_NEAR(p.back().distance, 40e-6, 1e-12);
+    EXPECT_NEAR(p[20].height, 10 * 1e-7, 1e-15);
+    EXPECT_NEAR(p[21].height, 10.5 * 1e-7, 1e-15) << "between pixels, interpolated";
+    s.set(5, 15, kMissing);
+    const auto q = profileAlong(s, 0, 5, 20, 5, 41);
+    EXPECT_TRUE(std::isnan(q[30].height));
+    EXPECT_TRUE(std::isnan(profileAlong(s, -5, 5, -1, 5, 3)[1].height)) << "outside the surface";
+    EXPECT_THROW(profileAlong(s, 0, 0, 1, 1, 1), std::invalid_argument);
+}

@@ -9,6 +9,10 @@
 #include "TestData.h"
 #include "striae/imaging/Synthetic.h"
 #include "striae/ui/CaseBrowser.h"
+#include "striae/ui/ProfilePlot.h"
+#include "striae/ui/SurfacePanel.h"
+
+#include <cmath>
 
 // One QApplication for the whole run, made before the tests and gone before
 // exit's static destruction (a static QApplication crashes at exit under xcb).
@@ -51,4 +55,23 @@ TEST(CaseBrowser, ListsAScanFolderAndNamesUnreadableFiles) {
     EXPECT_EQ(folder->child(2, 0)->text(), "broken.x3p");
     EXPECT_EQ(folder->child(2, 1)->text(), "unreadable");
     EXPECT_TRUE(folder->child(2, 3)->text().contains("not a readable zip archive"));
+}
+
+TEST(SurfacePanel, ProfileToolPlotsHeightsWithAGapOverMissingData) {
+    app();
+    striae::imaging::SynthOptions o;
+    o.sizePx = 120;
+    o.missingRegions = 0;
+    const auto surface = striae::imaging::synthesizeShot(o, 1, 1);
+    striae::ui::SurfacePanel panel;
+    panel.showSurface(surface, "test");
+    EXPECT_TRUE(panel.profilePlot()->profile().empty());
+    panel.showProfile(5, 60, 115, 60);  // across the firing-pin hole in the middle
+    const auto& profile = panel.profilePlot()->profile();
+    ASSERT_GT(profile.size(), 100u);
+    EXPECT_NEAR(profile.back().distance, 110 * surface.spacingX(), 1e-9);
+    int missing = 0, present = 0;
+    for (const auto& s : profile) (std::isnan(s.height) ? missing : present)++;
+    EXPECT_GT(missing, 10) << "the hole";
+    EXPECT_GT(present, 50);
 }

@@ -9,6 +9,9 @@
 #include <QSlider>
 #include <QVBoxLayout>
 
+#include <cmath>
+
+#include "striae/ui/ProfilePlot.h"
 #include "striae/viewer3d/SurfaceScene.h"
 #include "striae/viewer3d/VtkView.h"
 
@@ -30,7 +33,8 @@ SurfacePanel::SurfacePanel(QWidget* parent)
       azimuth_(slider(0, 360, 45, this)),
       elevation_(slider(5, 90, 30, this)),
       exaggeration_(slider(1, 200, 20, this)),
-      falseColour_(new QCheckBox(tr("False colour by height"), this)) {
+      falseColour_(new QCheckBox(tr("False colour by height"), this)),
+      plot_(new ProfilePlot(this)) {
     falseColour_->setChecked(true);
     auto* reset = new QPushButton(tr("Reset view"), this);
     auto* save = new QPushButton(tr("Save view as PNG…"), this);
@@ -47,6 +51,8 @@ SurfacePanel::SurfacePanel(QWidget* parent)
     side->addWidget(title_);
     side->addLayout(controls);
     side->addLayout(buttons);
+    side->addWidget(new QLabel(tr("<b>Profile</b> (shift+click two points)"), this));
+    side->addWidget(plot_);
     side->addStretch();
     auto* sideWidget = new QWidget(this);
     sideWidget->setLayout(side);
@@ -58,6 +64,18 @@ SurfacePanel::SurfacePanel(QWidget* parent)
     for (QSlider* s : {azimuth_, elevation_, exaggeration_}) connect(s, &QSlider::valueChanged, this, &SurfacePanel::applyControls);
     connect(falseColour_, &QCheckBox::toggled, this, &SurfacePanel::applyControls);
     connect(reset, &QPushButton::clicked, view_, &viewer3d::VtkView::resetView);
+    connect(view_, &viewer3d::VtkView::surfacePicked, this, [this](double x, double y, double) {
+        if (!scene_) return;
+        if (!profileStart_) {
+            profileStart_ = std::make_pair(x, y);
+            return;
+        }
+        double c0, r0, c1, r1;
+        scene_->worldToPixel(profileStart_->first, profileStart_->second, c0, r0);
+        scene_->worldToPixel(x, y, c1, r1);
+        profileStart_.reset();
+        showProfile(c0, r0, c1, r1);
+    });
     connect(save, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Save view"), QString(), tr("PNG images (*.png)"));
         if (!path.isEmpty()) saveView(path);
@@ -66,6 +84,9 @@ SurfacePanel::SurfacePanel(QWidget* parent)
 
 void SurfacePanel::showSurface(const imaging::Surface& surface, const QString& title) {
     scene_ = std::make_shared<viewer3d::SurfaceScene>(surface);
+    surface_ = surface;
+    profileStart_.reset();
+    plot_->setProfile({});
     title_->setText(title);
     applyControls();
     view_->setScene(scene_);
@@ -76,6 +97,15 @@ void SurfacePanel::applyControls() {
     scene_->setLight(azimuth_->value(), elevation_->value());
     scene_->setExaggeration(exaggeration_->value());
     scene_->setFalseColour(falseColour_->isChecked());
+    view_->update();
+}
+
+void SurfacePanel::showProfile(double col0, double row0, double col1, double row1) {
+    if (!scene_) return;
+    const int samples = std::max(2, int(std::hypot(col1 - col0, row1 - row0) * 2));
+    plot_->setProfile(imaging::profileAlong(surface_, col0, row0, col1, row1, samples));
+    scene_->setProfileLine(col0 * surface_.spacingX() * 1e6, -row0 * surface_.spacingY() * 1e6, col1 * surface_.spacingX() * 1e6,
+                           -row1 * surface_.spacingY() * 1e6);
     view_->update();
 }
 

@@ -51,6 +51,8 @@ struct SurfaceScene::Impl {
     float top = 0;                      // highest displayed height, µm
     std::vector<CellOutline> outlines;
     SurfaceScene::Impl* splitPartner = nullptr;
+    vtkNew<vtkActor> profile;
+    vtkNew<vtkPolyDataMapper> profileMapper;
     double width = 0;
     int step = 1;
     double centreX = 0, centreY = 0, extent = 1;
@@ -170,6 +172,12 @@ SurfaceScene::SurfaceScene(const imaging::Surface& s, const ViewSettings& settin
     d.cells->GetProperty()->SetLighting(false);
     d.cells->SetVisibility(false);
     d.renderer->AddActor(d.cells);
+    d.profile->SetMapper(d.profileMapper);
+    d.profile->GetProperty()->SetColor(1.0, 1.0, 1.0);
+    d.profile->GetProperty()->SetLineWidth(3);
+    d.profile->GetProperty()->SetLighting(false);
+    d.profile->SetVisibility(false);
+    d.renderer->AddActor(d.profile);
     d.renderer->AddViewProp(d.scaleBar);
     d.renderer->SetBackground(0.12, 0.13, 0.15);
     d.renderer->AutomaticLightCreationOff();
@@ -245,6 +253,29 @@ void SurfaceScene::clearSplit() {
     d.splitPartner->mapper->RemoveAllClippingPlanes();
     d.mapper->RemoveAllClippingPlanes();
     d.splitPartner = nullptr;
+}
+
+void SurfaceScene::setProfileLine(double x0, double y0, double x1, double y1) {
+    Impl& d = *impl_;
+    const double z = (double(d.top) + 0.3) * d.settings.exaggeration;
+    vtkNew<vtkPoints> pts;
+    pts->InsertNextPoint(x0, y0, z);
+    pts->InsertNextPoint(x1, y1, z);
+    vtkNew<vtkCellArray> line;
+    const vtkIdType ids[2] = {0, 1};
+    line->InsertNextCell(2, ids);
+    vtkNew<vtkPolyData> poly;
+    poly->SetPoints(pts);
+    poly->SetLines(line);
+    d.profileMapper->SetInputData(poly);
+    d.profile->SetVisibility(true);
+}
+
+void SurfaceScene::clearProfileLine() { impl_->profile->SetVisibility(false); }
+
+void SurfaceScene::worldToPixel(double x, double y, double& col, double& row) const {
+    col = x / impl_->spacingX;
+    row = -y / impl_->spacingY;
 }
 
 double SurfaceScene::widthMicrometres() const { return impl_->width; }

@@ -5,6 +5,7 @@
 #include <QWheelEvent>
 
 #include <vtkCallbackCommand.h>
+#include <vtkCellPicker.h>
 #include <vtkCommand.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkGenericRenderWindowInteractor.h>
@@ -122,6 +123,19 @@ void position(vtkGenericRenderWindowInteractor* i, QWidget* w, const QPointF& p,
 }  // namespace
 
 void VtkView::mousePressEvent(QMouseEvent* e) {
+    pressedAt_ = e->position();
+    if (e->modifiers() & Qt::ShiftModifier && e->button() == Qt::LeftButton && scene_) {
+        // A pick, not a camera move: find the surface point under the cursor.
+        const qreal ratio = devicePixelRatioF();
+        vtkNew<vtkCellPicker> picker;
+        picker->SetTolerance(0.002);
+        if (picker->Pick(e->position().x() * ratio, (height() - e->position().y()) * ratio, 0, scene_->renderer())) {
+            double p[3];
+            picker->GetPickPosition(p);
+            emit surfacePicked(p[0], p[1], p[2]);
+        }
+        return;
+    }
     position(vtk_->interactor, this, e->position(), e->modifiers());
     switch (e->button()) {
         case Qt::LeftButton: vtk_->interactor->InvokeEvent(vtkCommand::LeftButtonPressEvent); break;
@@ -133,6 +147,7 @@ void VtkView::mousePressEvent(QMouseEvent* e) {
 }
 
 void VtkView::mouseReleaseEvent(QMouseEvent* e) {
+    if (e->modifiers() & Qt::ShiftModifier && e->button() == Qt::LeftButton) return;
     position(vtk_->interactor, this, e->position(), e->modifiers());
     switch (e->button()) {
         case Qt::LeftButton: vtk_->interactor->InvokeEvent(vtkCommand::LeftButtonReleaseEvent); break;

@@ -104,6 +104,15 @@ private:
     std::vector<ProcessingStep> history_;
 };
 
+// A height profile along a straight line between two points given in pixels
+// (column, row): distance from the start and height, both in metres; heights
+// bilinearly interpolated, missing (NaN) where a neighbour is missing.
+struct ProfileSample {
+    double distance = 0;
+    double height = kMissing;
+};
+std::vector<ProfileSample> profileAlong(const Surface& s, double col0, double row0, double col1, double row1, int samples);
+
 // Formats a double for reports and processing parameters (shortest round-trip form).
 std::string formatNumber(double value);
 

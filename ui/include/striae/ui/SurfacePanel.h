@@ -3,14 +3,18 @@
 // and height, height exaggeration, false colour, reset view, save as PNG.
 #include <QWidget>
 #include <memory>
+#include <optional>
+
+#include "striae/imaging/Surface.h"
 
 class QCheckBox;
 class QLabel;
 class QSlider;
 
-namespace striae::imaging {
-class Surface;
+namespace striae::ui {
+class ProfilePlot;
 }
+
 namespace striae::viewer3d {
 class SurfaceScene;
 class VtkView;
@@ -27,6 +31,9 @@ public:
     viewer3d::VtkView* view() const { return view_; }
     // Writes the current view as PNG; returns false and says why in `error`.
     bool saveView(const QString& path, QString* error = nullptr);
+    // The height profile between two pixels (column, row) of the shown scan, drawn and plotted.
+    void showProfile(double col0, double row0, double col1, double row1);
+    ProfilePlot* profilePlot() const { return plot_; }
 
 private:
     void applyControls();
@@ -37,6 +44,9 @@ private:
     QSlider* elevation_;
     QSlider* exaggeration_;
     QCheckBox* falseColour_;
+    ProfilePlot* plot_;
+    imaging::Surface surface_;
+    std::optional<std::pair<double, double>> profileStart_;  // world µm
     std::shared_ptr<viewer3d::SurfaceScene> scene_;
 };
 

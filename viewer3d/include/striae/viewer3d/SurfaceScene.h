@@ -59,6 +59,11 @@ public:
     // the other right of it. clearSplit() shows each in its own scene again.
     void splitWith(SurfaceScene& other, double splitX);
     void clearSplit();
+    // A line drawn on the surface between two world points (µm); clearProfileLine removes it.
+    void setProfileLine(double x0, double y0, double x1, double y1);
+    void clearProfileLine();
+    // World (µm) to pixel (column, row) of this surface, as placed without a registration.
+    void worldToPixel(double x, double y, double& col, double& row) const;
     // The lateral extent in µm (x from 0), for placing a split line.
     double widthMicrometres() const;
 

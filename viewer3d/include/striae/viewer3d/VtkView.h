@@ -25,6 +25,8 @@ public:
 signals:
     // The user turned, moved or zoomed the view (for views that share a camera).
     void viewChanged();
+    // Shift+click on the surface: the world point hit (µm), for tools such as the profile.
+    void surfacePicked(double x, double y, double z);
 
 protected:
     void initializeGL() override;
@@ -39,6 +41,7 @@ private:
     struct Vtk;
     std::unique_ptr<Vtk> vtk_;
     std::shared_ptr<SurfaceScene> scene_;
+    QPointF pressedAt_;
 };
 
 }  // namespace striae::viewer3d

@@ -214,8 +214,9 @@ std::vector<Candidate> Store::candidates(Id runId) const {
     run(runId);
     SQLite::Statement q(impl_->db,
                         "SELECT k.id, k.run_id, k.acquisition_id, k.rank, k.score, k.score_high, k.details, c.number, i.label, "
-                        "i.caliber, coalesce(v.decision, '') FROM candidate k JOIN acquisition a ON a.id = k.acquisition_id "
-                        "JOIN item i ON i.id = a.item_id JOIN case_file c ON c.id = i.case_id "
+                        "i.caliber, coalesce(v.decision, ''), g.code, a.acquired_at FROM candidate k "
+                        "JOIN acquisition a ON a.id = k.acquisition_id JOIN item i ON i.id = a.item_id "
+                        "JOIN case_file c ON c.id = i.case_id JOIN agency g ON g.id = c.agency_id "
                         "LEFT JOIN review v ON v.candidate_id = k.id WHERE k.run_id = ? ORDER BY k.rank");
     q.bind(1, runId);
     std::vector<Candidate> out;
@@ -232,6 +233,8 @@ std::vector<Candidate> Store::candidates(Id runId) const {
         c.itemLabel = q.getColumn(8).getString();
         c.caliber = q.getColumn(9).getString();
         c.decision = q.getColumn(10).getString();
+        c.agencyCode = q.getColumn(11).getString();
+        c.acquiredAt = q.getColumn(12).getString();
         out.push_back(std::move(c));
     }
     return out;

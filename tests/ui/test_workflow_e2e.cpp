@@ -71,6 +71,13 @@ TEST(WorkflowThroughTheUi, IntakeCorrelateLeadHit) {
     ASSERT_NE(panel, nullptr);
     ASSERT_EQ(panel->table()->rowCount(), 2);
     EXPECT_EQ(panel->table()->item(0, 1)->text(), "2026-0301 / Q1") << "the same firearm ranks first";
+    // Filters: by case number text, and hiding reviewed candidates.
+    panel->setFilterText("0302");
+    EXPECT_TRUE(panel->table()->isRowHidden(0));
+    EXPECT_FALSE(panel->table()->isRowHidden(1));
+    panel->setFilterText("SFPD");
+    EXPECT_FALSE(panel->table()->isRowHidden(0)) << "agency column";
+    panel->setFilterText("");
     panel->table()->selectRow(0);
     QPushButton* lead = nullptr;
     for (auto* b : panel->findChildren<QPushButton*>())
@@ -78,6 +85,9 @@ TEST(WorkflowThroughTheUi, IntakeCorrelateLeadHit) {
     ASSERT_TRUE(lead && lead->isEnabled());
     lead->click();
 
+    panel->setHideReviewed(true);
+    EXPECT_TRUE(panel->table()->isRowHidden(0)) << "reviewed as a lead";
+    panel->setHideReviewed(false);
     ASSERT_TRUE(window.login("eve", "exam-password"));
     panel->table()->selectRow(0);
     panel->examine("identification");

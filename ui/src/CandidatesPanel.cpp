@@ -1,7 +1,9 @@
 #include "striae/ui/CandidatesPanel.h"
 
 #include <QHBoxLayout>
+#include <QCheckBox>
 #include <QHeaderView>
+#include <QLineEdit>
 #include <QInputDialog>
 #include <QLabel>
 #include <QPushButton>
@@ -20,7 +22,9 @@ constexpr int kAcquisitionRole = Qt::UserRole + 2;
 CandidatesPanel::CandidatesPanel(QWidget* parent)
     : QWidget(parent),
       heading_(new QLabel(tr("No correlation run"), this)),
-      table_(new QTableWidget(0, 5, this)),
+      filter_(new QLineEdit(this)),
+      hideReviewed_(new QCheckBox(tr("Hide reviewed"), this)),
+      table_(new QTableWidget(0, 8, this)),
       lead_(new QPushButton(tr("Lead"), this)),
       notLead_(new QPushButton(tr("Not a lead"), this)),
       identify_(new QPushButton(tr("Examine…"), this)),
@@ -28,7 +32,12 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
       approve_(new QPushButton(tr("Approve"), this)),
       compare_(new QPushButton(tr("Compare side by side"), this)),
       correlate_(new QPushButton(tr("Correlate now"), this)) {
-    table_->setHorizontalHeaderLabels({tr("Rank"), tr("Case / item"), tr("CMC"), tr("High CMC"), tr("Review")});
+    table_->setHorizontalHeaderLabels(
+        {tr("Rank"), tr("Case / item"), tr("CMC"), tr("High CMC"), tr("Review"), tr("Caliber"), tr("Agency"), tr("Acquired")});
+    filter_->setPlaceholderText(tr("Filter: case, caliber, agency, date…"));
+    filter_->setClearButtonEnabled(true);
+    connect(filter_, &QLineEdit::textChanged, this, &CandidatesPanel::applyFilter);
+    connect(hideReviewed_, &QCheckBox::toggled, this, &CandidatesPanel::applyFilter);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -43,6 +52,10 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
     top->addWidget(heading_, 1);
     top->addWidget(correlate_);
     layout->addLayout(top);
+    auto* filters = new QHBoxLayout;
+    filters->addWidget(filter_, 1);
+    filters->addWidget(hideReviewed_);
+    layout->addLayout(filters);
     layout->addWidget(table_, 1);
     layout->addLayout(buttons);
     connect(table_, &QTableWidget::itemSelectionChanged, this, &CandidatesPanel::refreshActions);
@@ -117,13 +130,34 @@ void CandidatesPanel::showRunsOf(records::Id acquisitionId) {
                 review = hit ? tr("%1%2").arg(QString::fromStdString(hit->conclusion), hit->approved ? tr(", approved") : QString())
                              : tr("lead: %1").arg(QString::fromStdString(lead->status));
             }
-            table_->setItem(row, 4, new QTableWidgetItem(review));
+            auto* reviewItem = new QTableWidgetItem(review);
+            reviewItem->setData(Qt::UserRole + 3, !c.decision.empty());
+            table_->setItem(row, 4, reviewItem);
+            table_->setItem(row, 5, new QTableWidgetItem(QString::fromStdString(c.caliber)));
+            table_->setItem(row, 6, new QTableWidgetItem(QString::fromStdString(c.agencyCode)));
+            table_->setItem(row, 7, new QTableWidgetItem(QString::fromStdString(c.acquiredAt.substr(0, 10))));
         }
     }
     table_->setSortingEnabled(true);
     table_->sortByColumn(0, Qt::AscendingOrder);
     table_->resizeColumnsToContents();
+    applyFilter();
     refreshActions();
+}
+
+void CandidatesPanel::setFilterText(const QString& text) { filter_->setText(text); }
+
+void CandidatesPanel::setHideReviewed(bool hide) { hideReviewed_->setChecked(hide); }
+
+void CandidatesPanel::applyFilter() {
+    const QString text = filter_->text().trimmed();
+    for (int r = 0; r < table_->rowCount(); ++r) {
+        bool match = text.isEmpty();
+        for (int c = 0; c < table_->columnCount() && !match; ++c)
+            match = table_->item(r, c) && table_->item(r, c)->text().contains(text, Qt::CaseInsensitive);
+        const bool reviewed = table_->item(r, 4) && table_->item(r, 4)->data(Qt::UserRole + 3).toBool();
+        table_->setRowHidden(r, !match || (hideReviewed_->isChecked() && reviewed));
+    }
 }
 
 void CandidatesPanel::refreshActions() {

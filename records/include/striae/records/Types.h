@@ -93,6 +93,7 @@ struct Candidate {
     double scoreHigh = 0;   // CMC count, High CMC rule
     std::string details;    // JSON: registration and per-direction counts
     std::string caseNumber, itemLabel, caliber;
+    std::string agencyCode, acquiredAt;
     std::string decision;   // "", "lead", "not_lead"
 };
 

@@ -8,7 +8,9 @@
 
 #include "striae/records/Types.h"
 
+class QCheckBox;
 class QLabel;
+class QLineEdit;
 class QPushButton;
 class QTableWidget;
 
@@ -27,6 +29,9 @@ public:
     // Lists the newest run of this acquisition (or says there is none).
     void showRunsOf(records::Id acquisitionId);
     QTableWidget* table() const { return table_; }
+    // Shows only rows with this text in any column (case, caliber, agency, date...).
+    void setFilterText(const QString& text);
+    void setHideReviewed(bool hide);
 
     // The actions on the selected candidate, as the buttons run them (after
     // asking for the AFTE conclusion where one is needed).
@@ -46,7 +51,11 @@ private:
     records::Store* store_ = nullptr;
     std::optional<records::User> user_;
     records::Id query_ = 0;
+    void applyFilter();
+
     QLabel* heading_;
+    QLineEdit* filter_;
+    QCheckBox* hideReviewed_;
     QTableWidget* table_;
     QPushButton* lead_;
     QPushButton* notLead_;

@@ -83,6 +83,7 @@ TEST(WorkflowThroughTheUi, IntakeCorrelateLeadHit) {
     for (auto* b : panel->findChildren<QPushButton*>())
         if (b->text() == "Lead") lead = b;
     ASSERT_TRUE(lead && lead->isEnabled());
+    panel->setNote("breech-face marks agree in most cells");
     lead->click();
 
     panel->setHideReviewed(true);
@@ -105,4 +106,5 @@ TEST(WorkflowThroughTheUi, IntakeCorrelateLeadHit) {
     EXPECT_EQ(leadRecord->status, "hit");
     EXPECT_EQ(store.hitOfLead(leadRecord->id)->conclusion, "identification");
     EXPECT_TRUE(store.verifyAudit().ok());
+    ASSERT_EQ(store.searchNotes("breech-face agree").size(), 2u) << "the note went with the review and the lead";
 }

@@ -24,6 +24,7 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
       heading_(new QLabel(tr("No correlation run"), this)),
       filter_(new QLineEdit(this)),
       hideReviewed_(new QCheckBox(tr("Hide reviewed"), this)),
+      note_(new QLineEdit(this)),
       table_(new QTableWidget(0, 8, this)),
       lead_(new QPushButton(tr("Lead"), this)),
       notLead_(new QPushButton(tr("Not a lead"), this)),
@@ -57,6 +58,8 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
     filters->addWidget(hideReviewed_);
     layout->addLayout(filters);
     layout->addWidget(table_, 1);
+    note_->setPlaceholderText(tr("Note for the review, conclusion or approval"));
+    layout->addWidget(note_);
     layout->addLayout(buttons);
     connect(table_, &QTableWidget::itemSelectionChanged, this, &CandidatesPanel::refreshActions);
     auto compare = [this] {
@@ -70,11 +73,11 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
     });
     connect(lead_, &QPushButton::clicked, this, [this] {
         act([this](records::Id c) {
-            store_->review(*user_, c, true, "");
-            store_->markLead(*user_, c, "");
+            store_->review(*user_, c, true, note());
+            store_->markLead(*user_, c, note());
         });
     });
-    connect(notLead_, &QPushButton::clicked, this, [this] { act([this](records::Id c) { store_->review(*user_, c, false, ""); }); });
+    connect(notLead_, &QPushButton::clicked, this, [this] { act([this](records::Id c) { store_->review(*user_, c, false, note()); }); });
     auto conclusion = [this](const QString& title) -> std::optional<std::string> {
         QStringList items;
         for (const auto& c : records::kAfteConclusions) items << QString::fromStdString(c);
@@ -145,6 +148,10 @@ void CandidatesPanel::showRunsOf(records::Id acquisitionId) {
     refreshActions();
 }
 
+void CandidatesPanel::setNote(const QString& text) { note_->setText(text); }
+
+std::string CandidatesPanel::note() const { return note_->text().trimmed().toStdString(); }
+
 void CandidatesPanel::setFilterText(const QString& text) { filter_->setText(text); }
 
 void CandidatesPanel::setHideReviewed(bool hide) { hideReviewed_->setChecked(hide); }
@@ -197,15 +204,15 @@ records::Id hitOf(const records::Store& store, records::Id candidate) {
 }  // namespace
 
 void CandidatesPanel::examine(const std::string& conclusion) {
-    act([&](records::Id c) { store_->confirmHit(*user_, leadOf(*store_, c), conclusion, ""); });
+    act([&](records::Id c) { store_->confirmHit(*user_, leadOf(*store_, c), conclusion, note()); });
 }
 
 void CandidatesPanel::verify(const std::string& conclusion, bool blind) {
-    act([&](records::Id c) { store_->verifyHit(*user_, hitOf(*store_, c), conclusion, blind, ""); });
+    act([&](records::Id c) { store_->verifyHit(*user_, hitOf(*store_, c), conclusion, blind, note()); });
 }
 
 void CandidatesPanel::approve() {
-    act([&](records::Id c) { store_->approveHit(*user_, hitOf(*store_, c), ""); });
+    act([&](records::Id c) { store_->approveHit(*user_, hitOf(*store_, c), note()); });
 }
 
 void CandidatesPanel::act(const std::function<void(records::Id)>& action) {
@@ -214,6 +221,7 @@ void CandidatesPanel::act(const std::function<void(records::Id)>& action) {
     const records::Id candidate = table_->item(rows[0].row(), 0)->data(kIdRole).toLongLong();
     try {
         action(candidate);
+        note_->clear();
         emit message(tr("Candidate %1 updated").arg(candidate));
     } catch (const std::exception& e) {
         emit message(tr("Not done: %1").arg(e.what()));

@@ -32,6 +32,8 @@ public:
     // Shows only rows with this text in any column (case, caliber, agency, date...).
     void setFilterText(const QString& text);
     void setHideReviewed(bool hide);
+    // The note that goes with the next action (review, conclusion, approval).
+    void setNote(const QString& note);
 
     // The actions on the selected candidate, as the buttons run them (after
     // asking for the AFTE conclusion where one is needed).
@@ -52,10 +54,12 @@ private:
     std::optional<records::User> user_;
     records::Id query_ = 0;
     void applyFilter();
+    std::string note() const;
 
     QLabel* heading_;
     QLineEdit* filter_;
     QCheckBox* hideReviewed_;
+    QLineEdit* note_;
     QTableWidget* table_;
     QPushButton* lead_;
     QPushButton* notLead_;

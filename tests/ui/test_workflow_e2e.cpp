@@ -9,7 +9,9 @@
 #include <QTableWidget>
 
 #include "TestData.h"
+#include "striae/imaging/ImageIO.h"
 #include "striae/imaging/Synthetic.h"
+#include "striae/imaging/X3p.h"
 #include "striae/records/Store.h"
 #include "striae/ui/CandidatesPanel.h"
 #include "striae/ui/IntakeWizard.h"
@@ -64,12 +66,29 @@ TEST(WorkflowThroughTheUi, IntakeCorrelateLeadHit) {
     const auto fresh = intake(window, view, "2026-0417", "Q1", dir / "scans/F01-01.x3p");
     ASSERT_EQ(fresh.size(), 1u);
 
+    // A PNG height map goes in too, converted to X3P with its spacing.
+    {
+        ui::IntakeWizard wizard(&view);
+        fill(wizard, "caseNumber", "2026-0302");
+        fill(wizard, "itemLabel", "Q2");
+        fill(wizard, "caliber", "9mm Luger");
+        const auto png = dir / "photo-map.png";
+        imaging::writeImage(imaging::readX3p((dir / "scans/F02-02.x3p").string()).surface, png.string());
+        EXPECT_EQ(wizard.addFiles({QString::fromStdString(png.string()), QString::fromStdString((dir / "nope.x3p").string())}), 1)
+            << "the missing file is listed with its error, not imported";
+        wizard.findChild<QCheckBox*>("alreadyProcessed")->setChecked(true);
+        const auto ids = window.runIntake(wizard.request());
+        ASSERT_EQ(ids.size(), 1u);
+        const auto imported = view.acquisition(ids[0]);
+        EXPECT_EQ(imaging::readX3p(view.filePath(imported.processedSha256)).surface.spacingX(), 6.25e-6);
+    }
+
     ASSERT_TRUE(window.showAcquisition(fresh[0]));
     const qint64 run = window.correlate(fresh[0]);
     ASSERT_GT(run, 0);
     auto* panel = window.findChild<ui::CandidatesPanel*>();
     ASSERT_NE(panel, nullptr);
-    ASSERT_EQ(panel->table()->rowCount(), 2);
+    ASSERT_EQ(panel->table()->rowCount(), 3);
     EXPECT_EQ(panel->table()->item(0, 1)->text(), "2026-0301 / Q1") << "the same firearm ranks first";
     // Filters: by case number text, and hiding reviewed candidates.
     panel->setFilterText("0302");
@@ -96,7 +115,7 @@ TEST(WorkflowThroughTheUi, IntakeCorrelateLeadHit) {
     const auto store = records::Store::open(storePath.string());
     const auto s = store.stats();
     EXPECT_EQ(s.cases, 3);
-    EXPECT_EQ(s.acquisitions, 3);
+    EXPECT_EQ(s.acquisitions, 4);
     EXPECT_EQ(s.runs, 1);
     EXPECT_EQ(s.leads, 1);
     EXPECT_EQ(s.hits, 1);

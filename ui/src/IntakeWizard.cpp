@@ -2,6 +2,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -16,6 +17,7 @@
 #include <QWizardPage>
 #include <cmath>
 
+#include "striae/imaging/ImageIO.h"
 #include "striae/imaging/X3p.h"
 #include "striae/records/Store.h"
 
@@ -110,6 +112,21 @@ IntakeWizard::IntakeWizard(const records::Store* store, QWidget* parent) : QWiza
     processed_ = new QCheckBox(tr("The scans are already processed (store them as they are)"), scanPage);
     processed_->setObjectName("alreadyProcessed");
     auto* add = new QPushButton(tr("Add scans…"), scanPage);
+    imageSpacing_ = new QDoubleSpinBox(scanPage);
+    imageSpacing_->setObjectName("imageSpacing");
+    imageSpacing_->setRange(0.01, 1000);
+    imageSpacing_->setDecimals(3);
+    imageSpacing_->setValue(6.25);
+    imageSpacing_->setSuffix(tr(" µm/pixel"));
+    imageZScale_ = new QDoubleSpinBox(scanPage);
+    imageZScale_->setObjectName("imageZScale");
+    imageZScale_->setRange(0, 100);
+    imageZScale_->setDecimals(5);
+    imageZScale_->setValue(0.01);
+    imageZScale_->setSuffix(tr(" µm/grey level"));
+    auto* imageForm = new QFormLayout;
+    imageForm->addRow(tr("PNG/TIFF height maps: spacing"), imageSpacing_);
+    imageForm->addRow(tr("height per grey level"), imageZScale_);
     auto* lists = new QHBoxLayout;
     lists->addWidget(files_, 1);
     lists->addWidget(preview_);
@@ -117,13 +134,20 @@ IntakeWizard::IntakeWizard(const records::Store* store, QWidget* parent) : QWiza
     scanLayout->addLayout(lists);
     scanLayout->addWidget(add);
     scanLayout->addWidget(processed_);
+    scanLayout->addLayout(imageForm);
     connect(add, &QPushButton::clicked, this, [this] {
-        addFiles(QFileDialog::getOpenFileNames(this, tr("Scans"), QString(), tr("X3P scans (*.x3p)")));
+        addFiles(QFileDialog::getOpenFileNames(this, tr("Scans"), QString(),
+                                               tr("Scans (*.x3p *.png *.tif *.tiff);;X3P (*.x3p);;Height maps (*.png *.tif *.tiff)")));
     });
     connect(files_, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item) {
         if (item) showPreview(item->data(kPathRole).toString());
     });
     addPage(scanPage);
+}
+
+imaging::Surface IntakeWizard::load(const QString& path) const {
+    if (path.endsWith(".x3p", Qt::CaseInsensitive)) return imaging::readX3p(path.toStdString()).surface;
+    return loadImageScan(path.toStdString(), imageSpacing_->value(), imageZScale_->value());
 }
 
 int IntakeWizard::addFiles(const QStringList& paths) {
@@ -132,13 +156,13 @@ int IntakeWizard::addFiles(const QStringList& paths) {
         auto* entry = new QListWidgetItem(files_);
         entry->setData(kPathRole, path);
         try {
-            const auto x = imaging::readX3p(path.toStdString());
+            const auto surface = load(path);
             entry->setText(tr("%1 — %2 × %3 points, %4 µm, %5 % valid")
                                .arg(QFileInfo(path).fileName())
-                               .arg(x.surface.cols())
-                               .arg(x.surface.rows())
-                               .arg(x.surface.spacingX() * 1e6, 0, 'f', 3)
-                               .arg(100.0 * x.surface.validFraction(), 0, 'f', 1));
+                               .arg(surface.cols())
+                               .arg(surface.rows())
+                               .arg(surface.spacingX() * 1e6, 0, 'f', 3)
+                               .arg(100.0 * surface.validFraction(), 0, 'f', 1));
             entry->setData(kReadableRole, true);
             ++readable;
         } catch (const std::exception& e) {
@@ -153,7 +177,7 @@ int IntakeWizard::addFiles(const QStringList& paths) {
 
 void IntakeWizard::showPreview(const QString& path) {
     try {
-        const auto s = imaging::readX3p(path.toStdString()).surface;
+        const auto s = load(path);
         const auto range = s.heightRange();
         QImage image(s.cols(), s.rows(), QImage::Format_Grayscale8);
         for (int r = 0; r < s.rows(); ++r) {
@@ -167,6 +191,13 @@ void IntakeWizard::showPreview(const QString& path) {
     } catch (const std::exception& e) {
         preview_->setText(tr("No preview:\n%1").arg(QString::fromStdString(e.what())));
     }
+}
+
+imaging::Surface loadImageScan(const std::string& path, double spacingUm, double zScaleUm) {
+    imaging::ImageImportOptions o;
+    o.spacingX = spacingUm / 1e6;
+    if (zScaleUm > 0) o.zScale = zScaleUm / 1e6;
+    return imaging::readImage(path, o);
 }
 
 IntakeRequest IntakeWizard::request() const {
@@ -186,6 +217,8 @@ IntakeRequest IntakeWizard::request() const {
     for (int i = 0; i < files_->count(); ++i)
         if (files_->item(i)->data(kReadableRole).toBool()) r.files.push_back(files_->item(i)->data(kPathRole).toString().toStdString());
     r.alreadyProcessed = processed_->isChecked();
+    r.imageSpacingUm = imageSpacing_->value();
+    r.imageZScaleUm = imageZScale_->value();
     return r;
 }
 

@@ -19,6 +19,8 @@
 #include "striae/ui/CandidatesPanel.h"
 
 #include <QProgressDialog>
+#include <unistd.h>
+#include <filesystem>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -218,7 +220,17 @@ std::vector<qint64> MainWindow::runIntake(const IntakeRequest& request) {
             options.preprocess = !request.alreadyProcessed;
             for (const auto& f : request.files) {
                 if (cancel) break;  // each scan is its own transaction: what was imported stays
-                imported.push_back(local.importScan(actor, item.id, f, options).id);
+                std::string x3p = f;
+                std::filesystem::path converted;
+                if (std::filesystem::path(f).extension() != ".x3p") {
+                    // Height maps enter the store as X3P, with the conversion in their history.
+                    converted = std::filesystem::temp_directory_path() /
+                                (std::filesystem::path(f).stem().string() + "-" + std::to_string(::getpid()) + ".x3p");
+                    imaging::writeX3p(loadImageScan(f, request.imageSpacingUm, request.imageZScaleUm), converted.string());
+                    x3p = converted.string();
+                }
+                imported.push_back(local.importScan(actor, item.id, x3p, options).id);
+                if (!converted.empty()) std::filesystem::remove(converted);
                 ++done;
             }
         } catch (const std::exception& e) {

@@ -5,10 +5,12 @@
 #include <QWizard>
 #include <vector>
 
+#include "striae/imaging/Surface.h"
 #include "striae/records/Types.h"
 
 class QCheckBox;
 class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -23,9 +25,14 @@ struct IntakeRequest {
     records::CaseRecord caseRecord;  // the number names an existing case, or opens a new one
     bool newCase = true;
     records::Item item;
-    std::vector<std::string> files;  // readable X3P files only
+    std::vector<std::string> files;  // readable X3P, PNG or TIFF files only
     bool alreadyProcessed = false;
+    double imageSpacingUm = 0;       // for PNG/TIFF height maps
+    double imageZScaleUm = 0;        // micrometres per grey level (integer images)
 };
+
+// A PNG/TIFF height map with the stated spacing and height per grey level (µm).
+imaging::Surface loadImageScan(const std::string& path, double spacingUm, double zScaleUm);
 
 class IntakeWizard : public QWizard {
     Q_OBJECT
@@ -37,6 +44,7 @@ public:
 
 private:
     void showPreview(const QString& path);
+    imaging::Surface load(const QString& path) const;
 
     const records::Store* store_;
     QLineEdit *number_, *offence_, *date_, *location_;
@@ -46,6 +54,8 @@ private:
     QListWidget* files_;
     QLabel* preview_;
     QCheckBox* processed_;
+    QDoubleSpinBox* imageSpacing_;
+    QDoubleSpinBox* imageZScale_;
 };
 
 }  // namespace striae::ui

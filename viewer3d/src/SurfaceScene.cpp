@@ -327,47 +327,51 @@ std::size_t SurfaceScene::displayedPoints() const { return std::size_t(impl_->po
 int SurfaceScene::levelOfDetailStep() const { return impl_->step; }
 vtkRenderer* SurfaceScene::renderer() const { return impl_->renderer; }
 
-std::vector<unsigned char> SurfaceScene::renderToImage(int width, int height) {
+namespace {
+// Renders the renderer in an off-screen window of the given size and hands the grabbed frame to `use`.
+template <typename Use>
+void renderOffScreen(vtkRenderer* renderer, int width, int height, Use use) {
     if (width < 16 || height < 16 || width > 8192 || height > 8192) throw std::invalid_argument("image size must be 16–8192 pixels");
     vtkNew<vtkRenderWindow> window;
     window->SetOffScreenRendering(1);
     window->SetSize(width, height);
-    window->AddRenderer(impl_->renderer);
+    window->AddRenderer(renderer);
     window->Render();
     vtkNew<vtkWindowToImageFilter> grab;
     grab->SetInput(window);
     grab->SetInputBufferTypeToRGB();
     grab->ReadFrontBufferOff();
     grab->Update();
-    vtkImageData* image = grab->GetOutput();
-    int dims[3];
-    image->GetDimensions(dims);
-    std::vector<unsigned char> rgb(std::size_t(dims[0]) * dims[1] * 3);
-    const auto* src = static_cast<const unsigned char*>(image->GetScalarPointer());
-    for (int y = 0; y < dims[1]; ++y)  // VTK's first row is the bottom one
-        std::copy_n(src + std::size_t(dims[1] - 1 - y) * dims[0] * 3, std::size_t(dims[0]) * 3, rgb.data() + std::size_t(y) * dims[0] * 3);
-    window->RemoveRenderer(impl_->renderer);
+    use(grab.GetPointer());
+    window->RemoveRenderer(renderer);
+}
+}  // namespace
+
+std::vector<unsigned char> SurfaceScene::renderToImage(int width, int height) {
+    std::vector<unsigned char> rgb;
+    renderOffScreen(impl_->renderer, width, height, [&](vtkWindowToImageFilter* grab) {
+        vtkImageData* image = grab->GetOutput();
+        int dims[3];
+        image->GetDimensions(dims);
+        rgb.resize(std::size_t(dims[0]) * dims[1] * 3);
+        const auto* src = static_cast<const unsigned char*>(image->GetScalarPointer());
+        for (int y = 0; y < dims[1]; ++y)  // VTK's first row is the bottom one
+            std::copy_n(src + std::size_t(dims[1] - 1 - y) * dims[0] * 3, std::size_t(dims[0]) * 3, rgb.data() + std::size_t(y) * dims[0] * 3);
+    });
     return rgb;
 }
 
 void SurfaceScene::savePng(const std::string& path, int width, int height) {
-    vtkNew<vtkRenderWindow> window;
-    window->SetOffScreenRendering(1);
-    window->SetSize(width, height);
-    window->AddRenderer(impl_->renderer);
-    window->Render();
-    vtkNew<vtkWindowToImageFilter> grab;
-    grab->SetInput(window);
-    grab->SetInputBufferTypeToRGB();
-    grab->ReadFrontBufferOff();
-    grab->Update();
-    vtkNew<vtkPNGWriter> writer;
-    writer->SetFileName(path.c_str());
-    writer->SetInputConnection(grab->GetOutputPort());
-    writer->Write();
-    window->RemoveRenderer(impl_->renderer);
+    int error = 0;
+    renderOffScreen(impl_->renderer, width, height, [&](vtkWindowToImageFilter* grab) {
+        vtkNew<vtkPNGWriter> writer;
+        writer->SetFileName(path.c_str());
+        writer->SetInputConnection(grab->GetOutputPort());
+        writer->Write();
+        error = int(writer->GetErrorCode());
+    });
     std::error_code ec;
-    if (writer->GetErrorCode() != 0 || !std::filesystem::exists(path, ec)) throw std::runtime_error(path + ": cannot write the PNG");
+    if (error != 0 || !std::filesystem::exists(path, ec)) throw std::runtime_error(path + ": cannot write the PNG");
 }
 
 }  // namespace striae::viewer3d

@@ -26,6 +26,7 @@
 #include <vtkWindowToImageFilter.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <stdexcept>
@@ -359,6 +360,22 @@ std::vector<unsigned char> SurfaceScene::renderToImage(int width, int height) {
             std::copy_n(src + std::size_t(dims[1] - 1 - y) * dims[0] * 3, std::size_t(dims[0]) * 3, rgb.data() + std::size_t(y) * dims[0] * 3);
     });
     return rgb;
+}
+
+double SurfaceScene::timeFrames(int width, int height, int frames) {
+    vtkNew<vtkRenderWindow> window;
+    window->SetOffScreenRendering(1);
+    window->SetSize(width, height);
+    window->AddRenderer(impl_->renderer);
+    window->Render();  // the first frame uploads the mesh; not counted
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < frames; ++i) {
+        impl_->renderer->GetActiveCamera()->Azimuth(2.0);
+        window->Render();
+    }
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / std::max(frames, 1);
+    window->RemoveRenderer(impl_->renderer);
+    return ms;
 }
 
 void SurfaceScene::savePng(const std::string& path, int width, int height) {

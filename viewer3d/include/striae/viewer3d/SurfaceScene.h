@@ -75,6 +75,9 @@ public:
 
     // Renders off screen (needs an X display; Xvfb in tests) to RGB rows, top row first.
     std::vector<unsigned char> renderToImage(int width, int height);
+    // Renders `frames` frames off screen, turning the camera a little between
+    // them, and returns milliseconds per frame (to measure interactivity).
+    double timeFrames(int width, int height, int frames);
     // Renders and writes a PNG; throws std::runtime_error naming the file if it cannot.
     void savePng(const std::string& path, int width, int height);
 

@@ -88,11 +88,13 @@ std::string readFile(const std::string& path) {
     return std::string((std::istreambuf_iterator<char>(in)), {});
 }
 
-// Puts bytes at `target` durably: temporary file, fsync, rename. Returns false if it was already there.
-bool storeFile(const std::string& bytes, const fs::path& target) {
+// Puts bytes at `target` durably: a temporary file in files/.tmp, fsync,
+// rename. Returns false if it was already there.
+bool storeFile(const std::string& bytes, const fs::path& target, const fs::path& tempFolder) {
     if (fs::exists(target)) return false;
     fs::create_directories(target.parent_path());
-    const fs::path temp = target.parent_path() / (".tmp-" + std::to_string(std::random_device{}()));
+    fs::create_directories(tempFolder);
+    const fs::path temp = tempFolder / std::to_string(std::random_device{}());
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0) fail(RecordsError::Kind::Storage, temp.string() + ": cannot create");
     std::size_t written = 0;
@@ -110,6 +112,33 @@ bool storeFile(const std::string& bytes, const fs::path& target) {
     fs::rename(temp, target);
     return true;
 }
+
+// The scans an import is about to add, on disk before they are stored. It
+// goes once the import is committed; left behind by a killed or failed
+// import, it tells the next open which files to remove if nothing refers to them.
+class ImportJournal {
+public:
+    ImportJournal(const std::string& folder, const std::vector<std::string>& hashes)
+        : path_(fs::path(folder) / "journal" / (std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()))) {
+        fs::create_directories(path_.parent_path());
+        std::string text;
+        for (const auto& h : hashes) text += h + "\n";
+        const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd < 0 || ::write(fd, text.data(), text.size()) != ssize_t(text.size())) {
+            if (fd >= 0) ::close(fd);
+            fail(RecordsError::Kind::Storage, path_.string() + ": cannot write the import journal");
+        }
+        ::fsync(fd);
+        ::close(fd);
+    }
+    void committed() {
+        std::error_code ec;
+        fs::remove(path_, ec);
+    }
+
+private:
+    fs::path path_;
+};
 
 // Holds the store shared while importing, so another process's cleanup waits.
 class SharedLock {
@@ -331,15 +360,18 @@ Acquisition Store::importScan(const User& actor, Id itemId, const std::string& x
         processed = imaging::preprocessBreechFace(x3p.surface);
         processing = "breechface-default";
     }
-    const fs::path temp = fs::path(impl_->folder) / "files" / (".tmp-processed-" + std::to_string(std::random_device{}()) + ".x3p");
+    const fs::path tempFolder = fs::path(impl_->folder) / "files" / ".tmp";
+    fs::create_directories(tempFolder);
+    const fs::path temp = tempFolder / ("processed-" + std::to_string(std::random_device{}()) + ".x3p");
     imaging::writeX3p(processed, temp.string());
     const std::string processedBytes = readFile(temp.string());
     fs::remove(temp);
     const std::string processedSha = sha256Hex(processedBytes.data(), processedBytes.size());
 
     SharedLock lock(impl_->folder);
-    storeFile(raw, filePath(rawSha));
-    storeFile(processedBytes, filePath(processedSha));
+    ImportJournal journal(impl_->folder, {rawSha, processedSha});
+    storeFile(raw, filePath(rawSha), tempFolder);
+    storeFile(processedBytes, filePath(processedSha), tempFolder);
     SQLite::Transaction t(impl_->db);
     SQLite::Statement q(impl_->db, "INSERT INTO acquisition(item_id, region, land, instrument, file_sha256, processed_sha256, "
                                    "processing, acquired_by, acquired_at, caliber) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -361,6 +393,7 @@ Acquisition Store::importScan(const User& actor, Id itemId, const std::string& x
                  jsonObject({{"item", std::to_string(itemId)}, {"case", target.caseNumber}, {"file", fs::path(x3pPath).filename().string()},
                              {"sha256", rawSha}, {"processing", processing}}));
     t.commit();
+    journal.committed();
     return acquisition(id);
 }
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "Schema.h"
@@ -42,28 +43,31 @@ void applyMigrations(SQLite::Database& db) {
     }
 }
 
-// Files an interrupted import may leave: temporaries, and content no
-// acquisition refers to. Only removed when no other process holds the store.
+// What an interrupted import may leave: temporaries in files/.tmp, and scans
+// named in an import journal that no acquisition refers to. Only done when no
+// other process is importing (they hold the lock shared).
 void removeLeftovers(SQLite::Database& db, const std::string& folder) {
-    const fs::path files = fs::path(folder) / "files";
+    const fs::path journals = fs::path(folder) / "journal";
+    const fs::path temps = fs::path(folder) / "files" / ".tmp";
+    std::error_code ec;
+    if (fs::is_empty(journals, ec) && fs::is_empty(temps, ec)) return;  // the usual case: nothing to look at
     const int lock = ::open((fs::path(folder) / "lock").c_str(), O_RDWR | O_CREAT, 0644);
     if (lock < 0) return;
     if (::flock(lock, LOCK_EX | LOCK_NB) != 0) {
         ::close(lock);
         return;
     }
-    std::set<std::string> referenced;
-    SQLite::Statement q(db, "SELECT file_sha256, processed_sha256 FROM acquisition");
-    while (q.executeStep()) {
-        referenced.insert(q.getColumn(0).getString());
-        referenced.insert(q.getColumn(1).getString());
-    }
-    std::error_code ec;
-    for (const auto& entry : fs::recursive_directory_iterator(files, ec)) {
-        if (!entry.is_regular_file()) continue;
-        const std::string name = entry.path().stem().string();
-        if (name.rfind(".tmp", 0) == 0 || entry.path().filename().string().rfind(".tmp", 0) == 0 || !referenced.count(name))
-            fs::remove(entry.path(), ec);
+    fs::remove_all(temps, ec);
+    SQLite::Statement referenced(db, "SELECT 1 FROM acquisition WHERE file_sha256 = ?1 OR processed_sha256 = ?1 LIMIT 1");
+    for (const auto& entry : fs::directory_iterator(journals, ec)) {
+        std::ifstream in(entry.path());
+        for (std::string sha; std::getline(in, sha);) {
+            if (sha.size() != 64) continue;
+            referenced.reset();
+            referenced.bind(1, sha);
+            if (!referenced.executeStep()) fs::remove(fs::path(folder) / "files" / sha.substr(0, 2) / (sha + ".x3p"), ec);
+        }
+        fs::remove(entry.path(), ec);
     }
     ::flock(lock, LOCK_UN);
     ::close(lock);

@@ -136,6 +136,29 @@ TEST_F(Store, ImportIsContentAddressedAndIdempotent) {
     EXPECT_EQ(store->stats().acquisitions, 1);
 }
 
+TEST_F(Store, OpenRemovesWhatAKilledImportLeft) {
+    store->addCase(tech, test::newCase("J"));
+    records::ImportOptions o;
+    o.preprocess = false;
+    const auto kept = store->importScan(tech, store->addItem(tech, "J", test::newItem("Q1")).id, (scans() / "F01-01.x3p").string(), o);
+    store.reset();
+    // As a killed import leaves it: a journal naming a stored but uncommitted scan (and one that is referenced),
+    // and a temporary file.
+    const std::string orphan(64, 'a');
+    const auto orphanPath = storePath / "files" / "aa" / (orphan + ".x3p");
+    std::filesystem::create_directories(orphanPath.parent_path());
+    std::ofstream(orphanPath) << "scan bytes";
+    std::filesystem::create_directories(storePath / "journal");
+    std::ofstream(storePath / "journal" / "999-1") << orphan << "\n" << kept.fileSha256 << "\n";
+    std::filesystem::create_directories(storePath / "files" / ".tmp");
+    std::ofstream(storePath / "files" / ".tmp" / "123") << "half";
+    store = records::Store::open(storePath.string());
+    EXPECT_FALSE(std::filesystem::exists(orphanPath));
+    EXPECT_TRUE(std::filesystem::exists(store->filePath(kept.fileSha256))) << "referenced scans stay";
+    EXPECT_FALSE(std::filesystem::exists(storePath / "files" / ".tmp" / "123"));
+    EXPECT_TRUE(std::filesystem::is_empty(storePath / "journal"));
+}
+
 TEST_F(Store, TheWorkflowRunsInOrderAndOnlyInOrder) {
     store->addCase(tech, test::newCase("C1", "shots fired", "2026-11-01", "casings near the bus stop"));
     store->addCase(tech, test::newCase("C2", "homicide", "2026-10-20"));

@@ -32,9 +32,16 @@ TEST(CrossCorrelation, FftPeakMatchesDirectSummation) {
     }
 }
 
-TEST(CrossCorrelation, FftSizesHaveOnlySmallPrimeFactors) {
-    EXPECT_EQ(fastFftSize(213), 216);
-    EXPECT_EQ(fastFftSize(211), 216);
+TEST(CrossCorrelation, FftSizesHaveOnlySmallPrimeFactorsAndManyTwos) {
+    EXPECT_EQ(fastFftSize(213), 224) << "2^5 x 7 beats 216 = 2^3 x 27 for FFTW";
     EXPECT_EQ(fastFftSize(128), 128);
     EXPECT_EQ(fastFftSize(11), 12);
+    for (int n : {17, 97, 211, 500, 1001}) {
+        const int m = fastFftSize(n);
+        EXPECT_GE(m, n);
+        int r = m;
+        for (int p : {2, 3, 5, 7})
+            while (r % p == 0) r /= p;
+        EXPECT_EQ(r, 1) << m;
+    }
 }

@@ -54,7 +54,6 @@ struct CandidateRow {
     Id acquisitionId;
     std::string processedSha;
     matching::CmcResult result;
-    bool done = false;
 };
 
 }  // namespace
@@ -74,7 +73,7 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
                                        "WHERE a.region = 'breech_face' AND a.item_id <> ? AND i.caliber = ? ORDER BY a.id");
         q.bind(1, query.itemId);
         q.bind(2, queryItem.caliber);
-        while (q.executeStep()) rows.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), {}, false});
+        while (q.executeStep()) rows.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), {}});
     }
     const std::string startedAt = nowUtc();
     const imaging::Surface querySurface = imaging::readX3p(filePath(query.processedSha256)).surface;
@@ -90,7 +89,6 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
                 try {
                     const imaging::Surface other = imaging::readX3p(filePath(rows[i].processedSha)).surface;
                     rows[i].result = matching::compareCmc(querySurface, other, parameters);
-                    rows[i].done = true;
                 } catch (const std::exception& e) {
                     std::lock_guard lock(errorMutex);
                     if (error.empty()) error = "acquisition " + std::to_string(rows[i].acquisitionId) + ": " + e.what();

@@ -7,6 +7,7 @@
 #include <QTableWidget>
 
 #include "TestData.h"
+#include "UiTestStore.h"
 #include "striae/imaging/Synthetic.h"
 #include "striae/matching/Cmc.h"
 #include "striae/records/Store.h"
@@ -26,31 +27,11 @@ QPushButton* button(ui::CandidatesPanel& panel, const QString& text) {
 TEST(CandidatesPanel, ActionsFollowRolesAndChangeTheStore) {
     ASSERT_NE(QApplication::instance(), nullptr);
     test::TempDir dir;
-    auto store = records::Store::create((dir / "store").string(), {0, "A", "Lab", "US"}, "admin", "Ada", "admin-password");
-    const auto admin = store.authenticate("admin", "admin-password");
-    const auto tech = store.addUser(admin, "A", "tina", "Tina", {records::Role::Technician}, "tech-password");
-    const auto exam = store.addUser(admin, "A", "eve", "Eve", {records::Role::Examiner}, "exam-password");
-    imaging::SynthOptions o;
-    o.firearms = 2;
-    o.shotsPerFirearm = 1;
-    o.sizePx = 160;
-    imaging::writeSyntheticSet(o, (dir / "scans").string());
-    records::ImportOptions io;
-    io.preprocess = false;
     std::vector<records::Id> acquisitions;
-    for (int i = 1; i <= 2; ++i) {
-        records::CaseRecord c;
-        c.number = "C" + std::to_string(i);
-        store.addCase(tech, c);
-        records::Item item;
-        item.label = "Q1";
-        item.kind = "cartridge_case";
-        item.origin = "crime_scene";
-        const auto it = store.addItem(tech, c.number, item);
-        char name[32];
-        std::snprintf(name, sizeof name, "F%02d-01.x3p", i);
-        acquisitions.push_back(store.importScan(tech, it.id, (dir / "scans" / name).string(), io).id);
-    }
+    auto store = test::makeStoreWithScans(dir / "store", dir / "scans", 2, 1, 160, {"F01-01.x3p", "F02-01.x3p"}, &acquisitions);
+    const auto admin = store.authenticate("admin", "admin-password");
+    const auto tech = store.authenticate("tina", "tech-password");
+    const auto exam = store.authenticate("eve", "exam-password");
     const auto run = store.correlate(tech, acquisitions[0], matching::CmcParameters{}, 1);
 
     ui::CandidatesPanel panel;
@@ -108,29 +89,7 @@ TEST(CandidatesPanel, ActionsFollowRolesAndChangeTheStore) {
 TEST(MainWindow, CorrelatesOnAWorkerThreadAndListsTheCandidates) {
     ASSERT_NE(QApplication::instance(), nullptr);
     test::TempDir dir;
-    {
-        auto store = records::Store::create((dir / "store").string(), {0, "A", "Lab", "US"}, "admin", "Ada", "admin-password");
-        const auto admin = store.authenticate("admin", "admin-password");
-        const auto tech = store.addUser(admin, "A", "tina", "Tina", {records::Role::Technician}, "tech-password");
-        imaging::SynthOptions o;
-        o.firearms = 2;
-        o.shotsPerFirearm = 1;
-        o.sizePx = 160;
-        imaging::writeSyntheticSet(o, (dir / "scans").string());
-        records::ImportOptions io;
-        io.preprocess = false;
-        for (int i = 1; i <= 2; ++i) {
-            records::CaseRecord c;
-            c.number = "C" + std::to_string(i);
-            store.addCase(tech, c);
-            records::Item item;
-            item.label = "Q1";
-            item.kind = "cartridge_case";
-            item.origin = "crime_scene";
-            const auto it = store.addItem(tech, c.number, item);
-            store.importScan(tech, it.id, (dir / "scans" / ("F0" + std::to_string(i) + "-01.x3p")).string(), io);
-        }
-    }
+    test::makeStoreWithScans(dir / "store", dir / "scans", 2, 1, 160, {"F01-01.x3p", "F02-01.x3p"});
     ui::MainWindow window;
     ASSERT_TRUE(window.openStore(QString::fromStdString((dir / "store").string())));
     EXPECT_EQ(window.correlate(1), 0) << "nobody logged in";

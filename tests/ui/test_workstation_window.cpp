@@ -10,6 +10,7 @@
 
 #include "TestData.h"
 #include "striae/imaging/Synthetic.h"
+#include "UiTestStore.h"
 #include "striae/records/Store.h"
 
 TEST(Workstation, MainWindowAppearsAndIsNotBlank) {
@@ -40,30 +41,7 @@ TEST(Workstation, ShowsAStoredScanIn3D) {
     if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no X display (scripts/test runs this under Xvfb)";
     striae::test::TempDir dir;
     const auto storePath = dir / "store";
-    {
-        auto store = striae::records::Store::create(storePath.string(), {0, "A", "Lab", "US"}, "admin", "Ada", "admin-password");
-        const auto admin = store.authenticate("admin", "admin-password");
-        const auto tech = store.addUser(admin, "A", "tina", "Tina", {striae::records::Role::Technician}, "tech-password");
-        striae::records::CaseRecord c;
-        c.number = "2026-1";
-        store.addCase(tech, c);
-        striae::records::Item item;
-        item.label = "Q1";
-        item.kind = "cartridge_case";
-        item.origin = "crime_scene";
-        const auto stored = store.addItem(tech, "2026-1", item);
-        striae::imaging::SynthOptions o;
-        o.firearms = 1;
-        o.shotsPerFirearm = 2;
-        o.sizePx = 160;
-        striae::imaging::writeSyntheticSet(o, (dir / "scans").string());
-        striae::records::ImportOptions io;
-        io.preprocess = false;
-        store.importScan(tech, stored.id, (dir / "scans/F01-01.x3p").string(), io);
-        item.label = "Q2";
-        const auto second = store.addItem(tech, "2026-1", item);
-        store.importScan(tech, second.id, (dir / "scans/F01-02.x3p").string(), io);
-    }
+    striae::test::makeStoreWithScans(storePath, dir / "scans", 1, 2, 160, {"F01-01.x3p", "F01-02.x3p"});
     const std::string png = (dir / "3d.png").string();
     const std::string cmd = std::string(STRIAE_WORKSTATION) + " --store " + storePath.string() + " --show 1 --screenshot " + png;
     const int status = std::system(cmd.c_str());
@@ -87,29 +65,7 @@ TEST(Workstation, ComparesTwoStoredScansSideBySide) {
     if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no X display (scripts/test runs this under Xvfb)";
     striae::test::TempDir dir;
     const auto storePath = dir / "store";
-    {
-        auto store = striae::records::Store::create(storePath.string(), {0, "A", "Lab", "US"}, "admin", "Ada", "admin-password");
-        const auto admin = store.authenticate("admin", "admin-password");
-        const auto tech = store.addUser(admin, "A", "tina", "Tina", {striae::records::Role::Technician}, "tech-password");
-        striae::records::CaseRecord c;
-        c.number = "2026-1";
-        store.addCase(tech, c);
-        striae::imaging::SynthOptions o;
-        o.firearms = 1;
-        o.shotsPerFirearm = 2;
-        o.sizePx = 200;
-        striae::imaging::writeSyntheticSet(o, (dir / "scans").string());
-        striae::records::ImportOptions io;
-        io.preprocess = false;
-        for (const char* label : {"Q1", "Q2"}) {
-            striae::records::Item item;
-            item.label = label;
-            item.kind = "cartridge_case";
-            item.origin = "crime_scene";
-            const auto stored = store.addItem(tech, "2026-1", item);
-            store.importScan(tech, stored.id, (dir / (std::string("scans/F01-0") + (label[1] == '1' ? "1" : "2") + ".x3p")).string(), io);
-        }
-    }
+    striae::test::makeStoreWithScans(storePath, dir / "scans", 1, 2, 200, {"F01-01.x3p", "F01-02.x3p"});
     const std::string png = (dir / "compare.png").string();
     const std::string cmd = std::string(STRIAE_WORKSTATION) + " --store " + storePath.string() + " --compare 1,2 --screenshot " + png;
     const int status = std::system(cmd.c_str());

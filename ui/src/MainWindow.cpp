@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <filesystem>
 #include <atomic>
+#include <functional>
 #include <chrono>
 #include <thread>
 #include "striae/ui/ComparisonPanel.h"
@@ -199,40 +200,25 @@ void MainWindow::openIntake() {
     if (wizard.exec() == QDialog::Accepted) runIntake(wizard.request());
 }
 
-std::vector<qint64> MainWindow::runIntake(const IntakeRequest& request) {
-    std::vector<qint64> imported;
-    if (!store_ || !user_) return imported;
-    QProgressDialog progress(tr("Importing scans…"), tr("Cancel"), 0, int(request.files.size()) + 1, this);
-    progress.setWindowModality(Qt::WindowModal);
-    progress.setMinimumDuration(0);
-    std::atomic<int> done{0};
-    std::atomic<bool> cancel{false}, finished{false};
+namespace {
+
+// Progress shared between a worker thread and the dialog that shows it.
+struct WorkProgress {
+    std::atomic<int> done{0}, total{1};
+    std::atomic<bool> cancel{false};
+};
+
+// Runs `work` on a worker thread (which opens its own store connection) while
+// a modal dialog shows its progress and offers Cancel. Returns the error, empty if none.
+std::string runInBackground(QWidget* parent, const QString& label, WorkProgress& progress, const std::function<void()>& work) {
+    QProgressDialog dialog(label, QObject::tr("Cancel"), 0, 1, parent);
+    dialog.setWindowModality(Qt::WindowModal);
+    dialog.setMinimumDuration(0);
+    std::atomic<bool> finished{false};
     std::string error;
-    const std::string folder = storeFolder_.toStdString();
-    const records::User actor = *user_;
     std::thread worker([&] {
         try {
-            auto local = records::Store::open(folder);
-            if (request.newCase) local.addCase(actor, request.caseRecord);
-            const auto item = local.addItem(actor, request.caseRecord.number, request.item);
-            ++done;
-            records::ImportOptions options;
-            options.preprocess = !request.alreadyProcessed;
-            for (const auto& f : request.files) {
-                if (cancel) break;  // each scan is its own transaction: what was imported stays
-                std::string x3p = f;
-                std::filesystem::path converted;
-                if (std::filesystem::path(f).extension() != ".x3p") {
-                    // Height maps enter the store as X3P, with the conversion in their history.
-                    converted = std::filesystem::temp_directory_path() /
-                                (std::filesystem::path(f).stem().string() + "-" + std::to_string(::getpid()) + ".x3p");
-                    imaging::writeX3p(loadImageScan(f, request.imageSpacingUm, request.imageZScaleUm), converted.string());
-                    x3p = converted.string();
-                }
-                imported.push_back(local.importScan(actor, item.id, x3p, options).id);
-                if (!converted.empty()) std::filesystem::remove(converted);
-                ++done;
-            }
+            work();
         } catch (const std::exception& e) {
             error = e.what();
         }
@@ -240,53 +226,71 @@ std::vector<qint64> MainWindow::runIntake(const IntakeRequest& request) {
     });
     while (!finished) {
         QApplication::processEvents(QEventLoop::AllEvents, 30);
-        if (progress.wasCanceled()) cancel = true;
-        progress.setValue(std::min(done.load(), progress.maximum() - 1));
+        if (dialog.wasCanceled()) progress.cancel = true;
+        dialog.setMaximum(std::max(1, progress.total.load()));
+        dialog.setValue(std::min(progress.done.load(), dialog.maximum() - 1));
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     worker.join();
-    progress.reset();
+    dialog.reset();
+    return error;
+}
+
+}  // namespace
+
+std::vector<qint64> MainWindow::runIntake(const IntakeRequest& request) {
+    std::vector<qint64> imported;
+    if (!store_ || !user_) return imported;
+    WorkProgress progress;
+    progress.total = int(request.files.size()) + 1;
+    const std::string folder = storeFolder_.toStdString();
+    const records::User actor = *user_;
+    const std::string error = runInBackground(this, tr("Importing scans…"), progress, [&] {
+        auto local = records::Store::open(folder);
+        if (request.newCase) local.addCase(actor, request.caseRecord);
+        const auto item = local.addItem(actor, request.caseRecord.number, request.item);
+        ++progress.done;
+        records::ImportOptions options;
+        options.preprocess = !request.alreadyProcessed;
+        for (const auto& f : request.files) {
+            if (progress.cancel) break;  // each scan is its own transaction: what was imported stays
+            std::string x3p = f;
+            std::filesystem::path converted;
+            if (std::filesystem::path(f).extension() != ".x3p") {
+                // Height maps enter the store as X3P, with the conversion in their history.
+                converted = std::filesystem::temp_directory_path() /
+                            (std::filesystem::path(f).stem().string() + "-" + std::to_string(::getpid()) + ".x3p");
+                imaging::writeX3p(loadImageScan(f, request.imageSpacingUm, request.imageZScaleUm), converted.string());
+                x3p = converted.string();
+            }
+            imported.push_back(local.importScan(actor, item.id, x3p, options).id);
+            if (!converted.empty()) std::filesystem::remove(converted);
+            ++progress.done;
+        }
+    });
     caseBrowser_->loadStore(*store_);
-    statusBar()->showMessage(error.empty() ? tr("Intake recorded: %1 scan(s) imported%2").arg(imported.size()).arg(cancel ? tr(", cancelled") : QString())
+    statusBar()->showMessage(error.empty() ? tr("Intake recorded: %1 scan(s) imported%2")
+                                                 .arg(imported.size())
+                                                 .arg(progress.cancel ? tr(", cancelled") : QString())
                                            : tr("Intake stopped: %1").arg(QString::fromStdString(error)));
     return imported;
 }
 
 qint64 MainWindow::correlate(qint64 acquisitionId) {
     if (!store_ || !user_) return 0;
-    QProgressDialog progress(tr("Correlating scan %1 against the store…").arg(acquisitionId), tr("Cancel"), 0, 1, this);
-    progress.setWindowModality(Qt::WindowModal);
-    progress.setMinimumDuration(0);
-    std::atomic<int> done{0}, total{0};
-    std::atomic<bool> cancel{false}, finished{false};
-    std::string error;
+    WorkProgress progress;
     records::Id runId = 0;
     const std::string folder = storeFolder_.toStdString();
     const records::User actor = *user_;
-    // The worker uses its own connection; the window keeps reading through its own.
-    std::thread worker([&] {
-        try {
-            auto local = records::Store::open(folder);
-            const int threads = int(std::max(1u, std::thread::hardware_concurrency()));
-            runId = local.correlate(actor, acquisitionId, matching::CmcParameters{}, threads, [&](int d, int t) {
-                done = d;
-                total = t;
-                return !cancel.load();
-            }).id;
-        } catch (const std::exception& e) {
-            error = e.what();
-        }
-        finished = true;
+    const std::string error = runInBackground(this, tr("Correlating scan %1 against the store…").arg(acquisitionId), progress, [&] {
+        auto local = records::Store::open(folder);
+        const int threads = int(std::max(1u, std::thread::hardware_concurrency()));
+        runId = local.correlate(actor, acquisitionId, matching::CmcParameters{}, threads, [&](int d, int t) {
+            progress.done = d;
+            progress.total = t;
+            return !progress.cancel.load();
+        }).id;
     });
-    while (!finished) {
-        QApplication::processEvents(QEventLoop::AllEvents, 30);
-        if (progress.wasCanceled()) cancel = true;
-        progress.setMaximum(std::max(1, total.load()));
-        progress.setValue(std::min(done.load(), progress.maximum() - 1));
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    worker.join();
-    progress.reset();
     if (!error.empty()) {
         statusBar()->showMessage(tr("Correlation not stored: %1").arg(QString::fromStdString(error)));
         return 0;

@@ -1,6 +1,5 @@
 // Correlation runs and the review workflow: candidate → review → lead → hit →
 // verification → approval. The order and the roles are enforced here.
-#include <Poco/JSON/Object.h>
 
 #include <algorithm>
 #include <atomic>
@@ -12,43 +11,11 @@
 #include "StoreImpl.h"
 #include "striae/imaging/X3p.h"
 #include "striae/matching/Cmc.h"
+#include "striae/matching/CmcJson.h"
 
 namespace striae::records {
 
 namespace {
-
-std::string parametersJson(const matching::CmcParameters& p) {
-    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-    o.set("method", "cmc");
-    o.set("grid", p.gridRows);
-    o.set("maxMissing", p.maxMissingFraction);
-    o.set("regionFactor", p.regionSizeFactor);
-    o.set("thetaMin", p.thetaMinDeg);
-    o.set("thetaMax", p.thetaMaxDeg);
-    o.set("thetaStep", p.thetaStepDeg);
-    o.set("tTranslationUm", p.translationThresholdUm);
-    o.set("tThetaDeg", p.rotationThresholdDeg);
-    o.set("tCcf", p.correlationThreshold);
-    std::ostringstream out;
-    o.stringify(out);
-    return out.str();
-}
-
-std::string detailsJson(const matching::CmcResult& r) {
-    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-    o.set("forwardOriginal", r.forward.originalCount);
-    o.set("backwardOriginal", r.backward.originalCount);
-    o.set("forwardHigh", r.forward.highCount);
-    o.set("backwardHigh", r.backward.highCount);
-    o.set("usedCells", r.forward.usedCells);
-    o.set("thetaDeg", r.forward.consensus.thetaDeg);
-    o.set("dxPx", r.forward.consensus.dx);
-    o.set("dyPx", r.forward.consensus.dy);
-    o.set("spacing_m", r.spacing);
-    std::ostringstream out;
-    o.stringify(out);
-    return out.str();
-}
 
 struct CandidateRow {
     Id acquisitionId;
@@ -108,8 +75,8 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
     if (cancelled) fail(RecordsError::Kind::InvalidInput, "correlation cancelled; nothing stored");
 
     std::vector<CandidateInput> found;
-    for (const auto& r : rows) found.push_back({r.acquisitionId, double(r.result.originalCount), double(r.result.highCount), detailsJson(r.result)});
-    return recordCorrelationRun(actor, acquisitionId, "local", parametersJson(parameters), startedAt, std::move(found));
+    for (const auto& r : rows) found.push_back({r.acquisitionId, double(r.result.originalCount), double(r.result.highCount), matching::cmcSummaryJson(r.result)});
+    return recordCorrelationRun(actor, acquisitionId, "local", matching::cmcParametersJson(parameters), startedAt, std::move(found));
 }
 
 CorrelationRun Store::recordCorrelationRun(const User& actor, Id queryAcquisitionId, const std::string& scope,

@@ -1,0 +1,170 @@
+// striae-hub: the correlation hub server and its administration.
+//   striae-hub serve --data DIR [--db URL] [--listen HOST:PORT] [--peer NAME=URL --peer-token NAME=TOKEN]...
+//   striae-hub agency add CODE [--name NAME] [--peer]
+//   striae-hub token issue AGENCY | token revoke TOKEN
+//   striae-hub stats
+// Every option may also come from a config file (--config hub.ini, INI/TOML).
+// Exit codes: 0 ok, 1 failure, 2 usage.
+#include <CLI/CLI.hpp>
+#include <Poco/AutoPtr.h>
+#include <Poco/ConsoleChannel.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Logger.h>
+#include <Poco/PatternFormatter.h>
+
+#include <csignal>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+
+#include "striae/sync/HubError.h"
+#include "striae/sync/HubServer.h"
+#include "striae/sync/HubStore.h"
+
+namespace {
+
+struct Options {
+    striae::sync::HubConfig config;
+    std::string listen = "127.0.0.1:8470";
+    std::vector<std::string> peers, peerTokens;
+    std::string portFile;
+    int maxUploadMb = 512;
+};
+
+void setUpLogging() {
+    Poco::AutoPtr<Poco::PatternFormatter> format(new Poco::PatternFormatter("%Y-%m-%dT%H:%M:%S %p %t"));
+    Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(format, new Poco::ConsoleChannel(std::cerr)));
+    Poco::Logger::root().setChannel(channel);
+    Poco::Logger::get("striae-hub").setChannel(channel);
+}
+
+std::map<std::string, std::string> pairs(const std::vector<std::string>& items, const std::string& option) {
+    std::map<std::string, std::string> out;
+    for (const auto& item : items) {
+        const auto eq = item.find('=');
+        if (eq == std::string::npos || eq == 0) throw CLI::ValidationError(option, "expected NAME=VALUE, got '" + item + "'");
+        out[item.substr(0, eq)] = item.substr(eq + 1);
+    }
+    return out;
+}
+
+void resolve(Options& o) {
+    const auto colon = o.listen.rfind(':');
+    if (colon == std::string::npos) throw CLI::ValidationError("--listen", "expected HOST:PORT");
+    o.config.host = o.listen.substr(0, colon);
+    try {
+        o.config.port = std::stoi(o.listen.substr(colon + 1));
+    } catch (const std::exception&) {
+        throw CLI::ValidationError("--listen", "port '" + o.listen.substr(colon + 1) + "' is not a number");
+    }
+    o.config.maxUploadBytes = std::int64_t(o.maxUploadMb) << 20;
+    const auto urls = pairs(o.peers, "--peer");
+    const auto tokens = pairs(o.peerTokens, "--peer-token");
+    for (const auto& [name, url] : urls) {
+        const auto t = tokens.find(name);
+        if (t == tokens.end()) throw CLI::ValidationError("--peer-token", "no token for peer " + name);
+        o.config.peers.push_back({name, url, t->second});
+    }
+}
+
+std::sig_atomic_t volatile stopRequested = 0;
+void onSignal(int) { stopRequested = 1; }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"striae-hub: the Striae correlation hub (push acquisitions, pull lead lists, replicate)", "striae-hub"};
+    app.set_version_flag("--version", std::string("striae-hub ") + STRIAE_VERSION);
+    app.set_config("--config", "", "Read options from an INI or TOML file");
+    app.require_subcommand(1);
+    Options o;
+    app.add_option("--data", o.config.dataDir, "Folder of the hub's scans (and hub.db)")->required();
+    app.add_option("--db", o.config.databaseUrl, "Database: sqlite:PATH (default DIR/hub.db) or postgresql:CONNINFO");
+    app.add_option("--name", o.config.name, "This hub's name, as its peers know it");
+
+    auto* serve = app.add_subcommand("serve", "Run the hub");
+    serve->add_option("--listen", o.listen, "Address and port (port 0: any free port)");
+    serve->add_option("--port-file", o.portFile, "Write the port to this file once listening");
+    serve->add_option("--workers", o.config.workers, "Correlation threads (0: hold and queue only)");
+    serve->add_option("--list-size", o.config.listSize, "Candidates kept per lead list");
+    serve->add_option("--max-upload-mb", o.maxUploadMb, "Largest scan accepted, MiB");
+    serve->add_option("--peer", o.peers, "Peer hub to replicate from: NAME=URL (repeatable)");
+    serve->add_option("--peer-token", o.peerTokens, "Token the peer issued to this hub: NAME=TOKEN");
+    serve->add_option("--replication-interval-ms", o.config.replicationIntervalMs, "How often to pull each peer's feed");
+    serve->add_option("--certificate", o.config.certificateFile, "PEM certificate: serve HTTPS");
+    serve->add_option("--private-key", o.config.privateKeyFile, "PEM private key of the certificate");
+
+    auto* agency = app.add_subcommand("agency", "Agencies")->require_subcommand(1);
+    auto* agencyAdd = agency->add_subcommand("add", "Register an agency (or, with --peer, a peer hub)");
+    std::string code, name;
+    bool peer = false;
+    agencyAdd->add_option("code", code, "Agency code")->required();
+    agencyAdd->add_option("--full-name", name, "Agency name");
+    agencyAdd->add_flag("--peer", peer, "A peer hub that replicates from this one");
+
+    auto* token = app.add_subcommand("token", "Access tokens")->require_subcommand(1);
+    auto* issue = token->add_subcommand("issue", "Issue a token for an agency (printed once; stored hashed)");
+    issue->add_option("agency", code, "Agency code")->required();
+    auto* revoke = token->add_subcommand("revoke", "Revoke a token");
+    std::string tokenText;
+    revoke->add_option("token", tokenText, "The token")->required();
+
+    auto* stats = app.add_subcommand("stats", "Per-agency counts: acquisitions, leads, hits, time to lead");
+
+    try {
+        app.parse(argc, argv);
+        setUpLogging();
+        using namespace striae::sync;
+        if (serve->parsed()) {
+            resolve(o);
+            HubServer hub(o.config);
+            hub.start();
+            std::signal(SIGINT, onSignal);
+            std::signal(SIGTERM, onSignal);
+            Poco::Logger::get("striae-hub").information("hub " + o.config.name + " listening on " + o.config.host + ":" +
+                                                        std::to_string(hub.port()) + " (" +
+                                                        (o.config.databaseUrl.empty() ? "sqlite" : "postgresql") + ")");
+            if (!o.portFile.empty()) {
+                const std::string temp = o.portFile + ".tmp";
+                std::ofstream(temp) << hub.port() << '\n';
+                std::rename(temp.c_str(), o.portFile.c_str());
+            }
+            while (!stopRequested) pause();
+            Poco::Logger::get("striae-hub").information("stopping");
+            hub.stop();
+            return 0;
+        }
+        HubStore store(o.config.dataDir, o.config.databaseUrl, o.config.name);
+        if (agencyAdd->parsed()) {
+            store.addAgency(code, name, peer);
+            std::cout << (peer ? "peer hub " : "agency ") << code << " added\n";
+        } else if (issue->parsed()) {
+            std::cout << store.issueToken(code) << '\n';
+        } else if (revoke->parsed()) {
+            store.revokeToken(tokenText);
+            std::cout << "token revoked\n";
+        } else if (stats->parsed()) {
+            std::cout << std::left << std::setw(16) << "agency" << std::right << std::setw(13) << "acquisitions"
+                      << std::setw(10) << "withdrawn" << std::setw(8) << "leads" << std::setw(7) << "hits" << std::setw(12)
+                      << "eliminated" << std::setw(16) << "median h->lead" << '\n';
+            for (const auto& s : store.stats())
+                std::cout << std::left << std::setw(16) << s.agency << std::right << std::setw(13) << s.acquisitions
+                          << std::setw(10) << s.withdrawn << std::setw(8) << s.leads << std::setw(7) << s.hits << std::setw(12)
+                          << s.eliminated << std::setw(16) << std::fixed << std::setprecision(2) << s.medianHoursToLead << '\n';
+        }
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "striae-hub: error: " << e.what() << '\n';
+        return 1;
+    }
+    return 0;
+}

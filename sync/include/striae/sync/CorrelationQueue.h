@@ -1,0 +1,43 @@
+#pragma once
+// The hub's correlation workers: each new acquisition is compared with the
+// holdings of the same caliber, item type and region, and its ranked lead
+// list stored. Jobs live in the database (HubStore), so a restart resumes
+// them; this class only feeds them to threads.
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace striae::sync {
+
+class HubStore;
+class SurfaceCache;
+
+class CorrelationQueue {
+public:
+    CorrelationQueue(HubStore& store, int threads, int listSize);
+    ~CorrelationQueue();
+    void start();  // loads the queued jobs from the store
+    void stop();
+    void enqueue(const std::string& acquisitionId);
+    std::size_t pending() const;
+
+private:
+    void work();
+    void correlate(const std::string& acquisitionId);
+
+    HubStore& store_;
+    int threads_, listSize_;
+    std::unique_ptr<SurfaceCache> cache_;
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<std::string> queue_;
+    std::atomic<int> busy_{0};
+    bool stopping_ = false;
+    std::vector<std::thread> workers_;
+};
+
+}  // namespace striae::sync

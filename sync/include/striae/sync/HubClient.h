@@ -1,0 +1,47 @@
+#pragma once
+// A client of one hub's API (docs/hub-api.md): what the workstation's sync
+// and a peer hub's replicator use. Every call throws HubError: the hub's
+// status and message, or status 0 when the hub could not be reached.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "striae/sync/HubTypes.h"
+
+namespace striae::sync {
+
+struct PushReply {
+    HubAcquisition acquisition;
+    bool created = false;
+};
+
+class HubClient {
+public:
+    // url: http://host:port or https://host:port
+    HubClient(const std::string& url, const std::string& token, int timeoutSeconds = 30);
+
+    std::string health();
+    PushReply push(const std::string& x3pPath, const AcquisitionMetadata& metadata);
+    HubAcquisition acquisition(const std::string& id);
+    HubAcquisition update(const std::string& id, const AcquisitionMetadata& metadata);
+    HubAcquisition disclose(const std::string& id, bool disclosed);
+    void withdraw(const std::string& id);
+    // Writes the scan to `path` (through a temporary file; nothing on failure).
+    void downloadScan(const std::string& id, const std::string& path);
+    std::vector<LeadList> leads(std::int64_t since, int limit, std::int64_t& cursor);
+    void reportOutcome(std::int64_t candidateId, const std::string& outcome);
+    std::vector<AgencyStats> stats();
+    std::vector<HubChange> changes(std::int64_t since, int limit, std::int64_t& cursor);
+
+    // A raw request, for tests of the API's refusals: returns the status and fills `body`.
+    int request(const std::string& method, const std::string& path, const std::string& contentType,
+                const std::string& requestBody, std::string& responseBody);
+
+private:
+    std::string call(const std::string& method, const std::string& path, const std::string& body = {},
+                     const std::string& contentType = "application/json");
+    std::string url_, token_;
+    int timeout_;
+};
+
+}  // namespace striae::sync

@@ -1,0 +1,28 @@
+#pragma once
+// The hub API's JSON forms (docs/hub-api.md), written by the server and read
+// by the client and by peer hubs. Readers reject a wrong field by name.
+#include <string>
+#include <vector>
+
+#include "striae/sync/HubTypes.h"
+
+namespace striae::sync::json {
+
+std::string write(const HubAcquisition& a);
+// The metadata object of a push or an update; `sha256` (the scan's) is added when given.
+std::string writeMetadata(const AcquisitionMetadata& m, const std::string& sha256 = {});
+std::string write(const std::vector<LeadList>& lists, std::int64_t cursor);
+std::string write(const std::vector<HubChange>& changes, std::int64_t cursor);
+std::string write(const std::vector<AgencyStats>& stats);
+std::string error(int status, const std::string& message);
+
+// Throws HubError(400) naming the field.
+AcquisitionMetadata readMetadata(const std::string& text, std::string* sha256 = nullptr);
+HubAcquisition readAcquisition(const std::string& text);
+std::vector<LeadList> readLeadLists(const std::string& text, std::int64_t& cursor);
+std::vector<HubChange> readChanges(const std::string& text, std::int64_t& cursor);
+std::vector<AgencyStats> readStats(const std::string& text);
+std::string readString(const std::string& text, const std::string& field);
+bool readBool(const std::string& text, const std::string& field);
+
+}  // namespace striae::sync::json

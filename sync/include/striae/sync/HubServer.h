@@ -1,0 +1,49 @@
+#pragma once
+// striae-hub: the correlation hub. A Poco HTTP(S) server over a HubStore,
+// with correlation workers and one replicator per peer hub.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "striae/sync/PeerReplicator.h"
+
+namespace striae::sync {
+
+class HubStore;
+class CorrelationQueue;
+
+struct HubConfig {
+    std::string dataDir;                  // scans (and hub.db unless databaseUrl is set)
+    std::string databaseUrl;              // empty: sqlite:<dataDir>/hub.db; or postgresql:<conninfo>
+    std::string name = "hub";             // this hub's name in change feeds
+    std::string host = "127.0.0.1";
+    int port = 8470;                      // 0: any free port
+    int workers = 2;                      // correlation threads (0: hold and queue only)
+    int listSize = 20;                    // candidates kept per lead list
+    std::int64_t maxUploadBytes = 512LL << 20;
+    std::string certificateFile, privateKeyFile;  // both set: HTTPS
+    std::vector<PeerConfig> peers;
+    int replicationIntervalMs = 2000;
+    int maxConnections = 32;
+};
+
+class HubServer {
+public:
+    explicit HubServer(HubConfig config);
+    ~HubServer();
+    void start();
+    void stop();
+    int port() const;
+    HubStore& store();
+    CorrelationQueue& queue();
+    const HubConfig& config() const { return config_; }
+
+    struct Impl;
+
+private:
+    HubConfig config_;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace striae::sync

@@ -1,0 +1,92 @@
+#pragma once
+// The hub's holdings: agencies and their tokens, acquisitions (metadata in
+// the database, scans as files named by SHA-256), the correlation queue, lead
+// lists with the outcomes agencies report, and the change feed peers pull.
+// Ownership is enforced here: only the submitting agency changes its data.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "striae/sync/HubDatabase.h"
+#include "striae/sync/HubTypes.h"
+
+namespace striae::sync {
+
+struct PushResult {
+    HubAcquisition acquisition;
+    bool created = false;  // false: the same agency had pushed the same scan before
+};
+
+struct CorrelationJob {
+    std::string acquisitionId;
+    int attempts = 0;
+};
+
+class HubStore {
+public:
+    // `dataDir` holds the scans (and hub.db when `databaseUrl` is empty).
+    HubStore(const std::string& dataDir, const std::string& databaseUrl, const std::string& hubName);
+
+    const std::string& hubName() const { return hubName_; }
+    HubDatabase& database() { return db_; }
+    std::string filePath(const std::string& sha256) const;
+    // A temporary file beside the scans (same file system, so it can be renamed into place).
+    std::string tempFile(const std::string& name) const;
+
+    // Agencies and tokens. Tokens are returned once and kept as SHA-256.
+    void addAgency(const std::string& code, const std::string& name, bool peer = false);
+    std::string issueToken(const std::string& agency);
+    void revokeToken(const std::string& token);
+    Caller authenticate(const std::string& token);  // HubError 401
+
+    // Writes an uploaded scan (already validated) to the file store; returns its SHA-256.
+    std::string storeScanFile(const std::string& tempPath);
+    static std::string acquisitionIdFor(const std::string& agency, const std::string& sha256);
+
+    PushResult push(const Caller& caller, const AcquisitionMetadata& metadata, const std::string& sha256, std::int64_t size);
+    HubAcquisition acquisition(const std::string& id);  // HubError 404
+    std::optional<HubAcquisition> findAcquisition(const std::string& id);
+    HubAcquisition update(const Caller& caller, const std::string& id, const AcquisitionMetadata& metadata);
+    HubAcquisition disclose(const Caller& caller, const std::string& id, bool disclosed);
+    void withdraw(const Caller& caller, const std::string& id);
+    // The scan's path if `caller` may read it: owner, disclosed, or a peer hub.
+    std::string scanPathFor(const Caller& caller, const std::string& id);
+
+    // Correlation queue (kept in the database: survives a restart).
+    std::vector<CorrelationJob> queuedJobs();
+    std::vector<HubAcquisition> holdingsFor(const HubAcquisition& query);
+    void storeLeadList(const std::string& acquisitionId, std::vector<HubCandidate> candidates, const std::string& status);
+    void failJob(const std::string& acquisitionId, const std::string& error);
+
+    // Lead lists of the caller's acquisitions changed after `since`.
+    std::vector<LeadList> leads(const Caller& caller, std::int64_t since, int limit);
+    void reportOutcome(const Caller& caller, std::int64_t candidateId, const std::string& outcome);
+    std::vector<AgencyStats> stats(const std::string& agency = {});
+
+    // Replication. changes(): what happened at this hub (not what it replicated).
+    std::vector<HubChange> changes(std::int64_t since, int limit);
+    bool applyReplicatedAcquisition(const HubAcquisition& acquisition);  // false: known already
+    void applyReplicatedUpdate(const HubAcquisition& acquisition);
+    void applyReplicatedWithdrawal(const std::string& id);
+    std::int64_t peerCursor(const std::string& peer);
+    void setPeerCursor(const std::string& peer, std::int64_t cursor);
+
+    std::int64_t countAcquisitions();
+
+private:
+    std::int64_t nextSeq();
+    void recordChange(const std::string& kind, const std::string& acquisitionId);
+    HubAcquisition ownedBy(const Caller& caller, const std::string& id);
+    void insertAcquisition(const HubAcquisition& a);
+    void removeFromLists(const std::string& id);
+
+    std::string dataDir_;
+    std::string hubName_;
+    HubDatabase db_;
+};
+
+std::int64_t nowMs();
+
+}  // namespace striae::sync

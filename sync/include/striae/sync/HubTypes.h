@@ -1,0 +1,68 @@
+#pragma once
+// The hub's records as plain values, shared by the server, the replicator
+// and the client (which reads them from the wire).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace striae::sync {
+
+inline const std::vector<std::string> kHubItemTypes{"cartridge_case", "bullet"};
+inline const std::vector<std::string> kHubOutcomes{"lead", "hit", "eliminated"};
+
+struct AcquisitionMetadata {
+    std::string caseRef, itemLabel, itemType = "cartridge_case", region = "breech_face", caliber;
+    std::string classJson = "{}";  // class characteristics, a JSON object
+    std::string acquiredAt;        // ISO time at the submitting site
+};
+
+struct HubAcquisition {
+    std::string id;          // 32 hex: hash of (agency, scan SHA-256), the same on every hub
+    std::string agency;      // the owner
+    std::string originHub;   // where it was first pushed
+    std::string sha256;
+    std::int64_t size = 0;
+    AcquisitionMetadata metadata;
+    bool disclosed = false, withdrawn = false;
+    std::int64_t uploadedAt = 0, updatedAt = 0;  // ms since the epoch, at this hub
+};
+
+struct HubCandidate {
+    std::int64_t id = 0;
+    std::string listAcquisitionId;  // the acquisition whose lead list this is
+    std::string acquisitionId;      // the candidate
+    int rank = 0;
+    double score = 0, scoreHigh = 0;
+    std::string details = "{}";
+    std::string agency, caliber, itemType;
+    std::string caseRef;            // only when the owner disclosed it
+    bool disclosed = false;
+    std::string outcome;            // "", lead, hit, eliminated
+};
+
+struct LeadList {
+    std::string acquisitionId, caseRef, itemLabel;
+    std::int64_t cursor = 0;         // the list's position in the agency's feed
+    std::int64_t correlatedAt = 0;
+    std::string status;              // correlated, waiting (no comparator), failed
+    std::vector<HubCandidate> candidates;
+};
+
+struct HubChange {
+    std::int64_t seq = 0;
+    std::string kind;  // acquisition, update, withdrawal
+    HubAcquisition acquisition;
+};
+
+struct AgencyStats {
+    std::string agency;
+    std::int64_t acquisitions = 0, withdrawn = 0, leads = 0, hits = 0, eliminated = 0;
+    double medianHoursToLead = 0;   // upload to first lead, over the agency's leads
+};
+
+struct Caller {
+    std::string agency;
+    bool peer = false;  // another hub, replicating
+};
+
+}  // namespace striae::sync

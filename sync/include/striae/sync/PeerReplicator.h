@@ -1,0 +1,42 @@
+#pragma once
+// Replication from one peer hub: pulls the peer's change feed from the last
+// cursor, fetches the scans of new acquisitions, applies updates and
+// withdrawals. Applying is idempotent and the cursor advances only after a
+// change is applied, so a hub that was down catches up without duplicates.
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace striae::sync {
+
+class HubStore;
+
+struct PeerConfig {
+    std::string name, url, token;
+};
+
+class PeerReplicator {
+public:
+    PeerReplicator(HubStore& store, PeerConfig peer, int intervalMs, std::function<void(const std::string&)> onNewAcquisition);
+    ~PeerReplicator();
+    void start();
+    void stop();
+    // One pass over the feed; returns the number of changes applied. Throws HubError.
+    int pullOnce();
+
+private:
+    HubStore& store_;
+    PeerConfig peer_;
+    int intervalMs_;
+    std::function<void(const std::string&)> onNewAcquisition_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+}  // namespace striae::sync

@@ -1,0 +1,148 @@
+#include "striae/sync/CorrelationQueue.h"
+
+#include <Poco/Logger.h>
+
+#include <algorithm>
+#include <list>
+#include <map>
+#include <memory>
+
+#include "striae/imaging/X3p.h"
+#include "striae/matching/Cmc.h"
+#include "striae/matching/CmcJson.h"
+#include "striae/sync/HubStore.h"
+
+namespace striae::sync {
+
+// Processed surfaces by SHA-256, least recently used dropped first: a new
+// acquisition is compared with the same holdings as the last one.
+class SurfaceCache {
+public:
+    explicit SurfaceCache(std::size_t capacity) : capacity_(capacity) {}
+    std::shared_ptr<const imaging::Surface> get(const std::string& sha, const std::string& path) {
+        {
+            std::lock_guard lock(mutex_);
+            if (auto it = entries_.find(sha); it != entries_.end()) {
+                order_.splice(order_.begin(), order_, it->second.second);
+                return it->second.first;
+            }
+        }
+        auto surface = std::make_shared<const imaging::Surface>(imaging::readX3p(path).surface);
+        std::lock_guard lock(mutex_);
+        if (!entries_.count(sha)) {
+            order_.push_front(sha);
+            entries_[sha] = {surface, order_.begin()};
+            while (entries_.size() > capacity_) {
+                entries_.erase(order_.back());
+                order_.pop_back();
+            }
+        }
+        return surface;
+    }
+
+private:
+    std::size_t capacity_;
+    std::mutex mutex_;
+    std::list<std::string> order_;
+    std::map<std::string, std::pair<std::shared_ptr<const imaging::Surface>, std::list<std::string>::iterator>> entries_;
+};
+
+CorrelationQueue::CorrelationQueue(HubStore& store, int threads, int listSize)
+    : store_(store), threads_(std::max(0, threads)), listSize_(std::max(1, listSize)), cache_(std::make_unique<SurfaceCache>(256)) {}
+
+CorrelationQueue::~CorrelationQueue() { stop(); }
+
+void CorrelationQueue::start() {
+    matching::setKernelThreads(1);
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& job : store_.queuedJobs()) queue_.push_back(job.acquisitionId);
+    }
+    for (int i = 0; i < threads_; ++i) workers_.emplace_back([this] { work(); });
+}
+
+void CorrelationQueue::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    for (auto& t : workers_) t.join();
+    workers_.clear();
+}
+
+void CorrelationQueue::enqueue(const std::string& acquisitionId) {
+    {
+        std::lock_guard lock(mutex_);
+        queue_.push_back(acquisitionId);
+    }
+    wake_.notify_one();
+}
+
+std::size_t CorrelationQueue::pending() const {
+    std::lock_guard lock(mutex_);
+    return queue_.size() + std::size_t(busy_.load());
+}
+
+void CorrelationQueue::work() {
+    for (;;) {
+        std::string id;
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+            if (stopping_) return;
+            id = queue_.front();
+            queue_.pop_front();
+            ++busy_;
+        }
+        try {
+            correlate(id);
+        } catch (const std::exception& e) {
+            Poco::Logger::get("striae-hub").error("correlation of " + id + " failed: " + e.what());
+            try {
+                store_.failJob(id, e.what());
+            } catch (...) {
+            }
+        }
+        --busy_;
+    }
+}
+
+void CorrelationQueue::correlate(const std::string& id) {
+    const auto query = store_.findAcquisition(id);
+    if (!query || query->withdrawn) return;
+    if (query->metadata.itemType != "cartridge_case" || query->metadata.region != "breech_face") {
+        // Held and replicated, but no comparator for this kind yet.
+        store_.storeLeadList(id, {}, "waiting");
+        return;
+    }
+    const auto querySurface = cache_->get(query->sha256, store_.filePath(query->sha256));
+    const matching::CmcParameters parameters;
+    std::vector<HubCandidate> found;
+    for (const auto& other : store_.holdingsFor(*query)) {
+        {
+            std::lock_guard lock(mutex_);
+            if (stopping_) return;  // the job stays queued for the next start
+        }
+        std::shared_ptr<const imaging::Surface> surface;
+        try {
+            surface = cache_->get(other.sha256, store_.filePath(other.sha256));
+        } catch (const std::exception&) {
+            continue;  // withdrawn meanwhile (its file is gone)
+        }
+        const auto result = matching::compareCmc(*querySurface, *surface, parameters);
+        HubCandidate c;
+        c.acquisitionId = other.id;
+        c.score = result.originalCount;
+        c.scoreHigh = result.highCount;
+        c.details = matching::cmcSummaryJson(result);
+        found.push_back(std::move(c));
+    }
+    std::stable_sort(found.begin(), found.end(), [](const HubCandidate& a, const HubCandidate& b) {
+        return a.score != b.score ? a.score > b.score : a.scoreHigh > b.scoreHigh;
+    });
+    if (int(found.size()) > listSize_) found.resize(std::size_t(listSize_));
+    store_.storeLeadList(id, std::move(found), "correlated");
+}
+
+}  // namespace striae::sync

@@ -1,0 +1,330 @@
+#include "striae/sync/HubJson.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "striae/sync/HubError.h"
+
+namespace striae::sync::json {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+namespace {
+
+std::string text(const Poco::Dynamic::Var& v) {
+    std::ostringstream out;
+    Poco::JSON::Stringifier::stringify(v, out);
+    return out.str();
+}
+
+Object::Ptr object(const AcquisitionMetadata& m) {
+    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("case_ref", m.caseRef);
+    o->set("item_label", m.itemLabel);
+    o->set("item_type", m.itemType);
+    o->set("region", m.region);
+    o->set("caliber", m.caliber);
+    Poco::JSON::Parser parser;
+    o->set("class", parser.parse(m.classJson.empty() ? "{}" : m.classJson));
+    o->set("acquired_at", m.acquiredAt);
+    return o;
+}
+
+Object::Ptr object(const HubAcquisition& a) {
+    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("id", a.id);
+    o->set("agency", a.agency);
+    o->set("origin_hub", a.originHub);
+    o->set("sha256", a.sha256);
+    o->set("size", a.size);
+    o->set("metadata", object(a.metadata));
+    o->set("disclosed", a.disclosed);
+    o->set("withdrawn", a.withdrawn);
+    o->set("uploaded_at", a.uploadedAt);
+    o->set("updated_at", a.updatedAt);
+    return o;
+}
+
+Object::Ptr parseObject(const std::string& body) {
+    try {
+        Poco::JSON::Parser parser;
+        auto v = parser.parse(body);
+        auto o = v.extract<Object::Ptr>();
+        if (!o) throw HubError(400, "expected a JSON object");
+        return o;
+    } catch (const HubError&) {
+        throw;
+    } catch (const Poco::BadCastException&) {
+        throw HubError(400, "expected a JSON object");
+    } catch (const Poco::Exception& e) {
+        throw HubError(400, "malformed JSON: " + e.displayText());
+    }
+}
+
+std::string str(const Object::Ptr& o, const std::string& field, bool required, const std::string& fallback = "") {
+    if (!o->has(field) || o->isNull(field)) {
+        if (required) throw HubError(400, "field '" + field + "' is missing");
+        return fallback;
+    }
+    const auto v = o->get(field);
+    if (!v.isString()) throw HubError(400, "field '" + field + "' must be a string");
+    const std::string s = v.convert<std::string>();
+    if (s.size() > 4096) throw HubError(400, "field '" + field + "' is longer than 4096 characters");
+    return s;
+}
+
+std::int64_t integer(const Object::Ptr& o, const std::string& field) {
+    if (!o->has(field)) throw HubError(400, "field '" + field + "' is missing");
+    const auto v = o->get(field);
+    if (!v.isNumeric()) throw HubError(400, "field '" + field + "' must be a number");
+    return v.convert<std::int64_t>();
+}
+
+double real(const Object::Ptr& o, const std::string& field) {
+    if (!o->has(field)) throw HubError(400, "field '" + field + "' is missing");
+    return o->get(field).convert<double>();
+}
+
+bool boolean(const Object::Ptr& o, const std::string& field) {
+    if (!o->has(field)) return false;
+    const auto v = o->get(field);
+    if (!v.isBoolean()) throw HubError(400, "field '" + field + "' must be true or false");
+    return v.convert<bool>();
+}
+
+AcquisitionMetadata metadataFrom(const Object::Ptr& o) {
+    AcquisitionMetadata m;
+    m.caseRef = str(o, "case_ref", true);
+    m.itemLabel = str(o, "item_label", true);
+    m.itemType = str(o, "item_type", true);
+    if (std::find(kHubItemTypes.begin(), kHubItemTypes.end(), m.itemType) == kHubItemTypes.end())
+        throw HubError(400, "field 'item_type' is '" + m.itemType + "': expected cartridge_case or bullet");
+    m.region = str(o, "region", false, m.itemType == "bullet" ? "land" : "breech_face");
+    m.caliber = str(o, "caliber", true);
+    if (m.caliber.empty()) throw HubError(400, "field 'caliber' is empty: correlation compares within a caliber");
+    if (o->has("class") && !o->isNull("class")) {
+        if (!o->isObject("class")) throw HubError(400, "field 'class' must be an object");
+        m.classJson = text(o->get("class"));
+    }
+    m.acquiredAt = str(o, "acquired_at", false);
+    return m;
+}
+
+HubAcquisition acquisitionFrom(const Object::Ptr& o) {
+    HubAcquisition a;
+    a.id = str(o, "id", true);
+    a.agency = str(o, "agency", true);
+    a.originHub = str(o, "origin_hub", true);
+    a.sha256 = str(o, "sha256", true);
+    a.size = integer(o, "size");
+    if (!o->isObject("metadata")) throw HubError(400, "field 'metadata' must be an object");
+    a.metadata = metadataFrom(o->getObject("metadata"));
+    a.disclosed = boolean(o, "disclosed");
+    a.withdrawn = boolean(o, "withdrawn");
+    a.uploadedAt = integer(o, "uploaded_at");
+    a.updatedAt = integer(o, "updated_at");
+    return a;
+}
+
+Array::Ptr arrayField(const Object::Ptr& o, const std::string& field) {
+    if (!o->isArray(field)) throw HubError(400, "field '" + field + "' must be an array");
+    return o->getArray(field);
+}
+
+}  // namespace
+
+std::string write(const HubAcquisition& a) { return text(object(a)); }
+
+std::string writeMetadata(const AcquisitionMetadata& m, const std::string& sha256) {
+    auto o = object(m);
+    if (!sha256.empty()) o->set("sha256", sha256);
+    return text(o);
+}
+
+std::string write(const std::vector<LeadList>& lists, std::int64_t cursor) {
+    Object::Ptr root = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    root->set("cursor", cursor);
+    Array::Ptr out = new Array;
+    for (const auto& l : lists) {
+        Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        o->set("acquisition", l.acquisitionId);
+        o->set("case_ref", l.caseRef);
+        o->set("item_label", l.itemLabel);
+        o->set("cursor", l.cursor);
+        o->set("correlated_at", l.correlatedAt);
+        o->set("status", l.status);
+        Array::Ptr cs = new Array;
+        for (const auto& c : l.candidates) {
+            Object::Ptr k = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+            k->set("id", c.id);
+            k->set("acquisition", c.acquisitionId);
+            k->set("rank", c.rank);
+            k->set("score", c.score);
+            k->set("score_high", c.scoreHigh);
+            Poco::JSON::Parser parser;
+            k->set("details", parser.parse(c.details.empty() ? "{}" : c.details));
+            k->set("agency", c.agency);
+            k->set("caliber", c.caliber);
+            k->set("item_type", c.itemType);
+            k->set("case_ref", c.caseRef);
+            k->set("disclosed", c.disclosed);
+            k->set("outcome", c.outcome);
+            cs->add(k);
+        }
+        o->set("candidates", cs);
+        out->add(o);
+    }
+    root->set("lists", out);
+    return text(root);
+}
+
+std::string write(const std::vector<HubChange>& changes, std::int64_t cursor) {
+    Object::Ptr root = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    root->set("cursor", cursor);
+    Array::Ptr out = new Array;
+    for (const auto& c : changes) {
+        Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        o->set("seq", c.seq);
+        o->set("kind", c.kind);
+        o->set("acquisition", object(c.acquisition));
+        out->add(o);
+    }
+    root->set("changes", out);
+    return text(root);
+}
+
+std::string write(const std::vector<AgencyStats>& stats) {
+    Array::Ptr out = new Array;
+    for (const auto& s : stats) {
+        Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        o->set("agency", s.agency);
+        o->set("acquisitions", s.acquisitions);
+        o->set("withdrawn", s.withdrawn);
+        o->set("leads", s.leads);
+        o->set("hits", s.hits);
+        o->set("eliminated", s.eliminated);
+        o->set("median_hours_to_lead", s.medianHoursToLead);
+        out->add(o);
+    }
+    Object::Ptr root = new Object;
+    root->set("agencies", out);
+    return text(root);
+}
+
+std::string error(int status, const std::string& message) {
+    Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    o.set("status", status);
+    o.set("error", message);
+    std::ostringstream out;
+    o.stringify(out);
+    return out.str();
+}
+
+AcquisitionMetadata readMetadata(const std::string& body, std::string* sha256) {
+    const auto o = parseObject(body);
+    if (sha256) *sha256 = str(o, "sha256", false);
+    return metadataFrom(o);
+}
+HubAcquisition readAcquisition(const std::string& body) { return acquisitionFrom(parseObject(body)); }
+
+std::vector<LeadList> readLeadLists(const std::string& body, std::int64_t& cursor) {
+    const auto root = parseObject(body);
+    cursor = integer(root, "cursor");
+    std::vector<LeadList> out;
+    const auto lists = arrayField(root, "lists");
+    for (std::size_t i = 0; i < lists->size(); ++i) {
+        const auto o = lists->getObject(unsigned(i));
+        if (!o) throw HubError(400, "lists[" + std::to_string(i) + "] must be an object");
+        LeadList l;
+        l.acquisitionId = str(o, "acquisition", true);
+        l.caseRef = str(o, "case_ref", false);
+        l.itemLabel = str(o, "item_label", false);
+        l.cursor = integer(o, "cursor");
+        l.correlatedAt = integer(o, "correlated_at");
+        l.status = str(o, "status", true);
+        const auto cs = arrayField(o, "candidates");
+        for (std::size_t j = 0; j < cs->size(); ++j) {
+            const auto k = cs->getObject(unsigned(j));
+            if (!k) throw HubError(400, "candidates[" + std::to_string(j) + "] must be an object");
+            HubCandidate c;
+            c.id = integer(k, "id");
+            c.listAcquisitionId = l.acquisitionId;
+            c.acquisitionId = str(k, "acquisition", true);
+            c.rank = int(integer(k, "rank"));
+            c.score = real(k, "score");
+            c.scoreHigh = real(k, "score_high");
+            c.details = k->has("details") ? text(k->get("details")) : "{}";
+            c.agency = str(k, "agency", true);
+            c.caliber = str(k, "caliber", false);
+            c.itemType = str(k, "item_type", false);
+            c.caseRef = str(k, "case_ref", false);
+            c.disclosed = boolean(k, "disclosed");
+            c.outcome = str(k, "outcome", false);
+            l.candidates.push_back(std::move(c));
+        }
+        out.push_back(std::move(l));
+    }
+    return out;
+}
+
+std::vector<HubChange> readChanges(const std::string& body, std::int64_t& cursor) {
+    const auto root = parseObject(body);
+    cursor = integer(root, "cursor");
+    std::vector<HubChange> out;
+    const auto changes = arrayField(root, "changes");
+    for (std::size_t i = 0; i < changes->size(); ++i) {
+        const auto o = changes->getObject(unsigned(i));
+        if (!o) throw HubError(400, "changes[" + std::to_string(i) + "] must be an object");
+        HubChange c;
+        c.seq = integer(o, "seq");
+        c.kind = str(o, "kind", true);
+        if (!o->isObject("acquisition")) throw HubError(400, "field 'acquisition' must be an object");
+        const auto a = o->getObject("acquisition");
+        if (c.kind == "withdrawal") {
+            c.acquisition.id = str(a, "id", true);
+            c.acquisition.agency = str(a, "agency", false);
+            c.acquisition.withdrawn = true;
+        } else {
+            c.acquisition = acquisitionFrom(a);
+        }
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+std::vector<AgencyStats> readStats(const std::string& body) {
+    const auto root = parseObject(body);
+    std::vector<AgencyStats> out;
+    const auto agencies = arrayField(root, "agencies");
+    for (std::size_t i = 0; i < agencies->size(); ++i) {
+        const auto o = agencies->getObject(unsigned(i));
+        if (!o) throw HubError(400, "agencies[" + std::to_string(i) + "] must be an object");
+        AgencyStats s;
+        s.agency = str(o, "agency", true);
+        s.acquisitions = integer(o, "acquisitions");
+        s.withdrawn = integer(o, "withdrawn");
+        s.leads = integer(o, "leads");
+        s.hits = integer(o, "hits");
+        s.eliminated = integer(o, "eliminated");
+        s.medianHoursToLead = real(o, "median_hours_to_lead");
+        out.push_back(s);
+    }
+    return out;
+}
+
+std::string readString(const std::string& body, const std::string& field) { return str(parseObject(body), field, true); }
+
+}  // namespace striae::sync::json
+
+namespace striae::sync::json {
+bool readBool(const std::string& body, const std::string& field) {
+    const auto o = parseObject(body);
+    if (!o->has(field)) throw HubError(400, "field '" + field + "' is missing");
+    return boolean(o, field);
+}
+}  // namespace striae::sync::json

@@ -1,0 +1,270 @@
+#include "HubRequestHandler.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Net/HTMLForm.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/MessageHeader.h>
+#include <Poco/Net/NameValueCollection.h>
+#include <Poco/Net/PartHandler.h>
+#include <Poco/NullStream.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "striae/imaging/X3p.h"
+#include "striae/sync/CorrelationQueue.h"
+#include "striae/sync/HubError.h"
+#include "striae/sync/HubJson.h"
+#include "striae/sync/HubServer.h"
+#include "striae/sync/HubStore.h"
+
+namespace fs = std::filesystem;
+using Poco::Net::HTTPServerRequest;
+using Poco::Net::HTTPServerResponse;
+
+namespace striae::sync {
+
+namespace {
+
+constexpr std::int64_t kMaxJsonBytes = 1 << 20;
+
+void sendJson(HTTPServerResponse& response, int status, const std::string& body) {
+    response.setStatus(Poco::Net::HTTPResponse::HTTPStatus(status));
+    response.setContentType("application/json");
+    response.setContentLength(std::streamsize(body.size()));
+    response.send() << body;
+}
+
+std::string readJsonBody(HTTPServerRequest& request) {
+    const std::string type = request.getContentType();
+    if (type.rfind("application/json", 0) != 0)
+        throw HubError(415, "content type '" + type + "': this endpoint takes application/json");
+    if (request.hasContentLength() && request.getContentLength64() > kMaxJsonBytes)
+        throw HubError(413, "request body of " + std::to_string(request.getContentLength64()) + " bytes; at most 1 MiB");
+    std::string body;
+    char buffer[8192];
+    while (request.stream()) {
+        request.stream().read(buffer, sizeof buffer);
+        body.append(buffer, std::size_t(request.stream().gcount()));
+        if (std::int64_t(body.size()) > kMaxJsonBytes) throw HubError(413, "request body larger than 1 MiB");
+    }
+    return body;
+}
+
+std::string acquisitionId(const std::string& segment) {
+    if (segment.size() != 32 || segment.find_first_not_of("0123456789abcdef") != std::string::npos)
+        throw HubError(400, "acquisition id '" + segment.substr(0, 80) + "' is not 32 hexadecimal digits");
+    return segment;
+}
+
+std::int64_t integerParameter(const Poco::URI::QueryParameters& query, const std::string& name, std::int64_t fallback) {
+    for (const auto& [key, value] : query)
+        if (key == name) {
+            try {
+                std::size_t used = 0;
+                const long long v = std::stoll(value, &used);
+                if (used != value.size() || v < 0) throw std::invalid_argument(value);
+                return v;
+            } catch (const std::exception&) {
+                throw HubError(400, "query parameter '" + name + "' must be a non-negative integer, not '" + value + "'");
+            }
+        }
+    return fallback;
+}
+
+// Receives the multipart upload: the scan part streamed to a temporary file
+// (with a size limit), other parts kept by the form.
+class ScanPartHandler : public Poco::Net::PartHandler {
+public:
+    ScanPartHandler(std::string tempPath, std::int64_t limit) : tempPath_(std::move(tempPath)), limit_(limit) {}
+    ~ScanPartHandler() override {
+        if (!kept_) fs::remove(tempPath_);
+    }
+    void handlePart(const Poco::Net::MessageHeader& header, std::istream& stream) override {
+        std::string disposition;
+        Poco::Net::NameValueCollection parameters;
+        Poco::Net::MessageHeader::splitParameters(header.get("Content-Disposition", ""), disposition, parameters);
+        const std::string name = parameters.get("name", "");
+        if (name != "scan") {
+            Poco::NullOutputStream sink;
+            Poco::StreamCopier::copyStream(stream, sink);
+            return;
+        }
+        if (received_) throw HubError(400, "more than one part named 'scan'");
+        filename_ = parameters.get("filename", "");
+        if (filename_.find('/') != std::string::npos || filename_.find('\\') != std::string::npos ||
+            filename_.find("..") != std::string::npos || filename_.find('\0') != std::string::npos)
+            throw HubError(400, "file name '" + filename_ + "' is not allowed: no paths, only a name");
+        std::ofstream out(tempPath_, std::ios::binary | std::ios::trunc);
+        char buffer[1 << 16];
+        while (stream) {
+            stream.read(buffer, sizeof buffer);
+            size_ += stream.gcount();
+            if (size_ > limit_) throw HubError(413, "scan larger than the hub's limit of " + std::to_string(limit_) + " bytes");
+            out.write(buffer, stream.gcount());
+        }
+        out.close();
+        if (!out) throw HubError(507, "the hub could not write the upload");
+        received_ = true;
+    }
+    bool received() const { return received_; }
+    std::int64_t size() const { return size_; }
+    const std::string& path() const { return tempPath_; }
+    void keep() { kept_ = true; }
+
+private:
+    std::string tempPath_, filename_;
+    std::int64_t limit_, size_ = 0;
+    bool received_ = false, kept_ = false;
+};
+
+std::string uniqueName() {
+    static thread_local std::mt19937_64 random{std::random_device{}()};
+    std::ostringstream out;
+    out << "upload-" << std::hex << random();
+    return out.str();
+}
+
+}  // namespace
+
+void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) {
+    HubStore& store = hub_.store();
+    const std::string& method = request.getMethod();
+    try {
+        const Poco::URI uri(request.getURI());
+        std::vector<std::string> path;
+        uri.getPathSegments(path);
+        for (const auto& segment : path)
+            if (segment == ".." || segment == ".") throw HubError(400, "path '" + uri.getPath() + "' is not allowed");
+        if (path.empty() || path[0] != "v1") throw HubError(404, "no such endpoint " + uri.getPath() + " (the API is under /v1)");
+
+        if (path.size() == 2 && path[1] == "health" && method == "GET") {
+            sendJson(response, 200, "{\"hub\":\"" + store.hubName() + "\",\"api\":1,\"status\":\"ok\"}");
+            return;
+        }
+
+        std::string auth = request.get("Authorization", "");
+        const std::string bearer = "Bearer ";
+        const Caller caller = store.authenticate(auth.rfind(bearer, 0) == 0 ? auth.substr(bearer.size()) : "");
+        const auto query = uri.getQueryParameters();
+
+        if (path.size() == 2 && path[1] == "acquisitions" && method == "POST") {
+            const std::string type = request.getContentType();
+            if (type.rfind("multipart/form-data", 0) != 0)
+                throw HubError(415, "content type '" + type + "': a push is multipart/form-data with parts 'metadata' and 'scan'");
+            const std::int64_t limit = hub_.config().maxUploadBytes;
+            if (request.hasContentLength() && request.getContentLength64() > limit + kMaxJsonBytes)
+                throw HubError(413, "upload of " + std::to_string(request.getContentLength64()) + " bytes; the hub takes at most " +
+                                        std::to_string(limit) + " bytes per scan");
+            ScanPartHandler part(store.tempFile(uniqueName()), limit);
+            Poco::Net::HTMLForm form;
+            form.setFieldLimit(10);
+            try {
+                form.load(request, request.stream(), part);
+            } catch (const Poco::Exception& e) {
+                throw HubError(400, "malformed multipart upload: " + e.displayText());
+            }
+            if (!form.has("metadata")) throw HubError(400, "part 'metadata' is missing");
+            if (!part.received()) throw HubError(400, "part 'scan' is missing");
+            std::string declaredSha;
+            const AcquisitionMetadata metadata = json::readMetadata(form.get("metadata"), &declaredSha);
+            try {
+                imaging::readX3p(part.path());  // the hub holds only scans it can read
+            } catch (const std::exception& e) {
+                throw HubError(422, std::string("the scan is not a readable X3P file: ") + e.what());
+            }
+            part.keep();
+            const std::string sha = store.storeScanFile(part.path());
+            if (!declaredSha.empty() && declaredSha != sha)
+                throw HubError(400, "the scan's SHA-256 is " + sha + " but the metadata says " + declaredSha +
+                                        " (damaged in transit?)");
+            const PushResult result = store.push(caller, metadata, sha, part.size());
+            if (result.created) {
+                hub_.queue().enqueue(result.acquisition.id);
+                Poco::Logger::get("striae-hub").information("push " + result.acquisition.id + " from " + caller.agency);
+            }
+            sendJson(response, result.created ? 201 : 200, json::write(result.acquisition));
+            return;
+        }
+
+        if (path.size() >= 3 && path[1] == "acquisitions") {
+            const std::string id = acquisitionId(path[2]);
+            if (path.size() == 3 && method == "GET") {
+                const HubAcquisition a = store.acquisition(id);
+                if (a.agency != caller.agency && !caller.peer && !a.disclosed)
+                    throw HubError(403, "acquisition " + id + " belongs to " + a.agency + ", which has not disclosed it");
+                sendJson(response, 200, json::write(a));
+                return;
+            }
+            if (path.size() == 3 && method == "PATCH") {
+                const AcquisitionMetadata m = json::readMetadata(readJsonBody(request));
+                sendJson(response, 200, json::write(store.update(caller, id, m)));
+                return;
+            }
+            if (path.size() == 3 && method == "DELETE") {
+                store.withdraw(caller, id);
+                sendJson(response, 200, "{\"withdrawn\":\"" + id + "\"}");
+                return;
+            }
+            if (path.size() == 4 && path[3] == "disclosure" && method == "POST") {
+                const bool disclosed = json::readBool(readJsonBody(request), "disclosed");
+                sendJson(response, 200, json::write(store.disclose(caller, id, disclosed)));
+                return;
+            }
+            if (path.size() == 4 && path[3] == "scan" && method == "GET") {
+                const std::string file = store.scanPathFor(caller, id);
+                response.sendFile(file, "application/octet-stream");
+                return;
+            }
+        }
+
+        if (path.size() == 2 && path[1] == "leads" && method == "GET") {
+            const std::int64_t since = integerParameter(query, "since", 0);
+            const int limit = int(std::min<std::int64_t>(integerParameter(query, "limit", 100), 1000));
+            const auto lists = store.leads(caller, since, limit);
+            sendJson(response, 200, json::write(lists, lists.empty() ? since : lists.back().cursor));
+            return;
+        }
+
+        if (path.size() == 4 && path[1] == "candidates" && path[3] == "outcome" && method == "POST") {
+            std::int64_t candidate = 0;
+            try {
+                std::size_t used = 0;
+                candidate = std::stoll(path[2], &used);
+                if (used != path[2].size()) throw std::invalid_argument(path[2]);
+            } catch (const std::exception&) {
+                throw HubError(400, "candidate id '" + path[2].substr(0, 40) + "' is not a number");
+            }
+            store.reportOutcome(caller, candidate, json::readString(readJsonBody(request), "outcome"));
+            sendJson(response, 200, "{\"candidate\":" + std::to_string(candidate) + "}");
+            return;
+        }
+
+        if (path.size() == 2 && path[1] == "stats" && method == "GET") {
+            sendJson(response, 200, json::write(store.stats(caller.peer ? "" : caller.agency)));
+            return;
+        }
+
+        if (path.size() == 2 && path[1] == "changes" && method == "GET") {
+            if (!caller.peer) throw HubError(403, "the change feed is for peer hubs");
+            const std::int64_t since = integerParameter(query, "since", 0);
+            const int limit = int(std::min<std::int64_t>(integerParameter(query, "limit", 200), 1000));
+            const auto changes = store.changes(since, limit);
+            sendJson(response, 200, json::write(changes, changes.empty() ? since : changes.back().seq));
+            return;
+        }
+        throw HubError(404, "no such endpoint: " + method + " " + uri.getPath());
+    } catch (const HubError& e) {
+        if (!response.sent()) sendJson(response, e.status(), json::error(e.status(), e.what()));
+    } catch (const std::exception& e) {
+        Poco::Logger::get("striae-hub").error(method + " " + request.getURI() + ": " + e.what());
+        if (!response.sent()) sendJson(response, 500, json::error(500, e.what()));
+    }
+}
+
+}  // namespace striae::sync

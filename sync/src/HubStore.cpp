@@ -1,0 +1,518 @@
+#include "striae/sync/HubStore.h"
+
+#include <Poco/DigestEngine.h>
+#include <Poco/RandomStream.h>
+#include <Poco/SHA2Engine.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+#include <fcntl.h>
+
+#include "striae/sync/HubError.h"
+
+namespace fs = std::filesystem;
+
+namespace striae::sync {
+
+std::int64_t nowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+namespace {
+
+const char* kSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS hub_meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS counter(name TEXT PRIMARY KEY, value BIGINT NOT NULL);
+INSERT INTO hub_meta(name, value) SELECT 'schema_version', '1' WHERE NOT EXISTS (SELECT 1 FROM hub_meta WHERE name = 'schema_version');
+INSERT INTO counter(name, value) SELECT 'seq', 0 WHERE NOT EXISTS (SELECT 1 FROM counter WHERE name = 'seq');
+CREATE TABLE IF NOT EXISTS agency(code TEXT PRIMARY KEY, name TEXT NOT NULL, peer BIGINT NOT NULL, created_at BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS token(hash TEXT PRIMARY KEY, agency TEXT NOT NULL REFERENCES agency(code),
+  created_at BIGINT NOT NULL, revoked_at BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS acquisition(id TEXT PRIMARY KEY, agency TEXT NOT NULL, origin_hub TEXT NOT NULL,
+  sha256 TEXT NOT NULL, size BIGINT NOT NULL, case_ref TEXT NOT NULL, item_label TEXT NOT NULL, item_type TEXT NOT NULL,
+  region TEXT NOT NULL, caliber TEXT NOT NULL, class_json TEXT NOT NULL, acquired_at TEXT NOT NULL,
+  disclosed BIGINT NOT NULL, withdrawn BIGINT NOT NULL, uploaded_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS acquisition_holdings ON acquisition(caliber, item_type, region, withdrawn);
+CREATE INDEX IF NOT EXISTS acquisition_agency ON acquisition(agency);
+CREATE TABLE IF NOT EXISTS job(acquisition_id TEXT PRIMARY KEY, state TEXT NOT NULL, attempts BIGINT NOT NULL,
+  error TEXT NOT NULL, queued_at BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS job_state ON job(state);
+CREATE TABLE IF NOT EXISTS lead_list(acquisition_id TEXT PRIMARY KEY, agency TEXT NOT NULL, seq BIGINT NOT NULL,
+  status TEXT NOT NULL, correlated_at BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS lead_list_feed ON lead_list(agency, seq);
+CREATE TABLE IF NOT EXISTS candidate(id BIGINT PRIMARY KEY, list_id TEXT NOT NULL, acquisition_id TEXT NOT NULL,
+  rank BIGINT NOT NULL, score %REAL% NOT NULL, score_high %REAL% NOT NULL, details TEXT NOT NULL,
+  outcome TEXT NOT NULL, outcome_at BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS candidate_list ON candidate(list_id, rank);
+CREATE INDEX IF NOT EXISTS candidate_acquisition ON candidate(acquisition_id);
+CREATE TABLE IF NOT EXISTS change_event(seq BIGINT PRIMARY KEY, kind TEXT NOT NULL, acquisition_id TEXT NOT NULL,
+  at BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS peer_cursor(peer TEXT PRIMARY KEY, last_seq BIGINT NOT NULL)
+)SQL";
+
+const char* kAcquisitionColumns =
+    "id, agency, origin_hub, sha256, size, case_ref, item_label, item_type, region, caliber, class_json, acquired_at, "
+    "disclosed, withdrawn, uploaded_at, updated_at";
+
+HubAcquisition acquisitionFromRow(const SqlRow& r, std::size_t c = 0) {
+    HubAcquisition a;
+    a.id = r.text(c + 0);
+    a.agency = r.text(c + 1);
+    a.originHub = r.text(c + 2);
+    a.sha256 = r.text(c + 3);
+    a.size = r.integer(c + 4);
+    a.metadata.caseRef = r.text(c + 5);
+    a.metadata.itemLabel = r.text(c + 6);
+    a.metadata.itemType = r.text(c + 7);
+    a.metadata.region = r.text(c + 8);
+    a.metadata.caliber = r.text(c + 9);
+    a.metadata.classJson = r.text(c + 10);
+    a.metadata.acquiredAt = r.text(c + 11);
+    a.disclosed = r.integer(c + 12) != 0;
+    a.withdrawn = r.integer(c + 13) != 0;
+    a.uploadedAt = r.integer(c + 14);
+    a.updatedAt = r.integer(c + 15);
+    return a;
+}
+
+std::string sha256Hex(const std::string& text) {
+    Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+    engine.update(text);
+    return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+std::string sha256OfFile(const std::string& path) {
+    Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+    std::ifstream in(path, std::ios::binary);
+    std::vector<char> buffer(1 << 16);
+    while (in) {
+        in.read(buffer.data(), std::streamsize(buffer.size()));
+        engine.update(buffer.data(), unsigned(in.gcount()));
+    }
+    return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+void fsyncPath(const std::string& path, bool directory) {
+    const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+}  // namespace
+
+HubStore::HubStore(const std::string& dataDir, const std::string& databaseUrl, const std::string& hubName)
+    : dataDir_(dataDir), hubName_(hubName),
+      db_(databaseUrl.empty() ? "sqlite:" + (fs::create_directories(dataDir), dataDir + "/hub.db") : databaseUrl) {
+    fs::create_directories(dataDir_ + "/files/.tmp");
+    db_.executeScript(kSchema);
+    // Leftovers of uploads a killed hub never finished.
+    for (const auto& e : fs::directory_iterator(dataDir_ + "/files/.tmp")) fs::remove(e.path());
+}
+
+std::string HubStore::filePath(const std::string& sha256) const {
+    return dataDir_ + "/files/" + sha256.substr(0, 2) + "/" + sha256 + ".x3p";
+}
+
+std::string HubStore::tempFile(const std::string& name) const { return dataDir_ + "/files/.tmp/" + name; }
+
+std::int64_t HubStore::nextSeq() {
+    auto guard = db_.lock();
+    db_.execute("UPDATE counter SET value = value + 1 WHERE name = 'seq'");
+    return db_.query("SELECT value FROM counter WHERE name = 'seq'").at(0).integer(0);
+}
+
+void HubStore::addAgency(const std::string& code, const std::string& name, bool peer) {
+    if (code.empty() || code.size() > 64 || code.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") != std::string::npos)
+        throw HubError(400, "agency code '" + code + "': use 1-64 letters, digits, '-', '_' or '.'");
+    HubTransaction t(db_);
+    if (!db_.query("SELECT code FROM agency WHERE code = ?", {code}).empty())
+        throw HubError(409, "agency " + code + " exists already");
+    db_.execute("INSERT INTO agency(code, name, peer, created_at) VALUES (?, ?, ?, ?)",
+                {code, name.empty() ? code : name, std::int64_t(peer ? 1 : 0), nowMs()});
+    t.commit();
+}
+
+std::string HubStore::issueToken(const std::string& agency) {
+    HubTransaction t(db_);
+    if (db_.query("SELECT code FROM agency WHERE code = ?", {agency}).empty())
+        throw HubError(404, "no agency " + agency);
+    Poco::RandomInputStream random;
+    std::string bytes(24, '\0');
+    random.read(bytes.data(), std::streamsize(bytes.size()));
+    static const char* hex = "0123456789abcdef";
+    std::string token = "sth_";
+    for (unsigned char c : bytes) {
+        token += hex[c >> 4];
+        token += hex[c & 15];
+    }
+    db_.execute("INSERT INTO token(hash, agency, created_at, revoked_at) VALUES (?, ?, ?, 0)", {sha256Hex(token), agency, nowMs()});
+    t.commit();
+    return token;
+}
+
+void HubStore::revokeToken(const std::string& token) {
+    HubTransaction t(db_);
+    const std::string hash = sha256Hex(token);
+    if (db_.query("SELECT hash FROM token WHERE hash = ?", {hash}).empty()) throw HubError(404, "no such token");
+    db_.execute("UPDATE token SET revoked_at = ? WHERE hash = ? AND revoked_at = 0", {nowMs(), hash});
+    t.commit();
+}
+
+Caller HubStore::authenticate(const std::string& token) {
+    if (token.empty()) throw HubError(401, "no token: send 'Authorization: Bearer <token>'");
+    const auto rows = db_.query("SELECT t.agency, t.revoked_at, a.peer FROM token t JOIN agency a ON a.code = t.agency "
+                                "WHERE t.hash = ?",
+                                {sha256Hex(token)});
+    if (rows.empty()) throw HubError(401, "unknown token");
+    if (rows[0].integer(1) != 0) throw HubError(401, "token revoked");
+    return Caller{rows[0].text(0), rows[0].integer(2) != 0};
+}
+
+std::string HubStore::acquisitionIdFor(const std::string& agency, const std::string& sha256) {
+    return sha256Hex(agency + "\n" + sha256).substr(0, 32);
+}
+
+std::string HubStore::storeScanFile(const std::string& tempPath) {
+    const std::string sha = sha256OfFile(tempPath);
+    const std::string target = filePath(sha);
+    if (fs::exists(target)) {
+        fs::remove(tempPath);
+        return sha;
+    }
+    fs::create_directories(fs::path(target).parent_path());
+    fsyncPath(tempPath, false);
+    fs::rename(tempPath, target);
+    fsyncPath(fs::path(target).parent_path().string(), true);
+    return sha;
+}
+
+void HubStore::insertAcquisition(const HubAcquisition& a) {
+    const auto& m = a.metadata;
+    db_.execute(std::string("INSERT INTO acquisition(") + kAcquisitionColumns +
+                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                {a.id, a.agency, a.originHub, a.sha256, a.size, m.caseRef, m.itemLabel, m.itemType, m.region, m.caliber,
+                 m.classJson, m.acquiredAt, std::int64_t(a.disclosed), std::int64_t(a.withdrawn), a.uploadedAt,
+                 a.updatedAt});
+    if (!a.withdrawn)
+        db_.execute("INSERT INTO job(acquisition_id, state, attempts, error, queued_at) VALUES (?, 'queued', 0, '', ?)",
+                    {a.id, nowMs()});
+}
+
+void HubStore::recordChange(const std::string& kind, const std::string& acquisitionId) {
+    db_.execute("INSERT INTO change_event(seq, kind, acquisition_id, at) VALUES (?, ?, ?, ?)",
+                {nextSeq(), kind, acquisitionId, nowMs()});
+}
+
+PushResult HubStore::push(const Caller& caller, const AcquisitionMetadata& metadata, const std::string& sha256,
+                          std::int64_t size) {
+    if (caller.peer) throw HubError(403, "a peer hub replicates through the change feed; it does not push");
+    HubTransaction t(db_);
+    const std::string id = acquisitionIdFor(caller.agency, sha256);
+    if (auto existing = findAcquisition(id)) {
+        if (existing->withdrawn) throw HubError(409, "acquisition " + id + " was withdrawn; it cannot be pushed again");
+        return {*existing, false};
+    }
+    HubAcquisition a;
+    a.id = id;
+    a.agency = caller.agency;
+    a.originHub = hubName_;
+    a.sha256 = sha256;
+    a.size = size;
+    a.metadata = metadata;
+    a.uploadedAt = a.updatedAt = nowMs();
+    insertAcquisition(a);
+    recordChange("acquisition", id);
+    t.commit();
+    return {a, true};
+}
+
+std::optional<HubAcquisition> HubStore::findAcquisition(const std::string& id) {
+    const auto rows = db_.query(std::string("SELECT ") + kAcquisitionColumns + " FROM acquisition WHERE id = ?", {id});
+    if (rows.empty()) return std::nullopt;
+    return acquisitionFromRow(rows[0]);
+}
+
+HubAcquisition HubStore::acquisition(const std::string& id) {
+    auto a = findAcquisition(id);
+    if (!a) throw HubError(404, "no acquisition " + id);
+    return *a;
+}
+
+HubAcquisition HubStore::ownedBy(const Caller& caller, const std::string& id) {
+    HubAcquisition a = acquisition(id);
+    if (a.agency != caller.agency)
+        throw HubError(403, "acquisition " + id + " belongs to " + a.agency + "; only the submitting agency may change it");
+    if (a.withdrawn) throw HubError(409, "acquisition " + id + " was withdrawn");
+    return a;
+}
+
+HubAcquisition HubStore::update(const Caller& caller, const std::string& id, const AcquisitionMetadata& m) {
+    HubTransaction t(db_);
+    HubAcquisition a = ownedBy(caller, id);
+    if (m.caliber != a.metadata.caliber || m.itemType != a.metadata.itemType || m.region != a.metadata.region)
+        throw HubError(400, "caliber, item type and region decide what an acquisition is compared with; withdraw and push again to change them");
+    db_.execute("UPDATE acquisition SET case_ref = ?, item_label = ?, class_json = ?, acquired_at = ?, updated_at = ? WHERE id = ?",
+                {m.caseRef, m.itemLabel, m.classJson, m.acquiredAt, nowMs(), id});
+    recordChange("update", id);
+    t.commit();
+    return acquisition(id);
+}
+
+HubAcquisition HubStore::disclose(const Caller& caller, const std::string& id, bool disclosed) {
+    HubTransaction t(db_);
+    ownedBy(caller, id);
+    db_.execute("UPDATE acquisition SET disclosed = ?, updated_at = ? WHERE id = ?", {std::int64_t(disclosed), nowMs(), id});
+    recordChange("update", id);
+    t.commit();
+    return acquisition(id);
+}
+
+void HubStore::removeFromLists(const std::string& id) {
+    // Lists that named it change: they move to the end of their owners' feeds.
+    for (const auto& row : db_.query("SELECT DISTINCT list_id FROM candidate WHERE acquisition_id = ?", {id}))
+        db_.execute("UPDATE lead_list SET seq = ? WHERE acquisition_id = ?", {nextSeq(), row.text(0)});
+    db_.execute("DELETE FROM candidate WHERE acquisition_id = ? OR list_id = ?", {id, id});
+    db_.execute("DELETE FROM lead_list WHERE acquisition_id = ?", {id});
+    db_.execute("DELETE FROM job WHERE acquisition_id = ?", {id});
+}
+
+void HubStore::withdraw(const Caller& caller, const std::string& id) {
+    std::string sha;
+    {
+        HubTransaction t(db_);
+        HubAcquisition a = ownedBy(caller, id);
+        sha = a.sha256;
+        db_.execute("UPDATE acquisition SET withdrawn = 1, disclosed = 0, updated_at = ? WHERE id = ?", {nowMs(), id});
+        removeFromLists(id);
+        recordChange("withdrawal", id);
+        t.commit();
+    }
+    // The scan goes too, unless another live acquisition shares it.
+    if (db_.query("SELECT id FROM acquisition WHERE sha256 = ? AND withdrawn = 0", {sha}).empty()) fs::remove(filePath(sha));
+}
+
+std::string HubStore::scanPathFor(const Caller& caller, const std::string& id) {
+    const HubAcquisition a = acquisition(id);
+    if (a.withdrawn) throw HubError(410, "acquisition " + id + " was withdrawn by its agency");
+    if (a.agency != caller.agency && !a.disclosed && !caller.peer)
+        throw HubError(403, "acquisition " + id + " belongs to " + a.agency + ", which has not disclosed it");
+    return filePath(a.sha256);
+}
+
+std::vector<CorrelationJob> HubStore::queuedJobs() {
+    std::vector<CorrelationJob> out;
+    for (const auto& r : db_.query("SELECT acquisition_id, attempts FROM job WHERE state = 'queued' ORDER BY queued_at"))
+        out.push_back({r.text(0), int(r.integer(1))});
+    return out;
+}
+
+std::vector<HubAcquisition> HubStore::holdingsFor(const HubAcquisition& q) {
+    std::vector<HubAcquisition> out;
+    for (const auto& r : db_.query(std::string("SELECT ") + kAcquisitionColumns +
+                                       " FROM acquisition WHERE caliber = ? AND item_type = ? AND region = ? AND withdrawn = 0 "
+                                       "AND id <> ? ORDER BY uploaded_at, id",
+                                   {q.metadata.caliber, q.metadata.itemType, q.metadata.region, q.id}))
+        out.push_back(acquisitionFromRow(r));
+    return out;
+}
+
+void HubStore::storeLeadList(const std::string& acquisitionId, std::vector<HubCandidate> candidates, const std::string& status) {
+    HubTransaction t(db_);
+    const auto a = findAcquisition(acquisitionId);
+    if (!a || a->withdrawn) return;  // withdrawn while it was being correlated
+    // A candidate withdrawn meanwhile is not listed.
+    std::erase_if(candidates, [&](const HubCandidate& c) {
+        auto other = findAcquisition(c.acquisitionId);
+        return !other || other->withdrawn;
+    });
+    db_.execute("DELETE FROM candidate WHERE list_id = ?", {acquisitionId});
+    db_.execute("DELETE FROM lead_list WHERE acquisition_id = ?", {acquisitionId});
+    db_.execute("INSERT INTO lead_list(acquisition_id, agency, seq, status, correlated_at) VALUES (?, ?, ?, ?, ?)",
+                {acquisitionId, a->agency, nextSeq(), status, nowMs()});
+    int rank = 0;
+    for (const auto& c : candidates)
+        db_.execute("INSERT INTO candidate(id, list_id, acquisition_id, rank, score, score_high, details, outcome, outcome_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, '', 0)",
+                    {nextSeq(), acquisitionId, c.acquisitionId, std::int64_t(++rank), c.score, c.scoreHigh, c.details});
+    db_.execute("UPDATE job SET state = 'done', attempts = attempts + 1 WHERE acquisition_id = ?", {acquisitionId});
+    t.commit();
+}
+
+void HubStore::failJob(const std::string& acquisitionId, const std::string& error) {
+    db_.execute("UPDATE job SET state = 'failed', attempts = attempts + 1, error = ? WHERE acquisition_id = ?",
+                {error, acquisitionId});
+}
+
+std::vector<LeadList> HubStore::leads(const Caller& caller, std::int64_t since, int limit) {
+    std::vector<LeadList> out;
+    auto guard = db_.lock();  // one consistent view of lists and candidates
+    const auto lists = db_.query(
+        "SELECT l.acquisition_id, l.seq, l.correlated_at, l.status, a.case_ref, a.item_label FROM lead_list l "
+        "JOIN acquisition a ON a.id = l.acquisition_id WHERE l.agency = ? AND l.seq > ? ORDER BY l.seq LIMIT ?",
+        {caller.agency, since, std::int64_t(std::clamp(limit, 1, 1000))});
+    for (const auto& l : lists) {
+        LeadList list;
+        list.acquisitionId = l.text(0);
+        list.cursor = l.integer(1);
+        list.correlatedAt = l.integer(2);
+        list.status = l.text(3);
+        list.caseRef = l.text(4);
+        list.itemLabel = l.text(5);
+        for (const auto& r : db_.query("SELECT c.id, c.acquisition_id, c.rank, c.score, c.score_high, c.details, c.outcome, "
+                                       "a.agency, a.caliber, a.item_type, a.case_ref, a.disclosed FROM candidate c "
+                                       "JOIN acquisition a ON a.id = c.acquisition_id WHERE c.list_id = ? ORDER BY c.rank",
+                                       {list.acquisitionId})) {
+            HubCandidate c;
+            c.id = r.integer(0);
+            c.listAcquisitionId = list.acquisitionId;
+            c.acquisitionId = r.text(1);
+            c.rank = int(r.integer(2));
+            c.score = r.real(3);
+            c.scoreHigh = r.real(4);
+            c.details = r.text(5);
+            c.outcome = r.text(6);
+            c.agency = r.text(7);
+            c.caliber = r.text(8);
+            c.itemType = r.text(9);
+            c.disclosed = r.integer(11) != 0 || c.agency == caller.agency;
+            if (c.disclosed) c.caseRef = r.text(10);
+            list.candidates.push_back(std::move(c));
+        }
+        out.push_back(std::move(list));
+    }
+    return out;
+}
+
+void HubStore::reportOutcome(const Caller& caller, std::int64_t candidateId, const std::string& outcome) {
+    if (std::find(kHubOutcomes.begin(), kHubOutcomes.end(), outcome) == kHubOutcomes.end())
+        throw HubError(400, "outcome '" + outcome + "': expected lead, hit or eliminated");
+    HubTransaction t(db_);
+    const auto rows = db_.query("SELECT l.agency FROM candidate c JOIN lead_list l ON l.acquisition_id = c.list_id WHERE c.id = ?",
+                                {candidateId});
+    if (rows.empty()) throw HubError(404, "no candidate " + std::to_string(candidateId));
+    if (rows[0].text(0) != caller.agency)
+        throw HubError(403, "candidate " + std::to_string(candidateId) + " is on " + rows[0].text(0) +
+                                "'s lead list; only that agency reports its outcome");
+    db_.execute("UPDATE candidate SET outcome = ?, outcome_at = ? WHERE id = ?", {outcome, nowMs(), candidateId});
+    t.commit();
+}
+
+std::vector<AgencyStats> HubStore::stats(const std::string& agency) {
+    std::vector<AgencyStats> out;
+    const auto agencies = agency.empty() ? db_.query("SELECT code FROM agency WHERE peer = 0 ORDER BY code")
+                                         : db_.query("SELECT code FROM agency WHERE code = ?", {agency});
+    for (const auto& row : agencies) {
+        AgencyStats s;
+        s.agency = row.text(0);
+        const auto counts = db_.query(
+            "SELECT (SELECT count(*) FROM acquisition WHERE agency = ? AND withdrawn = 0), "
+            "(SELECT count(*) FROM acquisition WHERE agency = ? AND withdrawn = 1), "
+            "(SELECT count(*) FROM candidate c JOIN lead_list l ON l.acquisition_id = c.list_id WHERE l.agency = ? AND c.outcome IN ('lead', 'hit')), "
+            "(SELECT count(*) FROM candidate c JOIN lead_list l ON l.acquisition_id = c.list_id WHERE l.agency = ? AND c.outcome = 'hit'), "
+            "(SELECT count(*) FROM candidate c JOIN lead_list l ON l.acquisition_id = c.list_id WHERE l.agency = ? AND c.outcome = 'eliminated')",
+            {s.agency, s.agency, s.agency, s.agency, s.agency});
+        s.acquisitions = counts[0].integer(0);
+        s.withdrawn = counts[0].integer(1);
+        s.leads = counts[0].integer(2);
+        s.hits = counts[0].integer(3);
+        s.eliminated = counts[0].integer(4);
+        // Upload to the first lead reported on each list.
+        std::vector<double> hours;
+        for (const auto& r : db_.query("SELECT min(c.outcome_at) - a.uploaded_at FROM candidate c "
+                                       "JOIN lead_list l ON l.acquisition_id = c.list_id JOIN acquisition a ON a.id = l.acquisition_id "
+                                       "WHERE l.agency = ? AND c.outcome IN ('lead', 'hit') GROUP BY l.acquisition_id, a.uploaded_at",
+                                       {s.agency}))
+            hours.push_back(double(r.integer(0)) / 3.6e6);
+        if (!hours.empty()) {
+            std::sort(hours.begin(), hours.end());
+            const std::size_t n = hours.size();
+            s.medianHoursToLead = n % 2 ? hours[n / 2] : (hours[n / 2 - 1] + hours[n / 2]) / 2;
+        }
+        out.push_back(s);
+    }
+    return out;
+}
+
+std::vector<HubChange> HubStore::changes(std::int64_t since, int limit) {
+    std::vector<HubChange> out;
+    for (const auto& r : db_.query(std::string("SELECT e.seq, e.kind, ") + kAcquisitionColumns +
+                                       " FROM change_event e JOIN acquisition a ON a.id = e.acquisition_id WHERE e.seq > ? "
+                                       "ORDER BY e.seq LIMIT ?",
+                                   {since, std::int64_t(std::clamp(limit, 1, 1000))})) {
+        HubChange c;
+        c.seq = r.integer(0);
+        c.kind = r.text(1);
+        c.acquisition = acquisitionFromRow(r, 2);
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+bool HubStore::applyReplicatedAcquisition(const HubAcquisition& a) {
+    HubTransaction t(db_);
+    if (findAcquisition(a.id)) return false;
+    HubAcquisition copy = a;
+    copy.uploadedAt = copy.updatedAt = nowMs();
+    insertAcquisition(copy);
+    t.commit();
+    return true;
+}
+
+void HubStore::applyReplicatedUpdate(const HubAcquisition& a) {
+    HubTransaction t(db_);
+    const auto known = findAcquisition(a.id);
+    if (!known || known->withdrawn) return;
+    const auto& m = a.metadata;
+    db_.execute("UPDATE acquisition SET case_ref = ?, item_label = ?, class_json = ?, acquired_at = ?, disclosed = ?, "
+                "updated_at = ? WHERE id = ?",
+                {m.caseRef, m.itemLabel, m.classJson, m.acquiredAt, std::int64_t(a.disclosed), nowMs(), a.id});
+    t.commit();
+}
+
+void HubStore::applyReplicatedWithdrawal(const std::string& id) {
+    std::string sha;
+    {
+        HubTransaction t(db_);
+        const auto known = findAcquisition(id);
+        if (known && known->withdrawn) return;
+        if (!known) {
+            // A tombstone, so that the acquisition's creation, if it comes later, is not applied.
+            HubAcquisition tomb;
+            tomb.id = id;
+            tomb.withdrawn = true;
+            tomb.uploadedAt = tomb.updatedAt = nowMs();
+            insertAcquisition(tomb);
+        } else {
+            sha = known->sha256;
+            db_.execute("UPDATE acquisition SET withdrawn = 1, disclosed = 0, updated_at = ? WHERE id = ?", {nowMs(), id});
+            removeFromLists(id);
+        }
+        t.commit();
+    }
+    if (!sha.empty() && db_.query("SELECT id FROM acquisition WHERE sha256 = ? AND withdrawn = 0", {sha}).empty())
+        fs::remove(filePath(sha));
+}
+
+std::int64_t HubStore::peerCursor(const std::string& peer) {
+    const auto rows = db_.query("SELECT last_seq FROM peer_cursor WHERE peer = ?", {peer});
+    return rows.empty() ? 0 : rows[0].integer(0);
+}
+
+void HubStore::setPeerCursor(const std::string& peer, std::int64_t cursor) {
+    HubTransaction t(db_);
+    db_.execute("DELETE FROM peer_cursor WHERE peer = ?", {peer});
+    db_.execute("INSERT INTO peer_cursor(peer, last_seq) VALUES (?, ?)", {peer, cursor});
+    t.commit();
+}
+
+std::int64_t HubStore::countAcquisitions() {
+    return db_.query("SELECT count(*) FROM acquisition WHERE withdrawn = 0").at(0).integer(0);
+}
+
+}  // namespace striae::sync

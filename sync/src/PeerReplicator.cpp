@@ -1,0 +1,81 @@
+#include "striae/sync/PeerReplicator.h"
+
+#include <Poco/Logger.h>
+
+#include <filesystem>
+
+#include "striae/sync/HubClient.h"
+#include "striae/sync/HubError.h"
+#include "striae/sync/HubStore.h"
+
+namespace fs = std::filesystem;
+
+namespace striae::sync {
+
+PeerReplicator::PeerReplicator(HubStore& store, PeerConfig peer, int intervalMs,
+                               std::function<void(const std::string&)> onNewAcquisition)
+    : store_(store), peer_(std::move(peer)), intervalMs_(intervalMs), onNewAcquisition_(std::move(onNewAcquisition)) {}
+
+PeerReplicator::~PeerReplicator() { stop(); }
+
+void PeerReplicator::start() {
+    thread_ = std::thread([this] {
+        auto& log = Poco::Logger::get("striae-hub");
+        std::string lastError;
+        for (;;) {
+            try {
+                while (pullOnce() > 0) {
+                    std::lock_guard lock(mutex_);
+                    if (stopping_) return;
+                }
+                if (!lastError.empty()) log.information("peer " + peer_.name + " reachable again");
+                lastError.clear();
+            } catch (const std::exception& e) {
+                if (lastError != e.what()) log.warning("replication from " + peer_.name + ": " + e.what());
+                lastError = e.what();
+            }
+            std::unique_lock lock(mutex_);
+            if (wake_.wait_for(lock, std::chrono::milliseconds(intervalMs_), [&] { return stopping_; })) return;
+        }
+    });
+}
+
+void PeerReplicator::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+int PeerReplicator::pullOnce() {
+    HubClient client(peer_.url, peer_.token, 60);
+    const std::string key = "peer:" + peer_.name;
+    std::int64_t cursor = 0;
+    const auto changes = client.changes(store_.peerCursor(key), 200, cursor);
+    int applied = 0;
+    for (const auto& change : changes) {
+        const auto& a = change.acquisition;
+        if (change.kind == "withdrawal" || a.withdrawn) {
+            store_.applyReplicatedWithdrawal(a.id);
+        } else if (change.kind == "acquisition") {
+            if (!store_.findAcquisition(a.id)) {
+                if (a.sha256.size() != 64 || a.sha256.find_first_not_of("0123456789abcdef") != std::string::npos)
+                    throw HubError(502, "peer " + peer_.name + " sent a bad scan hash for " + a.id);
+                const std::string tempPath = store_.tempFile("peer-" + a.id);
+                client.downloadScan(a.id, tempPath);
+                const std::string sha = store_.storeScanFile(tempPath);
+                if (sha != a.sha256) throw HubError(502, "scan of " + a.id + " from " + peer_.name + " does not match its hash");
+                if (store_.applyReplicatedAcquisition(a) && onNewAcquisition_) onNewAcquisition_(a.id);
+            }
+        } else if (change.kind == "update") {
+            store_.applyReplicatedUpdate(a);
+        }
+        store_.setPeerCursor(key, change.seq);
+        ++applied;
+    }
+    return applied;
+}
+
+}  // namespace striae::sync

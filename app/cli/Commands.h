@@ -15,5 +15,6 @@ void addCompareCommand(CLI::App& app);
 void addEvalCommand(CLI::App& app);
 void addStoreCommands(CLI::App& app);
 void addWorkflowCommands(CLI::App& app);
+void addSyncCommands(CLI::App& app);
 
 }  // namespace striae::cli

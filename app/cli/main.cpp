@@ -7,6 +7,7 @@
 
 #include "Commands.h"
 #include "striae/records/Types.h"
+#include "striae/sync/HubError.h"
 
 int main(int argc, char** argv) {
     CLI::App app{"Striae: open forensic ballistic imaging (X3P scans, correlation, review)", "striae"};
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
     striae::cli::addEvalCommand(app);
     striae::cli::addStoreCommands(app);
     striae::cli::addWorkflowCommands(app);
+    striae::cli::addSyncCommands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -32,6 +34,9 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         app.exit(e);
         return 2;
+    } catch (const striae::sync::HubError& e) {
+        std::cerr << "striae: hub: " << e.what() << '\n';
+        return 1;
     } catch (const striae::records::RecordsError& e) {
         std::cerr << "striae: error: " << e.what() << '\n';
         return 1;

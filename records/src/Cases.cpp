@@ -459,3 +459,33 @@ std::vector<Acquisition> Store::acquisitionsOfItem(Id itemId) const {
 }
 
 }  // namespace striae::records
+
+namespace striae::records {
+
+void Store::attachScan(const User& actor, Id acquisitionId, const std::string& x3pPath) {
+    requireRole(actor, Role::Technician, "store scans");
+    const Acquisition a = acquisition(acquisitionId);
+    if (!a.fileSha256.empty()) fail(RecordsError::Kind::Conflict, "acquisition " + std::to_string(acquisitionId) + " has its scan already");
+    const std::string raw = readFile(x3pPath);
+    try {
+        imaging::readX3pFromMemory(raw.data(), raw.size(), x3pPath);
+    } catch (const imaging::X3pError& e) {
+        fail(RecordsError::Kind::InvalidInput, e.what());
+    }
+    const std::string sha = sha256Hex(raw.data(), raw.size());
+    const fs::path tempFolder = fs::path(impl_->folder) / "files" / ".tmp";
+    SharedLock lock(impl_->folder);
+    ImportJournal journal(impl_->folder, {sha});
+    storeFile(raw, filePath(sha), tempFolder);
+    SQLite::Transaction t(impl_->db);
+    SQLite::Statement q(impl_->db, "UPDATE acquisition SET file_sha256 = ?, processed_sha256 = ? WHERE id = ? AND file_sha256 = ''");
+    q.bind(1, sha);
+    q.bind(2, sha);  // the hub holds processed scans
+    q.bind(3, acquisitionId);
+    q.exec();
+    impl_->audit(actor.id, "attach_scan", "acquisition", acquisitionId, jsonObject({{"sha256", sha}}));
+    t.commit();
+    journal.committed();
+}
+
+}  // namespace striae::records

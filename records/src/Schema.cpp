@@ -83,6 +83,22 @@ ALTER TABLE acquisition ADD COLUMN caliber TEXT NOT NULL DEFAULT '';
 UPDATE acquisition SET caliber = (SELECT caliber FROM item WHERE item.id = acquisition.item_id);
 CREATE INDEX acquisition_caliber_time ON acquisition(caliber, acquired_at);
 )SQL",
+        // 3: sync with a hub
+        R"SQL(
+CREATE TABLE sync_setting(name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE outbox(
+  id INTEGER PRIMARY KEY, acquisition_id INTEGER NOT NULL UNIQUE REFERENCES acquisition(id),
+  state TEXT NOT NULL CHECK(state IN ('queued','sent','failed')), attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT NOT NULL, last_error TEXT NOT NULL DEFAULT '', hub_id TEXT NOT NULL DEFAULT '',
+  queued_at TEXT NOT NULL, sent_at TEXT NOT NULL DEFAULT '');
+CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+CREATE INDEX outbox_hub_id ON outbox(hub_id);
+CREATE TABLE hub_acquisition(
+  acquisition_id INTEGER PRIMARY KEY REFERENCES acquisition(id), hub_id TEXT NOT NULL UNIQUE, agency_code TEXT NOT NULL);
+CREATE TABLE hub_candidate(
+  candidate_id INTEGER PRIMARY KEY REFERENCES candidate(id), hub_candidate_id INTEGER NOT NULL,
+  reported_outcome TEXT NOT NULL DEFAULT '');
+)SQL",
     };
     return m;
 }

@@ -37,7 +37,8 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
     std::vector<CandidateRow> rows;
     {
         SQLite::Statement q(impl_->db, "SELECT a.id, a.processed_sha256 FROM acquisition a JOIN item i ON i.id = a.item_id "
-                                       "WHERE a.region = 'breech_face' AND a.item_id <> ? AND i.caliber = ? ORDER BY a.id");
+                                       "WHERE a.region = 'breech_face' AND a.item_id <> ? AND i.caliber = ? "
+                                       "AND a.processed_sha256 <> '' ORDER BY a.id");  // '': a hub candidate not disclosed
         q.bind(1, query.itemId);
         q.bind(2, queryItem.caliber);
         while (q.executeStep()) rows.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), {}});
@@ -119,6 +120,12 @@ CorrelationRun Store::recordCorrelationRun(const User& actor, Id queryAcquisitio
         cand.bind(5, found[i].scoreHigh);
         cand.bind(6, found[i].details);
         cand.exec();
+        if (found[i].hubCandidateId != 0) {
+            SQLite::Statement link(impl_->db, "INSERT INTO hub_candidate(candidate_id, hub_candidate_id) VALUES (?, ?)");
+            link.bind(1, impl_->db.getLastInsertRowid());
+            link.bind(2, found[i].hubCandidateId);
+            link.exec();
+        }
     }
     impl_->audit(actor.id, "correlate", "run", runId,
                  jsonObject({{"query", std::to_string(queryAcquisitionId)}, {"scope", scope}, {"candidates", std::to_string(found.size())},

@@ -118,7 +118,7 @@ void CorrelationQueue::correlate(const std::string& id) {
     }
     const auto querySurface = cache_->get(query->sha256, store_.filePath(query->sha256));
     const matching::CmcParameters parameters;
-    std::vector<HubCandidate> found;
+    std::vector<HubCandidate> found, reverse;
     for (const auto& other : store_.holdingsFor(*query)) {
         {
             std::lock_guard lock(mutex_);
@@ -137,12 +137,22 @@ void CorrelationQueue::correlate(const std::string& id) {
         c.scoreHigh = result.highCount;
         c.details = matching::cmcSummaryJson(result);
         found.push_back(std::move(c));
+        // The same comparison seen from the holding's side (its cells registered in the new scan).
+        matching::CmcResult swapped = result;
+        std::swap(swapped.forward, swapped.backward);
+        HubCandidate r;
+        r.listAcquisitionId = other.id;
+        r.acquisitionId = id;
+        r.score = result.originalCount;
+        r.scoreHigh = result.highCount;
+        r.details = matching::cmcSummaryJson(swapped);
+        reverse.push_back(std::move(r));
     }
     std::stable_sort(found.begin(), found.end(), [](const HubCandidate& a, const HubCandidate& b) {
         return a.score != b.score ? a.score > b.score : a.scoreHigh > b.scoreHigh;
     });
     if (int(found.size()) > listSize_) found.resize(std::size_t(listSize_));
-    store_.storeLeadList(id, std::move(found), "correlated");
+    store_.storeLeadList(id, std::move(found), "correlated", reverse, listSize_);
 }
 
 }  // namespace striae::sync

@@ -260,6 +260,20 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
         }
         throw HubError(404, "no such endpoint: " + method + " " + uri.getPath());
     } catch (const HubError& e) {
+        // Read what the client is still sending (up to a bound), so that it
+        // gets this answer instead of a broken connection.
+        try {
+            constexpr std::int64_t kDrainLimit = 64LL << 20;
+            if (!request.hasContentLength() || request.getContentLength64() <= kDrainLimit) {
+                char buffer[1 << 16];
+                std::int64_t drained = 0;
+                while (request.stream() && drained < kDrainLimit) {
+                    request.stream().read(buffer, sizeof buffer);
+                    drained += request.stream().gcount();
+                }
+            }
+        } catch (...) {
+        }
         if (!response.sent()) sendJson(response, e.status(), json::error(e.status(), e.what()));
     } catch (const std::exception& e) {
         Poco::Logger::get("striae-hub").error(method + " " + request.getURI() + ": " + e.what());

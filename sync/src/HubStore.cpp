@@ -268,15 +268,20 @@ HubAcquisition HubStore::disclose(const Caller& caller, const std::string& id, b
     HubTransaction t(db_);
     ownedBy(caller, id);
     db_.execute("UPDATE acquisition SET disclosed = ?, updated_at = ? WHERE id = ?", {std::int64_t(disclosed), nowMs(), id});
+    touchListsNaming(id);  // the agencies it is a candidate for may now fetch it
     recordChange("update", id);
     t.commit();
     return acquisition(id);
 }
 
-void HubStore::removeFromLists(const std::string& id) {
-    // Lists that named it change: they move to the end of their owners' feeds.
+void HubStore::touchListsNaming(const std::string& id) {
+    // Lists that name it change: they move to the end of their owners' feeds.
     for (const auto& row : db_.query("SELECT DISTINCT list_id FROM candidate WHERE acquisition_id = ?", {id}))
         db_.execute("UPDATE lead_list SET seq = ? WHERE acquisition_id = ?", {nextSeq(), row.text(0)});
+}
+
+void HubStore::removeFromLists(const std::string& id) {
+    touchListsNaming(id);
     db_.execute("DELETE FROM candidate WHERE acquisition_id = ? OR list_id = ?", {id, id});
     db_.execute("DELETE FROM lead_list WHERE acquisition_id = ?", {id});
     db_.execute("DELETE FROM job WHERE acquisition_id = ?", {id});
@@ -322,7 +327,8 @@ std::vector<HubAcquisition> HubStore::holdingsFor(const HubAcquisition& q) {
     return out;
 }
 
-void HubStore::storeLeadList(const std::string& acquisitionId, std::vector<HubCandidate> candidates, const std::string& status) {
+void HubStore::storeLeadList(const std::string& acquisitionId, std::vector<HubCandidate> candidates, const std::string& status,
+                             const std::vector<HubCandidate>& reverse, int listSize) {
     HubTransaction t(db_);
     const auto a = findAcquisition(acquisitionId);
     if (!a || a->withdrawn) return;  // withdrawn while it was being correlated
@@ -340,8 +346,32 @@ void HubStore::storeLeadList(const std::string& acquisitionId, std::vector<HubCa
         db_.execute("INSERT INTO candidate(id, list_id, acquisition_id, rank, score, score_high, details, outcome, outcome_at) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, '', 0)",
                     {nextSeq(), acquisitionId, c.acquisitionId, std::int64_t(++rank), c.score, c.scoreHigh, c.details});
+    for (const auto& r : reverse) enterInList(r, listSize);
     db_.execute("UPDATE job SET state = 'done', attempts = attempts + 1 WHERE acquisition_id = ?", {acquisitionId});
     t.commit();
+}
+
+void HubStore::enterInList(const HubCandidate& c, int listSize) {
+    // Only lists already computed: a holding still queued will meet the new acquisition in its own run.
+    if (db_.query("SELECT acquisition_id FROM lead_list WHERE acquisition_id = ?", {c.listAcquisitionId}).empty()) return;
+    if (!db_.query("SELECT id FROM candidate WHERE list_id = ? AND acquisition_id = ?", {c.listAcquisitionId, c.acquisitionId}).empty())
+        return;
+    const auto held = db_.query("SELECT id, score, score_high FROM candidate WHERE list_id = ? ORDER BY score, score_high",
+                                {c.listAcquisitionId});
+    if (int(held.size()) >= listSize) {
+        const auto& weakest = held.front();
+        const bool better = c.score != weakest.real(1) ? c.score > weakest.real(1) : c.scoreHigh > weakest.real(2);
+        if (!better) return;
+        db_.execute("DELETE FROM candidate WHERE id = ?", {weakest.integer(0)});
+    }
+    db_.execute("INSERT INTO candidate(id, list_id, acquisition_id, rank, score, score_high, details, outcome, outcome_at) "
+                "VALUES (?, ?, ?, 0, ?, ?, ?, '', 0)",
+                {nextSeq(), c.listAcquisitionId, c.acquisitionId, c.score, c.scoreHigh, c.details});
+    std::int64_t rank = 0;
+    for (const auto& row : db_.query("SELECT id FROM candidate WHERE list_id = ? ORDER BY score DESC, score_high DESC, id",
+                                     {c.listAcquisitionId}))
+        db_.execute("UPDATE candidate SET rank = ? WHERE id = ?", {++rank, row.integer(0)});
+    db_.execute("UPDATE lead_list SET seq = ? WHERE acquisition_id = ?", {nextSeq(), c.listAcquisitionId});
 }
 
 void HubStore::failJob(const std::string& acquisitionId, const std::string& error) {
@@ -405,8 +435,9 @@ void HubStore::reportOutcome(const Caller& caller, std::int64_t candidateId, con
 
 std::vector<AgencyStats> HubStore::stats(const std::string& agency) {
     std::vector<AgencyStats> out;
-    const auto agencies = agency.empty() ? db_.query("SELECT code FROM agency WHERE peer = 0 ORDER BY code")
-                                         : db_.query("SELECT code FROM agency WHERE code = ?", {agency});
+    const auto agencies = agency.empty() ? db_.query("SELECT code FROM agency WHERE peer = 0 UNION "
+                                                             "SELECT DISTINCT agency FROM acquisition WHERE agency <> '' ORDER BY 1")
+                                         : std::vector<SqlRow>{SqlRow({agency})};
     for (const auto& row : agencies) {
         AgencyStats s;
         s.agency = row.text(0);
@@ -472,6 +503,7 @@ void HubStore::applyReplicatedUpdate(const HubAcquisition& a) {
     db_.execute("UPDATE acquisition SET case_ref = ?, item_label = ?, class_json = ?, acquired_at = ?, disclosed = ?, "
                 "updated_at = ? WHERE id = ?",
                 {m.caseRef, m.itemLabel, m.classJson, m.acquiredAt, std::int64_t(a.disclosed), nowMs(), a.id});
+    if (a.disclosed != known->disclosed) touchListsNaming(a.id);
     t.commit();
 }
 

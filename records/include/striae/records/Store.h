@@ -93,6 +93,7 @@ public:
         Id acquisitionId = 0;
         double score = 0, scoreHigh = 0;
         std::string details = "{}";
+        std::int64_t hubCandidateId = 0;  // scope "hub": the hub's id, for reporting the outcome back
     };
     CorrelationRun recordCorrelationRun(const User& actor, Id queryAcquisitionId, const std::string& scope,
                                         const std::string& parametersJson, const std::string& startedAt,
@@ -122,6 +123,30 @@ public:
     // Audit trail.
     std::vector<AuditEvent> auditTrail(const std::string& entity, Id entityId) const;
     AuditReport verifyAudit() const;
+
+    // Sync with a hub (driven by striae::sync): settings, the outbox of
+    // acquisitions to push, lead lists pulled in as correlation runs of scope
+    // "hub", and the review outcomes still to report back.
+    void setSyncSetting(const User& actor, const std::string& name, const std::string& value);  // administrators
+    std::string syncSetting(const std::string& name) const;                                      // "" when unset
+    int enqueueForSync(const User& actor);  // queues this store's own acquisitions not queued yet; returns how many
+    std::vector<OutboxEntry> dueOutbox(const std::string& now) const;
+    std::vector<OutboxEntry> outbox() const;
+    void markOutboxSent(Id entryId, const std::string& hubId);
+    void markOutboxFailed(Id entryId, const std::string& error, const std::string& nextAttemptAt);
+    void noteHubContact(const std::string& error);  // empty: the exchange succeeded
+    SyncStatus syncStatus() const;
+    std::optional<Id> acquisitionOfHubId(const std::string& hubId) const;  // ours (sent) or another agency's
+    std::string hubIdOfAcquisition(Id acquisitionId) const;
+    bool isRemoteAcquisition(Id acquisitionId) const;
+    // The local stand-in for another agency's acquisition (created once, under case HUB-<agency>).
+    Id remoteAcquisition(const User& actor, const RemoteAcquisition& remote);
+    // Stores the scan of an acquisition recorded without one (not yet disclosed when pulled).
+    void attachScan(const User& actor, Id acquisitionId, const std::string& x3pPath);
+    CorrelationRun recordHubLeadList(const User& actor, Id queryAcquisitionId, const std::string& correlatedAt,
+                                     const std::vector<HubCandidateLink>& candidates);
+    std::vector<OutcomeToReport> outcomesToReport() const;
+    void markOutcomeReported(Id candidateId, const std::string& outcome);
 
     // The case with everything about it, as JSON.
     std::string exportCase(const std::string& caseNumber) const;

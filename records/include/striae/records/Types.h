@@ -138,4 +138,39 @@ struct StoreStats {
     int schemaVersion = 0;
 };
 
+// Sync with a hub.
+struct OutboxEntry {
+    Id id = 0;
+    Id acquisitionId = 0;
+    std::string state;  // queued, sent, failed (failed entries are retried with backoff)
+    int attempts = 0;
+    std::string nextAttemptAt, lastError, hubId, queuedAt, sentAt;
+};
+
+struct SyncStatus {
+    int queued = 0, sent = 0, failed = 0;
+    std::string hubUrl, agencyCode;
+    std::string lastContact;  // last successful exchange with the hub
+    std::string lastError;    // of the last attempt, empty when it succeeded
+    std::string lastAttempt;
+};
+
+// An acquisition held by another agency that a hub named as a candidate.
+struct RemoteAcquisition {
+    std::string hubId, agencyCode, caliber, caseRef, itemType = "cartridge_case";
+};
+
+struct HubCandidateLink {
+    Id acquisitionId = 0;            // local (placeholder) acquisition
+    std::int64_t hubCandidateId = 0;
+    double score = 0, scoreHigh = 0;
+    std::string details = "{}";
+};
+
+struct OutcomeToReport {
+    Id candidateId = 0;
+    std::int64_t hubCandidateId = 0;
+    std::string outcome;  // lead, hit, eliminated
+};
+
 }  // namespace striae::records

@@ -57,7 +57,12 @@ public:
     // Correlation queue (kept in the database: survives a restart).
     std::vector<CorrelationJob> queuedJobs();
     std::vector<HubAcquisition> holdingsFor(const HubAcquisition& query);
-    void storeLeadList(const std::string& acquisitionId, std::vector<HubCandidate> candidates, const std::string& status);
+    // Stores the new acquisition's list, and enters it in the lists of the
+    // holdings it was compared with (`reverse`: one candidate per holding,
+    // listAcquisitionId = the holding) where it ranks within `listSize`, so
+    // every pair reaches both owners whichever arrived first.
+    void storeLeadList(const std::string& acquisitionId, std::vector<HubCandidate> candidates, const std::string& status,
+                       const std::vector<HubCandidate>& reverse = {}, int listSize = 20);
     void failJob(const std::string& acquisitionId, const std::string& error);
 
     // Lead lists of the caller's acquisitions changed after `since`.
@@ -81,6 +86,8 @@ private:
     HubAcquisition ownedBy(const Caller& caller, const std::string& id);
     void insertAcquisition(const HubAcquisition& a);
     void removeFromLists(const std::string& id);
+    void touchListsNaming(const std::string& id);
+    void enterInList(const HubCandidate& candidate, int listSize);
 
     std::string dataDir_;
     std::string hubName_;

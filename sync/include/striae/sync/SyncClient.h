@@ -1,0 +1,44 @@
+#pragma once
+// The workstation's side of a hub: pushes the local store's acquisitions
+// through its outbox (retried with backoff), pulls lead lists into the
+// store as correlation runs of scope "hub" (other agencies' acquisitions as
+// stand-ins, their scans fetched when disclosed), and reports the review
+// outcomes back. Used by `striae sync` and the workstation's background sync.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "striae/records/Store.h"
+
+namespace striae::sync {
+
+struct SyncReport {
+    int queued = 0;            // newly put in the outbox
+    int pushed = 0;            // accepted as new by the hub
+    int alreadyHeld = 0;       // the hub had them (a retry after a lost reply)
+    int failed = 0;
+    int listsPulled = 0, candidates = 0, scansFetched = 0;
+    int outcomesReported = 0;
+    std::vector<std::string> errors;
+};
+
+class SyncClient {
+public:
+    // The hub's address, token and this agency's code come from the store's sync settings.
+    SyncClient(records::Store& store, records::User actor, int timeoutSeconds = 30);
+
+    // progress(done, total) may return false to stop between acquisitions.
+    SyncReport push(const std::function<bool(int, int)>& progress = {});
+    SyncReport pull();
+    records::SyncStatus status() const { return store_.syncStatus(); }
+
+    // Seconds to wait before attempt n+1 after n failures: 30 s doubling, at most an hour.
+    static int backoffSeconds(int attempts);
+
+private:
+    records::Store& store_;
+    records::User actor_;
+    int timeout_;
+};
+
+}  // namespace striae::sync

@@ -1,0 +1,160 @@
+#include "striae/sync/SyncClient.h"
+
+#include <Poco/JSON/Object.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <sstream>
+
+#include "striae/sync/HubClient.h"
+#include "striae/sync/HubError.h"
+
+namespace fs = std::filesystem;
+
+namespace striae::sync {
+
+namespace {
+
+std::string isoUtc(std::chrono::system_clock::time_point t) {
+    const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[40];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+    return buf;
+}
+
+std::string isoFromMs(std::int64_t ms) { return isoUtc(std::chrono::system_clock::time_point(std::chrono::milliseconds(ms))); }
+
+std::string classJson(const records::Item& item) {
+    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    if (!item.firingPinShape.empty()) o.set("firing_pin_shape", item.firingPinShape);
+    if (!item.breechFaceMarks.empty()) o.set("breech_face_marks", item.breechFaceMarks);
+    if (item.lands) o.set("lands", *item.lands);
+    if (!item.twist.empty()) o.set("twist", item.twist);
+    if (!item.ammunition.empty()) o.set("ammunition", item.ammunition);
+    if (!item.headstamp.empty()) o.set("headstamp", item.headstamp);
+    o.set("origin", item.origin);
+    std::ostringstream out;
+    o.stringify(out);
+    return out.str();
+}
+
+HubClient clientFor(const records::Store& store, int timeout) {
+    const std::string url = store.syncSetting("hub_url");
+    const std::string token = store.syncSetting("hub_token");
+    if (url.empty()) throw records::RecordsError(records::RecordsError::Kind::InvalidInput,
+                                                 "no hub configured (striae sync configure --hub URL --token-stdin)");
+    if (token.empty()) throw records::RecordsError(records::RecordsError::Kind::InvalidInput, "no hub token configured");
+    return HubClient(url, token, timeout);
+}
+
+}  // namespace
+
+SyncClient::SyncClient(records::Store& store, records::User actor, int timeoutSeconds)
+    : store_(store), actor_(std::move(actor)), timeout_(timeoutSeconds) {}
+
+int SyncClient::backoffSeconds(int attempts) {
+    return attempts >= 7 ? 3600 : std::min(3600, 30 << std::max(0, attempts));
+}
+
+SyncReport SyncClient::push(const std::function<bool(int, int)>& progress) {
+    SyncReport report;
+    HubClient hub = clientFor(store_, timeout_);
+    report.queued = store_.enqueueForSync(actor_);
+    const auto now = std::chrono::system_clock::now();
+    const auto due = store_.dueOutbox(isoUtc(now));
+    bool reachable = true;
+    for (std::size_t i = 0; i < due.size() && reachable; ++i) {
+        if (progress && !progress(int(i), int(due.size()))) break;
+        const auto& entry = due[i];
+        try {
+            const records::Acquisition a = store_.acquisition(entry.acquisitionId);
+            const records::Item item = store_.item(a.itemId);
+            AcquisitionMetadata m;
+            m.caseRef = item.caseNumber;
+            m.itemLabel = item.label;
+            m.itemType = item.kind == "bullet" ? "bullet" : "cartridge_case";
+            m.region = a.region;
+            m.caliber = item.caliber;
+            m.classJson = classJson(item);
+            m.acquiredAt = a.acquiredAt;
+            const PushReply reply = hub.push(store_.filePath(a.processedSha256), m);
+            store_.markOutboxSent(entry.id, reply.acquisition.id);
+            (reply.created ? report.pushed : report.alreadyHeld)++;
+        } catch (const std::exception& e) {
+            const auto* hubError = dynamic_cast<const HubError*>(&e);
+            reachable = !(hubError && hubError->status() == 0);
+            store_.markOutboxFailed(entry.id, e.what(),
+                                    isoUtc(now + std::chrono::seconds(backoffSeconds(entry.attempts))));
+            ++report.failed;
+            report.errors.push_back("acquisition " + std::to_string(entry.acquisitionId) + ": " + e.what());
+        }
+    }
+    if (progress) progress(int(due.size()), int(due.size()));
+    // Outcomes of reviewed hub candidates.
+    if (reachable) {
+        for (const auto& o : store_.outcomesToReport()) {
+            try {
+                hub.reportOutcome(o.hubCandidateId, o.outcome);
+                store_.markOutcomeReported(o.candidateId, o.outcome);
+                ++report.outcomesReported;
+            } catch (const std::exception& e) {
+                report.errors.push_back("outcome of candidate " + std::to_string(o.candidateId) + ": " + e.what());
+                if (const auto* h = dynamic_cast<const HubError*>(&e); h && h->status() == 0) {
+                    reachable = false;
+                    break;
+                }
+            }
+        }
+    }
+    store_.noteHubContact(reachable ? "" : report.errors.back());
+    return report;
+}
+
+SyncReport SyncClient::pull() {
+    SyncReport report;
+    HubClient hub = clientFor(store_, timeout_);
+    try {
+        for (;;) {
+            const std::string cursorText = store_.syncSetting("leads_cursor");
+            const std::int64_t since = cursorText.empty() ? 0 : std::stoll(cursorText);
+            std::int64_t cursor = since;
+            const auto lists = hub.leads(since, 50, cursor);
+            if (lists.empty()) break;
+            for (const auto& list : lists) {
+                const auto query = store_.acquisitionOfHubId(list.acquisitionId);
+                if (query) {
+                    std::vector<records::HubCandidateLink> links;
+                    for (const auto& c : list.candidates) {
+                        records::RemoteAcquisition remote{c.acquisitionId, c.agency, c.caliber, c.caseRef, c.itemType};
+                        const records::Id local = store_.remoteAcquisition(actor_, remote);
+                        if (c.disclosed && store_.isRemoteAcquisition(local) && store_.acquisition(local).fileSha256.empty()) {
+                            const std::string temp =
+                                (fs::path(store_.folder()) / "files" / ".tmp" / ("hub-" + c.acquisitionId + ".x3p")).string();
+                            fs::create_directories(fs::path(temp).parent_path());
+                            hub.downloadScan(c.acquisitionId, temp);
+                            store_.attachScan(actor_, local, temp);
+                            fs::remove(temp);
+                            ++report.scansFetched;
+                        }
+                        links.push_back({local, c.id, c.score, c.scoreHigh, c.details});
+                    }
+                    store_.recordHubLeadList(actor_, *query, isoFromMs(list.correlatedAt), links);
+                    ++report.listsPulled;
+                    report.candidates += int(links.size());
+                }
+                store_.setSyncSetting(actor_, "leads_cursor", std::to_string(list.cursor));
+            }
+        }
+        store_.noteHubContact("");
+    } catch (const HubError& e) {
+        store_.noteHubContact(e.what());
+        throw;
+    }
+    return report;
+}
+
+}  // namespace striae::sync

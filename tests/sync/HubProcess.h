@@ -1,0 +1,148 @@
+#pragma once
+// A real striae-hub process on loopback for the sync tests, on SQLite or on
+// a fresh PostgreSQL database ($STRIAE_TEST_POSTGRES: conninfo of a server
+// where the user may create databases; the PostgreSQL tests skip without it).
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "TestData.h"
+#include "striae/sync/HubDatabase.h"
+
+extern char** environ;
+
+namespace striae::test {
+
+// Runs a command, returns its stdout (trimmed); fails the test on a non-zero exit.
+inline std::string runCommand(const std::string& command) {
+    FILE* pipe = ::popen(command.c_str(), "r");
+    std::string out;
+    char buffer[512];
+    while (pipe && std::fgets(buffer, sizeof buffer, pipe)) out += buffer;
+    const int status = pipe ? ::pclose(pipe) : -1;
+    EXPECT_EQ(status, 0) << command << "\n" << out;
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+    return out;
+}
+
+inline std::string shellQuote(const std::string& s) {
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
+// A database for one hub: "" (SQLite in its data folder) or a new PostgreSQL database.
+inline std::string hubDatabase(const std::string& backend) {
+    if (backend == "sqlite") return "";
+    const char* conninfo = std::getenv("STRIAE_TEST_POSTGRES");
+    if (!conninfo || !*conninfo) return "skip";
+    static int counter = 0;
+    const std::string name = "striae_t" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
+    sync::HubDatabase admin(std::string("postgresql:") + conninfo);
+    admin.execute("DROP DATABASE IF EXISTS " + name);
+    admin.execute("CREATE DATABASE " + name);
+    return std::string("postgresql:") + conninfo + " dbname=" + name;
+}
+
+class HubProcess {
+public:
+    HubProcess(std::filesystem::path dataDir, std::string database, std::string name)
+        : dataDir_(std::move(dataDir)), database_(std::move(database)), name_(std::move(name)) {}
+    ~HubProcess() { stop(); }
+
+    std::string admin(const std::string& arguments) const {
+        return runCommand(std::string(STRIAE_HUB) + " --data " + shellQuote(dataDir_.string()) + " --name " + name_ +
+                          (database_.empty() ? "" : " --db " + shellQuote(database_)) + " " + arguments + " 2>&1");
+    }
+    std::string addAgency(const std::string& code, bool peer = false) {
+        admin("agency add " + code + (peer ? " --peer" : ""));
+        return admin("token issue " + code);
+    }
+
+    void start(std::vector<std::string> extra = {}) {
+        const auto portFile = dataDir_ / "port";
+        std::filesystem::create_directories(dataDir_);
+        std::filesystem::remove(portFile);
+        std::vector<std::string> args{STRIAE_HUB, "--data", dataDir_.string(), "--name", name_};
+        if (!database_.empty()) args.insert(args.end(), {"--db", database_});
+        args.insert(args.end(), {"serve", "--listen", "127.0.0.1:" + std::to_string(port_), "--port-file", portFile.string()});
+        args.insert(args.end(), extra.begin(), extra.end());
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        const std::string log = (dataDir_ / "hub.log").string();
+        posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        ASSERT_EQ(posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ), 0);
+        posix_spawn_file_actions_destroy(&actions);
+        for (int i = 0; i < 500 && !std::filesystem::exists(portFile); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        ASSERT_TRUE(std::filesystem::exists(portFile)) << "hub did not start; log:\n" << logText();
+        std::ifstream(portFile) >> port_;  // the same port again after a restart (peers know it)
+    }
+    void kill(int signal = SIGKILL) {
+        if (pid_ > 0) {
+            ::kill(pid_, signal);
+            ::waitpid(pid_, nullptr, 0);
+            pid_ = -1;
+        }
+    }
+    void stop() { kill(SIGTERM); }
+    bool running() const { return pid_ > 0; }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    const std::filesystem::path& dataDir() const { return dataDir_; }
+    const std::string& database() const { return database_; }
+    std::string logText() const {
+        std::ifstream in(dataDir_ / "hub.log");
+        return std::string((std::istreambuf_iterator<char>(in)), {});
+    }
+    // Reserve a port before starting, so two peers can name each other.
+    void usePort(int port) { port_ = port; }
+
+private:
+    std::filesystem::path dataDir_;
+    std::string database_, name_;
+    int port_ = 0;
+    pid_t pid_ = -1;
+};
+
+// A free loopback port (bound and released).
+inline int freePort() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(fd);
+    return ntohs(a.sin_port);
+}
+
+// Polls `condition` for up to `seconds`.
+template <typename F>
+bool eventually(F condition, double seconds = 60) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (std::chrono::steady_clock::now() < end) {
+        if (condition()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return condition();
+}
+
+}  // namespace striae::test

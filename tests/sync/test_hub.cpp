@@ -1,0 +1,346 @@
+// striae-hub as agencies and peer hubs use it: real processes on loopback,
+// on SQLite and on PostgreSQL (same tests).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "HubProcess.h"
+#include "striae/imaging/Synthetic.h"
+#include "striae/sync/HubClient.h"
+#include "striae/sync/HubError.h"
+
+namespace fs = std::filesystem;
+using namespace striae;
+using namespace striae::sync;
+using striae::test::eventually;
+using striae::test::HubProcess;
+
+namespace {
+
+AcquisitionMetadata metadata(const std::string& caseRef, const std::string& label, const std::string& caliber = "9mm") {
+    AcquisitionMetadata m;
+    m.caseRef = caseRef;
+    m.itemLabel = label;
+    m.caliber = caliber;
+    m.classJson = R"({"firing_pin_shape":"hemispherical"})";
+    return m;
+}
+
+int statusOf(const std::function<void()>& call) {
+    try {
+        call();
+    } catch (const HubError& e) {
+        return e.status();
+    }
+    return 200;
+}
+
+std::size_t filesUnder(const fs::path& folder) {
+    std::size_t n = 0;
+    if (!fs::exists(folder)) return 0;
+    for (const auto& e : fs::recursive_directory_iterator(folder))
+        if (e.is_regular_file()) ++n;
+    return n;
+}
+
+std::vector<LeadList> allLeads(HubClient& client) {
+    std::int64_t cursor = 0;
+    return client.leads(0, 1000, cursor);
+}
+
+const LeadList* listOf(const std::vector<LeadList>& lists, const std::string& id) {
+    for (const auto& l : lists)
+        if (l.acquisitionId == id) return &l;
+    return nullptr;
+}
+
+}  // namespace
+
+class HubTest : public ::testing::TestWithParam<std::string> {
+protected:
+    test::TempDir dir;
+    fs::path scans;
+
+    void SetUp() override {
+        if (test::hubDatabase(GetParam()) == "skip") GTEST_SKIP() << "no PostgreSQL server: set STRIAE_TEST_POSTGRES";
+        scans = dir / "scans";
+        imaging::SynthOptions o;
+        o.firearms = 3;
+        o.shotsPerFirearm = 2;
+        o.sizePx = 128;
+        o.seed = 21;
+        imaging::writeSyntheticSet(o, scans.string());
+    }
+    std::string scan(const std::string& name) const { return (scans / (name + ".x3p")).string(); }
+    std::unique_ptr<HubProcess> hub(const std::string& name) {
+        return std::make_unique<HubProcess>(dir / name, test::hubDatabase(GetParam()), name);
+    }
+};
+
+TEST_P(HubTest, PushIsIdempotentAndEachAcquisitionGetsARankedLeadList) {
+    auto h = hub("hub1");
+    const std::string token = h->addAgency("NYPD");
+    h->start({"--workers", "2"});
+    HubClient client(h->url(), token);
+    EXPECT_NE(client.health().find("\"ok\""), std::string::npos);
+
+    std::map<std::string, std::string> ids;
+    for (const std::string name : {"F01-01", "F02-01", "F03-01", "F01-02"}) {
+        const PushReply r = client.push(scan(name), metadata("2026-0001", name));
+        EXPECT_TRUE(r.created) << name;
+        EXPECT_EQ(r.acquisition.agency, "NYPD");
+        EXPECT_EQ(r.acquisition.metadata.itemLabel, name);
+        ids[name] = r.acquisition.id;
+    }
+    // A retry (the reply was lost) gives the same acquisition, not a second one.
+    const PushReply again = client.push(scan("F01-02"), metadata("2026-0001", "F01-02"));
+    EXPECT_FALSE(again.created);
+    EXPECT_EQ(again.acquisition.id, ids["F01-02"]);
+    EXPECT_EQ(client.stats().at(0).acquisitions, 4);
+
+    std::vector<LeadList> lists;
+    ASSERT_TRUE(eventually([&] {
+        lists = allLeads(client);
+        return lists.size() == 4;
+    })) << h->logText();
+    // The last one pushed was compared with the three before; its own firearm's shot ranks first.
+    const LeadList* last = listOf(lists, ids["F01-02"]);
+    ASSERT_NE(last, nullptr);
+    EXPECT_EQ(last->status, "correlated");
+    ASSERT_EQ(last->candidates.size(), 3u);
+    EXPECT_EQ(last->candidates[0].acquisitionId, ids["F01-01"]);
+    EXPECT_GT(last->candidates[0].score, last->candidates[1].score);
+    EXPECT_NE(last->candidates[0].details.find("thetaDeg"), std::string::npos);
+
+    // Pulling from the cursor gives nothing new.
+    std::int64_t cursor = 0;
+    client.leads(0, 1000, cursor);
+    std::int64_t next = 0;
+    EXPECT_TRUE(client.leads(cursor, 1000, next).empty());
+    EXPECT_EQ(next, cursor);
+
+    // Outcomes are counted per agency.
+    client.reportOutcome(last->candidates[0].id, "lead");
+    client.reportOutcome(last->candidates[1].id, "eliminated");
+    const auto stats = client.stats().at(0);
+    EXPECT_EQ(stats.leads, 1);
+    EXPECT_EQ(stats.eliminated, 1);
+    EXPECT_GT(stats.medianHoursToLead, 0.0);
+    client.reportOutcome(last->candidates[0].id, "hit");
+    EXPECT_EQ(client.stats().at(0).hits, 1);
+}
+
+TEST_P(HubTest, ADifferentCaliberIsNotCompared) {
+    auto h = hub("hub1");
+    const std::string token = h->addAgency("NYPD");
+    h->start({"--workers", "1"});
+    HubClient client(h->url(), token);
+    client.push(scan("F01-01"), metadata("C1", "a", "9mm"));
+    const auto other = client.push(scan("F01-02"), metadata("C1", "b", ".40 S&W")).acquisition;
+    std::vector<LeadList> lists;
+    ASSERT_TRUE(eventually([&] { return (lists = allLeads(client)).size() == 2; }));
+    EXPECT_TRUE(listOf(lists, other.id)->candidates.empty());
+}
+
+TEST_P(HubTest, TheQueueSurvivesARestart) {
+    auto h = hub("hub1");
+    const std::string token = h->addAgency("NYPD");
+    h->start({"--workers", "0"});  // holds and queues, correlates nothing
+    HubClient client(h->url(), token);
+    for (const std::string name : {"F01-01", "F01-02", "F02-01"}) client.push(scan(name), metadata("C1", name));
+    EXPECT_TRUE(allLeads(client).empty());
+    h->kill(SIGKILL);
+    h->start({"--workers", "1"});
+    HubClient again(h->url(), token);
+    ASSERT_TRUE(eventually([&] { return allLeads(again).size() == 3; })) << h->logText();
+}
+
+TEST_P(HubTest, OnlyTheOwnerChangesWithdrawsOrDisclosesAndOthersGet403) {
+    auto h = hub("hub1");
+    const std::string tokenA = h->addAgency("NYPD");
+    const std::string tokenB = h->addAgency("LAPD");
+    h->start({"--workers", "1"});
+    HubClient a(h->url(), tokenA), b(h->url(), tokenB);
+    const auto mine = a.push(scan("F01-01"), metadata("NY-1", "casing 1")).acquisition;
+    const auto theirs = b.push(scan("F01-02"), metadata("LA-7", "casing 3")).acquisition;
+    std::vector<LeadList> bLists;
+    ASSERT_TRUE(eventually([&] { return (bLists = allLeads(b)).size() == 1 && bLists[0].candidates.size() == 1; }));
+    const HubCandidate& candidate = bLists[0].candidates[0];
+    EXPECT_EQ(candidate.acquisitionId, mine.id);
+    EXPECT_EQ(candidate.agency, "NYPD");
+    EXPECT_FALSE(candidate.disclosed);
+    EXPECT_EQ(candidate.caseRef, "") << "NYPD's case number is not shown before it discloses";
+
+    const std::string path = (dir / "download.x3p").string();
+    EXPECT_EQ(statusOf([&] { b.update(mine.id, metadata("X", "changed")); }), 403);
+    EXPECT_EQ(statusOf([&] { b.disclose(mine.id, true); }), 403);
+    EXPECT_EQ(statusOf([&] { b.withdraw(mine.id); }), 403);
+    EXPECT_EQ(statusOf([&] { b.downloadScan(mine.id, path); }), 403);
+    EXPECT_EQ(statusOf([&] { b.acquisition(mine.id); }), 403);
+    EXPECT_EQ(statusOf([&] { a.reportOutcome(candidate.id, "hit"); }), 403) << "NYPD may not judge LAPD's list";
+    EXPECT_FALSE(fs::exists(path));
+    // Nothing changed.
+    const auto held = a.acquisition(mine.id);
+    EXPECT_EQ(held.metadata.caseRef, "NY-1");
+    EXPECT_FALSE(held.disclosed);
+    EXPECT_EQ(allLeads(b)[0].candidates[0].outcome, "");
+
+    // Disclosed, LAPD may fetch it and sees the case.
+    a.disclose(mine.id, true);
+    b.downloadScan(mine.id, path);
+    EXPECT_EQ(fs::file_size(path), fs::file_size(scan("F01-01")));
+    EXPECT_EQ(allLeads(b)[0].candidates[0].caseRef, "NY-1");
+    // The owner's update.
+    EXPECT_EQ(a.update(mine.id, metadata("NY-1", "casing 1 (re-scanned)")).metadata.itemLabel, "casing 1 (re-scanned)");
+    EXPECT_EQ(statusOf([&] { a.update(mine.id, metadata("NY-1", "x", ".45 ACP")); }), 400) << "caliber decides the comparisons";
+
+    // Withdrawn: gone from LAPD's list and unreadable.
+    a.withdraw(mine.id);
+    EXPECT_TRUE(allLeads(b)[0].candidates.empty());
+    EXPECT_EQ(statusOf([&] { b.downloadScan(mine.id, path + "2"); }), 410);
+    EXPECT_EQ(statusOf([&] { a.push(scan("F01-01"), metadata("NY-1", "again")); }), 409);
+    EXPECT_EQ(a.stats().at(0).withdrawn, 1);
+    (void)theirs;
+}
+
+TEST_P(HubTest, BadRequestsGet4xxAndStoreNothing) {
+    auto h = hub("hub1");
+    const std::string token = h->addAgency("NYPD");
+    const std::string revoked = h->admin("token issue NYPD");
+    h->admin("token revoke " + revoked);
+    h->start({"--workers", "0", "--max-upload-mb", "1"});
+    HubClient client(h->url(), token);
+    client.push(scan("F01-01"), metadata("C1", "kept"));
+    const std::size_t filesBefore = filesUnder(h->dataDir() / "files");
+
+    std::string body;
+    const std::string boundary = "b0undary";
+    auto multipart = [&](const std::string& meta, const std::string& filename, const std::string& content) {
+        return "--" + boundary + "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n" + meta + "\r\n--" + boundary +
+               "\r\nContent-Disposition: form-data; name=\"scan\"; filename=\"" + filename +
+               "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + content + "\r\n--" + boundary + "--\r\n";
+    };
+    std::ifstream in(scan("F02-01"), std::ios::binary);
+    const std::string x3p((std::istreambuf_iterator<char>(in)), {});
+    const std::string goodMeta = R"({"case_ref":"C2","item_label":"x","item_type":"cartridge_case","caliber":"9mm"})";
+    const std::string type = "multipart/form-data; boundary=" + boundary;
+    auto post = [&](const std::string& contentType, const std::string& payload) {
+        return client.request("POST", "/v1/acquisitions", contentType, payload, body);
+    };
+
+    EXPECT_EQ(post(type, multipart("{\"case_ref\": ", "a.x3p", x3p)), 400);
+    EXPECT_NE(body.find("malformed JSON"), std::string::npos) << body;
+    EXPECT_EQ(post(type, multipart(R"({"case_ref":"C2","item_label":"x","item_type":"pistol","caliber":"9mm"})", "a.x3p", x3p)), 400);
+    EXPECT_NE(body.find("item_type"), std::string::npos) << body;
+    EXPECT_EQ(post(type, multipart(R"({"case_ref":"C2","item_label":"x","item_type":"cartridge_case"})", "a.x3p", x3p)), 400);
+    EXPECT_NE(body.find("caliber"), std::string::npos) << body;
+    EXPECT_EQ(post("application/json", goodMeta), 415);
+    EXPECT_EQ(post("text/plain", multipart(goodMeta, "a.x3p", x3p)), 415);
+    EXPECT_EQ(post(type, multipart(goodMeta, "../../etc/passwd", x3p)), 400);
+    EXPECT_NE(body.find("not allowed"), std::string::npos) << body;
+    EXPECT_EQ(post(type, multipart(goodMeta, "a.x3p", x3p.substr(0, x3p.size() / 2))), 422) << "a truncated X3P";
+    EXPECT_NE(body.find("X3P"), std::string::npos) << body;
+    EXPECT_EQ(post(type, multipart(goodMeta, "a.x3p", std::string(2 << 20, 'x'))), 413);
+    EXPECT_EQ(post(type, "--" + boundary + "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n" + goodMeta + "\r\n--" +
+                             boundary + "--\r\n"),
+              400);
+    EXPECT_NE(body.find("'scan' is missing"), std::string::npos) << body;
+    EXPECT_EQ(client.request("GET", "/v1/acquisitions/..%2F..%2Fhub.db/scan", "", "", body), 400);
+    EXPECT_EQ(client.request("GET", "/v1/acquisitions/not-an-id", "", "", body), 400);
+    EXPECT_EQ(client.request("GET", "/v1/leads?since=-1", "", "", body), 400);
+    EXPECT_EQ(client.request("POST", "/v1/candidates/abc/outcome", "application/json", R"({"outcome":"lead"})", body), 400);
+    EXPECT_EQ(client.request("POST", "/v1/candidates/1/outcome", "application/json", R"({"outcome":"maybe"})", body), 400);
+    EXPECT_EQ(client.request("GET", "/v1/changes", "", "", body), 403) << "the feed is for peer hubs";
+
+    HubClient wrong(h->url(), "sth_0000"), gone(h->url(), revoked), none(h->url(), "");
+    EXPECT_EQ(statusOf([&] { wrong.push(scan("F02-01"), metadata("C2", "x")); }), 401);
+    EXPECT_EQ(statusOf([&] { gone.push(scan("F02-01"), metadata("C2", "x")); }), 401);
+    EXPECT_EQ(statusOf([&] { none.stats(); }), 401);
+
+    // Nothing was stored: one acquisition, its file, no temporaries left.
+    EXPECT_EQ(client.stats().at(0).acquisitions, 1);
+    EXPECT_EQ(filesUnder(h->dataDir() / "files"), filesBefore);
+    EXPECT_EQ(filesUnder(h->dataDir() / "files" / ".tmp"), 0u);
+}
+
+TEST_P(HubTest, TwoPeerHubsReplicateAndConvergeAfterOneWasDown) {
+    auto h1 = hub("hub1");
+    auto h2 = hub("hub2");
+    const std::string tokenA = h1->addAgency("NYPD");
+    const std::string tokenB = h2->addAgency("LAPD");
+    const std::string peer1 = h1->addAgency("hub2", true);  // hub2 pulls hub1's feed with it
+    const std::string peer2 = h2->addAgency("hub1", true);
+    h1->usePort(test::freePort());
+    h2->usePort(test::freePort());
+    const std::string url1 = h1->url(), url2 = h2->url();
+    const std::vector<std::string> common{"--workers", "1", "--replication-interval-ms", "200"};
+    auto args = [&](const std::string& peerName, const std::string& url, const std::string& token) {
+        auto a = common;
+        a.insert(a.end(), {"--peer", peerName + "=" + url, "--peer-token", peerName + "=" + token});
+        return a;
+    };
+    h1->start(args("hub2", url2, peer2));
+    h2->start(args("hub1", url1, peer1));
+    HubClient a(url1, tokenA), b(url2, tokenB);
+
+    const auto a1 = a.push(scan("F01-01"), metadata("NY-1", "1")).acquisition;
+    const auto a2 = a.push(scan("F02-01"), metadata("NY-1", "2")).acquisition;
+    const auto b1 = b.push(scan("F01-02"), metadata("LA-1", "1")).acquisition;
+    // A peer token of each hub reads its holdings as a peer does.
+    HubClient peerView1(url1, peer1), peerView2(url2, peer2);
+    auto held = [&](HubClient& peerView) {
+        std::set<std::string> ids;
+        for (const auto& id : {a1.id, a2.id, b1.id}) try {
+                if (!peerView.acquisition(id).withdrawn) ids.insert(id);
+            } catch (const HubError&) {
+            }
+        return ids;
+    };
+    ASSERT_TRUE(eventually([&] { return held(peerView1).size() == 3 && held(peerView2).size() == 3; }))
+        << h1->logText() << h2->logText();
+    // Same id everywhere; LAPD's list at hub2 ranks NYPD's shot of the same gun first.
+    std::vector<LeadList> bLists;
+    ASSERT_TRUE(eventually([&] {
+        bLists = allLeads(b);
+        return bLists.size() == 1 && !bLists[0].candidates.empty();
+    }));
+    EXPECT_EQ(bLists[0].candidates[0].acquisitionId, a1.id);
+    EXPECT_EQ(bLists[0].candidates[0].agency, "NYPD");
+
+    // A withdrawal at hub1 reaches hub2 and leaves LAPD's list there.
+    a.withdraw(a1.id);
+    ASSERT_TRUE(eventually([&] {
+        const auto lists = allLeads(b);
+        for (const auto& c : lists.at(0).candidates)
+            if (c.acquisitionId == a1.id) return false;
+        return held(peerView2).count(a1.id) == 0;
+    }));
+
+    // hub2 down; NYPD goes on pushing to hub1, LAPD pushes the same scan twice to hub1 (a site may use either).
+    h2->kill(SIGKILL);
+    const auto a3 = a.push(scan("F03-01"), metadata("NY-2", "3")).acquisition;
+    HubClient bAt1(url1, h1->addAgency("LAPD"));
+    const auto b1again = bAt1.push(scan("F01-02"), metadata("LA-1", "1")).acquisition;
+    EXPECT_EQ(b1again.id, b1.id) << "the same agency's same scan is one acquisition on every hub";
+    h2->start(args("hub1", url1, peer1));
+    HubClient peerView2b(url2, peer2);
+    ASSERT_TRUE(eventually([&] {
+        try {
+            return peerView2b.acquisition(a3.id).id == a3.id;
+        } catch (const HubError&) {
+            return false;
+        }
+    })) << h2->logText();
+    // Converged, nothing duplicated: each hub holds a2, a3, b1 and a1 withdrawn.
+    for (auto* view : {&peerView1, &peerView2b}) {
+        EXPECT_EQ(view->acquisition(a1.id).withdrawn, true);
+        EXPECT_EQ(view->acquisition(a3.id).metadata.caseRef, "NY-2");
+        std::int64_t total = 0;
+        for (const auto& s : view->stats()) total += s.acquisitions;
+        EXPECT_EQ(total, 3) << "hub holds a2, a3, b1 once each";
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, HubTest, ::testing::Values("sqlite", "postgresql"));

@@ -59,12 +59,10 @@ int Store::enqueueForSync(const User& actor) {
     SQLite::Transaction t(impl_->db);
     SQLite::Statement q(impl_->db,
                         "INSERT INTO outbox(acquisition_id, state, attempts, next_attempt_at, queued_at) "
-                        "SELECT a.id, 'queued', 0, ?, ? FROM acquisition a WHERE a.processed_sha256 <> '' "
+                        "SELECT a.id, 'queued', 0, '', ? FROM acquisition a WHERE a.processed_sha256 <> '' "
                         "AND a.id NOT IN (SELECT acquisition_id FROM outbox) "
                         "AND a.id NOT IN (SELECT acquisition_id FROM hub_acquisition) ORDER BY a.id");
-    const std::string now = nowUtc();
-    q.bind(1, now);
-    q.bind(2, now);
+    q.bind(1, nowUtc());  // due at once ('' sorts first)
     const int n = q.exec();
     if (n > 0) impl_->audit(actor.id, "sync_enqueue", "sync", 0, jsonObject({{"queued", std::to_string(n)}}));
     t.commit();

@@ -22,8 +22,11 @@ std::string isoUtc(std::chrono::system_clock::time_point t) {
     std::tm tm{};
     gmtime_r(&tt, &tm);
     char buf[40];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
-    return buf;
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() % 1000;
+    char out[48];
+    std::snprintf(out, sizeof out, "%s.%03dZ", buf, int(ms));
+    return out;
 }
 
 std::string isoFromMs(std::int64_t ms) { return isoUtc(std::chrono::system_clock::time_point(std::chrono::milliseconds(ms))); }

@@ -47,7 +47,7 @@ TEST_F(Store, UpgradesAnOlderStoreInPlace) {
     EXPECT_EQ(upgraded.schemaVersion(), records::Store::currentSchemaVersion());
 }
 
-TEST_F(Store, MigrationTwoFillsTheCaliberOfExistingAcquisitions) {
+TEST_F(Store, MigrationsFromVersionOneFillTheCaliberOfExistingAcquisitions) {
     store->addCase(tech, test::newCase("M"));
     const auto item = store->addItem(tech, "M", test::newItem("Q1", "cartridge_case", "crime_scene", ".45 ACP"));
     records::ImportOptions o;
@@ -57,11 +57,13 @@ TEST_F(Store, MigrationTwoFillsTheCaliberOfExistingAcquisitions) {
     {
         // Back to version 1 as it was: no caliber on acquisitions.
         SQLite::Database db((storePath / "store.db").string(), SQLite::OPEN_READWRITE);
-        db.exec("DROP INDEX acquisition_caliber_time; ALTER TABLE acquisition DROP COLUMN caliber; UPDATE schema_version SET version = 1");
+        db.exec("DROP TABLE sync_setting; DROP TABLE outbox; DROP TABLE hub_acquisition; DROP TABLE hub_candidate; "
+                "DROP INDEX acquisition_caliber_time; ALTER TABLE acquisition DROP COLUMN caliber; UPDATE schema_version SET version = 1");
     }
     EXPECT_EQ(kindOf([&] { records::Store::open(storePath.string(), false); }), Kind::Storage);
     store = records::Store::open(storePath.string());
-    EXPECT_EQ(store->schemaVersion(), 2);
+    EXPECT_EQ(store->schemaVersion(), records::Store::currentSchemaVersion());
+    EXPECT_EQ(store->syncStatus().queued, 0) << "version 3's sync tables are there";
     EXPECT_EQ(store->findAcquisitions(".45 ACP", "2000-01-01", "2100-01-01").size(), 1u);
     EXPECT_TRUE(store->findAcquisitions("9mm", "2000-01-01", "2100-01-01").empty());
 }

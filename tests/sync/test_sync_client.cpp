@@ -1,0 +1,304 @@
+// The workstation's side: local case stores syncing with a real hub, and
+// the hub killed during uploads.
+#include <gtest/gtest.h>
+
+#include <Poco/DigestEngine.h>
+#include <Poco/SHA2Engine.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "HubProcess.h"
+#include "striae/imaging/Synthetic.h"
+#include "striae/records/Store.h"
+#include "striae/sync/HubClient.h"
+#include "striae/sync/HubError.h"
+#include "striae/sync/SyncClient.h"
+
+namespace fs = std::filesystem;
+using namespace striae;
+using namespace striae::sync;
+using striae::test::eventually;
+using striae::test::HubProcess;
+
+namespace {
+
+std::string fileSha(const std::string& path) {
+    Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+    std::ifstream in(path, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    engine.update(bytes);
+    return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+struct Site {
+    std::optional<records::Store> store;
+    records::User admin, tech, examiner;
+
+    Site(const fs::path& folder, const std::string& agency) {
+        store = records::Store::create(folder.string(), {0, agency, agency + " Police", "US"}, "admin", "Admin", "admin-password");
+        admin = store->authenticate("admin", "admin-password");
+        tech = store->addUser(admin, agency, "tech", "Tech", {records::Role::Technician}, "tech-password");
+        examiner = store->addUser(admin, agency, "exam", "Exam", {records::Role::Examiner, records::Role::Technician}, "exam-password");
+    }
+    records::Id import(const std::string& caseNumber, const std::string& label, const std::string& path) {
+        records::CaseRecord c;
+        c.number = caseNumber;
+        try {
+            store->addCase(tech, c);
+        } catch (const records::RecordsError&) {  // exists
+        }
+        records::Item i;
+        i.label = label;
+        i.kind = "cartridge_case";
+        i.origin = "crime_scene";
+        i.caliber = "9mm";
+        i.firingPinShape = "hemispherical";
+        const auto item = store->addItem(tech, caseNumber, i);
+        records::ImportOptions o;
+        o.preprocess = false;  // synthetic scans are processed surfaces already
+        return store->importScan(tech, item.id, path, o).id;
+    }
+    void configure(const std::string& url, const std::string& token, const std::string& agency) {
+        store->setSyncSetting(admin, "hub_url", url);
+        store->setSyncSetting(admin, "hub_token", token);
+        store->setSyncSetting(admin, "agency", agency);
+    }
+};
+
+}  // namespace
+
+class SyncTest : public ::testing::TestWithParam<std::string> {
+protected:
+    test::TempDir dir;
+    std::string database;
+
+    void SetUp() override {
+        database = test::hubDatabase(GetParam());
+        if (database == "skip") GTEST_SKIP() << "no PostgreSQL server: set STRIAE_TEST_POSTGRES";
+    }
+    fs::path scans(int firearms, int shots, int size) {
+        const fs::path folder = dir / ("scans-" + std::to_string(firearms) + "x" + std::to_string(shots));
+        imaging::SynthOptions o;
+        o.firearms = firearms;
+        o.shotsPerFirearm = shots;
+        o.sizePx = size;
+        o.seed = 33;
+        imaging::writeSyntheticSet(o, folder.string());
+        return folder;
+    }
+};
+
+TEST_P(SyncTest, TwoAgenciesPushPullReviewAndDisclose) {
+    const fs::path folder = scans(2, 2, 128);
+    HubProcess hub(dir / "hub", database, "hub1");
+    const std::string tokenNy = hub.addAgency("NYPD");
+    const std::string tokenLa = hub.addAgency("LAPD");
+    hub.start({"--workers", "2"});
+
+    Site ny(dir / "ny", "NYPD"), la(dir / "la", "LAPD");
+    const records::Id ny1 = ny.import("NY-1", "casing 1", (folder / "F01-01.x3p").string());
+    ny.import("NY-1", "casing 2", (folder / "F02-01.x3p").string());
+    const records::Id la1 = la.import("LA-1", "casing 1", (folder / "F01-02.x3p").string());
+    ny.configure(hub.url(), tokenNy, "NYPD");
+    la.configure(hub.url(), tokenLa, "LAPD");
+
+    SyncClient nyClient(*ny.store, ny.tech), laClient(*la.store, la.tech);
+    auto r = nyClient.push();
+    EXPECT_EQ(r.queued, 2);
+    EXPECT_EQ(r.pushed, 2);
+    EXPECT_EQ(r.failed, 0);
+    EXPECT_EQ(laClient.push().pushed, 1);
+    r = nyClient.push();
+    EXPECT_EQ(r.queued + r.pushed + r.failed, 0) << "nothing new to send";
+    EXPECT_EQ(ny.store->syncStatus().sent, 2);
+    EXPECT_FALSE(ny.store->syncStatus().lastContact.empty());
+
+    // LAPD pulls its list once the hub has correlated: NYPD's shot of the same gun on top.
+    HubClient laHub(hub.url(), tokenLa);
+    ASSERT_TRUE(eventually([&] {
+        std::int64_t cursor = 0;
+        const auto lists = laHub.leads(0, 10, cursor);
+        return lists.size() == 1 && lists[0].candidates.size() == 2;
+    })) << hub.logText();
+    r = laClient.pull();
+    EXPECT_EQ(r.listsPulled, 1);
+    EXPECT_EQ(r.candidates, 2);
+    EXPECT_EQ(r.scansFetched, 0) << "NYPD has not disclosed";
+    auto runs = la.store->runsOf(la1);
+    ASSERT_EQ(runs.size(), 1u);
+    EXPECT_EQ(runs[0].scope, "hub");
+    auto candidates = la.store->candidates(runs[0].id);
+    ASSERT_EQ(candidates.size(), 2u);
+    const records::Id standIn = candidates[0].acquisitionId;
+    EXPECT_TRUE(la.store->isRemoteAcquisition(standIn));
+    EXPECT_EQ(candidates[0].caseNumber, "HUB-NYPD");
+    EXPECT_EQ(la.store->hubIdOfAcquisition(standIn), ny.store->hubIdOfAcquisition(ny1));
+    EXPECT_TRUE(la.store->acquisition(standIn).fileSha256.empty());
+    EXPECT_EQ(laClient.pull().listsPulled, 0) << "the cursor moved on";
+
+    // A lead, reported back; the hub counts it for LAPD.
+    la.store->review(la.tech, candidates[0].id, true, "same firing pin drag");
+    la.store->markLead(la.tech, candidates[0].id, "same firing pin drag");
+    r = laClient.push();
+    EXPECT_EQ(r.outcomesReported, 1);
+    EXPECT_EQ(laHub.stats().at(0).leads, 1);
+    EXPECT_EQ(laClient.push().outcomesReported, 0) << "reported once";
+
+    // NYPD discloses; LAPD's next pull fetches the scan for side-by-side review.
+    HubClient(hub.url(), tokenNy).disclose(ny.store->hubIdOfAcquisition(ny1), true);
+    r = laClient.pull();
+    EXPECT_EQ(r.scansFetched, 1);
+    const auto fetched = la.store->acquisition(standIn);
+    ASSERT_FALSE(fetched.processedSha256.empty());
+    EXPECT_EQ(fetched.processedSha256, ny.store->acquisition(ny1).processedSha256) << "the scan NYPD pushed, byte for byte";
+    EXPECT_TRUE(fs::exists(la.store->filePath(fetched.processedSha256)));
+    EXPECT_TRUE(la.store->verifyAudit().ok());
+}
+
+TEST_P(SyncTest, AnUnreachableHubLeavesTheOutboxQueuedWithBackoff) {
+    const fs::path folder = scans(1, 2, 96);
+    Site la(dir / "la", "LAPD");
+    la.import("LA-1", "casing 1", (folder / "F01-01.x3p").string());
+    la.configure("http://127.0.0.1:" + std::to_string(test::freePort()), "sth_x", "LAPD");
+    SyncClient client(*la.store, la.tech, 2);
+    const auto r = client.push();
+    EXPECT_EQ(r.failed, 1);
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_NE(r.errors[0].find("cannot reach hub"), std::string::npos) << r.errors[0];
+    const auto status = la.store->syncStatus();
+    EXPECT_EQ(status.failed, 1);
+    EXPECT_TRUE(status.lastContact.empty());
+    EXPECT_NE(status.lastError.find("cannot reach hub"), std::string::npos);
+    // Not due again before its backoff: a second push sends nothing.
+    EXPECT_EQ(client.push().failed, 0);
+    EXPECT_EQ(la.store->outbox().at(0).attempts, 1);
+    EXPECT_EQ(SyncClient::backoffSeconds(0), 30);
+    EXPECT_EQ(SyncClient::backoffSeconds(3), 240);
+    EXPECT_EQ(SyncClient::backoffSeconds(20), 3600);
+}
+
+TEST_P(SyncTest, HubKilledDuringUploadsTwentyTimesLosesAndDuplicatesNothing) {
+    const fs::path folder = scans(30, 2, 64);
+    std::vector<std::string> files;
+    for (const auto& e : fs::directory_iterator(folder))
+        if (e.path().extension() == ".x3p") files.push_back(e.path().string());
+    std::sort(files.begin(), files.end());
+    ASSERT_EQ(files.size(), 60u);
+
+    HubProcess hub(dir / "hub", database, "hub1");
+    const std::string token = hub.addAgency("NYPD");
+    std::map<std::string, std::string> acknowledged;  // file -> acquisition id the hub confirmed
+    std::mt19937 random(7);
+    int interrupted = 0;
+    for (int round = 0; round < 20; ++round) {
+        hub.start({"--workers", "0"});
+        std::atomic<bool> done{false};
+        std::map<std::string, std::string> confirmed;
+        std::thread client([&] {
+            HubClient c(hub.url(), token, 5);
+            std::vector<std::string> order = files;
+            std::shuffle(order.begin(), order.end(), std::mt19937(unsigned(round)));
+            for (const auto& f : order) {
+                AcquisitionMetadata m;
+                m.caseRef = "NY-" + std::to_string(round);
+                m.itemLabel = fs::path(f).stem().string();
+                m.caliber = "9mm";
+                try {
+                    confirmed[f] = c.push(f, m).acquisition.id;
+                } catch (const HubError&) {
+                    break;  // the hub is gone: retry next round
+                }
+            }
+            done = true;
+        });
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(20, 250)(random)));
+        if (!done) ++interrupted;
+        hub.kill(SIGKILL);
+        client.join();
+        for (const auto& [f, id] : confirmed) {
+            if (acknowledged.count(f)) {
+                EXPECT_EQ(acknowledged[f], id) << "the same scan got a second id";
+            }
+            acknowledged[f] = id;
+        }
+    }
+    EXPECT_GE(interrupted, 15) << "most rounds should have been killed mid-upload";
+
+    // After the last restart: everything acknowledged is there, once; a full retry completes the set without duplicates.
+    hub.start({"--workers", "0"});
+    HubClient c(hub.url(), token);
+    for (const auto& [f, id] : acknowledged) {
+        const auto held = c.acquisition(id);
+        EXPECT_EQ(held.sha256, fileSha(f)) << f;
+    }
+    std::set<std::string> ids;
+    for (const auto& f : files) {
+        AcquisitionMetadata m;
+        m.caseRef = "NY-final";
+        m.itemLabel = fs::path(f).stem().string();
+        m.caliber = "9mm";
+        ids.insert(c.push(f, m).acquisition.id);
+    }
+    EXPECT_EQ(ids.size(), files.size());
+    EXPECT_EQ(c.stats().at(0).acquisitions, std::int64_t(files.size())) << "no acquisition lost or duplicated";
+    std::size_t stored = 0;
+    for (const auto& e : fs::recursive_directory_iterator(hub.dataDir() / "files"))
+        if (e.is_regular_file() && e.path().extension() == ".x3p") ++stored;
+    EXPECT_EQ(stored, files.size());
+    std::size_t temporaries = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(hub.dataDir() / "files" / ".tmp")) ++temporaries;
+    EXPECT_EQ(temporaries, 0u) << "leftovers of killed uploads are cleared at start";
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SyncTest, ::testing::Values("sqlite", "postgresql"));
+
+TEST(SyncCli, ConfigurePushPullStatusThroughTheCommandLine) {
+    test::TempDir dir;
+    imaging::SynthOptions o;
+    o.firearms = 1;
+    o.shotsPerFirearm = 2;
+    o.sizePx = 96;
+    imaging::writeSyntheticSet(o, (dir / "scans").string());
+    HubProcess hub(dir / "hub", "", "hub1");
+    const std::string token = hub.addAgency("DEMO");
+    hub.start({"--workers", "1"});
+
+    const std::string store = (dir / "store").string();
+    const std::string cli = std::string(STRIAE_CLI) + " ";
+    const std::string admin = "STRIAE_STORE=" + test::shellQuote(store) + " STRIAE_USER=sam STRIAE_PASSWORD=admin-password ";
+    const std::string env = "STRIAE_STORE=" + test::shellQuote(store) + " STRIAE_USER=tina STRIAE_PASSWORD=tech-password ";
+    test::runCommand(admin + cli + "db init " + test::shellQuote(store) + " --agency DEMO --agency-name Demo --country US --admin sam --admin-name Sam");
+    test::runCommand(admin + "STRIAE_NEW_PASSWORD=tech-password " + cli + "user add tina --name Tina --roles technician --agency DEMO");
+    test::runCommand(env + cli + "case add C-1");
+    test::runCommand(env + cli + "item add C-1 Q1 --caliber 9mm");
+    test::runCommand(env + cli + "item add C-1 Q2 --caliber 9mm");
+    test::runCommand(env + cli + "import 1 " + test::shellQuote((dir / "scans" / "F01-01.x3p").string()) + " --processed");
+    test::runCommand(env + cli + "import 2 " + test::shellQuote((dir / "scans" / "F01-02.x3p").string()) + " --processed");
+    EXPECT_NE(test::runCommand(env + cli + "sync status").find("(not configured)"), std::string::npos);
+    test::runCommand(admin + "STRIAE_HUB_TOKEN=" + token + " " + cli + "sync configure --hub " + hub.url() + " --agency DEMO");
+    const std::string pushed = test::runCommand(env + cli + "sync push --json");
+    EXPECT_NE(pushed.find("\"pushed\":2"), std::string::npos) << pushed;
+    HubClient client(hub.url(), token);
+    ASSERT_TRUE(eventually([&] {
+        std::int64_t cursor = 0;
+        return client.leads(0, 10, cursor).size() == 2;
+    }));
+    const std::string pulled = test::runCommand(env + cli + "sync pull");
+    EXPECT_NE(pulled.find("lead lists pulled 2"), std::string::npos) << pulled;
+    const std::string status = test::runCommand(env + cli + "sync status");
+    EXPECT_NE(status.find("0 queued, 2 sent, 0 failed"), std::string::npos) << status;
+    // A hub that is down: exit 1, and the reason.
+    hub.kill(SIGKILL);
+    test::runCommand(env + cli + "import 1 " + test::shellQuote((dir / "scans" / "F01-02.x3p").string()) + " --processed");
+    FILE* p = ::popen((env + cli + "sync push --timeout 2 2>&1").c_str(), "r");
+    std::string out;
+    char buffer[512];
+    while (std::fgets(buffer, sizeof buffer, p)) out += buffer;
+    EXPECT_EQ(WEXITSTATUS(::pclose(p)), 1) << out;
+    EXPECT_NE(out.find("cannot reach hub"), std::string::npos) << out;
+}

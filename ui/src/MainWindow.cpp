@@ -17,6 +17,7 @@
 #include "striae/ui/AuditPanel.h"
 #include "striae/ui/IntakeWizard.h"
 #include "striae/ui/CandidatesPanel.h"
+#include "striae/ui/SyncPanel.h"
 
 #include <QProgressDialog>
 #include <unistd.h>
@@ -41,7 +42,8 @@ MainWindow::MainWindow(QWidget* parent)
       surfacePanel_(new SurfacePanel(this)),
       comparisonPanel_(new ComparisonPanel(this)),
       candidates_(new CandidatesPanel(this)),
-      audit_(new AuditPanel(this)) {
+      audit_(new AuditPanel(this)),
+      sync_(new SyncPanel(this)) {
     setWindowTitle(tr("Striae — forensic ballistic imaging"));
     setObjectName("StriaeMainWindow");
     createMenus();
@@ -78,7 +80,20 @@ MainWindow::MainWindow(QWidget* parent)
     QMenu* viewMenu = nullptr;
     for (QAction* a : menuBar()->actions())
         if (a->menu() && a->text() == tr("&View")) viewMenu = a->menu();
-    if (viewMenu) viewMenu->addAction(auditDock->toggleViewAction());
+    auto* syncDock = new QDockWidget(tr("Hub sync"), this);
+    syncDock->setObjectName("SyncDock");
+    syncDock->setWidget(sync_);
+    syncDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
+    addDockWidget(Qt::BottomDockWidgetArea, syncDock);
+    syncDock->hide();
+    connect(sync_, &SyncPanel::synced, this, [this](bool changed, const QString& summary) {
+        statusBar()->showMessage(tr("Hub sync: %1").arg(summary));
+        if (changed && store_) caseBrowser_->loadStore(*store_);  // hub candidates arrive as new cases and runs
+    });
+    if (viewMenu) {
+        viewMenu->addAction(auditDock->toggleViewAction());
+        viewMenu->addAction(syncDock->toggleViewAction());
+    }
     connect(candidates_, &CandidatesPanel::message, this, [this](const QString& m) { statusBar()->showMessage(m); });
     setCentralWidget(centre_);
     connect(caseBrowser_, &CaseBrowser::acquisitionActivated, this, &MainWindow::showAcquisition);
@@ -159,6 +174,7 @@ bool MainWindow::login(const QString& username, const QString& password) {
         const auto user = store_->authenticate(username.toStdString(), password.toStdString());
         user_ = std::make_unique<records::User>(user);
         candidates_->setUser(user);
+        sync_->setSession(storeFolder_, user);
         const bool technician = user.has(records::Role::Technician);
         intakeAction_->setEnabled(technician);
         intakeAction_->setToolTip(technician ? QString() : tr("Intake needs the technician role"));
@@ -176,6 +192,11 @@ bool MainWindow::showComparison(qint64 referenceId, qint64 comparedId) {
     try {
         const auto a = store_->acquisition(referenceId), b = store_->acquisition(comparedId);
         const auto ia = store_->item(a.itemId), ib = store_->item(b.itemId);
+        for (const auto* x : {&a, &b})
+            if (x->processedSha256.empty())
+                throw std::runtime_error("scan " + std::to_string(x->id) +
+                                         " is another agency's, named by the hub, and not disclosed yet; it is fetched at the "
+                                         "next hub sync once its agency discloses it");
         const auto sa = imaging::readX3p(store_->filePath(a.processedSha256)).surface;
         const auto sb = imaging::readX3p(store_->filePath(b.processedSha256)).surface;
         const auto result = matching::compareCmc(sa, sb);

@@ -17,6 +17,7 @@ class SurfacePanel;
 class ComparisonPanel;
 class CandidatesPanel;
 class AuditPanel;
+class SyncPanel;
 struct IntakeRequest;
 
 class MainWindow : public QMainWindow {
@@ -43,6 +44,7 @@ public:
     std::vector<qint64> runIntake(const IntakeRequest& request);
 
     CaseBrowser* caseBrowser() const { return caseBrowser_; }
+    SyncPanel* syncPanel() const { return sync_; }
     // Says which store is open, in the status bar and the welcome panel.
     void setStoreName(const QString& folder, int caseCount);
 
@@ -60,6 +62,7 @@ private:
     ComparisonPanel* comparisonPanel_;
     CandidatesPanel* candidates_;
     AuditPanel* audit_;
+    SyncPanel* sync_;
     std::unique_ptr<records::Store> store_;
     QString storeFolder_;
     std::unique_ptr<records::User> user_;

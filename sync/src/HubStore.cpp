@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <unistd.h>
 #include <fcntl.h>
 
@@ -122,9 +123,7 @@ std::string HubStore::filePath(const std::string& sha256) const {
 std::string HubStore::tempFile(const std::string& name) const { return dataDir_ + "/files/.tmp/" + name; }
 
 std::int64_t HubStore::nextSeq() {
-    auto guard = db_.lock();
-    db_.execute("UPDATE counter SET value = value + 1 WHERE name = 'seq'");
-    return db_.query("SELECT value FROM counter WHERE name = 'seq'").at(0).integer(0);
+    return db_.query("UPDATE counter SET value = value + 1 WHERE name = 'seq' RETURNING value").at(0).integer(0);
 }
 
 void HubStore::addAgency(const std::string& code, const std::string& name, bool peer) {
@@ -382,11 +381,14 @@ void HubStore::failJob(const std::string& acquisitionId, const std::string& erro
 std::vector<LeadList> HubStore::leads(const Caller& caller, std::int64_t since, int limit) {
     std::vector<LeadList> out;
     auto guard = db_.lock();  // one consistent view of lists and candidates
-    const auto lists = db_.query(
-        "SELECT l.acquisition_id, l.seq, l.correlated_at, l.status, a.case_ref, a.item_label FROM lead_list l "
-        "JOIN acquisition a ON a.id = l.acquisition_id WHERE l.agency = ? AND l.seq > ? ORDER BY l.seq LIMIT ?",
-        {caller.agency, since, std::int64_t(std::clamp(limit, 1, 1000))});
-    for (const auto& l : lists) {
+    const std::vector<SqlValue> page{caller.agency, since, std::int64_t(std::clamp(limit, 1, 1000))};
+    const char* pageQuery = "SELECT acquisition_id FROM lead_list WHERE agency = ? AND seq > ? ORDER BY seq LIMIT ?";
+    std::map<std::string, std::size_t> index;
+    for (const auto& l : db_.query(
+             std::string("SELECT l.acquisition_id, l.seq, l.correlated_at, l.status, a.case_ref, a.item_label FROM lead_list l "
+                         "JOIN acquisition a ON a.id = l.acquisition_id WHERE l.acquisition_id IN (") +
+                 pageQuery + ") ORDER BY l.seq",
+             page)) {
         LeadList list;
         list.acquisitionId = l.text(0);
         list.cursor = l.integer(1);
@@ -394,27 +396,33 @@ std::vector<LeadList> HubStore::leads(const Caller& caller, std::int64_t since, 
         list.status = l.text(3);
         list.caseRef = l.text(4);
         list.itemLabel = l.text(5);
-        for (const auto& r : db_.query("SELECT c.id, c.acquisition_id, c.rank, c.score, c.score_high, c.details, c.outcome, "
-                                       "a.agency, a.caliber, a.item_type, a.case_ref, a.disclosed FROM candidate c "
-                                       "JOIN acquisition a ON a.id = c.acquisition_id WHERE c.list_id = ? ORDER BY c.rank",
-                                       {list.acquisitionId})) {
-            HubCandidate c;
-            c.id = r.integer(0);
-            c.listAcquisitionId = list.acquisitionId;
-            c.acquisitionId = r.text(1);
-            c.rank = int(r.integer(2));
-            c.score = r.real(3);
-            c.scoreHigh = r.real(4);
-            c.details = r.text(5);
-            c.outcome = r.text(6);
-            c.agency = r.text(7);
-            c.caliber = r.text(8);
-            c.itemType = r.text(9);
-            c.disclosed = r.integer(11) != 0 || c.agency == caller.agency;
-            if (c.disclosed) c.caseRef = r.text(10);
-            list.candidates.push_back(std::move(c));
-        }
+        index[list.acquisitionId] = out.size();
         out.push_back(std::move(list));
+    }
+    if (out.empty()) return out;
+    // All their candidates in one query (a round trip per list costs dearly on PostgreSQL).
+    for (const auto& r : db_.query(std::string("SELECT c.list_id, c.id, c.acquisition_id, c.rank, c.score, c.score_high, c.details, "
+                                               "c.outcome, a.agency, a.caliber, a.item_type, a.case_ref, a.disclosed FROM candidate c "
+                                               "JOIN acquisition a ON a.id = c.acquisition_id WHERE c.list_id IN (") +
+                                       pageQuery + ") ORDER BY c.list_id, c.rank",
+                                   page)) {
+        const auto it = index.find(r.text(0));
+        if (it == index.end()) continue;  // a list that moved past the page between the two queries (cannot under the lock)
+        HubCandidate c;
+        c.listAcquisitionId = r.text(0);
+        c.id = r.integer(1);
+        c.acquisitionId = r.text(2);
+        c.rank = int(r.integer(3));
+        c.score = r.real(4);
+        c.scoreHigh = r.real(5);
+        c.details = r.text(6);
+        c.outcome = r.text(7);
+        c.agency = r.text(8);
+        c.caliber = r.text(9);
+        c.itemType = r.text(10);
+        c.disclosed = r.integer(12) != 0 || c.agency == caller.agency;
+        if (c.disclosed) c.caseRef = r.text(11);
+        out[it->second].candidates.push_back(std::move(c));
     }
     return out;
 }

@@ -1,0 +1,212 @@
+// striae-hub under load, on SQLite and on PostgreSQL: a real hub process
+// holding 10,000 acquisitions (with lead lists), driven by a bundled load
+// client over loopback: pushes per second, lead-list pulls per second, and
+// p50/p99 latency, with C concurrent clients.
+//   build/dev/benchmarks/hub_bench [--held N] [--clients C] [--postgres CONNINFO] [--pushes P] [--pulls Q]
+// Without --postgres, $STRIAE_TEST_POSTGRES is used if set; else SQLite only.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "striae/imaging/Synthetic.h"
+#include "striae/sync/HubClient.h"
+#include "striae/sync/HubDatabase.h"
+#include "striae/sync/HubStore.h"
+
+extern char** environ;
+namespace fs = std::filesystem;
+using namespace striae;
+using namespace striae::sync;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Figures {
+    double perSecond = 0, p50ms = 0, p99ms = 0;
+    int errors = 0;
+};
+
+Figures summarize(std::vector<double> ms, double wallSeconds, int errors) {
+    Figures f;
+    f.errors = errors;
+    if (ms.empty()) return f;
+    std::sort(ms.begin(), ms.end());
+    f.perSecond = double(ms.size()) / wallSeconds;
+    f.p50ms = ms[ms.size() / 2];
+    f.p99ms = ms[std::min(ms.size() - 1, std::size_t(double(ms.size()) * 0.99))];
+    return f;
+}
+
+// Runs `count` requests spread over `clients` threads; each records its latency.
+template <typename F>
+Figures drive(int clients, int count, F request) {
+    std::atomic<int> next{0}, errors{0};
+    std::mutex mutex;
+    std::vector<double> all;
+    const auto start = Clock::now();
+    std::vector<std::thread> threads;
+    for (int c = 0; c < clients; ++c)
+        threads.emplace_back([&, c] {
+            std::vector<double> mine;
+            for (int i; (i = next++) < count;) {
+                const auto t = Clock::now();
+                try {
+                    request(c, i);
+                    mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t).count());
+                } catch (const std::exception& e) {
+                    if (errors++ < 3) std::fprintf(stderr, "request failed: %s\n", e.what());
+                }
+            }
+            std::lock_guard lock(mutex);
+            all.insert(all.end(), mine.begin(), mine.end());
+        });
+    for (auto& t : threads) t.join();
+    return summarize(all, std::chrono::duration<double>(Clock::now() - start).count(), errors);
+}
+
+struct Hub {
+    pid_t pid = -1;
+    int port = 0;
+    void start(const std::string& binary, const fs::path& data, const std::string& db) {
+        const auto portFile = data / "port";
+        fs::remove(portFile);
+        std::vector<std::string> args{binary, "--data", data.string()};
+        if (!db.empty()) args.insert(args.end(), {"--db", db});
+        args.insert(args.end(), {"serve", "--listen", "127.0.0.1:0", "--port-file", portFile.string(), "--workers", "0"});
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        const std::string log = (data / "hub.log").string();
+        posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) throw std::runtime_error("cannot start the hub");
+        posix_spawn_file_actions_destroy(&actions);
+        for (int i = 0; i < 500 && !fs::exists(portFile); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        std::ifstream(portFile) >> port;
+        if (port == 0) throw std::runtime_error("hub did not start; see " + log);
+    }
+    ~Hub() {
+        if (pid > 0) {
+            ::kill(pid, SIGTERM);
+            ::waitpid(pid, nullptr, 0);
+        }
+    }
+};
+
+std::string newPostgresDatabase(const std::string& conninfo, const std::string& name) {
+    HubDatabase admin("postgresql:" + conninfo);
+    admin.execute("DROP DATABASE IF EXISTS " + name);
+    admin.execute("CREATE DATABASE " + name);
+    return "postgresql:" + conninfo + " dbname=" + name;
+}
+
+void run(const std::string& backend, const std::string& db, const fs::path& root, const std::vector<std::string>& scans, int held,
+         int clients, int pushes, int pulls) {
+    const fs::path data = root / backend;
+    fs::create_directories(data);
+    std::string token;
+    {
+        // The holdings, through the same storage code the hub runs: `held`
+        // acquisitions of one agency over 50 calibers, each with a lead list of 10.
+        HubStore store(data.string(), db, "bench");
+        store.addAgency("BENCH", "Bench PD");
+        token = store.issueToken("BENCH");
+        const Caller caller{"BENCH", false};
+        const auto t = Clock::now();
+        std::vector<std::string> ids;
+        for (int i = 0; i < held; ++i) {
+            AcquisitionMetadata m;
+            m.caseRef = "B-" + std::to_string(i / 4);
+            m.itemLabel = "Q" + std::to_string(i % 4);
+            m.caliber = "cal-" + std::to_string(i % 50);
+            char sha[65];
+            std::snprintf(sha, sizeof sha, "%064x", i + 1);
+            ids.push_back(store.push(caller, m, sha, 1000).acquisition.id);
+        }
+        for (int i = 0; i < held; ++i) {
+            std::vector<HubCandidate> list;
+            for (int k = 1; k <= 10; ++k) {
+                HubCandidate c;
+                c.acquisitionId = ids[std::size_t((i + k * 50) % held)];
+                c.score = 20 - k;
+                c.scoreHigh = 20 - k;
+                list.push_back(c);
+            }
+            store.storeLeadList(ids[std::size_t(i)], list, "correlated");
+        }
+        std::printf("%-10s seeded %d acquisitions with lead lists in %.1f s\n", backend.c_str(), held,
+                    std::chrono::duration<double>(Clock::now() - t).count());
+    }
+    Hub hub;
+    hub.start(STRIAE_HUB, data, db);
+    const std::string url = "http://127.0.0.1:" + std::to_string(hub.port);
+    const Figures push = drive(clients, std::min(pushes, int(scans.size())), [&](int, int i) {
+        AcquisitionMetadata m;
+        m.caseRef = "P-" + std::to_string(i);
+        m.itemLabel = "Q1";
+        m.caliber = "cal-" + std::to_string(i % 50);
+        HubClient(url, token).push(scans[std::size_t(i)], m);
+    });
+    const Figures pull = drive(clients, pulls, [&](int c, int i) {
+        std::int64_t cursor = 0;
+        HubClient(url, token).leads(std::int64_t((i * 7919 + c) % (held * 12)), 20, cursor);
+    });
+    std::printf("%-10s pushes: %7.1f /s  p50 %6.2f ms  p99 %6.2f ms  (%d errors)\n", backend.c_str(), push.perSecond, push.p50ms,
+                push.p99ms, push.errors);
+    std::printf("%-10s pulls:  %7.1f /s  p50 %6.2f ms  p99 %6.2f ms  (%d errors; 20 lists of 10 candidates per pull)\n",
+                backend.c_str(), pull.perSecond, pull.p50ms, pull.p99ms, pull.errors);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int held = 10000, clients = 8, pushes = 1000, pulls = 5000;
+    std::string postgres = std::getenv("STRIAE_TEST_POSTGRES") ? std::getenv("STRIAE_TEST_POSTGRES") : "";
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string a = argv[i];
+        if (a == "--held") held = std::atoi(argv[i + 1]);
+        else if (a == "--clients") clients = std::atoi(argv[i + 1]);
+        else if (a == "--pushes") pushes = std::atoi(argv[i + 1]);
+        else if (a == "--pulls") pulls = std::atoi(argv[i + 1]);
+        else if (a == "--postgres") postgres = argv[i + 1];
+        else {
+            std::fprintf(stderr, "usage: hub_bench [--held N] [--clients C] [--pushes P] [--pulls Q] [--postgres CONNINFO]\n");
+            return 2;
+        }
+    }
+    const fs::path root = fs::temp_directory_path() / ("striae-hub-bench-" + std::to_string(::getpid()));
+    fs::create_directories(root);
+    // Distinct small scans to push (a push of a held scan is a no-op).
+    imaging::SynthOptions o;
+    o.firearms = (pushes + 1) / 2;
+    o.shotsPerFirearm = 2;
+    o.sizePx = 64;
+    imaging::writeSyntheticSet(o, (root / "scans").string());
+    std::vector<std::string> scans;
+    for (const auto& e : fs::directory_iterator(root / "scans"))
+        if (e.path().extension() == ".x3p") scans.push_back(e.path().string());
+    std::sort(scans.begin(), scans.end());
+    std::printf("hub_bench: %d held, %d clients, %zu pushes of %ld-byte X3P files, %d lead-list pulls; %u cores\n", held, clients,
+                scans.size(), long(fs::file_size(scans.at(0))), pulls, std::thread::hardware_concurrency());
+    run("sqlite", "", root, scans, held, clients, pushes, pulls);
+    if (!postgres.empty())
+        run("postgresql", newPostgresDatabase(postgres, "striae_hub_bench"), root, scans, held, clients, pushes, pulls);
+    else
+        std::printf("postgresql: skipped (no --postgres or $STRIAE_TEST_POSTGRES)\n");
+    fs::remove_all(root);
+    return 0;
+}

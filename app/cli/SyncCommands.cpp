@@ -15,7 +15,7 @@ namespace striae::cli {
 
 namespace {
 
-void printReport(const sync::SyncReport& r, bool json) {
+void printReport(const sync::SyncReport& r, bool json, bool pull = false) {
     if (json) {
         Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
         o.set("queued", r.queued);
@@ -33,9 +33,13 @@ void printReport(const sync::SyncReport& r, bool json) {
         std::cout << '\n';
         return;
     }
+    if (pull) {
+        std::cout << "lead lists pulled " << r.listsPulled << " (" << r.candidates << " candidates, " << r.scansFetched
+                  << " scans fetched)\n";
+        return;
+    }
     std::cout << "queued " << r.queued << ", pushed " << r.pushed << ", already at the hub " << r.alreadyHeld << ", failed "
-              << r.failed << "; lead lists pulled " << r.listsPulled << " (" << r.candidates << " candidates, "
-              << r.scansFetched << " scans fetched); outcomes reported " << r.outcomesReported << '\n';
+              << r.failed << "; outcomes reported " << r.outcomesReported << '\n';
     for (const auto& e : r.errors) std::cout << "  error: " << e << '\n';
 }
 
@@ -99,7 +103,7 @@ void addSyncCommands(CLI::App& app) {
         auto store = q->session.open();
         const auto actor = q->session.login(store);
         sync::SyncClient client(store, actor, q->timeout);
-        printReport(client.pull(), q->json);
+        printReport(client.pull(), q->json, true);
     });
 
     auto s = std::make_shared<Exchange>();

@@ -4,12 +4,15 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/NetSSL.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/SHA2Engine.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -27,8 +30,16 @@ namespace {
 std::unique_ptr<Poco::Net::HTTPClientSession> sessionFor(const std::string& url, int timeoutSeconds) {
     Poco::URI uri(url);
     std::unique_ptr<Poco::Net::HTTPClientSession> s;
-    if (uri.getScheme() == "https")
-        s = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort());
+    if (uri.getScheme() == "https") {
+        // The system's CAs, plus $STRIAE_HUB_CA (a PEM file) for a hub with its own certificate authority.
+        static const Poco::Net::Context::Ptr context = [] {
+            Poco::Net::initializeSSL();
+            const char* ca = std::getenv("STRIAE_HUB_CA");
+            return Poco::Net::Context::Ptr(new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", ca ? ca : "",
+                                                                  Poco::Net::Context::VERIFY_RELAXED, 9, true));
+        }();
+        s = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(), context);
+    }
     else if (uri.getScheme() == "http")
         s = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
     else

@@ -3,6 +3,7 @@
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/NetSSL.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 
@@ -33,6 +34,7 @@ CorrelationQueue& HubServer::queue() { return *impl_->queue; }
 void HubServer::start() {
     const Poco::Net::SocketAddress address(config_.host, Poco::UInt16(config_.port));
     if (!config_.certificateFile.empty() && !config_.privateKeyFile.empty()) {
+        Poco::Net::initializeSSL();
         Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, config_.privateKeyFile,
                                                                  config_.certificateFile, "", Poco::Net::Context::VERIFY_NONE);
         impl_->socket = std::make_unique<Poco::Net::SecureServerSocket>(address, 64, context);

@@ -344,3 +344,29 @@ TEST_P(HubTest, TwoPeerHubsReplicateAndConvergeAfterOneWasDown) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, HubTest, ::testing::Values("sqlite", "postgresql"));
+
+TEST(HubHttps, ServesTheApiOverTlsWithItsCertificate) {
+    test::TempDir dir;
+    const std::string cert = (dir / "cert.pem").string(), key = (dir / "key.pem").string();
+    test::runCommand("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " +
+                     key + " -out " + cert + " 2>&1");
+    ::setenv("STRIAE_HUB_CA", cert.c_str(), 1);  // the client trusts the hub's own certificate
+    imaging::SynthOptions o;
+    o.firearms = 1;
+    o.shotsPerFirearm = 1;
+    o.sizePx = 64;
+    imaging::writeSyntheticSet(o, (dir / "scans").string());
+    HubProcess h(dir / "hub", "", "hub1");
+    const std::string token = h.addAgency("NYPD");
+    h.start({"--workers", "0", "--certificate", cert, "--private-key", key});
+    std::string url = h.url();
+    url.replace(0, 4, "https");
+    HubClient client(url, token);
+    EXPECT_NE(client.health().find("ok"), std::string::npos);
+    AcquisitionMetadata m;
+    m.caseRef = "C";
+    m.itemLabel = "Q";
+    m.caliber = "9mm";
+    EXPECT_TRUE(client.push((dir / "scans" / "F01-01.x3p").string(), m).created);
+    EXPECT_EQ(statusOf([&] { HubClient(h.url(), token).health(); }), 0) << "plain HTTP to the TLS port fails";
+}

@@ -16,5 +16,6 @@ void addEvalCommand(CLI::App& app);
 void addStoreCommands(CLI::App& app);
 void addWorkflowCommands(CLI::App& app);
 void addSyncCommands(CLI::App& app);
+void addBulletCommands(CLI::App& app);
 
 }  // namespace striae::cli

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
     striae::cli::addStoreCommands(app);
     striae::cli::addWorkflowCommands(app);
     striae::cli::addSyncCommands(app);
+    striae::cli::addBulletCommands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

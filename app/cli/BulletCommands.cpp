@@ -1,0 +1,357 @@
+// Bullets on the command line: land (one land scan's signature),
+// compare-bullets (two bullets, a folder of land scans each) and
+// eval-bullets (every pair of bullets under a root, same barrel = known match).
+#include <CLI/CLI.hpp>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+
+#include "Commands.h"
+#include "striae/imaging/LandSignature.h"
+#include "striae/imaging/X3p.h"
+#include "striae/matching/Bullets.h"
+#include "striae/matching/Evaluation.h"
+#include "Progress.h"
+
+#include <algorithm>
+#include <map>
+#include <thread>
+#include <atomic>
+#include <mutex>
+
+namespace fs = std::filesystem;
+
+namespace striae::cli {
+
+namespace {
+
+void addCompareOptions(CLI::App& cmd, matching::LandCompareOptions& o) {
+    cmd.add_option("--max-lag-um", o.maxLagUm, "Largest shift between lands considered, µm (0: any)")->capture_default_str();
+    cmd.add_option("--min-overlap", o.minOverlapFraction, "Least overlap at a lag, fraction of the shorter signature")->capture_default_str();
+}
+
+void addLandOptions(CLI::App& cmd, imaging::LandOptions& o) {
+    cmd.add_option("--band-um", o.bandUm, "Rows averaged around the crosscut, µm")->capture_default_str();
+    cmd.add_option("--long-cutoff-um", o.longCutoffUm, "High-pass cutoff (waviness), µm")->capture_default_str();
+    cmd.add_option("--short-cutoff-um", o.shortCutoffUm, "Low-pass cutoff (noise), µm")->capture_default_str();
+    cmd.add_option("--max-tilt-deg", o.maxTiltDeg, "Largest striae tilt corrected (0: none)")->capture_default_str();
+    cmd.add_option("--groove-margin-um", o.grooveMarginUm, "Kept away from each groove shoulder, µm")->capture_default_str();
+    cmd.add_option("--crosscut-um", o.crosscutUm, "Crosscut height, µm from y = 0 (default: the first stable height)");
+}
+
+// The land scans of one bullet: the folder's X3P files in name order (L1 ... L6).
+std::vector<std::string> landFiles(const fs::path& folder) {
+    std::vector<std::string> files;
+    for (const auto& e : fs::directory_iterator(folder))
+        if (e.is_regular_file() && e.path().extension() == ".x3p") files.push_back(e.path().string());
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+std::vector<imaging::LandSignature> bulletSignatures(const fs::path& folder, const imaging::LandOptions& options) {
+    const auto files = landFiles(folder);
+    if (files.size() < 2) throw std::runtime_error(folder.string() + ": expected the land scans of one bullet (X3P files), found " +
+                                                   std::to_string(files.size()));
+    std::vector<imaging::LandSignature> out;
+    for (const auto& f : files) {
+        try {
+            out.push_back(imaging::extractLandSignature(imaging::readX3p(f).surface, options));
+        } catch (const std::invalid_argument& e) {
+            throw std::runtime_error(f + ": " + e.what());
+        }
+        out.back().label = fs::path(f).stem().string();
+    }
+    return out;
+}
+
+Poco::JSON::Object::Ptr comparisonJson(const matching::BulletComparison& c, const std::vector<imaging::LandSignature>& a,
+                                       const std::vector<imaging::LandSignature>& b) {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("score", c.score);
+    o->set("phase", c.phase);
+    o->set("phaseMargin", c.phaseMargin);
+    o->set("cmpsMean", c.cmpsMean);
+    o->set("cmsMean", c.cmsMean);
+    Poco::JSON::Array::Ptr phases = new Poco::JSON::Array;
+    for (double s : c.phaseScores) phases->add(s);
+    o->set("phaseScores", phases);
+    Poco::JSON::Array::Ptr pairs = new Poco::JSON::Array;
+    for (const auto& [i, j] : c.alignedPairs) {
+        const auto& l = c.matrix[std::size_t(i)][std::size_t(j)];
+        Poco::JSON::Object::Ptr p = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        p->set("a", a[std::size_t(i)].label);
+        p->set("b", b[std::size_t(j)].label);
+        p->set("ccf", l.ccf);
+        p->set("lagUm", l.lagUm);
+        p->set("cms", l.cms);
+        p->set("cmps", l.cmps);
+        p->set("segments", l.segments);
+        pairs->add(p);
+    }
+    o->set("alignedLands", pairs);
+    Poco::JSON::Array::Ptr matrix = new Poco::JSON::Array;
+    for (const auto& row : c.matrix) {
+        Poco::JSON::Array::Ptr r = new Poco::JSON::Array;
+        for (const auto& l : row) r->add(l.ccf);
+        matrix->add(r);
+    }
+    o->set("ccfMatrix", matrix);
+    return o;
+}
+
+void printComparison(const matching::BulletComparison& c, const std::vector<imaging::LandSignature>& a,
+                     const std::vector<imaging::LandSignature>& b) {
+    std::cout << std::fixed << std::setprecision(3) << "bullet score (mean CCF on the phase): " << c.score << "\n"
+              << "phase: land i of A lines up with land i+" << c.phase << " of B (margin over the next phase "
+              << c.phaseMargin << ")\n"
+              << "phase scores:";
+    for (double s : c.phaseScores) std::cout << ' ' << s;
+    std::cout << "\n\n" << std::left << std::setw(24) << "land A" << std::setw(24) << "land B" << std::right << std::setw(7)
+              << "CCF" << std::setw(10) << "lag µm" << std::setw(6) << "CMS" << std::setw(10) << "CMPS" << '\n';
+    for (const auto& [i, j] : c.alignedPairs) {
+        const auto& l = c.matrix[std::size_t(i)][std::size_t(j)];
+        std::cout << std::left << std::setw(24) << a[std::size_t(i)].label << std::setw(24) << b[std::size_t(j)].label
+                  << std::right << std::setw(7) << std::setprecision(3) << l.ccf << std::setw(10) << std::setprecision(1)
+                  << l.lagUm << std::setw(6) << l.cms << std::setw(6) << l.cmps << "/" << std::left << std::setw(3)
+                  << l.segments << std::right << '\n';
+    }
+    std::cout << "\nCCF matrix (rows: lands of A, columns: lands of B)\n";
+    for (const auto& row : c.matrix) {
+        for (const auto& l : row) std::cout << std::setw(7) << std::setprecision(3) << l.ccf;
+        std::cout << '\n';
+    }
+}
+
+}  // namespace
+
+void addBulletCommands(CLI::App& app) {
+    struct Land {
+        std::string file, csv;
+        bool json = false;
+        imaging::LandOptions options;
+    };
+    auto l = std::make_shared<Land>();
+    CLI::App* land = app.add_subcommand("land", "One land scan: striae tilt, groove shoulders, crosscut height and the signature");
+    land->add_option("file", l->file, "Land-engraved-area scan (X3P)")->required()->check(CLI::ExistingFile);
+    land->add_option("--csv", l->csv, "Write x (µm), profile and signature (µm) to this CSV file");
+    land->add_flag("--json", l->json, "Print JSON");
+    addLandOptions(*land, l->options);
+    land->callback([l] {
+        const auto s = imaging::extractLandSignature(imaging::readX3p(l->file).surface, l->options);
+        const int n = s.lastValid() - s.firstValid();
+        if (l->json) {
+            Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+            o.set("file", l->file);
+            o.set("tiltDeg", s.tiltDeg);
+            o.set("grooveLeftUm", s.grooveLeftUm);
+            o.set("grooveRightUm", s.grooveRightUm);
+            o.set("crosscutUm", s.crosscutUm);
+            o.set("signaturePoints", n);
+            o.stringify(std::cout);
+            std::cout << '\n';
+        } else {
+            std::cout << std::fixed << std::setprecision(1) << "tilt " << std::setprecision(2) << s.tiltDeg << " deg; grooves "
+                      << std::setprecision(1) << s.grooveLeftUm << " - " << s.grooveRightUm << " µm; crosscut at "
+                      << s.crosscutUm << " µm; signature " << n << " points\n";
+        }
+        if (!l->csv.empty()) {
+            std::ofstream out(l->csv);
+            out << "x_um,profile_um,signature_um\n";
+            for (std::size_t i = 0; i < s.profile.size(); ++i)
+                out << i * s.spacingUm << ',' << s.profile[i] << ',' << s.signature[i] << '\n';
+        }
+    });
+
+    struct Compare {
+        std::string a, b;
+        bool json = false;
+        imaging::LandOptions options;
+        matching::LandCompareOptions compare;
+    };
+    auto c = std::make_shared<Compare>();
+    CLI::App* compare = app.add_subcommand("compare-bullets", "Compare two bullets, each a folder of land scans (in land order by file name)");
+    compare->add_option("a", c->a, "Folder of bullet A's land scans")->required()->check(CLI::ExistingDirectory);
+    compare->add_option("b", c->b, "Folder of bullet B's land scans")->required()->check(CLI::ExistingDirectory);
+    compare->add_flag("--json", c->json, "Print JSON");
+    addLandOptions(*compare, c->options);
+    addCompareOptions(*compare, c->compare);
+    compare->callback([c] {
+        const auto a = bulletSignatures(c->a, c->options), b = bulletSignatures(c->b, c->options);
+        const auto result = matching::compareBullets(a, b, c->compare);
+        if (c->json) {
+            comparisonJson(result, a, b)->stringify(std::cout);
+            std::cout << '\n';
+        } else {
+            printComparison(result, a, b);
+        }
+    });
+
+    struct Eval {
+        std::string root, csv;
+        bool json = false;
+        imaging::LandOptions options;
+        matching::LandCompareOptions compare;
+        int threads = int(std::max(1u, std::thread::hardware_concurrency()));
+    };
+    auto e = std::make_shared<Eval>();
+    CLI::App* eval = app.add_subcommand("eval-bullets",
+                                        "Compare every pair of bullets under ROOT (a folder of land scans per bullet; bullets in the same parent folder, the barrel, are known matches)");
+    eval->add_option("root", e->root, "Root folder")->required()->check(CLI::ExistingDirectory);
+    eval->add_flag("--json", e->json, "Print JSON");
+    eval->add_option("--csv", e->csv, "Write one row per land pair");
+    eval->add_option("--threads,-j", e->threads, "Worker threads")->check(CLI::Range(1, 256));
+    addLandOptions(*eval, e->options);
+    addCompareOptions(*eval, e->compare);
+    eval->callback([e] {
+        struct Bullet {
+            std::string name, barrel;
+            std::vector<imaging::LandSignature> lands;
+        };
+        std::vector<Bullet> bullets;
+        for (const auto& entry : fs::recursive_directory_iterator(e->root))
+            if (entry.is_directory() && landFiles(entry.path()).size() >= 2)
+                bullets.push_back({fs::relative(entry.path(), e->root).string(), fs::relative(entry.path().parent_path(), e->root).string(), {}});
+        std::sort(bullets.begin(), bullets.end(), [](auto& x, auto& y) { return x.name < y.name; });
+        if (bullets.size() < 2) throw std::runtime_error(e->root + ": fewer than two bullets (folders of land scans) found");
+        {
+            Progress progress("land signatures");
+            std::atomic<int> next{0}, done{0};
+            std::mutex errorMutex;
+            std::string error;
+            std::vector<std::thread> pool;
+            for (int t = 0; t < e->threads; ++t)
+                pool.emplace_back([&] {
+                    for (int i; (i = next++) < int(bullets.size());) {
+                        try {
+                            bullets[std::size_t(i)].lands = bulletSignatures(fs::path(e->root) / bullets[std::size_t(i)].name, e->options);
+                        } catch (const std::exception& x) {
+                            std::lock_guard lock(errorMutex);
+                            error = x.what();
+                        }
+                        ++done;
+                    }
+                });
+            while (done < int(bullets.size())) {
+                progress.update(done, long(bullets.size()));
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            }
+            for (auto& t : pool) t.join();
+            progress.finish();
+            if (!error.empty()) throw std::runtime_error(error);
+        }
+        struct Pair {
+            std::size_t a, b;
+            bool km;
+            matching::BulletComparison result;
+        };
+        std::vector<Pair> pairs;
+        for (std::size_t i = 0; i < bullets.size(); ++i)
+            for (std::size_t j = i + 1; j < bullets.size(); ++j) pairs.push_back({i, j, bullets[i].barrel == bullets[j].barrel, {}});
+        {
+            Progress progress("bullet pairs");
+            std::atomic<int> next{0}, done{0};
+            std::vector<std::thread> pool;
+            for (int t = 0; t < e->threads; ++t)
+                pool.emplace_back([&] {
+                    for (int i; (i = next++) < int(pairs.size());) {
+                        auto& p = pairs[std::size_t(i)];
+                        p.result = matching::compareBullets(bullets[p.a].lands, bullets[p.b].lands, e->compare);
+                        ++done;
+                    }
+                });
+            while (done < int(pairs.size())) {
+                progress.update(done, long(pairs.size()));
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            }
+            for (auto& t : pool) t.join();
+            progress.finish();
+        }
+        // Bullet level.
+        std::vector<double> km, knm, landKm, landOther;
+        for (const auto& p : pairs) {
+            (p.km ? km : knm).push_back(p.result.score);
+            for (int i = 0; i < p.result.lands; ++i)
+                for (int j = 0; j < p.result.lands; ++j) {
+                    const bool aligned = p.km && j == (i + p.result.phase) % p.result.lands;
+                    (aligned ? landKm : landOther).push_back(p.result.matrix[std::size_t(i)][std::size_t(j)].ccf);
+                }
+        }
+        // The phase is right when phases compose around every triple of bullets from one barrel.
+        std::map<std::pair<std::size_t, std::size_t>, int> phaseOf;
+        for (const auto& p : pairs)
+            if (p.km) phaseOf[{p.a, p.b}] = p.result.phase;
+        int triples = 0, consistent = 0;
+        for (const auto& [ab, p1] : phaseOf)
+            for (const auto& [bc, p2] : phaseOf)
+                if (bc.first == ab.second) {
+                    const auto ac = phaseOf.find({ab.first, bc.second});
+                    if (ac == phaseOf.end()) continue;
+                    const int n = pairs.front().result.lands;
+                    ++triples;
+                    consistent += (p1 + p2) % n == ac->second;
+                }
+        const double bulletAuc = matching::rocAuc(km, knm), landAuc = matching::rocAuc(landKm, landOther);
+        const auto kmS = matching::summarize(km), knmS = matching::summarize(knm);
+        if (e->json) {
+            Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+            o.set("bullets", int(bullets.size()));
+            o.set("pairs", int(pairs.size()));
+            o.set("knownMatches", int(km.size()));
+            o.set("bulletAuc", bulletAuc);
+            o.set("landAuc", landAuc);
+            o.set("phaseTriples", triples);
+            o.set("phaseTriplesConsistent", consistent);
+            Poco::JSON::Array arr;
+            for (const auto& p : pairs) {
+                auto c = comparisonJson(p.result, bullets[p.a].lands, bullets[p.b].lands);
+                c->set("a", bullets[p.a].name);
+                c->set("b", bullets[p.b].name);
+                c->set("knownMatch", p.km);
+                arr.add(c);
+            }
+            o.set("comparisons", arr);
+            o.stringify(std::cout);
+            std::cout << '\n';
+        } else {
+            std::cout << std::fixed << std::setprecision(3) << std::left << std::setw(26) << "bullet A" << std::setw(26)
+                      << "bullet B" << std::setw(5) << "KM" << std::right << std::setw(8) << "score" << std::setw(7)
+                      << "phase" << std::setw(8) << "margin" << std::setw(8) << "CMPS" << std::setw(7) << "CMS" << '\n';
+            for (const auto& p : pairs)
+                std::cout << std::left << std::setw(26) << bullets[p.a].name << std::setw(26) << bullets[p.b].name << std::setw(5)
+                          << (p.km ? "yes" : "no") << std::right << std::setw(8) << p.result.score << std::setw(7)
+                          << p.result.phase << std::setw(8) << p.result.phaseMargin << std::setw(8) << std::setprecision(2)
+                          << p.result.cmpsMean << std::setw(7) << p.result.cmsMean << std::setprecision(3) << '\n';
+            std::cout << "\nbullets: " << bullets.size() << ", pairs: " << pairs.size() << " (" << km.size() << " known match, "
+                      << knm.size() << " known non-match)\n"
+                      << "bullet level: AUC " << std::setprecision(4) << bulletAuc << std::setprecision(3) << "; KM score min/median/max "
+                      << kmS.min << " / " << kmS.median << " / " << kmS.max << "; KNM " << knmS.min << " / " << knmS.median
+                      << " / " << knmS.max << "\n"
+                      << "phase: consistent around " << consistent << " of " << triples
+                      << " triples of known-match bullets (phase(A,C) = phase(A,B) + phase(B,C))\n"
+                      << "land level: AUC " << std::setprecision(4) << landAuc << " (" << landKm.size()
+                      << " land pairs on the found phase of KM bullets against " << landOther.size() << " others)\n";
+        }
+        if (!e->csv.empty()) {
+            std::ofstream out(e->csv);
+            out << "bullet_a,bullet_b,known_match,land_a,land_b,aligned,ccf,lag_um,cms,cmps,segments\n";
+            for (const auto& p : pairs)
+                for (int i = 0; i < p.result.lands; ++i)
+                    for (int j = 0; j < p.result.lands; ++j) {
+                        const auto& l = p.result.matrix[std::size_t(i)][std::size_t(j)];
+                        out << '"' << bullets[p.a].name << "\",\"" << bullets[p.b].name << "\"," << p.km << ','
+                            << bullets[p.a].lands[std::size_t(i)].label << ',' << bullets[p.b].lands[std::size_t(j)].label << ','
+                            << (j == (i + p.result.phase) % p.result.lands) << ',' << l.ccf << ',' << l.lagUm << ',' << l.cms
+                            << ',' << l.cmps << ',' << l.segments << '\n';
+                    }
+        }
+        if (bulletAuc < 0) throw std::runtime_error("no known matches or no known non-matches under " + e->root);
+    });
+}
+
+}  // namespace striae::cli

@@ -1,0 +1,212 @@
+#include "striae/matching/Bullets.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <stdexcept>
+
+namespace striae::matching {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+bool valid(double v) { return v == v; }
+
+// The valid stretch of a signature.
+std::vector<double> trimmed(const imaging::LandSignature& s) {
+    const int from = s.firstValid(), to = s.lastValid();
+    if (to - from < 10) throw std::invalid_argument("land signature has fewer than 10 points");
+    return std::vector<double>(s.signature.begin() + from, s.signature.begin() + to);
+}
+
+// Correlation of a with b shifted by `lag` (b[i + lag] against a[i]); NaN below minOverlap.
+double correlationAt(const std::vector<double>& a, const std::vector<double>& b, int lag, int minOverlap, int* overlap = nullptr) {
+    double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+    int n = 0;
+    const int i0 = std::max(0, -lag), i1 = std::min(int(a.size()), int(b.size()) - lag);
+    for (int i = i0; i < i1; ++i) {
+        const double x = a[std::size_t(i)], y = b[std::size_t(i + lag)];
+        if (!valid(x) || !valid(y)) continue;
+        sa += x;
+        sb += y;
+        saa += x * x;
+        sbb += y * y;
+        sab += x * y;
+        ++n;
+    }
+    if (overlap) *overlap = n;
+    if (n < minOverlap) return kNaN;
+    const double va = saa - sa * sa / n, vb = sbb - sb * sb / n;
+    if (va <= 0 || vb <= 0) return kNaN;
+    return (sab - sa * sb / n) / std::sqrt(va * vb);
+}
+
+struct Extremum {
+    int at;
+    bool peak;
+};
+
+// Peaks and valleys: local extremes standing out by a quarter of the signature's spread.
+std::vector<Extremum> extrema(const std::vector<double>& s) {
+    double sum = 0, sum2 = 0;
+    int n = 0;
+    for (double v : s)
+        if (valid(v)) {
+            sum += v;
+            sum2 += v * v;
+            ++n;
+        }
+    const double sd = n > 1 ? std::sqrt(std::max(0.0, sum2 / n - (sum / n) * (sum / n))) : 0;
+    std::vector<Extremum> out;
+    for (int i = 1; i + 1 < int(s.size()); ++i) {
+        const double v = s[std::size_t(i)], l = s[std::size_t(i - 1)], r = s[std::size_t(i + 1)];
+        if (!valid(v) || !valid(l) || !valid(r)) continue;
+        if (v > l && v >= r && v - sum / n > 0.25 * sd) out.push_back({i, true});
+        if (v < l && v <= r && sum / n - v > 0.25 * sd) out.push_back({i, false});
+    }
+    return out;
+}
+
+}  // namespace
+
+LandComparison compareLands(const imaging::LandSignature& la, const imaging::LandSignature& lb, const LandCompareOptions& o) {
+    if (std::abs(la.spacingUm - lb.spacingUm) > 0.01 * la.spacingUm)
+        throw std::invalid_argument("land signatures at different spacings (" + std::to_string(la.spacingUm) + " and " +
+                                    std::to_string(lb.spacingUm) + " µm)");
+    const double dx = la.spacingUm;
+    const auto a = trimmed(la), b = trimmed(lb);
+    const int minOverlap = std::max(20, int(o.minOverlapFraction * double(std::min(a.size(), b.size()))));
+    LandComparison out;
+    out.ccf = -1;
+    int bestLag = 0;
+    // A lag of `lag` between the trimmed signatures is this far in the scans.
+    const int offset = lb.firstValid() - la.firstValid();
+    for (int lag = -int(a.size()); lag <= int(b.size()); ++lag) {
+        if (o.maxLagUm > 0 && std::abs(lag + offset) * dx > o.maxLagUm) continue;
+        int overlap = 0;
+        const double r = correlationAt(a, b, lag, minOverlap, &overlap);
+        if (valid(r) && r > out.ccf) {
+            out.ccf = r;
+            bestLag = lag;
+            out.overlap = overlap;
+        }
+    }
+    // Signatures were trimmed to their valid stretch: the lag in the scans' own coordinates.
+    out.lagUm = (bestLag + lb.firstValid() - la.firstValid()) * dx;
+
+    // Consecutive matching striae at the best lag.
+    {
+        const auto ea = extrema(a), eb = extrema(b);
+        const double tolerance = o.striaToleranceUm / dx;
+        int run = 0;
+        for (const auto& e : ea) {
+            const int j = e.at + bestLag;
+            if (j < 0 || j >= int(b.size())) continue;  // outside the overlap: neither match nor break
+            bool matched = false;
+            for (const auto& f : eb)
+                if (f.peak == e.peak && std::abs(f.at - j) <= tolerance) matched = true;
+            run = matched ? run + 1 : 0;
+            out.cms = std::max(out.cms, run);
+        }
+    }
+
+    // CMPS (Chen et al. 2019, multi-segment lengths as cmpsR does it): each
+    // basis segment of a, and the same segment doubled and quadrupled around
+    // it, offer their best correlation peaks in b (5, 3 and 1); a basis peak
+    // stands if the longer segments have a peak within T_x of it. The
+    // consensus position is the one most segments have a standing peak near;
+    // those segments are congruent.
+    {
+        const int length = std::max(10, int(std::lround(o.segmentUm / dx)));
+        const int tx = std::max(1, int(std::lround(o.congruenceToleranceUm / dx)));
+        const int peaksPerScale[3] = {o.peaksPerSegment, std::max(1, (o.peaksPerSegment + 1) / 2), 1};
+        // Peaks of the correlation of a[from, to) along b, as shifts (b index - a index).
+        auto peaksOf = [&](int from, int to, int count) {
+            const int len = to - from;
+            std::vector<std::pair<double, int>> peaks;
+            double prev2 = kNaN, prev1 = kNaN;
+            const std::vector<double> segment(a.begin() + from, a.begin() + to);
+            for (int pos = 0; pos + len <= int(b.size()) + 1; ++pos) {
+                const double r = pos + len <= int(b.size()) ? correlationAt(segment, b, pos, len / 2) : kNaN;
+                if (valid(prev1) && valid(prev2) && prev1 >= prev2 && (!valid(r) || prev1 >= r)) peaks.push_back({prev1, pos - 1 - from});
+                prev2 = prev1;
+                prev1 = r;
+            }
+            std::sort(peaks.begin(), peaks.end(), [](auto& x, auto& y) { return x.first > y.first; });
+            if (int(peaks.size()) > count) peaks.resize(std::size_t(count));
+            std::vector<int> shifts;
+            for (const auto& p : peaks) shifts.push_back(p.second);
+            return shifts;
+        };
+        std::vector<std::vector<int>> offered;
+        for (int start = 0; start + length <= int(a.size()); start += length) {
+            int validCount = 0;
+            for (int i = start; i < start + length; ++i) validCount += valid(a[std::size_t(i)]);
+            if (validCount < length / 2) continue;
+            std::vector<int> standing = peaksOf(start, start + length, peaksPerScale[0]);
+            for (int scale = 1; scale < 3 && !standing.empty(); ++scale) {
+                const int grow = length * ((1 << scale) - 1) / 2;
+                const int from = std::max(0, start - grow), to = std::min(int(a.size()), start + length + grow);
+                const auto longer = peaksOf(from, to, peaksPerScale[scale]);
+                std::vector<int> kept;
+                for (int p : standing)
+                    for (int q : longer)
+                        if (std::abs(p - q) <= tx) {
+                            kept.push_back(p);
+                            break;
+                        }
+                standing = std::move(kept);
+            }
+            offered.push_back(std::move(standing));
+        }
+        out.segments = int(offered.size());
+        int best = 0;
+        for (const auto& candidates : offered)
+            for (int candidate : candidates) {
+                int count = 0;
+                for (const auto& shifts : offered)
+                    for (int l : shifts)
+                        if (std::abs(l - candidate) <= tx) {
+                            ++count;
+                            break;
+                        }
+                best = std::max(best, count);
+            }
+        out.cmps = best;
+    }
+    return out;
+}
+
+BulletComparison compareBullets(const std::vector<imaging::LandSignature>& a, const std::vector<imaging::LandSignature>& b,
+                                const LandCompareOptions& o) {
+    if (a.empty() || a.size() != b.size())
+        throw std::invalid_argument("bullets with " + std::to_string(a.size()) + " and " + std::to_string(b.size()) +
+                                    " lands: both need the same number");
+    BulletComparison out;
+    const int n = int(a.size());
+    out.lands = n;
+    out.matrix.assign(std::size_t(n), std::vector<LandComparison>(std::size_t(n)));
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j) out.matrix[std::size_t(i)][std::size_t(j)] = compareLands(a[std::size_t(i)], b[std::size_t(j)], o);
+    for (int k = 0; k < n; ++k) {
+        double s = 0;
+        for (int i = 0; i < n; ++i) s += out.matrix[std::size_t(i)][std::size_t((i + k) % n)].ccf;
+        out.phaseScores.push_back(s / n);
+    }
+    out.phase = int(std::max_element(out.phaseScores.begin(), out.phaseScores.end()) - out.phaseScores.begin());
+    out.score = out.phaseScores[std::size_t(out.phase)];
+    double second = -1;
+    for (int k = 0; k < n; ++k)
+        if (k != out.phase) second = std::max(second, out.phaseScores[std::size_t(k)]);
+    out.phaseMargin = n > 1 ? out.score - second : 0;
+    for (int i = 0; i < n; ++i) {
+        const auto& c = out.matrix[std::size_t(i)][std::size_t((i + out.phase) % n)];
+        out.alignedPairs.push_back({i, (i + out.phase) % n});
+        out.cmpsMean += double(c.cmps) / n;
+        out.cmsMean += double(c.cms) / n;
+    }
+    return out;
+}
+
+}  // namespace striae::matching

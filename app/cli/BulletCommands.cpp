@@ -70,6 +70,34 @@ std::vector<imaging::LandSignature> bulletSignatures(const fs::path& folder, con
     return out;
 }
 
+// Groove positions a publisher chose by hand (grooves.csv beside the scans:
+// filename, filepath, left_groove, right_groove, ... in µm), by file name.
+std::map<std::string, std::pair<double, double>> publishedGrooves(const fs::path& folder) {
+    std::map<std::string, std::pair<double, double>> out;
+    std::ifstream in(folder / "grooves.csv");
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+        std::vector<std::string> cells;
+        std::string cell;
+        bool quoted = false;
+        for (char ch : line) {
+            if (ch == '"') quoted = !quoted;
+            else if (ch == ',' && !quoted) {
+                cells.push_back(cell);
+                cell.clear();
+            } else cell += ch;
+        }
+        cells.push_back(cell);
+        if (cells.size() < 4) continue;
+        try {
+            out[fs::path(cells[0]).stem().string()] = {std::stod(cells[2]), std::stod(cells[3])};
+        } catch (const std::exception&) {
+        }
+    }
+    return out;
+}
+
 Poco::JSON::Object::Ptr comparisonJson(const matching::BulletComparison& c, const std::vector<imaging::LandSignature>& a,
                                        const std::vector<imaging::LandSignature>& b) {
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -297,6 +325,23 @@ void addBulletCommands(CLI::App& app) {
                     consistent += (p1 + p2) % n == ac->second;
                 }
         const double bulletAuc = matching::rocAuc(km, knm), landAuc = matching::rocAuc(landKm, landOther);
+        // Automatic grooves against the publishers' (where a bullet folder has grooves.csv).
+        std::vector<double> leftDelta, rightDelta;
+        for (const auto& b : bullets) {
+            const auto published = publishedGrooves(fs::path(e->root) / b.name);
+            for (const auto& land : b.lands)
+                if (auto it = published.find(land.label); it != published.end()) {
+                    leftDelta.push_back(land.grooveLeftUm - it->second.first);
+                    rightDelta.push_back(land.grooveRightUm - it->second.second);
+                }
+        }
+        auto within = [](const std::vector<double>& d, double limit) {
+            return int(std::count_if(d.begin(), d.end(), [&](double x) { return std::abs(x) <= limit; }));
+        };
+        auto absMedian = [](std::vector<double> d) {
+            for (double& x : d) x = std::abs(x);
+            return matching::summarize(d);
+        };
         const auto kmS = matching::summarize(km), knmS = matching::summarize(knm);
         if (e->json) {
             Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -307,6 +352,13 @@ void addBulletCommands(CLI::App& app) {
             o.set("landAuc", landAuc);
             o.set("phaseTriples", triples);
             o.set("phaseTriplesConsistent", consistent);
+            o.set("groovesChecked", int(leftDelta.size()));
+            if (!leftDelta.empty()) {
+                o.set("grooveLeftAbsMedianUm", absMedian(leftDelta).median);
+                o.set("grooveRightAbsMedianUm", absMedian(rightDelta).median);
+                o.set("grooveLeftWithin100Um", within(leftDelta, 100));
+                o.set("grooveRightWithin100Um", within(rightDelta, 100));
+            }
             Poco::JSON::Array arr;
             for (const auto& p : pairs) {
                 auto c = comparisonJson(p.result, bullets[p.a].lands, bullets[p.b].lands);
@@ -336,6 +388,15 @@ void addBulletCommands(CLI::App& app) {
                       << " triples of known-match bullets (phase(A,C) = phase(A,B) + phase(B,C))\n"
                       << "land level: AUC " << std::setprecision(4) << landAuc << " (" << landKm.size()
                       << " land pairs on the found phase of KM bullets against " << landOther.size() << " others)\n";
+            if (!leftDelta.empty()) {
+                const auto l = absMedian(leftDelta), r = absMedian(rightDelta);
+                const auto rs = matching::summarize(rightDelta), ls = matching::summarize(leftDelta);
+                std::cout << std::setprecision(0) << "grooves against the publishers' grooves.csv (" << leftDelta.size()
+                          << " lands): left |diff| median " << l.median << " µm, max " << l.max << " µm, within 100 µm: "
+                          << within(leftDelta, 100) << "; right |diff| median " << r.median << " µm, max " << r.max
+                          << " µm, within 100 µm: " << within(rightDelta, 100) << " (signed median: left " << ls.median
+                          << ", right " << rs.median << " µm; + is further right)\n";
+            }
         }
         if (!e->csv.empty()) {
             std::ofstream out(e->csv);

@@ -140,7 +140,12 @@ Grooves findGrooves(const std::vector<double>& p, double spacingUm, double riseU
     int first = 0, last = int(p.size());
     while (first < last && !valid(smooth[std::size_t(first)])) ++first;
     while (last > first && !valid(smooth[std::size_t(last - 1)])) --last;
-    const int middle = (first + last) / 2;
+    // The walks start at the top of the arch (in the middle half of the scan).
+    const int quarter = (last - first) / 4;
+    int middle = (first + last) / 2;
+    for (int i = first + quarter; i < last - quarter; ++i)
+        if (valid(smooth[std::size_t(i)]) && (!valid(smooth[std::size_t(middle)]) || smooth[std::size_t(i)] > smooth[std::size_t(middle)]))
+            middle = i;
     auto walk = [&](int step) {
         int lowest = middle;
         double low = std::numeric_limits<double>::infinity();

@@ -273,58 +273,18 @@ void addBulletCommands(CLI::App& app) {
             progress.finish();
             if (!error.empty()) throw std::runtime_error(error);
         }
-        struct Pair {
-            std::size_t a, b;
-            bool km;
-            matching::BulletComparison result;
-        };
-        std::vector<Pair> pairs;
-        for (std::size_t i = 0; i < bullets.size(); ++i)
-            for (std::size_t j = i + 1; j < bullets.size(); ++j) pairs.push_back({i, j, bullets[i].barrel == bullets[j].barrel, {}});
-        {
-            Progress progress("bullet pairs");
-            std::atomic<int> next{0}, done{0};
-            std::vector<std::thread> pool;
-            for (int t = 0; t < e->threads; ++t)
-                pool.emplace_back([&] {
-                    for (int i; (i = next++) < int(pairs.size());) {
-                        auto& p = pairs[std::size_t(i)];
-                        p.result = matching::compareBullets(bullets[p.a].lands, bullets[p.b].lands, e->compare);
-                        ++done;
-                    }
-                });
-            while (done < int(pairs.size())) {
-                progress.update(done, long(pairs.size()));
-                std::this_thread::sleep_for(std::chrono::milliseconds(100));
-            }
-            for (auto& t : pool) t.join();
-            progress.finish();
-        }
-        // Bullet level.
-        std::vector<double> km, knm, landKm, landOther;
-        for (const auto& p : pairs) {
-            (p.km ? km : knm).push_back(p.result.score);
-            for (int i = 0; i < p.result.lands; ++i)
-                for (int j = 0; j < p.result.lands; ++j) {
-                    const bool aligned = p.km && j == (i + p.result.phase) % p.result.lands;
-                    (aligned ? landKm : landOther).push_back(p.result.matrix[std::size_t(i)][std::size_t(j)].ccf);
-                }
-        }
-        // The phase is right when phases compose around every triple of bullets from one barrel.
-        std::map<std::pair<std::size_t, std::size_t>, int> phaseOf;
-        for (const auto& p : pairs)
-            if (p.km) phaseOf[{p.a, p.b}] = p.result.phase;
-        int triples = 0, consistent = 0;
-        for (const auto& [ab, p1] : phaseOf)
-            for (const auto& [bc, p2] : phaseOf)
-                if (bc.first == ab.second) {
-                    const auto ac = phaseOf.find({ab.first, bc.second});
-                    if (ac == phaseOf.end()) continue;
-                    const int n = pairs.front().result.lands;
-                    ++triples;
-                    consistent += (p1 + p2) % n == ac->second;
-                }
-        const double bulletAuc = matching::rocAuc(km, knm), landAuc = matching::rocAuc(landKm, landOther);
+        std::vector<matching::BulletRecord> records;
+        for (auto& b : bullets) records.push_back({b.name, b.barrel, b.lands});
+        Progress progress("bullet pairs");
+        const auto evaluation = matching::evaluateBullets(records, e->compare, e->threads, [&](int d, int t) { progress.update(d, t); });
+        progress.finish();
+        const auto& pairs = evaluation.pairs;
+        const auto& km = evaluation.knownMatchScores;
+        const auto& knm = evaluation.knownNonMatchScores;
+        const auto& landKm = evaluation.alignedLandScores;
+        const auto& landOther = evaluation.otherLandScores;
+        const int triples = evaluation.phaseTriples, consistent = evaluation.phaseTriplesConsistent;
+        const double bulletAuc = evaluation.bulletAuc, landAuc = evaluation.landAuc;
         // Automatic grooves against the publishers' (where a bullet folder has grooves.csv).
         std::vector<double> leftDelta, rightDelta;
         for (const auto& b : bullets) {
@@ -364,7 +324,7 @@ void addBulletCommands(CLI::App& app) {
                 auto c = comparisonJson(p.result, bullets[p.a].lands, bullets[p.b].lands);
                 c->set("a", bullets[p.a].name);
                 c->set("b", bullets[p.b].name);
-                c->set("knownMatch", p.km);
+                c->set("knownMatch", p.knownMatch);
                 arr.add(c);
             }
             o.set("comparisons", arr);
@@ -376,7 +336,7 @@ void addBulletCommands(CLI::App& app) {
                       << "phase" << std::setw(8) << "margin" << std::setw(8) << "CMPS" << std::setw(7) << "CMS" << '\n';
             for (const auto& p : pairs)
                 std::cout << std::left << std::setw(26) << bullets[p.a].name << std::setw(26) << bullets[p.b].name << std::setw(5)
-                          << (p.km ? "yes" : "no") << std::right << std::setw(8) << p.result.score << std::setw(7)
+                          << (p.knownMatch ? "yes" : "no") << std::right << std::setw(8) << p.result.score << std::setw(7)
                           << p.result.phase << std::setw(8) << p.result.phaseMargin << std::setw(8) << std::setprecision(2)
                           << p.result.cmpsMean << std::setw(7) << p.result.cmsMean << std::setprecision(3) << '\n';
             std::cout << "\nbullets: " << bullets.size() << ", pairs: " << pairs.size() << " (" << km.size() << " known match, "
@@ -405,7 +365,7 @@ void addBulletCommands(CLI::App& app) {
                 for (int i = 0; i < p.result.lands; ++i)
                     for (int j = 0; j < p.result.lands; ++j) {
                         const auto& l = p.result.matrix[std::size_t(i)][std::size_t(j)];
-                        out << '"' << bullets[p.a].name << "\",\"" << bullets[p.b].name << "\"," << p.km << ','
+                        out << '"' << bullets[p.a].name << "\",\"" << bullets[p.b].name << "\"," << p.knownMatch << ','
                             << bullets[p.a].lands[std::size_t(i)].label << ',' << bullets[p.b].lands[std::size_t(j)].label << ','
                             << (j == (i + p.result.phase) % p.result.lands) << ',' << l.ccf << ',' << l.lagUm << ',' << l.cms
                             << ',' << l.cmps << ',' << l.segments << '\n';

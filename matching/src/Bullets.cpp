@@ -4,7 +4,13 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <mutex>
+#include <chrono>
 #include <stdexcept>
+#include <atomic>
+#include <thread>
+
+#include "striae/matching/Evaluation.h"
 
 namespace striae::matching {
 
@@ -206,6 +212,61 @@ BulletComparison compareBullets(const std::vector<imaging::LandSignature>& a, co
         out.cmpsMean += double(c.cmps) / n;
         out.cmsMean += double(c.cms) / n;
     }
+    return out;
+}
+
+BulletEvaluation evaluateBullets(const std::vector<BulletRecord>& bullets, const LandCompareOptions& options, int threads,
+                                 const std::function<void(int, int)>& progress) {
+    BulletEvaluation out;
+    for (std::size_t i = 0; i < bullets.size(); ++i)
+        for (std::size_t j = i + 1; j < bullets.size(); ++j) out.pairs.push_back({i, j, bullets[i].barrel == bullets[j].barrel, {}});
+    std::atomic<int> next{0}, done{0};
+    std::vector<std::thread> pool;
+    std::exception_ptr error;
+    std::mutex errorMutex;
+    for (int t = 0; t < std::max(1, threads); ++t)
+        pool.emplace_back([&] {
+            for (int i; (i = next++) < int(out.pairs.size());) {
+                auto& p = out.pairs[std::size_t(i)];
+                try {
+                    p.result = compareBullets(bullets[p.a].lands, bullets[p.b].lands, options);
+                } catch (...) {
+                    std::lock_guard lock(errorMutex);
+                    error = std::current_exception();
+                }
+                ++done;
+            }
+        });
+    while (progress && done < int(out.pairs.size())) {
+        progress(done, int(out.pairs.size()));
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    for (auto& t : pool) t.join();
+    if (error) std::rethrow_exception(error);
+    if (progress) progress(int(out.pairs.size()), int(out.pairs.size()));
+
+    std::map<std::pair<std::size_t, std::size_t>, int> phaseOf;
+    for (const auto& p : out.pairs) {
+        (p.knownMatch ? out.knownMatchScores : out.knownNonMatchScores).push_back(p.result.score);
+        const int n = p.result.lands;
+        for (int i = 0; i < n; ++i)
+            for (int j = 0; j < n; ++j) {
+                const bool aligned = p.knownMatch && j == (i + p.result.phase) % n;
+                (aligned ? out.alignedLandScores : out.otherLandScores).push_back(p.result.matrix[std::size_t(i)][std::size_t(j)].ccf);
+            }
+        if (p.knownMatch) phaseOf[{p.a, p.b}] = p.result.phase;
+    }
+    out.bulletAuc = rocAuc(out.knownMatchScores, out.knownNonMatchScores);
+    out.landAuc = rocAuc(out.alignedLandScores, out.otherLandScores);
+    for (const auto& [ab, p1] : phaseOf)
+        for (const auto& [bc, p2] : phaseOf) {
+            if (bc.first != ab.second) continue;
+            const auto ac = phaseOf.find({ab.first, bc.second});
+            if (ac == phaseOf.end()) continue;
+            const int n = int(bullets[ab.first].lands.size());
+            ++out.phaseTriples;
+            out.phaseTriplesConsistent += (p1 + p2) % n == ac->second;
+        }
     return out;
 }
 

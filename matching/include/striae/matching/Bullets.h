@@ -4,6 +4,7 @@
 // Matching Profile Segments after Chen et al. 2019), and bullet to bullet
 // (the matrix of land scores, the phase that lines the lands up, the
 // aligned pairs and the bullet score).
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -48,5 +49,32 @@ struct BulletComparison {
 // Both bullets must have the same number of lands (their signatures in land order).
 BulletComparison compareBullets(const std::vector<imaging::LandSignature>& a, const std::vector<imaging::LandSignature>& b,
                                 const LandCompareOptions& options = {});
+
+// Every pair of a set of bullets; bullets of the same barrel are known matches.
+struct BulletRecord {
+    std::string name, barrel;
+    std::vector<imaging::LandSignature> lands;
+};
+
+struct BulletPairResult {
+    std::size_t a = 0, b = 0;  // indices into the bullets
+    bool knownMatch = false;
+    BulletComparison result;
+};
+
+struct BulletEvaluation {
+    std::vector<BulletPairResult> pairs;
+    std::vector<double> knownMatchScores, knownNonMatchScores;
+    double bulletAuc = 0;
+    // Land pairs on the found phase of known-match bullets against all other land pairs (CCF).
+    std::vector<double> alignedLandScores, otherLandScores;
+    double landAuc = 0;
+    // The phase is right when phases compose around every triple of known-match bullets:
+    // phase(A, C) = phase(A, B) + phase(B, C) (mod the number of lands).
+    int phaseTriples = 0, phaseTriplesConsistent = 0;
+};
+
+BulletEvaluation evaluateBullets(const std::vector<BulletRecord>& bullets, const LandCompareOptions& options = {},
+                                 int threads = 1, const std::function<void(int, int)>& progress = {});
 
 }  // namespace striae::matching

@@ -1,0 +1,75 @@
+// Land and bullet comparison on synthetic lands with known matches.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "SyntheticLand.h"
+#include "striae/matching/Bullets.h"
+
+using namespace striae;
+
+namespace {
+
+imaging::LandSignature signatureOf(const std::function<double(double)>& striae, unsigned noiseSeed, double shiftUm = 0) {
+    test::SyntheticLandOptions o;
+    o.seed = noiseSeed;
+    o.noiseUm = 0.15;
+    return imaging::extractLandSignature(test::syntheticLand(o, [&](double x) { return striae(x - shiftUm); }));
+}
+
+}  // namespace
+
+TEST(LandComparison, TheSameLandTwiceMatchesAtItsShift) {
+    const auto striae = test::randomStriae(11);
+    const auto a = signatureOf(striae, 1), b = signatureOf(striae, 2, 30);
+    const auto c = matching::compareLands(a, b);
+    EXPECT_GT(c.ccf, 0.9);
+    EXPECT_NEAR(c.lagUm, 30, 2 * a.spacingUm);
+    EXPECT_GE(c.cms, 10);
+    EXPECT_GE(c.cmps, c.segments * 3 / 4) << c.cmps << " of " << c.segments;
+}
+
+TEST(LandComparison, DifferentLandsDoNot) {
+    const auto a = signatureOf(test::randomStriae(11), 1), b = signatureOf(test::randomStriae(12), 2);
+    const auto c = matching::compareLands(a, b);
+    EXPECT_LT(c.ccf, 0.5);
+    EXPECT_LT(c.cmps, c.segments / 2);
+    const auto same = matching::compareLands(a, signatureOf(test::randomStriae(11), 3));
+    EXPECT_GT(same.cms, c.cms);
+    EXPECT_GT(same.cmps, c.cmps);
+}
+
+TEST(LandComparison, LagsBeyondTheLimitAreNotConsidered) {
+    const auto striae = test::randomStriae(11);
+    const auto a = signatureOf(striae, 1), b = signatureOf(striae, 2, 200);
+    matching::LandCompareOptions limited;
+    limited.maxLagUm = 100;
+    EXPECT_GT(matching::compareLands(a, b).ccf, 0.9);
+    EXPECT_LT(matching::compareLands(a, b, limited).ccf, 0.6);
+}
+
+TEST(BulletComparison, FindsThePhaseThatLinesTheLandsUp) {
+    std::vector<std::function<double(double)>> barrel;
+    for (unsigned l = 0; l < 6; ++l) barrel.push_back(test::randomStriae(100 + l));
+    std::vector<imaging::LandSignature> a, b, other;
+    for (int l = 0; l < 6; ++l) {
+        a.push_back(signatureOf(barrel[std::size_t(l)], 10 + unsigned(l)));
+        // Bullet B's land l was engraved by barrel land (l + 4) mod 6: A's land i lines up with B's land i + 2.
+        b.push_back(signatureOf(barrel[std::size_t((l + 4) % 6)], 20 + unsigned(l), 15));
+        other.push_back(signatureOf(test::randomStriae(200 + unsigned(l)), 30 + unsigned(l)));
+    }
+    const auto km = matching::compareBullets(a, b);
+    EXPECT_EQ(km.phase, 2);
+    ASSERT_EQ(km.alignedPairs.size(), 6u);
+    EXPECT_EQ(km.alignedPairs[0], std::make_pair(0, 2));
+    EXPECT_GT(km.score, 0.8);
+    EXPECT_GT(km.phaseMargin, 0.3);
+    const auto knm = matching::compareBullets(a, other);
+    EXPECT_LT(knm.score, 0.5);
+    EXPECT_LT(knm.phaseMargin, km.phaseMargin);
+}
+
+TEST(BulletComparison, RefusesBulletsWithDifferentLandCounts) {
+    std::vector<imaging::LandSignature> a{signatureOf(test::randomStriae(1), 1)}, b;
+    EXPECT_THROW(matching::compareBullets(a, b), std::invalid_argument);
+}

@@ -235,6 +235,7 @@ void addImport(CLI::App& app) {
         std::vector<std::string> files;
         records::ImportOptions options;
         bool processed = false;
+        int firstLand = 0;
     };
     auto o = std::make_shared<Import>();
     CLI::App* cmd = app.add_subcommand("import", "Import X3P scans into an item (each file in its own transaction)");
@@ -243,14 +244,17 @@ void addImport(CLI::App& app) {
     cmd->add_option("--region", o->options.region, "breech_face, firing_pin, ejector or land")->capture_default_str();
     cmd->add_option("--instrument", o->options.instrument, "Instrument (default: from the file)");
     cmd->add_flag("--processed", o->processed, "The scans are already processed: store them as they are");
+    cmd->add_option("--land", o->firstLand, "With --region land: the land number of the first file; the others follow in order (default 1)");
     o->session.addOptions(*cmd);
     cmd->callback([o] {
+        if (o->options.region == "land" && o->firstLand == 0) o->firstLand = 1;
         o->options.preprocess = !o->processed;
         auto store = o->session.open();
         const auto actor = o->session.login(store);
         Progress progress("import");
         int n = 0;
         for (const auto& f : o->files) {
+            if (o->firstLand > 0) o->options.land = o->firstLand + n;
             const auto a = store.importScan(actor, o->item, f, o->options);
             progress.finish();
             std::cout << "acquisition " << a.id << " <- " << f << " (" << a.processing << ")\n";

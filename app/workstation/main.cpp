@@ -43,6 +43,8 @@ int main(int argc, char** argv) {
     parser.addOption(showOption);
     QCommandLineOption compareOption("compare", "Compare two acquisitions side by side: A,B.", "A,B");
     parser.addOption(compareOption);
+    QCommandLineOption bulletsOption("compare-bullets", "Compare two bullets (items with land scans): A,B.", "A,B");
+    parser.addOption(bulletsOption);
     QCommandLineOption splitOption("split", "With --compare: the split view, line at PERCENT of the width.", "PERCENT");
     parser.addOption(splitOption);
     QCommandLineOption profileOption("profile", "With --show: a height profile between two pixels C0,R0,C1,R1.", "C0,R0,C1,R1");
@@ -76,6 +78,10 @@ int main(int argc, char** argv) {
         if (parser.isSet(splitOption)) window.comparisonPanel()->setSplitView(true, parser.value(splitOption).toInt());
     }
 
+    if (parser.isSet(bulletsOption)) {
+        const QStringList ids = parser.value(bulletsOption).split(',');
+        if (ids.size() == 2) window.showBulletComparison(ids[0].toLongLong(), ids[1].toLongLong());
+    }
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);
         // Grab what the X server shows once the window has been painted.

@@ -18,6 +18,14 @@
 #include "striae/ui/IntakeWizard.h"
 #include "striae/ui/CandidatesPanel.h"
 #include "striae/ui/SyncPanel.h"
+#include "striae/ui/BulletComparisonPanel.h"
+#include "striae/imaging/LandSignature.h"
+#include "striae/matching/Bullets.h"
+
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
 
 #include <QProgressDialog>
 #include <unistd.h>
@@ -43,7 +51,8 @@ MainWindow::MainWindow(QWidget* parent)
       comparisonPanel_(new ComparisonPanel(this)),
       candidates_(new CandidatesPanel(this)),
       audit_(new AuditPanel(this)),
-      sync_(new SyncPanel(this)) {
+      sync_(new SyncPanel(this)),
+      bulletPanel_(new BulletComparisonPanel(this)) {
     setWindowTitle(tr("Striae — forensic ballistic imaging"));
     setObjectName("StriaeMainWindow");
     createMenus();
@@ -64,6 +73,7 @@ MainWindow::MainWindow(QWidget* parent)
     centre_->addWidget(welcome_);
     centre_->addWidget(surfacePanel_);
     centre_->addWidget(comparisonPanel_);
+    centre_->addWidget(bulletPanel_);
     auto* results = new QDockWidget(tr("Correlation results"), this);
     results->setObjectName("CorrelationResultsDock");
     results->setWidget(candidates_);
@@ -116,6 +126,7 @@ void MainWindow::createMenus() {
     QMenu* cases = menuBar()->addMenu(tr("&Case"));
     cases->addAction(tr("&New case…"))->setEnabled(false);
     cases->addAction(tr("&Correlate…"))->setEnabled(false);
+    cases->addAction(tr("Compare &bullets…"), this, &MainWindow::openBulletComparison);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Reset view"))->setEnabled(false);
@@ -213,6 +224,86 @@ bool MainWindow::showComparison(qint64 referenceId, qint64 comparedId) {
         statusBar()->showMessage(tr("Cannot compare: %1").arg(e.what()));
         return false;
     }
+}
+
+namespace {
+
+// The land scans of a bullet item, in land order, as signatures.
+std::vector<imaging::LandSignature> landSignaturesOf(const records::Store& store, qint64 itemId) {
+    auto acquisitions = store.acquisitionsOfItem(itemId);
+    std::erase_if(acquisitions, [](const records::Acquisition& a) { return a.region != "land" || a.processedSha256.empty(); });
+    std::stable_sort(acquisitions.begin(), acquisitions.end(),
+                     [](const records::Acquisition& x, const records::Acquisition& y) { return x.land.value_or(0) < y.land.value_or(0); });
+    if (acquisitions.size() < 2)
+        throw std::runtime_error("item " + std::to_string(itemId) + " has " + std::to_string(acquisitions.size()) +
+                                 " land scan(s); a bullet comparison needs the lands of a bullet");
+    std::vector<imaging::LandSignature> out;
+    for (const auto& a : acquisitions) {
+        out.push_back(imaging::extractLandSignature(imaging::readX3p(store.filePath(a.processedSha256)).surface));
+        out.back().label = a.land ? "L" + std::to_string(*a.land) : "scan " + std::to_string(a.id);
+    }
+    return out;
+}
+
+}  // namespace
+
+bool MainWindow::showBulletComparison(qint64 itemA, qint64 itemB) {
+    if (!store_) return false;
+    QGuiApplication::setOverrideCursor(Qt::WaitCursor);
+    try {
+        const auto ia = store_->item(itemA), ib = store_->item(itemB);
+        auto a = landSignaturesOf(*store_, itemA), b = landSignaturesOf(*store_, itemB);
+        const auto result = matching::compareBullets(a, b);
+        auto title = [](const records::Item& i) { return QString::fromStdString(i.caseNumber + " / " + i.label); };
+        bulletPanel_->showComparison(std::move(a), std::move(b), result, title(ia), title(ib));
+        centre_->setCurrentWidget(bulletPanel_);
+        statusBar()->showMessage(tr("Bullets %1 and %2: score %3, phase %4")
+                                     .arg(title(ia), title(ib))
+                                     .arg(result.score, 0, 'f', 3)
+                                     .arg(result.phase));
+        QGuiApplication::restoreOverrideCursor();
+        return true;
+    } catch (const std::exception& e) {
+        QGuiApplication::restoreOverrideCursor();
+        statusBar()->showMessage(tr("Cannot compare the bullets: %1").arg(e.what()));
+        return false;
+    }
+}
+
+void MainWindow::openBulletComparison() {
+    if (!store_) {
+        statusBar()->showMessage(tr("Open a case store first"));
+        return;
+    }
+    // Bullet items with land scans.
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Compare bullets"));
+    auto* first = new QComboBox(&dialog);
+    auto* second = new QComboBox(&dialog);
+    for (const auto& c : store_->findCases({}))
+        for (const auto& item : store_->itemsOfCase(c.number)) {
+            if (item.kind != "bullet") continue;
+            int lands = 0;
+            for (const auto& a : store_->acquisitionsOfItem(item.id)) lands += a.region == "land";
+            if (lands < 2) continue;
+            const QString text = tr("%1 / %2 (%3 lands)").arg(QString::fromStdString(c.number), QString::fromStdString(item.label)).arg(lands);
+            first->addItem(text, qint64(item.id));
+            second->addItem(text, qint64(item.id));
+        }
+    if (first->count() < 2) {
+        statusBar()->showMessage(tr("The store holds fewer than two bullets with land scans"));
+        return;
+    }
+    second->setCurrentIndex(1);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto* form = new QFormLayout(&dialog);
+    form->addRow(tr("Bullet A:"), first);
+    form->addRow(tr("Bullet B:"), second);
+    form->addRow(buttons);
+    if (dialog.exec() == QDialog::Accepted)
+        showBulletComparison(first->currentData().toLongLong(), second->currentData().toLongLong());
 }
 
 void MainWindow::openIntake() {

@@ -18,6 +18,7 @@ class ComparisonPanel;
 class CandidatesPanel;
 class AuditPanel;
 class SyncPanel;
+class BulletComparisonPanel;
 struct IntakeRequest;
 
 class MainWindow : public QMainWindow {
@@ -36,6 +37,9 @@ public:
     bool login(const QString& username, const QString& password);
     // The two scans side by side with their CMC cells (computed now).
     bool showComparison(qint64 referenceAcquisition, qint64 comparedAcquisition);
+    // Two bullets (items with land scans, in land order) compared land by land.
+    bool showBulletComparison(qint64 itemA, qint64 itemB);
+    BulletComparisonPanel* bulletPanel() const { return bulletPanel_; }
     // Correlates a scan against the store on a worker thread, with a progress
     // dialog that can cancel (nothing is stored then). Returns the run id, 0 if none.
     qint64 correlate(qint64 acquisitionId);
@@ -52,6 +56,7 @@ private:
     void createMenus();
     void showAbout();
     void openIntake();
+    void openBulletComparison();
 
     CaseBrowser* caseBrowser_;
     QLabel* storeStatus_;
@@ -63,6 +68,7 @@ private:
     CandidatesPanel* candidates_;
     AuditPanel* audit_;
     SyncPanel* sync_;
+    BulletComparisonPanel* bulletPanel_;
     std::unique_ptr<records::Store> store_;
     QString storeFolder_;
     std::unique_ptr<records::User> user_;

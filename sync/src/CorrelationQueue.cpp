@@ -10,6 +10,11 @@
 #include "striae/imaging/X3p.h"
 #include "striae/matching/Cmc.h"
 #include "striae/matching/CmcJson.h"
+#include "striae/imaging/LandSignature.h"
+#include "striae/matching/Bullets.h"
+
+#include <Poco/JSON/Object.h>
+#include <sstream>
 #include "striae/sync/HubStore.h"
 
 namespace striae::sync {
@@ -111,8 +116,12 @@ void CorrelationQueue::work() {
 void CorrelationQueue::correlate(const std::string& id) {
     const auto query = store_.findAcquisition(id);
     if (!query || query->withdrawn) return;
-    if (query->metadata.itemType != "cartridge_case" || query->metadata.region != "breech_face") {
-        // Held and replicated, but no comparator for this kind yet.
+    if (query->metadata.itemType == "bullet") {
+        correlateBullet(*query);
+        return;
+    }
+    if (query->metadata.region != "breech_face") {
+        // Held and replicated, but no comparator for this region yet.
         store_.storeLeadList(id, {}, "waiting");
         return;
     }
@@ -153,6 +162,111 @@ void CorrelationQueue::correlate(const std::string& id) {
     });
     if (int(found.size()) > listSize_) found.resize(std::size_t(listSize_));
     store_.storeLeadList(id, std::move(found), "correlated", reverse, listSize_);
+}
+
+namespace {
+
+std::string bulletDetails(const matching::BulletComparison& c) {
+    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    o.set("method", "bullet");
+    o.set("phase", c.phase);
+    o.set("phaseMargin", c.phaseMargin);
+    o.set("cmpsMean", c.cmpsMean);
+    o.set("cmsMean", c.cmsMean);
+    Poco::JSON::Array aligned;
+    for (const auto& [i, j] : c.alignedPairs) {
+        Poco::JSON::Object p;
+        p.set("a", i + 1);
+        p.set("b", j + 1);
+        p.set("ccf", c.matrix[std::size_t(i)][std::size_t(j)].ccf);
+        p.set("lagUm", c.matrix[std::size_t(i)][std::size_t(j)].lagUm);
+        aligned.add(p);
+    }
+    o.set("alignedLands", aligned);
+    std::ostringstream out;
+    o.stringify(out);
+    return out.str();
+}
+
+// The bullet's lands when all of them are held (one per land number 1 ... lands).
+bool complete(const std::vector<HubAcquisition>& lands) {
+    if (lands.empty() || int(lands.size()) != lands.front().metadata.lands) return false;
+    for (std::size_t i = 0; i < lands.size(); ++i)
+        if (lands[i].metadata.land != int(i) + 1) return false;
+    return true;
+}
+
+}  // namespace
+
+std::vector<imaging::LandSignature> CorrelationQueue::signaturesOf(const std::vector<HubAcquisition>& lands) {
+    std::vector<imaging::LandSignature> out;
+    for (const auto& land : lands) {
+        {
+            std::lock_guard lock(signatureMutex_);
+            if (auto it = signatures_.find(land.sha256); it != signatures_.end()) {
+                out.push_back(it->second);
+                continue;
+            }
+        }
+        auto signature = imaging::extractLandSignature(imaging::readX3p(store_.filePath(land.sha256)).surface);
+        std::lock_guard lock(signatureMutex_);
+        if (signatures_.size() > 4096) signatures_.clear();  // bounded; recomputed when needed
+        signatures_[land.sha256] = signature;
+        out.push_back(std::move(signature));
+    }
+    return out;
+}
+
+// A bullet is pushed land by land. Once all its lands are held, it is
+// compared with every complete bullet of the same caliber; its lead list is
+// kept on its land 1 acquisition (the other lands' lists say "grouped").
+void CorrelationQueue::correlateBullet(const HubAcquisition& query) {
+    const auto lands = store_.bulletOf(query);
+    if (!complete(lands)) {
+        store_.storeLeadList(query.id, {}, "waiting");  // for the bullet's other lands
+        return;
+    }
+    const auto& key = lands.front();
+    const auto mine = signaturesOf(lands);
+    std::map<std::string, std::vector<HubAcquisition>> others;  // other bullets, by owner/case/item
+    for (const auto& h : store_.holdingsFor(query))
+        if (h.agency != key.agency || h.metadata.caseRef != key.metadata.caseRef || h.metadata.itemLabel != key.metadata.itemLabel)
+            others[h.agency + "\n" + h.metadata.caseRef + "\n" + h.metadata.itemLabel].push_back(h);
+    std::vector<HubCandidate> found, reverse;
+    for (auto& [unused, group] : others) {
+        (void)unused;
+        std::sort(group.begin(), group.end(), [](auto& a, auto& b) { return a.metadata.land < b.metadata.land; });
+        if (!complete(group) || group.size() != lands.size()) continue;
+        {
+            std::lock_guard lock(mutex_);
+            if (stopping_) return;
+        }
+        std::vector<imaging::LandSignature> theirs;
+        try {
+            theirs = signaturesOf(group);
+        } catch (const std::exception&) {
+            continue;  // withdrawn meanwhile
+        }
+        const auto c = matching::compareBullets(mine, theirs);
+        HubCandidate k;
+        k.acquisitionId = group.front().id;
+        k.score = c.score;
+        k.scoreHigh = c.cmpsMean;
+        k.details = bulletDetails(c);
+        found.push_back(k);
+        const auto back = matching::compareBullets(theirs, mine);
+        HubCandidate r;
+        r.listAcquisitionId = group.front().id;
+        r.acquisitionId = key.id;
+        r.score = back.score;
+        r.scoreHigh = back.cmpsMean;
+        r.details = bulletDetails(back);
+        reverse.push_back(r);
+    }
+    std::stable_sort(found.begin(), found.end(), [](const HubCandidate& a, const HubCandidate& b) { return a.score > b.score; });
+    if (int(found.size()) > listSize_) found.resize(std::size_t(listSize_));
+    for (std::size_t i = 1; i < lands.size(); ++i) store_.storeLeadList(lands[i].id, {}, "grouped");
+    store_.storeLeadList(key.id, std::move(found), "correlated", reverse, listSize_);
 }
 
 }  // namespace striae::sync

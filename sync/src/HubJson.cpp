@@ -32,6 +32,8 @@ Object::Ptr object(const AcquisitionMetadata& m) {
     Poco::JSON::Parser parser;
     o->set("class", parser.parse(m.classJson.empty() ? "{}" : m.classJson));
     o->set("acquired_at", m.acquiredAt);
+    if (m.land > 0) o->set("land", m.land);
+    if (m.lands > 0) o->set("lands", m.lands);
     return o;
 }
 
@@ -112,6 +114,22 @@ AcquisitionMetadata metadataFrom(const Object::Ptr& o) {
         m.classJson = text(o->get("class"));
     }
     m.acquiredAt = str(o, "acquired_at", false);
+    auto optionalInt = [&](const std::string& field) {
+        if (!o->has(field) || o->isNull(field)) return 0;
+        const auto v = o->get(field);
+        if (!v.isInteger()) throw HubError(400, "field '" + field + "' must be an integer");
+        const auto n = v.convert<std::int64_t>();
+        if (n < 0 || n > 64) throw HubError(400, "field '" + field + "' is " + std::to_string(n) + ": expected 0 to 64");
+        return int(n);
+    };
+    m.land = optionalInt("land");
+    m.lands = optionalInt("lands");
+    if (m.itemType == "bullet") {
+        if (m.region != "land") throw HubError(400, "a bullet is pushed as its land scans: field 'region' must be 'land'");
+        if (m.lands < 2 || m.land < 1 || m.land > m.lands)
+            throw HubError(400, "a bullet's land scan needs 'land' (1 to 'lands') and 'lands' (how many lands, at least 2); got land " +
+                                    std::to_string(m.land) + " of " + std::to_string(m.lands));
+    }
     return m;
 }
 

@@ -36,7 +36,9 @@ CREATE TABLE IF NOT EXISTS token(hash TEXT PRIMARY KEY, agency TEXT NOT NULL REF
 CREATE TABLE IF NOT EXISTS acquisition(id TEXT PRIMARY KEY, agency TEXT NOT NULL, origin_hub TEXT NOT NULL,
   sha256 TEXT NOT NULL, size BIGINT NOT NULL, case_ref TEXT NOT NULL, item_label TEXT NOT NULL, item_type TEXT NOT NULL,
   region TEXT NOT NULL, caliber TEXT NOT NULL, class_json TEXT NOT NULL, acquired_at TEXT NOT NULL,
-  disclosed BIGINT NOT NULL, withdrawn BIGINT NOT NULL, uploaded_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
+  disclosed BIGINT NOT NULL, withdrawn BIGINT NOT NULL, uploaded_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+  land BIGINT NOT NULL, lands BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS acquisition_bullet ON acquisition(agency, case_ref, item_label, item_type);
 CREATE INDEX IF NOT EXISTS acquisition_holdings ON acquisition(caliber, item_type, region, withdrawn);
 CREATE INDEX IF NOT EXISTS acquisition_agency ON acquisition(agency);
 CREATE TABLE IF NOT EXISTS job(acquisition_id TEXT PRIMARY KEY, state TEXT NOT NULL, attempts BIGINT NOT NULL,
@@ -57,7 +59,7 @@ CREATE TABLE IF NOT EXISTS peer_cursor(peer TEXT PRIMARY KEY, last_seq BIGINT NO
 
 const char* kAcquisitionColumns =
     "id, agency, origin_hub, sha256, size, case_ref, item_label, item_type, region, caliber, class_json, acquired_at, "
-    "disclosed, withdrawn, uploaded_at, updated_at";
+    "disclosed, withdrawn, uploaded_at, updated_at, land, lands";
 
 HubAcquisition acquisitionFromRow(const SqlRow& r, std::size_t c = 0) {
     HubAcquisition a;
@@ -77,6 +79,8 @@ HubAcquisition acquisitionFromRow(const SqlRow& r, std::size_t c = 0) {
     a.withdrawn = r.integer(c + 13) != 0;
     a.uploadedAt = r.integer(c + 14);
     a.updatedAt = r.integer(c + 15);
+    a.metadata.land = int(r.integer(c + 16));
+    a.metadata.lands = int(r.integer(c + 17));
     return a;
 }
 
@@ -194,10 +198,10 @@ std::string HubStore::storeScanFile(const std::string& tempPath) {
 void HubStore::insertAcquisition(const HubAcquisition& a) {
     const auto& m = a.metadata;
     db_.execute(std::string("INSERT INTO acquisition(") + kAcquisitionColumns +
-                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 {a.id, a.agency, a.originHub, a.sha256, a.size, m.caseRef, m.itemLabel, m.itemType, m.region, m.caliber,
                  m.classJson, m.acquiredAt, std::int64_t(a.disclosed), std::int64_t(a.withdrawn), a.uploadedAt,
-                 a.updatedAt});
+                 a.updatedAt, std::int64_t(m.land), std::int64_t(m.lands)});
     if (!a.withdrawn)
         db_.execute("INSERT INTO job(acquisition_id, state, attempts, error, queued_at) VALUES (?, 'queued', 0, '', ?)",
                     {a.id, nowMs()});
@@ -254,8 +258,9 @@ HubAcquisition HubStore::ownedBy(const Caller& caller, const std::string& id) {
 HubAcquisition HubStore::update(const Caller& caller, const std::string& id, const AcquisitionMetadata& m) {
     HubTransaction t(db_);
     HubAcquisition a = ownedBy(caller, id);
-    if (m.caliber != a.metadata.caliber || m.itemType != a.metadata.itemType || m.region != a.metadata.region)
-        throw HubError(400, "caliber, item type and region decide what an acquisition is compared with; withdraw and push again to change them");
+    if (m.caliber != a.metadata.caliber || m.itemType != a.metadata.itemType || m.region != a.metadata.region ||
+        m.land != a.metadata.land || m.lands != a.metadata.lands)
+        throw HubError(400, "caliber, item type, region and land decide what an acquisition is compared with; withdraw and push again to change them");
     db_.execute("UPDATE acquisition SET case_ref = ?, item_label = ?, class_json = ?, acquired_at = ?, updated_at = ? WHERE id = ?",
                 {m.caseRef, m.itemLabel, m.classJson, m.acquiredAt, nowMs(), id});
     recordChange("update", id);
@@ -307,6 +312,16 @@ std::string HubStore::scanPathFor(const Caller& caller, const std::string& id) {
     if (a.agency != caller.agency && !a.disclosed && !caller.peer)
         throw HubError(403, "acquisition " + id + " belongs to " + a.agency + ", which has not disclosed it");
     return filePath(a.sha256);
+}
+
+std::vector<HubAcquisition> HubStore::bulletOf(const HubAcquisition& land) {
+    std::vector<HubAcquisition> out;
+    for (const auto& r : db_.query(std::string("SELECT ") + kAcquisitionColumns +
+                                       " FROM acquisition WHERE agency = ? AND case_ref = ? AND item_label = ? AND item_type = 'bullet' "
+                                       "AND withdrawn = 0 ORDER BY land, uploaded_at",
+                                   {land.agency, land.metadata.caseRef, land.metadata.itemLabel}))
+        out.push_back(acquisitionFromRow(r));
+    return out;
 }
 
 std::vector<CorrelationJob> HubStore::queuedJobs() {

@@ -84,6 +84,14 @@ SyncReport SyncClient::push(const std::function<bool(int, int)>& progress) {
             m.caliber = item.caliber;
             m.classJson = classJson(item);
             m.acquiredAt = a.acquiredAt;
+            if (m.itemType == "bullet") {
+                // A bullet goes land by land: which land, of how many.
+                m.region = "land";
+                m.land = a.land.value_or(0);
+                int held = 0;
+                for (const auto& other : store_.acquisitionsOfItem(item.id)) held += other.region == "land";
+                m.lands = item.lands.value_or(held);
+            }
             const PushReply reply = hub.push(store_.filePath(a.processedSha256), m);
             store_.markOutboxSent(entry.id, reply.acquisition.id);
             (reply.created ? report.pushed : report.alreadyHeld)++;
@@ -129,7 +137,9 @@ SyncReport SyncClient::pull() {
             if (lists.empty()) break;
             for (const auto& list : lists) {
                 const auto query = store_.acquisitionOfHubId(list.acquisitionId);
-                if (query) {
+                // Only correlated lists carry candidates ("waiting": a bullet's other lands are still to
+                // come; "grouped": a bullet's list is on its land 1).
+                if (query && list.status == "correlated") {
                     std::vector<records::HubCandidateLink> links;
                     for (const auto& c : list.candidates) {
                         records::RemoteAcquisition remote{c.acquisitionId, c.agency, c.caliber, c.caseRef, c.itemType};

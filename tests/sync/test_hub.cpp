@@ -7,6 +7,8 @@
 #include <set>
 
 #include "HubProcess.h"
+#include "SyntheticLand.h"
+#include "striae/imaging/X3p.h"
 #include "striae/imaging/Synthetic.h"
 #include "striae/sync/HubClient.h"
 #include "striae/sync/HubError.h"
@@ -341,6 +343,76 @@ TEST_P(HubTest, TwoPeerHubsReplicateAndConvergeAfterOneWasDown) {
         for (const auto& s : view->stats()) total += s.acquisitions;
         EXPECT_EQ(total, 3) << "hub holds a2, a3, b1 once each";
     }
+}
+
+TEST_P(HubTest, BulletsAreCorrelatedOnceAllTheirLandsAreHeld) {
+    // Three bullets of six lands: Q and K from one barrel (K's land l carries barrel land l + 2), X from another.
+    auto landFile = [&](const std::string& bullet, int land, unsigned striaeSeed) {
+        test::SyntheticLandOptions o;
+        o.cols = 500;
+        o.rows = 100;
+        o.grooveLeftUm = 100;
+        o.grooveRightUm = 900;
+        o.seed = striaeSeed * 7 + unsigned(land);
+        const std::string path = (dir / (bullet + "-L" + std::to_string(land) + ".x3p")).string();
+        imaging::writeX3p(test::syntheticLand(o, test::randomStriae(striaeSeed)), path);
+        return path;
+    };
+    auto bulletMetadata = [](const std::string& label, int land) {
+        AcquisitionMetadata m;
+        m.caseRef = "B-1";
+        m.itemLabel = label;
+        m.itemType = "bullet";
+        m.region = "land";
+        m.caliber = "9mm";
+        m.land = land;
+        m.lands = 6;
+        return m;
+    };
+    auto h = hub("hub1");
+    const std::string token = h->addAgency("NYPD");
+    h->start({"--workers", "2"});
+    HubClient client(h->url(), token);
+    std::map<std::string, std::string> keys;  // bullet -> its land 1 acquisition
+    for (int land = 1; land <= 6; ++land) {
+        const auto q = client.push(landFile("Q", land, unsigned(100 + land)), bulletMetadata("Q", land)).acquisition.id;
+        if (land == 1) keys["Q"] = q;
+        client.push(landFile("X", land, unsigned(300 + land)), bulletMetadata("X", land));
+    }
+    // K arrives with one land missing: it waits.
+    std::vector<std::string> kLands;
+    for (int land = 1; land <= 5; ++land)
+        kLands.push_back(client.push(landFile("K", land, unsigned(100 + (land + 1) % 6 + 1)), bulletMetadata("K", land)).acquisition.id);
+    ASSERT_TRUE(eventually([&] {
+        const auto lists = allLeads(client);
+        const auto* k1 = listOf(lists, kLands[0]);
+        return k1 && k1->status == "waiting" && lists.size() == 17;
+    })) << h->logText() << [&] {
+        std::string t;
+        for (const auto& l : allLeads(client)) t += l.acquisitionId.substr(0, 6) + ":" + l.status + ":" + std::to_string(l.candidates.size()) + " ";
+        return t;
+    }();
+    kLands.push_back(client.push(landFile("K", 6, unsigned(100 + 7 % 6 + 1)), bulletMetadata("K", 6)).acquisition.id);
+    std::vector<LeadList> lists;
+    ASSERT_TRUE(eventually([&] {
+        lists = allLeads(client);
+        const auto* k1 = listOf(lists, kLands[0]);
+        return k1 && k1->status == "correlated" && k1->candidates.size() == 2;
+    })) << h->logText();
+    const LeadList* k1 = listOf(lists, kLands[0]);
+    EXPECT_EQ(k1->candidates[0].acquisitionId, keys["Q"]) << "the bullet from the same barrel ranks first";
+    EXPECT_GT(k1->candidates[0].score, 0.8);
+    EXPECT_LT(k1->candidates[1].score, 0.6);
+    EXPECT_NE(k1->candidates[0].details.find("\"phase\""), std::string::npos);
+    EXPECT_EQ(listOf(lists, kLands[3])->status, "grouped");
+    // Q's list, computed before K was complete, now names K too.
+    const LeadList* q1 = listOf(lists, keys["Q"]);
+    ASSERT_NE(q1, nullptr);
+    ASSERT_FALSE(q1->candidates.empty());
+    EXPECT_EQ(q1->candidates[0].acquisitionId, kLands[0]);
+    // A bullet's land without its land number is refused.
+    auto bad = bulletMetadata("Z", 0);
+    EXPECT_EQ(statusOf([&] { client.push(landFile("Z", 1, 999), bad); }), 400);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, HubTest, ::testing::Values("sqlite", "postgresql"));

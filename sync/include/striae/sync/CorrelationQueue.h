@@ -6,10 +6,14 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "striae/imaging/LandSignature.h"
+#include "striae/sync/HubTypes.h"
 
 namespace striae::sync {
 
@@ -28,6 +32,8 @@ public:
 private:
     void work();
     void correlate(const std::string& acquisitionId);
+    void correlateBullet(const HubAcquisition& land);
+    std::vector<imaging::LandSignature> signaturesOf(const std::vector<HubAcquisition>& lands);
 
     HubStore& store_;
     int threads_, listSize_;
@@ -38,6 +44,8 @@ private:
     std::atomic<int> busy_{0};
     bool stopping_ = false;
     std::vector<std::thread> workers_;
+    std::mutex signatureMutex_;
+    std::map<std::string, imaging::LandSignature> signatures_;  // by scan SHA-256
 };
 
 }  // namespace striae::sync

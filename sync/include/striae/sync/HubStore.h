@@ -57,6 +57,8 @@ public:
     // Correlation queue (kept in the database: survives a restart).
     std::vector<CorrelationJob> queuedJobs();
     std::vector<HubAcquisition> holdingsFor(const HubAcquisition& query);
+    // The land acquisitions of the bullet `land` belongs to (same agency, case and item), in land order.
+    std::vector<HubAcquisition> bulletOf(const HubAcquisition& land);
     // Stores the new acquisition's list, and enters it in the lists of the
     // holdings it was compared with (`reverse`: one candidate per holding,
     // listAcquisitionId = the holding) where it ranks within `listSize`, so

@@ -14,6 +14,8 @@ struct AcquisitionMetadata {
     std::string caseRef, itemLabel, itemType = "cartridge_case", region = "breech_face", caliber;
     std::string classJson = "{}";  // class characteristics, a JSON object
     std::string acquiredAt;        // ISO time at the submitting site
+    int land = 0;                  // bullets: this scan's land (1 ... lands); one acquisition per land
+    int lands = 0;                 // bullets: how many lands the bullet has
 };
 
 struct HubAcquisition {

@@ -29,5 +29,13 @@ int main() {
         std::printf("  budget %9zu points: step %d, %9zu shown, mesh built in %6.0f ms, %7.1f ms/frame (%5.1f fps), %4.1fx the full mesh's speed\n",
                     budget, scene.levelOfDetailStep(), scene.displayedPoints(), buildMs, ms, 1000 / ms, full / ms);
     }
+    // The workstation's default: 1M points at rest, 250k while the camera moves.
+    viewer3d::SurfaceScene scene(big, viewer3d::ViewSettings{});
+    const double still = scene.timeFrames(1024, 768, 20);
+    scene.setInteracting(true);
+    const double moving = scene.timeFrames(1024, 768, 20);
+    std::printf("  default view: %zu points at rest %.1f ms/frame (%.1f fps); %zu while moving %.1f ms/frame (%.1f fps), "
+                "%.1fx the full mesh's speed\n",
+                scene.displayedPoints(), still, 1000 / still, scene.interactivePointCount(), moving, 1000 / moving, full / moving);
     return 0;
 }

@@ -98,6 +98,34 @@ TEST(SurfaceScene, LevelOfDetailKeepsLargeScansWithinBudget) {
     EXPECT_GT(scene.displayedPoints(), 100000u);
 }
 
+TEST(SurfaceScene, WhileTheCameraMovesACoarserMeshIsDrawnThatLooksTheSame) {
+    if (!haveDisplay()) GTEST_SKIP() << "no display";
+    imaging::Surface big(1200, 1200, 3e-6, 3e-6, 0.0);  // 1.44 million points
+    for (int r = 0; r < big.rows(); ++r) {
+        double* row = big.mutableRow(r);
+        for (int c = 0; c < big.cols(); ++c) row[c] = 1e-6 * std::sin(r * 0.01) * std::cos(c * 0.013);
+    }
+    viewer3d::SurfaceScene scene(big, viewer3d::ViewSettings{});
+    EXPECT_EQ(scene.displayedPoints(), 360000u) << "1M budget: step 2";
+    EXPECT_LE(scene.interactivePointCount(), 250000u);
+    EXPECT_GT(scene.interactivePointCount(), 100000u);
+    const auto still = toMat(scene.renderToImage(320, 240), 320, 240);
+    scene.setInteracting(true);
+    EXPECT_TRUE(scene.interacting());
+    const auto moving = toMat(scene.renderToImage(320, 240), 320, 240);
+    scene.setInteracting(false);
+    EXPECT_FALSE(scene.interacting());
+    cv::Mat diff;
+    cv::absdiff(still, moving, diff);
+    const auto m = cv::mean(diff);
+    EXPECT_LT(m.val[0] + m.val[1] + m.val[2], 6) << "the coarse mesh shows the same surface";
+    // A small scan has no coarse mesh: interacting changes nothing.
+    viewer3d::SurfaceScene small(sample(), viewer3d::ViewSettings{});
+    small.setInteracting(true);
+    EXPECT_FALSE(small.interacting());
+    EXPECT_EQ(small.interactivePointCount(), small.displayedPoints());
+}
+
 TEST(SurfaceScene, RefusesAnEmptySurface) {
     EXPECT_THROW(viewer3d::SurfaceScene(imaging::Surface(10, 10, 1e-6, 1e-6)), std::invalid_argument);
 }

@@ -47,6 +47,9 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
     // One camera: when either view moves, repaint the other.
     connect(left_, &viewer3d::VtkView::viewChanged, right_, qOverload<>(&QWidget::update));
     connect(right_, &viewer3d::VtkView::viewChanged, left_, qOverload<>(&QWidget::update));
+    // The view that follows draws its coarse mesh too while the other one moves.
+    connect(left_, &viewer3d::VtkView::interactionChanged, right_, &viewer3d::VtkView::setInteracting);
+    connect(right_, &viewer3d::VtkView::interactionChanged, left_, &viewer3d::VtkView::setInteracting);
     connect(reset, &QPushButton::clicked, left_, &viewer3d::VtkView::resetView);
     connect(split_, &QCheckBox::toggled, this, [this](bool on) { setSplitView(on, splitLine_->value()); });
     connect(splitLine_, &QSlider::valueChanged, this, [this](int v) {

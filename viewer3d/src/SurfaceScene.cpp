@@ -57,15 +57,60 @@ struct SurfaceScene::Impl {
     double width = 0;
     int step = 1;
     double centreX = 0, centreY = 0, extent = 1;
+    // The coarse mesh drawn while the camera moves (same look, fewer points).
+    vtkNew<vtkPoints> coarsePoints;
+    vtkNew<vtkFloatArray> coarseHeights;
+    vtkNew<vtkPolyData> coarseMesh;
+    vtkNew<vtkPolyDataNormals> coarseNormals;
+    vtkNew<vtkPolyDataMapper> coarseMapper;
+    std::vector<float> coarseBaseHeights;
+    bool hasCoarse = false, moving = false;
 
     void applyExaggeration() {
-        for (vtkIdType i = 0; i < points->GetNumberOfPoints(); ++i) {
-            double p[3];
-            points->GetPoint(i, p);
-            p[2] = double(baseHeights[std::size_t(i)]) * settings.exaggeration;
-            points->SetPoint(i, p);
+        for (auto [pts, base] : {std::pair{points.GetPointer(), &baseHeights}, std::pair{coarsePoints.GetPointer(), &coarseBaseHeights}}) {
+            for (vtkIdType i = 0; i < pts->GetNumberOfPoints(); ++i) {
+                double p[3];
+                pts->GetPoint(i, p);
+                p[2] = double((*base)[std::size_t(i)]) * settings.exaggeration;
+                pts->SetPoint(i, p);
+            }
+            pts->Modified();
         }
-        points->Modified();
+    }
+
+    // The triangulated height map at `step`, its points and per-point heights (µm).
+    static void buildMesh(const imaging::Surface& s, int step, vtkPoints* pts, vtkFloatArray* h, std::vector<float>& base,
+                          vtkPolyData* mesh) {
+        const int rows = (s.rows() + step - 1) / step, cols = (s.cols() + step - 1) / step;
+        std::vector<vtkIdType> index(std::size_t(rows) * cols, -1);
+        for (int r = 0; r < rows; ++r)
+            for (int c = 0; c < cols; ++c) {
+                const double z = s.at(r * step, c * step);
+                if (std::isnan(z)) continue;
+                const float um = float(z * 1e6);
+                // y grows upwards in the view: the first row of the scan is at the top, at y = 0.
+                index[std::size_t(r) * cols + c] = pts->InsertNextPoint(c * step * s.spacingX() * 1e6, -r * step * s.spacingY() * 1e6, 0);
+                base.push_back(um);
+                h->InsertNextValue(um);
+            }
+        vtkNew<vtkCellArray> triangles;
+        for (int r = 0; r + 1 < rows; ++r)
+            for (int c = 0; c + 1 < cols; ++c) {
+                const vtkIdType a = index[std::size_t(r) * cols + c], b = index[std::size_t(r) * cols + c + 1];
+                const vtkIdType e = index[std::size_t(r + 1) * cols + c], f = index[std::size_t(r + 1) * cols + c + 1];
+                if (a >= 0 && b >= 0 && e >= 0) {
+                    const vtkIdType t[3] = {a, e, b};
+                    triangles->InsertNextCell(3, t);
+                }
+                if (b >= 0 && e >= 0 && f >= 0) {
+                    const vtkIdType t[3] = {b, e, f};
+                    triangles->InsertNextCell(3, t);
+                }
+            }
+        h->SetName("height_um");
+        mesh->SetPoints(pts);
+        mesh->SetPolys(triangles);
+        mesh->GetPointData()->SetScalars(h);
     }
 
     void applyLight() {
@@ -81,6 +126,7 @@ struct SurfaceScene::Impl {
 
     void applyColour() {
         mapper->SetScalarVisibility(settings.falseColour);
+        coarseMapper->SetScalarVisibility(settings.falseColour);
         scaleBar->SetVisibility(settings.falseColour);
         actor->GetProperty()->SetColor(0.78, 0.74, 0.68);  // brass-like grey when not colouring by height
     }
@@ -93,38 +139,14 @@ SurfaceScene::SurfaceScene(const imaging::Surface& s, const ViewSettings& settin
     // Level of detail: the smallest step that keeps the mesh within maxPoints.
     d.step = std::max(1, int(std::ceil(std::sqrt(double(s.size()) / double(std::max<std::size_t>(settings.maxPoints, 1))))));
     const int rows = (s.rows() + d.step - 1) / d.step, cols = (s.cols() + d.step - 1) / d.step;
-    std::vector<vtkIdType> index(std::size_t(rows) * cols, -1);
+    Impl::buildMesh(s, d.step, d.points, d.heights, d.baseHeights, d.mesh);
     float lo = 0, hi = 0;
-    bool first = true;
-    for (int r = 0; r < rows; ++r)
-        for (int c = 0; c < cols; ++c) {
-            const double z = s.at(r * d.step, c * d.step);
-            if (std::isnan(z)) continue;
-            const float um = float(z * 1e6);
-            // y grows upwards in the view: the first row of the scan is at the top, at y = 0.
-            index[std::size_t(r) * cols + c] = d.points->InsertNextPoint(c * d.step * s.spacingX() * 1e6,
-                                                                          -r * d.step * s.spacingY() * 1e6, 0);
-            d.baseHeights.push_back(um);
-            d.heights->InsertNextValue(um);
-            lo = first ? um : std::min(lo, um);
-            hi = first ? um : std::max(hi, um);
-            first = false;
-        }
-    vtkNew<vtkCellArray> triangles;
-    for (int r = 0; r + 1 < rows; ++r)
-        for (int c = 0; c + 1 < cols; ++c) {
-            const vtkIdType a = index[std::size_t(r) * cols + c], b = index[std::size_t(r) * cols + c + 1];
-            const vtkIdType e = index[std::size_t(r + 1) * cols + c], f = index[std::size_t(r + 1) * cols + c + 1];
-            if (a >= 0 && b >= 0 && e >= 0) {
-                const vtkIdType t[3] = {a, e, b};
-                triangles->InsertNextCell(3, t);
-            }
-            if (b >= 0 && e >= 0 && f >= 0) {
-                const vtkIdType t[3] = {b, e, f};
-                triangles->InsertNextCell(3, t);
-            }
-        }
-    d.heights->SetName("height_um");
+    if (settings.interactivePoints > 0 && std::size_t(d.points->GetNumberOfPoints()) > settings.interactivePoints) {
+        const int coarseStep =
+            std::max(d.step + 1, int(std::ceil(std::sqrt(double(s.size()) / double(settings.interactivePoints)))));
+        Impl::buildMesh(s, coarseStep, d.coarsePoints, d.coarseHeights, d.coarseBaseHeights, d.coarseMesh);
+        d.hasCoarse = true;
+    }
     // Colours span the 1st to 99th percentile, so a few spikes or pits do not wash out the rest.
     {
         std::vector<float> sorted = d.baseHeights;
@@ -132,9 +154,6 @@ SurfaceScene::SurfaceScene(const imaging::Surface& s, const ViewSettings& settin
         lo = sorted[sorted.size() / 100];
         hi = sorted[sorted.size() - 1 - sorted.size() / 100];
     }
-    d.mesh->SetPoints(d.points);
-    d.mesh->SetPolys(triangles);
-    d.mesh->GetPointData()->SetScalars(d.heights);
     d.spacingX = s.spacingX() * 1e6;
     d.spacingY = s.spacingY() * 1e6;
     d.centreX = (s.cols() - 1) * d.spacingX / 2;
@@ -153,6 +172,12 @@ SurfaceScene::SurfaceScene(const imaging::Surface& s, const ViewSettings& settin
     d.mapper->SetInputConnection(d.normals->GetOutputPort());
     d.mapper->SetLookupTable(d.colours);
     d.mapper->SetScalarRange(lo, hi > lo ? hi : lo + 1e-3);
+    d.coarseNormals->SetInputData(d.coarseMesh);
+    d.coarseNormals->SetFeatureAngle(180);
+    d.coarseNormals->SplittingOff();
+    d.coarseMapper->SetInputConnection(d.coarseNormals->GetOutputPort());
+    d.coarseMapper->SetLookupTable(d.colours);
+    d.coarseMapper->SetScalarRange(lo, hi > lo ? hi : lo + 1e-3);
     d.actor->SetMapper(d.mapper);
     d.actor->GetProperty()->SetAmbient(0.15);
     d.actor->GetProperty()->SetDiffuse(0.85);
@@ -240,10 +265,14 @@ void SurfaceScene::splitWith(SurfaceScene& other, double splitX) {
     keepLeft->SetNormal(-1, 0, 0);
     keepRight->SetOrigin(splitX, 0, 0);
     keepRight->SetNormal(1, 0, 0);
-    d.mapper->RemoveAllClippingPlanes();
-    d.mapper->AddClippingPlane(keepLeft);
-    o.mapper->RemoveAllClippingPlanes();
-    o.mapper->AddClippingPlane(keepRight);
+    for (vtkPolyDataMapper* m : {d.mapper.GetPointer(), d.coarseMapper.GetPointer()}) {
+        m->RemoveAllClippingPlanes();
+        m->AddClippingPlane(keepLeft);
+    }
+    for (vtkPolyDataMapper* m : {o.mapper.GetPointer(), o.coarseMapper.GetPointer()}) {
+        m->RemoveAllClippingPlanes();
+        m->AddClippingPlane(keepRight);
+    }
 }
 
 void SurfaceScene::clearSplit() {
@@ -252,7 +281,9 @@ void SurfaceScene::clearSplit() {
     d.renderer->RemoveActor(d.splitPartner->actor);
     d.renderer->RemoveActor(d.splitPartner->cells);
     d.splitPartner->mapper->RemoveAllClippingPlanes();
+    d.splitPartner->coarseMapper->RemoveAllClippingPlanes();
     d.mapper->RemoveAllClippingPlanes();
+    d.coarseMapper->RemoveAllClippingPlanes();
     d.splitPartner = nullptr;
 }
 
@@ -326,6 +357,20 @@ void SurfaceScene::resetCamera() {
 
 std::size_t SurfaceScene::displayedPoints() const { return std::size_t(impl_->points->GetNumberOfPoints()); }
 int SurfaceScene::levelOfDetailStep() const { return impl_->step; }
+
+void SurfaceScene::setInteracting(bool moving) {
+    Impl& d = *impl_;
+    d.moving = moving && d.hasCoarse;
+    d.actor->SetMapper(d.moving ? d.coarseMapper.GetPointer() : d.mapper.GetPointer());
+    if (d.splitPartner) d.splitPartner->actor->SetMapper(moving && d.splitPartner->hasCoarse ? d.splitPartner->coarseMapper.GetPointer()
+                                                                                            : d.splitPartner->mapper.GetPointer());
+}
+
+bool SurfaceScene::interacting() const { return impl_->moving; }
+
+std::size_t SurfaceScene::interactivePointCount() const {
+    return std::size_t(impl_->hasCoarse ? impl_->coarsePoints->GetNumberOfPoints() : impl_->points->GetNumberOfPoints());
+}
 vtkRenderer* SurfaceScene::renderer() const { return impl_->renderer; }
 
 namespace {
@@ -365,6 +410,7 @@ std::vector<unsigned char> SurfaceScene::renderToImage(int width, int height) {
 double SurfaceScene::timeFrames(int width, int height, int frames) {
     vtkNew<vtkRenderWindow> window;
     window->SetOffScreenRendering(1);
+    window->SetMultiSamples(0);  // as the workstation's view draws
     window->SetSize(width, height);
     window->AddRenderer(impl_->renderer);
     window->Render();  // the first frame uploads the mesh; not counted

@@ -20,6 +20,9 @@ struct ViewSettings {
     double exaggeration = 20;       // heights × this against the lateral axes
     bool falseColour = true;        // colour by height with a scale bar; else grey
     std::size_t maxPoints = 1'000'000;  // level of detail: the mesh is subsampled beyond this
+    // While the camera moves, a coarser mesh of at most this many points is
+    // drawn (the full one again once it stops); 0: always the full mesh.
+    std::size_t interactivePoints = 250'000;
 };
 
 // A rectangle on the surface, in pixels of the scan (a CMC cell).
@@ -70,6 +73,10 @@ public:
     // Points in the displayed mesh, and the subsampling step used for it.
     std::size_t displayedPoints() const;
     int levelOfDetailStep() const;
+    // Draws the coarse mesh while `moving` (camera interaction), the full one otherwise.
+    void setInteracting(bool moving);
+    bool interacting() const;
+    std::size_t interactivePointCount() const;  // points of the mesh drawn while moving
 
     vtkRenderer* renderer() const;
 

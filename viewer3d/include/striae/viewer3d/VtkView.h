@@ -21,12 +21,16 @@ public:
     void setScene(std::shared_ptr<SurfaceScene> scene);
     SurfaceScene* scene() const { return scene_.get(); }
     void resetView();
+    // While the camera moves the scene draws its coarse mesh (level of detail for interaction).
+    void setInteracting(bool moving);
 
 signals:
     // The user turned, moved or zoomed the view (for views that share a camera).
     void viewChanged();
     // Shift+click on the surface: the world point hit (µm), for tools such as the profile.
     void surfacePicked(double x, double y, double z);
+    // The camera started or stopped moving (views sharing a camera follow).
+    void interactionChanged(bool moving);
 
 protected:
     void initializeGL() override;
@@ -42,6 +46,7 @@ private:
     std::unique_ptr<Vtk> vtk_;
     std::shared_ptr<SurfaceScene> scene_;
     QPointF pressedAt_;
+    class QTimer* stillTimer_ = nullptr;
 };
 
 }  // namespace striae::viewer3d

@@ -106,6 +106,32 @@ void addSyncCommands(CLI::App& app) {
         printReport(client.pull(), q->json, true);
     });
 
+    struct Decide {
+        StoreSession session;
+        records::Id acquisition = 0;
+        bool undo = false;
+    };
+    auto d = std::make_shared<Decide>();
+    CLI::App* disclose = sync->add_subcommand("disclose", "Let other agencies fetch a scan this store pushed (a bullet's land: all its lands) for side-by-side review");
+    disclose->add_option("acquisition", d->acquisition, "Acquisition id (local)")->required();
+    disclose->add_flag("--undo", d->undo, "Stop disclosing");
+    d->session.addOptions(*disclose);
+    disclose->callback([d] {
+        auto store = d->session.open();
+        const auto actor = d->session.login(store);
+        const int n = sync::SyncClient(store, actor).disclose(d->acquisition, !d->undo);
+        std::cout << n << " hub acquisition(s) " << (d->undo ? "no longer disclosed" : "disclosed") << '\n';
+    });
+    auto w = std::make_shared<Decide>();
+    CLI::App* withdraw = sync->add_subcommand("withdraw", "Withdraw a scan this store pushed from the hub and its peers (a bullet's land: all its lands)");
+    withdraw->add_option("acquisition", w->acquisition, "Acquisition id (local)")->required();
+    w->session.addOptions(*withdraw);
+    withdraw->callback([w] {
+        auto store = w->session.open();
+        const auto actor = w->session.login(store);
+        std::cout << sync::SyncClient(store, actor).withdraw(w->acquisition) << " hub acquisition(s) withdrawn\n";
+    });
+
     auto s = std::make_shared<Exchange>();
     CLI::App* status = sync->add_subcommand("status", "The outbox (queued, sent, failed) and the last contact with the hub");
     status->add_flag("--json", s->json, "Print JSON");

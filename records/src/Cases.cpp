@@ -465,7 +465,7 @@ namespace striae::records {
 void Store::attachScan(const User& actor, Id acquisitionId, const std::string& x3pPath) {
     requireRole(actor, Role::Technician, "store scans");
     const Acquisition a = acquisition(acquisitionId);
-    if (!a.fileSha256.empty()) fail(RecordsError::Kind::Conflict, "acquisition " + std::to_string(acquisitionId) + " has its scan already");
+    if (!a.processedSha256.empty()) fail(RecordsError::Kind::Conflict, "acquisition " + std::to_string(acquisitionId) + " has its scan already");
     const std::string raw = readFile(x3pPath);
     try {
         imaging::readX3pFromMemory(raw.data(), raw.size(), x3pPath);
@@ -478,7 +478,7 @@ void Store::attachScan(const User& actor, Id acquisitionId, const std::string& x
     ImportJournal journal(impl_->folder, {sha});
     storeFile(raw, filePath(sha), tempFolder);
     SQLite::Transaction t(impl_->db);
-    SQLite::Statement q(impl_->db, "UPDATE acquisition SET file_sha256 = ?, processed_sha256 = ? WHERE id = ? AND file_sha256 = ''");
+    SQLite::Statement q(impl_->db, "UPDATE acquisition SET file_sha256 = ?, processed_sha256 = ? WHERE id = ? AND processed_sha256 = ''");
     q.bind(1, sha);
     q.bind(2, sha);  // the hub holds processed scans
     q.bind(3, acquisitionId);

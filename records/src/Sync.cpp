@@ -173,23 +173,36 @@ Id Store::remoteAcquisition(const User& actor, const RemoteAcquisition& r) {
     kase.bind(3, now);
     kase.bind(4, r.agencyCode);
     kase.exec();
-    SQLite::Statement item(impl_->db, "INSERT INTO item(case_id, label, kind, origin, caliber, notes, created_at) "
-                                      "SELECT id, ?, ?, 'reference', ?, ?, ? FROM case_file WHERE number = ?");
-    item.bind(1, r.hubId);
-    item.bind(2, kind);
-    item.bind(3, r.caliber);
-    item.bind(4, r.caseRef.empty() ? std::string("case not disclosed") : "their case " + r.caseRef);
-    item.bind(5, now);
-    item.bind(6, caseNumber);
-    item.exec();
-    const Id itemId = impl_->db.getLastInsertRowid();
-    SQLite::Statement acq(impl_->db, "INSERT INTO acquisition(item_id, region, instrument, file_sha256, processed_sha256, "
-                                     "processing, acquired_by, acquired_at, caliber) VALUES (?, ?, 'hub', '', '', 'hub', ?, ?, ?)");
+    const std::string label = r.bulletKey.empty() ? r.hubId : r.bulletKey;
+    Id itemId = 0;
+    {
+        SQLite::Statement known(impl_->db, "SELECT i.id FROM item i JOIN case_file c ON c.id = i.case_id WHERE c.number = ? AND i.label = ?");
+        known.bind(1, caseNumber);
+        known.bind(2, label);
+        if (known.executeStep()) itemId = known.getColumn(0).getInt64();
+    }
+    if (itemId == 0) {
+        SQLite::Statement item(impl_->db, "INSERT INTO item(case_id, label, kind, origin, caliber, notes, created_at) "
+                                          "SELECT id, ?, ?, 'reference', ?, ?, ? FROM case_file WHERE number = ?");
+        item.bind(1, label);
+        item.bind(2, kind);
+        item.bind(3, r.caliber);
+        item.bind(4, r.caseRef.empty() ? std::string("case not disclosed") : "their case " + r.caseRef);
+        item.bind(5, now);
+        item.bind(6, caseNumber);
+        item.exec();
+        itemId = impl_->db.getLastInsertRowid();
+    }
+    SQLite::Statement acq(impl_->db, "INSERT INTO acquisition(item_id, region, land, instrument, file_sha256, processed_sha256, "
+                                     "processing, acquired_by, acquired_at, caliber) VALUES (?, ?, ?, 'hub', ?, '', 'hub', ?, ?, ?)");
     acq.bind(1, itemId);
     acq.bind(2, kind == "bullet" ? "land" : "breech_face");
-    acq.bind(3, actor.id);
-    acq.bind(4, now);
-    acq.bind(5, r.caliber);
+    if (r.land > 0) acq.bind(3, r.land);
+    else acq.bind(3);
+    acq.bind(4, "pending:" + r.hubId);  // no scan until disclosed (processed_sha256 '' says so); unique per land
+    acq.bind(5, actor.id);
+    acq.bind(6, now);
+    acq.bind(7, r.caliber);
     acq.exec();
     const Id id = impl_->db.getLastInsertRowid();
     SQLite::Statement link(impl_->db, "INSERT INTO hub_acquisition(acquisition_id, hub_id, agency_code) VALUES (?, ?, ?)");

@@ -160,6 +160,10 @@ HubAcquisition HubClient::disclose(const std::string& id, bool disclosed) {
 
 void HubClient::withdraw(const std::string& id) { call("DELETE", "/v1/acquisitions/" + id); }
 
+std::vector<HubAcquisition> HubClient::bulletLands(const std::string& id) {
+    return json::readAcquisitions(call("GET", "/v1/acquisitions/" + id + "/lands"));
+}
+
 void HubClient::downloadScan(const std::string& id, const std::string& path) {
     const std::string body = call("GET", "/v1/acquisitions/" + id + "/scan");
     const std::string temp = path + ".part";

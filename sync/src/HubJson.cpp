@@ -158,6 +158,26 @@ Array::Ptr arrayField(const Object::Ptr& o, const std::string& field) {
 
 std::string write(const HubAcquisition& a) { return text(object(a)); }
 
+std::string write(const std::vector<HubAcquisition>& acquisitions) {
+    Object::Ptr root = new Object;
+    Array::Ptr out = new Array;
+    for (const auto& a : acquisitions) out->add(object(a));
+    root->set("acquisitions", out);
+    return text(root);
+}
+
+std::vector<HubAcquisition> readAcquisitions(const std::string& body) {
+    const auto root = parseObject(body);
+    const auto list = arrayField(root, "acquisitions");
+    std::vector<HubAcquisition> out;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        const auto o = list->getObject(unsigned(i));
+        if (!o) throw HubError(400, "acquisitions[" + std::to_string(i) + "] must be an object");
+        out.push_back(acquisitionFrom(o));
+    }
+    return out;
+}
+
 std::string writeMetadata(const AcquisitionMetadata& m, const std::string& sha256) {
     auto o = object(m);
     if (!sha256.empty()) o->set("sha256", sha256);

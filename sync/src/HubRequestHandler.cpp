@@ -216,6 +216,18 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
                 sendJson(response, 200, json::write(store.disclose(caller, id, disclosed)));
                 return;
             }
+            if (path.size() == 4 && path[3] == "lands" && method == "GET") {
+                // The land scans of the bullet this acquisition belongs to (what the caller may see).
+                const HubAcquisition a = store.acquisition(id);
+                if (a.metadata.itemType != "bullet") throw HubError(400, "acquisition " + id + " is not a bullet's land");
+                std::vector<HubAcquisition> visible;
+                for (const auto& land : store.bulletOf(a))
+                    if (land.agency == caller.agency || caller.peer || land.disclosed) visible.push_back(land);
+                if (visible.empty())
+                    throw HubError(403, "the bullet of " + id + " belongs to " + a.agency + ", which has not disclosed it");
+                sendJson(response, 200, json::write(visible));
+                return;
+            }
             if (path.size() == 4 && path[3] == "scan" && method == "GET") {
                 const std::string file = store.scanPathFor(caller, id);
                 response.sendFile(file, "application/octet-stream");

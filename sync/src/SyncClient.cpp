@@ -125,6 +125,53 @@ SyncReport SyncClient::push(const std::function<bool(int, int)>& progress) {
     return report;
 }
 
+namespace {
+// The hub ids of an acquisition this store pushed, or of all the lands of its bullet.
+std::vector<std::string> hubIdsFor(records::Store& store, records::Id acquisitionId) {
+    const auto a = store.acquisition(acquisitionId);
+    if (store.isRemoteAcquisition(acquisitionId))
+        throw records::RecordsError(records::RecordsError::Kind::PermissionDenied,
+                                    "acquisition " + std::to_string(acquisitionId) + " is another agency's; only its owner decides");
+    std::vector<records::Id> ids{acquisitionId};
+    if (a.region == "land") {
+        ids.clear();
+        for (const auto& other : store.acquisitionsOfItem(a.itemId))
+            if (other.region == "land") ids.push_back(other.id);
+    }
+    std::vector<std::string> hubIds;
+    for (auto id : ids)
+        if (auto h = store.hubIdOfAcquisition(id); !h.empty()) hubIds.push_back(h);
+    if (hubIds.empty())
+        throw records::RecordsError(records::RecordsError::Kind::InvalidInput,
+                                    "acquisition " + std::to_string(acquisitionId) + " has not been sent to the hub (striae sync push)");
+    return hubIds;
+}
+}  // namespace
+
+int SyncClient::disclose(records::Id acquisitionId, bool disclosed) {
+    if (!actor_.has(records::Role::Examiner) && !actor_.has(records::Role::Supervisor) && !actor_.has(records::Role::Technician))
+        throw records::RecordsError(records::RecordsError::Kind::PermissionDenied, "user " + actor_.username + " may not disclose scans");
+    HubClient hub = clientFor(store_, timeout_);
+    int n = 0;
+    for (const auto& id : hubIdsFor(store_, acquisitionId)) {
+        hub.disclose(id, disclosed);
+        ++n;
+    }
+    store_.noteHubContact("");
+    return n;
+}
+
+int SyncClient::withdraw(records::Id acquisitionId) {
+    HubClient hub = clientFor(store_, timeout_);
+    int n = 0;
+    for (const auto& id : hubIdsFor(store_, acquisitionId)) {
+        hub.withdraw(id);
+        ++n;
+    }
+    store_.noteHubContact("");
+    return n;
+}
+
 SyncReport SyncClient::pull() {
     SyncReport report;
     HubClient hub = clientFor(store_, timeout_);
@@ -142,16 +189,34 @@ SyncReport SyncClient::pull() {
                 if (query && list.status == "correlated") {
                     std::vector<records::HubCandidateLink> links;
                     for (const auto& c : list.candidates) {
-                        records::RemoteAcquisition remote{c.acquisitionId, c.agency, c.caliber, c.caseRef, c.itemType};
+                        const bool bullet = c.itemType == "bullet";
+                        records::RemoteAcquisition remote{c.acquisitionId, c.agency, c.caliber, c.caseRef, c.itemType,
+                                                          bullet ? c.acquisitionId : std::string(), bullet ? 1 : 0};
                         const records::Id local = store_.remoteAcquisition(actor_, remote);
-                        if (c.disclosed && store_.isRemoteAcquisition(local) && store_.acquisition(local).fileSha256.empty()) {
-                            const std::string temp =
-                                (fs::path(store_.folder()) / "files" / ".tmp" / ("hub-" + c.acquisitionId + ".x3p")).string();
-                            fs::create_directories(fs::path(temp).parent_path());
-                            hub.downloadScan(c.acquisitionId, temp);
-                            store_.attachScan(actor_, local, temp);
-                            fs::remove(temp);
-                            ++report.scansFetched;
+                        if (c.disclosed && store_.isRemoteAcquisition(local)) {
+                            // The scan, or for a bullet the scans of all its lands, for side-by-side review.
+                            std::vector<std::pair<records::Id, std::string>> wanted;  // local acquisition, hub id
+                            if (bullet) {
+                                for (const auto& land : hub.bulletLands(c.acquisitionId)) {
+                                    if (!land.disclosed && land.agency != store_.syncSetting("agency")) continue;
+                                    records::RemoteAcquisition r = remote;
+                                    r.hubId = land.id;
+                                    r.land = land.metadata.land;
+                                    wanted.push_back({store_.remoteAcquisition(actor_, r), land.id});
+                                }
+                            } else {
+                                wanted.push_back({local, c.acquisitionId});
+                            }
+                            for (const auto& [acquisitionId, hubId] : wanted) {
+                                if (!store_.acquisition(acquisitionId).processedSha256.empty()) continue;
+                                const std::string temp =
+                                    (fs::path(store_.folder()) / "files" / ".tmp" / ("hub-" + hubId + ".x3p")).string();
+                                fs::create_directories(fs::path(temp).parent_path());
+                                hub.downloadScan(hubId, temp);
+                                store_.attachScan(actor_, acquisitionId, temp);
+                                fs::remove(temp);
+                                ++report.scansFetched;
+                            }
                         }
                         links.push_back({local, c.id, c.score, c.scoreHigh, c.details});
                     }

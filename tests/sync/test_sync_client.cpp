@@ -13,6 +13,10 @@
 #include <thread>
 
 #include "HubProcess.h"
+#include "SyntheticLand.h"
+#include "striae/imaging/X3p.h"
+#include "striae/matching/Bullets.h"
+#include "striae/imaging/LandSignature.h"
 #include "striae/imaging/Synthetic.h"
 #include "striae/records/Store.h"
 #include "striae/sync/HubClient.h"
@@ -138,7 +142,7 @@ TEST_P(SyncTest, TwoAgenciesPushPullReviewAndDisclose) {
     EXPECT_TRUE(la.store->isRemoteAcquisition(standIn));
     EXPECT_EQ(candidates[0].caseNumber, "HUB-NYPD");
     EXPECT_EQ(la.store->hubIdOfAcquisition(standIn), ny.store->hubIdOfAcquisition(ny1));
-    EXPECT_TRUE(la.store->acquisition(standIn).fileSha256.empty());
+    EXPECT_TRUE(la.store->acquisition(standIn).processedSha256.empty()) << "no scan until NYPD discloses";
     EXPECT_EQ(laClient.pull().listsPulled, 0) << "the cursor moved on";
 
     // A lead, reported back; the hub counts it for LAPD.
@@ -253,6 +257,97 @@ TEST_P(SyncTest, HubKilledDuringUploadsTwentyTimesLosesAndDuplicatesNothing) {
     std::size_t temporaries = 0;
     for ([[maybe_unused]] const auto& e : fs::directory_iterator(hub.dataDir() / "files" / ".tmp")) ++temporaries;
     EXPECT_EQ(temporaries, 0u) << "leftovers of killed uploads are cleared at start";
+}
+
+TEST_P(SyncTest, ABulletCandidateArrivesWithAllItsLandsOnceDisclosed) {
+    // NYPD and LAPD each hold a bullet from the same barrel (LAPD's land l = barrel land l + 1).
+    auto writeBullet = [&](const std::string& name, int shift, unsigned noise) {
+        std::vector<std::string> files;
+        for (int l = 1; l <= 6; ++l) {
+            test::SyntheticLandOptions o;
+            o.cols = 500;
+            o.rows = 100;
+            o.grooveLeftUm = 100;
+            o.grooveRightUm = 900;
+            o.seed = noise + unsigned(l);
+            files.push_back((dir / (name + "-L" + std::to_string(l) + ".x3p")).string());
+            imaging::writeX3p(test::syntheticLand(o, test::randomStriae(unsigned(500 + (l - 1 + shift) % 6))), files.back());
+        }
+        return files;
+    };
+    auto importBullet = [&](Site& site, const std::string& caseNumber, const std::vector<std::string>& files) {
+        records::CaseRecord c;
+        c.number = caseNumber;
+        site.store->addCase(site.tech, c);
+        records::Item i;
+        i.label = "Q1";
+        i.kind = "bullet";
+        i.origin = "crime_scene";
+        i.caliber = "9mm";
+        i.lands = 6;
+        const auto item = site.store->addItem(site.tech, caseNumber, i);
+        records::ImportOptions o;
+        o.region = "land";
+        o.preprocess = false;
+        records::Id first = 0;
+        for (std::size_t l = 0; l < files.size(); ++l) {
+            o.land = int(l) + 1;
+            const auto a = site.store->importScan(site.tech, item.id, files[l], o);
+            if (l == 0) first = a.id;
+        }
+        return first;
+    };
+    HubProcess hub(dir / "hub", database, "hub1");
+    const std::string tokenNy = hub.addAgency("NYPD"), tokenLa = hub.addAgency("LAPD");
+    hub.start({"--workers", "2"});
+    Site ny(dir / "ny", "NYPD"), la(dir / "la", "LAPD");
+    const records::Id nyLand1 = importBullet(ny, "NY-9", writeBullet("ny", 0, 10));
+    const records::Id laLand1 = importBullet(la, "LA-9", writeBullet("la", 1, 20));
+    ny.configure(hub.url(), tokenNy, "NYPD");
+    la.configure(hub.url(), tokenLa, "LAPD");
+    SyncClient nyClient(*ny.store, ny.tech), laClient(*la.store, la.tech);
+    EXPECT_EQ(nyClient.push().pushed, 6);
+    EXPECT_EQ(laClient.push().pushed, 6);
+    HubClient laHub(hub.url(), tokenLa);
+    ASSERT_TRUE(eventually([&] {
+        std::int64_t cursor = 0;
+        for (const auto& l : laHub.leads(0, 100, cursor))
+            if (l.status == "correlated" && !l.candidates.empty()) return true;
+        return false;
+    })) << hub.logText();
+    auto r = laClient.pull();
+    EXPECT_EQ(r.listsPulled, 1) << "the bullet's list (on its land 1); the other lands' say grouped";
+    EXPECT_EQ(r.scansFetched, 0);
+    const auto runs = la.store->runsOf(laLand1);
+    ASSERT_EQ(runs.size(), 1u);
+    const auto candidates = la.store->candidates(runs[0].id);
+    ASSERT_EQ(candidates.size(), 1u);
+    EXPECT_GT(candidates[0].score, 0.8);
+    EXPECT_NE(candidates[0].details.find("\"phase\":1"), std::string::npos) << candidates[0].details;
+    const records::Id standInItem = la.store->acquisition(candidates[0].acquisitionId).itemId;
+
+    // NYPD discloses its bullet (all six lands, from its land 1); LAPD's next pull fetches them into one stand-in bullet.
+    EXPECT_EQ(nyClient.disclose(nyLand1, true), 6);
+    EXPECT_THROW(laClient.disclose(candidates[0].acquisitionId, true), records::RecordsError) << "not LAPD's to disclose";
+    r = laClient.pull();
+    EXPECT_EQ(r.scansFetched, 6);
+    const auto lands = la.store->acquisitionsOfItem(standInItem);
+    ASSERT_EQ(lands.size(), 6u);
+    std::vector<imaging::LandSignature> theirs, mine;
+    for (const auto& a : lands) {
+        ASSERT_FALSE(a.processedSha256.empty());
+        ASSERT_TRUE(a.land.has_value());
+    }
+    auto sorted = lands;
+    std::sort(sorted.begin(), sorted.end(), [](auto& x, auto& y) { return *x.land < *y.land; });
+    for (const auto& a : sorted) theirs.push_back(imaging::extractLandSignature(imaging::readX3p(la.store->filePath(a.processedSha256)).surface));
+    for (const auto& a : la.store->acquisitionsOfItem(la.store->acquisition(laLand1).itemId))
+        mine.push_back(imaging::extractLandSignature(imaging::readX3p(la.store->filePath(a.processedSha256)).surface));
+    EXPECT_EQ(matching::compareBullets(mine, theirs).phase, 1) << "ready for the bullet view: LAPD land i lines up with NYPD land i + 1";
+    // Withdrawn by its owner, it leaves LAPD's list at the hub.
+    EXPECT_EQ(nyClient.withdraw(nyLand1), 6);
+    std::int64_t cursor = 0;
+    for (const auto& l : laHub.leads(0, 100, cursor)) EXPECT_TRUE(l.candidates.empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SyncTest, ::testing::Values("sqlite", "postgresql"));

@@ -141,7 +141,8 @@ public:
     bool isRemoteAcquisition(Id acquisitionId) const;
     // The local stand-in for another agency's acquisition (created once, under case HUB-<agency>).
     Id remoteAcquisition(const User& actor, const RemoteAcquisition& remote);
-    // Stores the scan of an acquisition recorded without one (not yet disclosed when pulled).
+    // Stores the scan of an acquisition recorded without one (not yet disclosed when pulled; its
+    // processed_sha256 is empty until then).
     void attachScan(const User& actor, Id acquisitionId, const std::string& x3pPath);
     CorrelationRun recordHubLeadList(const User& actor, Id queryAcquisitionId, const std::string& correlatedAt,
                                      const std::vector<HubCandidateLink>& candidates);

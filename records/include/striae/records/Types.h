@@ -158,6 +158,9 @@ struct SyncStatus {
 // An acquisition held by another agency that a hub named as a candidate.
 struct RemoteAcquisition {
     std::string hubId, agencyCode, caliber, caseRef, itemType = "cartridge_case";
+    // Bullets: the lands of one bullet share a stand-in item, named by the hub id of its land 1.
+    std::string bulletKey;
+    int land = 0;
 };
 
 struct HubCandidateLink {

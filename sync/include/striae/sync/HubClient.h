@@ -26,6 +26,8 @@ public:
     HubAcquisition update(const std::string& id, const AcquisitionMetadata& metadata);
     HubAcquisition disclose(const std::string& id, bool disclosed);
     void withdraw(const std::string& id);
+    // The land acquisitions of the bullet `id` belongs to, as far as the caller may see them.
+    std::vector<HubAcquisition> bulletLands(const std::string& id);
     // Writes the scan to `path` (through a temporary file; nothing on failure).
     void downloadScan(const std::string& id, const std::string& path);
     std::vector<LeadList> leads(std::int64_t since, int limit, std::int64_t& cursor);

@@ -9,6 +9,8 @@
 namespace striae::sync::json {
 
 std::string write(const HubAcquisition& a);
+std::string write(const std::vector<HubAcquisition>& acquisitions);  // {"acquisitions": [...]}
+std::vector<HubAcquisition> readAcquisitions(const std::string& text);
 // The metadata object of a push or an update; `sha256` (the scan's) is added when given.
 std::string writeMetadata(const AcquisitionMetadata& m, const std::string& sha256 = {});
 std::string write(const std::vector<LeadList>& lists, std::int64_t cursor);

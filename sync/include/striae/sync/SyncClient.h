@@ -31,6 +31,11 @@ public:
     SyncReport push(const std::function<bool(int, int)>& progress = {});
     SyncReport pull();
     records::SyncStatus status() const { return store_.syncStatus(); }
+    // The owner's decisions on an acquisition it pushed (for a bullet's land: every land of
+    // the bullet): let other agencies fetch it, or take it back from the hub altogether.
+    // Returns how many hub acquisitions changed.
+    int disclose(records::Id acquisitionId, bool disclosed);
+    int withdraw(records::Id acquisitionId);
 
     // Seconds to wait before attempt n+1 after n failures: 30 s doubling, at most an hour.
     static int backoffSeconds(int attempts);

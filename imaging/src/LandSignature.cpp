@@ -240,12 +240,12 @@ std::vector<double> robustPolynomial(const std::vector<double>& z, int from, int
     return fitted;
 }
 
-double correlation(const std::vector<double>& a, const std::vector<double>& b, int minOverlap) {
-    const std::size_t n = std::min(a.size(), b.size());
+double correlation(const std::vector<double>& a, const std::vector<double>& b, int minOverlap, int lag, int* overlap) {
     double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
     int count = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const double x = a[i], y = b[i];
+    const int i0 = std::max(0, -lag), i1 = std::min(int(a.size()), int(b.size()) - lag);
+    for (int i = i0; i < i1; ++i) {
+        const double x = a[std::size_t(i)], y = b[std::size_t(i + lag)];
         if (!valid(x) || !valid(y)) continue;
         sa += x;
         sb += y;
@@ -254,6 +254,7 @@ double correlation(const std::vector<double>& a, const std::vector<double>& b, i
         sab += x * y;
         ++count;
     }
+    if (overlap) *overlap = count;
     if (count < minOverlap) return kNaN;
     const double va = saa - sa * sa / count, vb = sbb - sb * sb / count;
     if (va <= 0 || vb <= 0) return kNaN;

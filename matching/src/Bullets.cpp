@@ -28,24 +28,7 @@ std::vector<double> trimmed(const imaging::LandSignature& s) {
 
 // Correlation of a with b shifted by `lag` (b[i + lag] against a[i]); NaN below minOverlap.
 double correlationAt(const std::vector<double>& a, const std::vector<double>& b, int lag, int minOverlap, int* overlap = nullptr) {
-    double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
-    int n = 0;
-    const int i0 = std::max(0, -lag), i1 = std::min(int(a.size()), int(b.size()) - lag);
-    for (int i = i0; i < i1; ++i) {
-        const double x = a[std::size_t(i)], y = b[std::size_t(i + lag)];
-        if (!valid(x) || !valid(y)) continue;
-        sa += x;
-        sb += y;
-        saa += x * x;
-        sbb += y * y;
-        sab += x * y;
-        ++n;
-    }
-    if (overlap) *overlap = n;
-    if (n < minOverlap) return kNaN;
-    const double va = saa - sa * sa / n, vb = sbb - sb * sb / n;
-    if (va <= 0 || vb <= 0) return kNaN;
-    return (sab - sa * sb / n) / std::sqrt(va * vb);
+    return imaging::profile::correlation(a, b, minOverlap, lag, overlap);
 }
 
 struct Extremum {

@@ -18,6 +18,7 @@
 #include <memory>
 #include <sstream>
 
+#include "FileHash.h"
 #include "striae/sync/HubError.h"
 #include "striae/sync/HubJson.h"
 
@@ -54,17 +55,6 @@ std::string errorMessage(int status, const std::string& body) {
     } catch (...) {
         return "HTTP " + std::to_string(status);
     }
-}
-
-std::string fileSha256(const std::string& path) {
-    Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
-    std::ifstream in(path, std::ios::binary);
-    std::vector<char> buffer(1 << 16);
-    while (in) {
-        in.read(buffer.data(), std::streamsize(buffer.size()));
-        engine.update(buffer.data(), unsigned(in.gcount()));
-    }
-    return Poco::DigestEngine::digestToHex(engine.digest());
 }
 
 }  // namespace
@@ -108,8 +98,8 @@ std::string HubClient::health() { return call("GET", "/v1/health"); }
 
 PushReply HubClient::push(const std::string& x3pPath, const AcquisitionMetadata& m) {
     if (!fs::is_regular_file(x3pPath)) throw HubError(0, "no scan file " + x3pPath);
-    const std::string boundary = "striae-" + fileSha256(x3pPath).substr(0, 24);
-    const std::string metadataJson = json::writeMetadata(m, fileSha256(x3pPath));
+    const std::string boundary = "striae-" + sha256OfFile(x3pPath).substr(0, 24);
+    const std::string metadataJson = json::writeMetadata(m, sha256OfFile(x3pPath));
     std::ostringstream head;
     head << "--" << boundary << "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n"
          << "Content-Type: application/json\r\n\r\n"

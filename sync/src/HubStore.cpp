@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 
+#include "FileHash.h"
 #include "striae/sync/HubError.h"
 
 namespace fs = std::filesystem;
@@ -87,17 +88,6 @@ HubAcquisition acquisitionFromRow(const SqlRow& r, std::size_t c = 0) {
 std::string sha256Hex(const std::string& text) {
     Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
     engine.update(text);
-    return Poco::DigestEngine::digestToHex(engine.digest());
-}
-
-std::string sha256OfFile(const std::string& path) {
-    Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
-    std::ifstream in(path, std::ios::binary);
-    std::vector<char> buffer(1 << 16);
-    while (in) {
-        in.read(buffer.data(), std::streamsize(buffer.size()));
-        engine.update(buffer.data(), unsigned(in.gcount()));
-    }
     return Poco::DigestEngine::digestToHex(engine.digest());
 }
 

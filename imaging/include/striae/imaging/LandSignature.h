@@ -50,8 +50,10 @@ namespace profile {
 std::vector<double> gaussianLowPass(const std::vector<double>& z, double cutoff, double spacing);
 // Robust polynomial fit (Tukey biweight, iterated) of z over [from, to); returns the fitted values everywhere.
 std::vector<double> robustPolynomial(const std::vector<double>& z, int from, int to, int degree);
-// Pairwise-complete Pearson correlation of two equally long profiles; NaN if fewer than minOverlap common points.
-double correlation(const std::vector<double>& a, const std::vector<double>& b, int minOverlap = 20);
+// Pairwise-complete Pearson correlation of a[i] with b[i + lag] over the points both have;
+// NaN if fewer than minOverlap common points. `overlap` receives their number.
+double correlation(const std::vector<double>& a, const std::vector<double>& b, int minOverlap = 20, int lag = 0,
+                   int* overlap = nullptr);
 }  // namespace profile
 
 }  // namespace striae::imaging

@@ -1,5 +1,6 @@
 // striae-workstation: the desktop application.
 #include <QApplication>
+#include <QDockWidget>
 #include <QCommandLineParser>
 #include <QIcon>
 #include <QInputDialog>
@@ -45,6 +46,8 @@ int main(int argc, char** argv) {
     parser.addOption(compareOption);
     QCommandLineOption bulletsOption("compare-bullets", "Compare two bullets (items with land scans): A,B.", "A,B");
     parser.addOption(bulletsOption);
+    QCommandLineOption syncOption("sync-panel", "Open the hub sync panel.");
+    parser.addOption(syncOption);
     QCommandLineOption splitOption("split", "With --compare: the split view, line at PERCENT of the width.", "PERCENT");
     parser.addOption(splitOption);
     QCommandLineOption profileOption("profile", "With --show: a height profile between two pixels C0,R0,C1,R1.", "C0,R0,C1,R1");
@@ -78,6 +81,8 @@ int main(int argc, char** argv) {
         if (parser.isSet(splitOption)) window.comparisonPanel()->setSplitView(true, parser.value(splitOption).toInt());
     }
 
+    if (parser.isSet(syncOption))
+        if (auto* dock = window.findChild<QDockWidget*>("SyncDock")) dock->show();
     if (parser.isSet(bulletsOption)) {
         const QStringList ids = parser.value(bulletsOption).split(',');
         if (ids.size() == 2) window.showBulletComparison(ids[0].toLongLong(), ids[1].toLongLong());

@@ -37,7 +37,6 @@ SyncPanel::SyncPanel(QWidget* parent)
     syncButton_->setObjectName("SyncNowButton");
     lastError_->setWordWrap(true);
     lastResult_->setWordWrap(true);
-    lastError_->setStyleSheet("color: #b00020");
     auto* form = new QFormLayout;
     form->addRow(tr("Hub:"), hub_);
     form->addRow(tr("Outbox:"), outbox_);
@@ -116,6 +115,7 @@ void SyncPanel::refresh() {
     outbox_->setText(tr("%1 queued, %2 sent, %3 failed").arg(s.queued).arg(s.sent).arg(s.failed));
     lastContact_->setText(s.lastContact.empty() ? tr("never") : QString::fromStdString(s.lastContact));
     lastError_->setText(s.lastError.empty() ? tr("none") : QString::fromStdString(s.lastError));
+    lastError_->setStyleSheet(s.lastError.empty() ? QString() : QStringLiteral("color: #b00020"));
     const bool canSync = ready && !s.hubUrl.empty() && !busy_;
     syncButton_->setEnabled(canSync);
     syncButton_->setToolTip(!ready            ? tr("Open a case store and log in")

@@ -104,10 +104,7 @@ double bestLag(const std::vector<double>& a, const std::vector<double>& b, int m
     int bestK = 0;
     std::vector<double> rs(std::size_t(2 * maxLag + 1), kNaN);
     for (int k = -maxLag; k <= maxLag; ++k) {
-        std::vector<double> shifted(std::size_t(n), kNaN);
-        for (int i = 0; i < n; ++i)
-            if (i + k >= 0 && i + k < n) shifted[std::size_t(i)] = b[std::size_t(i + k)];
-        const double r = profile::correlation(a, shifted, n / 4);
+        const double r = profile::correlation(a, b, n / 4, k);
         rs[std::size_t(k + maxLag)] = r;
         if (valid(r) && r > bestR) {
             bestR = r;

@@ -198,6 +198,22 @@ BulletComparison compareBullets(const std::vector<imaging::LandSignature>& a, co
     return out;
 }
 
+BulletComparison transposed(const BulletComparison& c) {
+    BulletComparison t = c;
+    const int n = c.lands;
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j) {
+            t.matrix[std::size_t(j)][std::size_t(i)] = c.matrix[std::size_t(i)][std::size_t(j)];
+            t.matrix[std::size_t(j)][std::size_t(i)].lagUm = -c.matrix[std::size_t(i)][std::size_t(j)].lagUm;
+        }
+    // Phase k seen from B is phase n - k seen from A: the same cells.
+    for (int k = 0; k < n; ++k) t.phaseScores[std::size_t(k)] = c.phaseScores[std::size_t((n - k) % n)];
+    t.phase = (n - c.phase) % n;
+    t.alignedPairs.clear();
+    for (int j = 0; j < n; ++j) t.alignedPairs.push_back({j, (j + t.phase) % n});
+    return t;
+}
+
 BulletEvaluation evaluateBullets(const std::vector<BulletRecord>& bullets, const LandCompareOptions& options, int threads,
                                  const std::function<void(int, int)>& progress) {
     BulletEvaluation out;

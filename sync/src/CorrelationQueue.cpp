@@ -84,10 +84,6 @@ void CorrelationQueue::enqueue(const std::string& acquisitionId) {
     wake_.notify_one();
 }
 
-std::size_t CorrelationQueue::pending() const {
-    std::lock_guard lock(mutex_);
-    return queue_.size() + std::size_t(busy_.load());
-}
 
 void CorrelationQueue::work() {
     for (;;) {
@@ -98,7 +94,6 @@ void CorrelationQueue::work() {
             if (stopping_) return;
             id = queue_.front();
             queue_.pop_front();
-            ++busy_;
         }
         try {
             correlate(id);
@@ -109,7 +104,6 @@ void CorrelationQueue::work() {
             } catch (...) {
             }
         }
-        --busy_;
     }
 }
 
@@ -254,7 +248,7 @@ void CorrelationQueue::correlateBullet(const HubAcquisition& query) {
         k.scoreHigh = c.cmpsMean;
         k.details = bulletDetails(c);
         found.push_back(k);
-        const auto back = matching::compareBullets(theirs, mine);
+        const auto back = matching::transposed(c);
         HubCandidate r;
         r.listAcquisitionId = group.front().id;
         r.acquisitionId = key.id;

@@ -98,8 +98,9 @@ std::string HubClient::health() { return call("GET", "/v1/health"); }
 
 PushReply HubClient::push(const std::string& x3pPath, const AcquisitionMetadata& m) {
     if (!fs::is_regular_file(x3pPath)) throw HubError(0, "no scan file " + x3pPath);
-    const std::string boundary = "striae-" + sha256OfFile(x3pPath).substr(0, 24);
-    const std::string metadataJson = json::writeMetadata(m, sha256OfFile(x3pPath));
+    const std::string sha = sha256OfFile(x3pPath);
+    const std::string boundary = "striae-" + sha.substr(0, 24);
+    const std::string metadataJson = json::writeMetadata(m, sha);
     std::ostringstream head;
     head << "--" << boundary << "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n"
          << "Content-Type: application/json\r\n\r\n"

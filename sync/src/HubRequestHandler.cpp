@@ -7,7 +7,9 @@
 #include <Poco/Net/MessageHeader.h>
 #include <Poco/Net/NameValueCollection.h>
 #include <Poco/Net/PartHandler.h>
+#include <Poco/DigestEngine.h>
 #include <Poco/NullStream.h>
+#include <Poco/SHA2Engine.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
@@ -101,24 +103,28 @@ public:
             filename_.find("..") != std::string::npos || filename_.find('\0') != std::string::npos)
             throw HubError(400, "file name '" + filename_ + "' is not allowed: no paths, only a name");
         std::ofstream out(tempPath_, std::ios::binary | std::ios::trunc);
+        Poco::SHA2Engine hash(Poco::SHA2Engine::SHA_256);  // hashed as it arrives: no second read
         char buffer[1 << 16];
         while (stream) {
             stream.read(buffer, sizeof buffer);
             size_ += stream.gcount();
             if (size_ > limit_) throw HubError(413, "scan larger than the hub's limit of " + std::to_string(limit_) + " bytes");
             out.write(buffer, stream.gcount());
+            hash.update(buffer, unsigned(stream.gcount()));
         }
         out.close();
         if (!out) throw HubError(507, "the hub could not write the upload");
+        sha256_ = Poco::DigestEngine::digestToHex(hash.digest());
         received_ = true;
     }
     bool received() const { return received_; }
     std::int64_t size() const { return size_; }
     const std::string& path() const { return tempPath_; }
+    const std::string& sha256() const { return sha256_; }
     void keep() { kept_ = true; }
 
 private:
-    std::string tempPath_, filename_;
+    std::string tempPath_, filename_, sha256_;
     std::int64_t limit_, size_ = 0;
     bool received_ = false, kept_ = false;
 };
@@ -179,7 +185,8 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
                 throw HubError(422, std::string("the scan is not a readable X3P file: ") + e.what());
             }
             part.keep();
-            const std::string sha = store.storeScanFile(part.path());
+            const std::string sha = part.sha256();
+            store.storeScanFile(part.path(), sha);
             if (!declaredSha.empty() && declaredSha != sha)
                 throw HubError(400, "the scan's SHA-256 is " + sha + " but the metadata says " + declaredSha +
                                         " (damaged in transit?)");

@@ -171,8 +171,8 @@ std::string HubStore::acquisitionIdFor(const std::string& agency, const std::str
     return sha256Hex(agency + "\n" + sha256).substr(0, 32);
 }
 
-std::string HubStore::storeScanFile(const std::string& tempPath) {
-    const std::string sha = sha256OfFile(tempPath);
+std::string HubStore::storeScanFile(const std::string& tempPath, std::string sha) {
+    if (sha.empty()) sha = sha256OfFile(tempPath);
     const std::string target = filePath(sha);
     if (fs::exists(target)) {
         fs::remove(tempPath);
@@ -554,10 +554,6 @@ void HubStore::setPeerCursor(const std::string& peer, std::int64_t cursor) {
     db_.execute("DELETE FROM peer_cursor WHERE peer = ?", {peer});
     db_.execute("INSERT INTO peer_cursor(peer, last_seq) VALUES (?, ?)", {peer, cursor});
     t.commit();
-}
-
-std::int64_t HubStore::countAcquisitions() {
-    return db_.query("SELECT count(*) FROM acquisition WHERE withdrawn = 0").at(0).integer(0);
 }
 
 }  // namespace striae::sync

@@ -64,6 +64,12 @@ TEST(BulletComparison, FindsThePhaseThatLinesTheLandsUp) {
     EXPECT_EQ(km.alignedPairs[0], std::make_pair(0, 2));
     EXPECT_GT(km.score, 0.8);
     EXPECT_GT(km.phaseMargin, 0.3);
+    // Seen from B's side: the same comparison turned round, as comparing B with A finds it.
+    const auto fromB = matching::transposed(km), direct = matching::compareBullets(b, a);
+    EXPECT_EQ(fromB.phase, direct.phase);
+    EXPECT_NEAR(fromB.score, direct.score, 1e-9);
+    EXPECT_EQ(fromB.alignedPairs, direct.alignedPairs);
+    EXPECT_NEAR(fromB.matrix[1][3].lagUm, direct.matrix[1][3].lagUm, 1e-9);
     const auto knm = matching::compareBullets(a, other);
     EXPECT_LT(knm.score, 0.5);
     EXPECT_LT(knm.phaseMargin, km.phaseMargin);

@@ -106,7 +106,6 @@ public:
     bool running() const { return pid_ > 0; }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
     const std::filesystem::path& dataDir() const { return dataDir_; }
-    const std::string& database() const { return database_; }
     std::string logText() const {
         std::ifstream in(dataDir_ / "hub.log");
         return std::string((std::istreambuf_iterator<char>(in)), {});

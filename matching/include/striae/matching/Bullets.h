@@ -50,6 +50,11 @@ struct BulletComparison {
 BulletComparison compareBullets(const std::vector<imaging::LandSignature>& a, const std::vector<imaging::LandSignature>& b,
                                 const LandCompareOptions& options = {});
 
+// The same comparison seen from B's side (B's lands as rows): the matrix
+// transposed with lags negated, the phase turned round; scores unchanged (a
+// pair's CMS and CMPS stay those counted with A's signature as reference).
+BulletComparison transposed(const BulletComparison& comparison);
+
 // Every pair of a set of bullets; bullets of the same barrel are known matches.
 struct BulletRecord {
     std::string name, barrel;

@@ -27,7 +27,6 @@ public:
     void start();  // loads the queued jobs from the store
     void stop();
     void enqueue(const std::string& acquisitionId);
-    std::size_t pending() const;
 
 private:
     void work();
@@ -38,10 +37,9 @@ private:
     HubStore& store_;
     int threads_, listSize_;
     std::unique_ptr<SurfaceCache> cache_;
-    mutable std::mutex mutex_;
+    std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<std::string> queue_;
-    std::atomic<int> busy_{0};
     bool stopping_ = false;
     std::vector<std::thread> workers_;
     std::mutex signatureMutex_;

@@ -30,7 +30,6 @@ public:
     HubStore(const std::string& dataDir, const std::string& databaseUrl, const std::string& hubName);
 
     const std::string& hubName() const { return hubName_; }
-    HubDatabase& database() { return db_; }
     std::string filePath(const std::string& sha256) const;
     // A temporary file beside the scans (same file system, so it can be renamed into place).
     std::string tempFile(const std::string& name) const;
@@ -41,8 +40,9 @@ public:
     void revokeToken(const std::string& token);
     Caller authenticate(const std::string& token);  // HubError 401
 
-    // Writes an uploaded scan (already validated) to the file store; returns its SHA-256.
-    std::string storeScanFile(const std::string& tempPath);
+    // Moves a received scan (already validated) into the file store; returns its SHA-256
+    // (hashed here unless the caller hashed it as it arrived).
+    std::string storeScanFile(const std::string& tempPath, std::string sha256 = {});
     static std::string acquisitionIdFor(const std::string& agency, const std::string& sha256);
 
     PushResult push(const Caller& caller, const AcquisitionMetadata& metadata, const std::string& sha256, std::int64_t size);
@@ -80,7 +80,6 @@ public:
     std::int64_t peerCursor(const std::string& peer);
     void setPeerCursor(const std::string& peer, std::int64_t cursor);
 
-    std::int64_t countAcquisitions();
 
 private:
     std::int64_t nextSeq();

@@ -3,6 +3,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <cmath>
 #include <iostream>
 #include <memory>
 
@@ -21,6 +22,8 @@ void addPreprocessCommand(CLI::App& app) {
         std::vector<double> bandUm{16, 500};
         double spacingUm = 6.25;
         bool noRegion = false, noCrop = false, json = false;
+        std::string overlay;
+        std::vector<double> primerUm, pinUm;
     };
     auto o = std::make_shared<Options>();
     CLI::App* cmd = app.add_subcommand("preprocess", "Turn a raw breech-face scan into a comparable surface (pipeline breechface-default)");
@@ -33,6 +36,11 @@ void addPreprocessCommand(CLI::App& app) {
     cmd->add_option("--outliers", o->pipeline.outlierThreshold, "Outlier threshold in robust standard deviations (0 disables)")->check(CLI::NonNegativeNumber)->capture_default_str();
     cmd->add_flag("--no-region", o->noRegion, "Do not detect and mask the primer outline and firing-pin impression");
     cmd->add_flag("--no-crop", o->noCrop, "Keep the full frame");
+    cmd->add_option("--overlay", o->overlay, "Write a PNG of the raw scan with the found circles and the kept breech face");
+    cmd->add_option("--primer", o->primerUm, "Primer outline CX,CY,R in micrometres from the first point (replaces its detection)")
+        ->expected(3)->delimiter(',');
+    cmd->add_option("--firing-pin", o->pinUm, "Firing-pin impression CX,CY,R in micrometres (replaces its detection)")
+        ->expected(3)->delimiter(',');
     cmd->add_flag("--json", o->json, "Print the steps as JSON");
     cmd->callback([o] {
         if (o->bandUm[0] < 0 || o->bandUm[1] < 0 || (o->bandUm[0] > 0 && o->bandUm[1] > 0 && o->bandUm[0] >= o->bandUm[1]))
@@ -42,14 +50,26 @@ void addPreprocessCommand(CLI::App& app) {
         o->pipeline.targetSpacing = o->spacingUm / 1e6;
         o->pipeline.findRegion = !o->noRegion;
         o->pipeline.crop = !o->noCrop;
+        if (o->noRegion && (!o->primerUm.empty() || !o->pinUm.empty() || !o->overlay.empty()))
+            throw CLI::ValidationError("--no-region", "cannot be combined with --primer, --firing-pin or --overlay");
         const imaging::Surface raw = imaging::readX3p(o->in).surface;
+        auto circle = [&](const std::vector<double>& um, const char* name) {
+            if (um[2] <= 0) throw CLI::ValidationError(name, "the radius must be positive");
+            const double px = raw.spacingX() * 1e6, py = raw.spacingY() * 1e6;
+            return imaging::Circle{um[0] / px, um[1] / py, um[2] / px};
+        };
+        if (!o->primerUm.empty()) o->pipeline.hints.primer = circle(o->primerUm, "--primer");
+        if (!o->pinUm.empty()) o->pipeline.hints.firingPin = circle(o->pinUm, "--firing-pin");
         const std::size_t before = raw.history().size();
         Progress progress("preprocess");
+        imaging::BreechFaceFound found;
         const imaging::Surface out = imaging::preprocessBreechFace(raw, o->pipeline, [&](int step, int total, const std::string&) {
             progress.update(step, total);
-        });
+        }, &found);
         progress.finish();
+        if (!o->overlay.empty()) imaging::writeRegionOverlay(raw, found.region, &found.masked, o->overlay);
         imaging::writeX3p(out, o->out);
+        const double kept = o->pipeline.findRegion ? imaging::annulusKeptFraction(found.masked, found.region) : std::nan("");
         if (o->json) {
             Poco::JSON::Object result(Poco::JSON_PRESERVE_KEY_ORDER);
             result.set("input", o->in);
@@ -58,6 +78,8 @@ void addPreprocessCommand(CLI::App& app) {
             result.set("sizeY", out.rows());
             result.set("spacing_m", out.spacingX());
             result.set("validPoints", static_cast<Poco::UInt64>(out.validCount()));
+            if (!std::isnan(kept)) result.set("annulusKeptFraction", kept);
+            if (!o->overlay.empty()) result.set("overlay", o->overlay);
             Poco::JSON::Array steps;
             for (std::size_t i = before; i < out.history().size(); ++i) {
                 Poco::JSON::Object step(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -80,6 +102,9 @@ void addPreprocessCommand(CLI::App& app) {
         }
         std::cout << "wrote " << o->out << ": " << out.cols() << " x " << out.rows() << " points at "
                   << fixed(out.spacingX() * 1e6, 4) << " µm, " << fixed(100.0 * out.validFraction(), 1) << " % valid\n";
+        if (!std::isnan(kept))
+            std::cout << "kept " << fixed(100.0 * kept, 1) << " % of the annulus between the firing-pin and primer circles\n";
+        if (!o->overlay.empty()) std::cout << "overlay: " << o->overlay << '\n';
     });
 }
 

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "Commands.h"
@@ -27,6 +28,11 @@ void addSynthCommand(CLI::App& app) {
     cmd->add_option("--max-rotation", opts->synth.maxRotationDeg, "Largest rotation between shots, degrees")->check(CLI::Range(0.0, 180.0))->capture_default_str();
     cmd->add_option("--noise", opts->synth.noiseLevel, "Shot noise relative to the firearm's marks")->check(CLI::Range(0.0, 10.0))->capture_default_str();
     cmd->add_flag("--raw", opts->synth.raw, "Raw scans: tilt, case head, primer gap, firing-pin crater and spikes left in");
+    cmd->add_option("--raw-style", opts->synth.rawStyle, "With --raw: crater, aperture (confocal: unmeasured pin, flow-back collar) or casehead (photometric stereo: whole case head)")
+        ->transform(CLI::CheckedTransformer(std::map<std::string, imaging::SynthOptions::RawStyle>{
+            {"crater", imaging::SynthOptions::RawStyle::Crater},
+            {"aperture", imaging::SynthOptions::RawStyle::Aperture},
+            {"casehead", imaging::SynthOptions::RawStyle::CaseHead}}));
     cmd->callback([opts] {
         opts->synth.spacing = opts->spacingUm / 1e6;  // division keeps 6.25 µm exactly 6.25e-6
         Progress progress("synth");

@@ -9,8 +9,8 @@
 //
 // 1. The pin's core: the largest interior hole of missing points, or else the
 //    deepest connected depression.
-// 2. The breech face's level: a robust plane fitted on an annulus around the
-//    core (the collar is off-level and a minority there).
+// 2. The breech face's level: a robust plane fitted on the first plateau of the
+//    radial height profile around the core (past the walls and the collar).
 // 3. The pin impression with its collar and shear: the off-level (or missing)
 //    region connected to the core.
 // 4. The breech face: the on-level surface connected to the pin's surroundings.
@@ -21,8 +21,6 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <cmath>
 #include <numeric>
 #include <vector>
@@ -339,44 +337,63 @@ BreechFaceRegion findBreechFace(const Surface& input, const BreechFaceHints& hin
                      "interior hole of missing points");
         }
         {
+            // What lies deep and reaches the scan's edge (the stage beyond a case
+            // head, the gap around it) is not a pin: set aside, look again.
             const SurfaceFit& plane = tiltPlane;
-            std::vector<double> residuals, differences;
-            for (int r = 0; r < z.rows; ++r)
-                for (int c = 0; c < z.cols; ++c) {
-                    const double v = z.at<double>(r, c);
-                    if (std::isnan(v)) continue;
-                    residuals.push_back(v - plane(c, r));
-                    if (c > 0 && !std::isnan(z.at<double>(r, c - 1))) differences.push_back(std::abs(v - z.at<double>(r, c - 1)));
-                }
-            const double med = nthValue(residuals, 0.5), low = nthValue(residuals, 0.005);
-            const double roughness = 1.4826 * nthValue(differences, 0.5) / std::sqrt(2.0);
-            const double depth = med - low;
-            if (depth > 20 * roughness) {
-                cv::Mat deep = cv::Mat::zeros(z.size(), CV_8U);
+            cv::Mat considered = valid.clone();
+            for (int attempt = 0; attempt < 4; ++attempt) {
+                std::vector<double> residuals, differences;
                 for (int r = 0; r < z.rows; ++r)
                     for (int c = 0; c < z.cols; ++c) {
+                        if (!considered.at<unsigned char>(r, c)) continue;
                         const double v = z.at<double>(r, c);
-                        if (!std::isnan(v) && v - plane(c, r) < med - depth / 2) deep.at<unsigned char>(r, c) = 255;
+                        residuals.push_back(v - plane(c, r));
+                        if (c > 0 && considered.at<unsigned char>(r, c - 1)) differences.push_back(std::abs(v - z.at<double>(r, c - 1)));
                     }
+                if (residuals.size() < 100) break;
+                const double med = nthValue(residuals, 0.5), low = nthValue(residuals, 0.005);
+                const double roughness = 1.4826 * nthValue(differences, 0.5) / std::sqrt(2.0);
+                const double depth = med - low;
+                if (!(depth > 20 * roughness)) break;
+                cv::Mat deep = cv::Mat::zeros(z.size(), CV_8U);
+                for (int r = 0; r < z.rows; ++r)
+                    for (int c = 0; c < z.cols; ++c)
+                        if (considered.at<unsigned char>(r, c) && z.at<double>(r, c) - plane(c, r) < med - depth / 2)
+                            deep.at<unsigned char>(r, c) = 255;
+                cv::Mat rawDeep = deep.clone();
                 cv::morphologyEx(deep, deep, cv::MORPH_OPEN, disc(2));
                 const int m = cv::connectedComponentsWithStats(deep, labels, stats, centroids, 8);
                 int deepest = 0;
-                for (int i = 1; i < m; ++i)
+                bool setAside = false;
+                for (int i = 1; i < m; ++i) {
+                    // Reaching the edge, or a ring (the gap around a primer): not a pin.
+                    const int area = stats.at<int>(i, cv::CC_STAT_AREA);
+                    if (touchesBorder(stats, i, z.size()) ||
+                        (area >= minArea && area < 0.6 * cv::countNonZero(fillHoles(labels == i)))) {
+                        considered &= ~(labels == i);
+                        setAside = true;
+                        continue;
+                    }
                     if (deepest == 0 || stats.at<int>(i, cv::CC_STAT_AREA) > stats.at<int>(deepest, cv::CC_STAT_AREA)) deepest = i;
-                if (deepest > 0 && stats.at<int>(deepest, cv::CC_STAT_AREA) >= minArea)
+                }
+                if (deepest > 0 && stats.at<int>(deepest, cv::CC_STAT_AREA) >= minArea) {
                     consider(labels == deepest, {centroids.at<double>(deepest, 0), centroids.at<double>(deepest, 1)},
                              stats.at<int>(deepest, cv::CC_STAT_AREA),
                              "deepest connected depression, " + formatNumber(std::round(depth * 1e6)) + " µm below the median");
+                    break;
+                }
+                if (!setAside) break;
+                // The deep band's unopened fringe goes too, or it would be found next.
+                cv::Mat grown;
+                cv::dilate(~considered & valid, grown, disc(3));
+                considered &= ~(grown & rawDeep);
             }
         }
-        if (std::getenv("STRIAE_DEBUG_REGION"))
-            for (const auto& k : candidates)
-                std::fprintf(stderr, "candidate %s at %.0f,%.0f r=%.1f contrast=%.2f\n", k.what.c_str(), k.centre.x, k.centre.y, k.radius, k.contrast);
-        // Off the surrounding level by 2 SD at least (drop-outs: under 1; pins on real scans: 3.7–9); the largest and most distinct of those.
+        // Off the surrounding level by 1.5 SD at least (drop-outs: up to 1; pins on real scans: 3.7–9); the largest and most distinct of those.
         const Candidate* best = nullptr;
         auto weight = [](const Candidate& k) { return k.radius * std::min(k.contrast, 20.0); };
         for (const auto& k : candidates)
-            if (k.contrast >= 2 && (!best || weight(k) > weight(*best))) best = &k;
+            if (k.contrast >= 1.5 && (!best || weight(k) > weight(*best))) best = &k;
         if (best) {
             core = best->pixels;
             centre = best->centre;
@@ -392,31 +409,78 @@ BreechFaceRegion findBreechFace(const Surface& input, const BreechFaceHints& hin
         }
     }
 
-    // 2. The breech face's level, from an annulus around the core (or everything).
-    cv::Mat annulus = valid.clone();
+    // 2 and 3. The breech face's level from an annulus around the pin's region,
+    // and the pin's region (with its flow-back and shear) as what lies off that
+    // level and is connected to the core; three rounds, each annulus beyond the
+    // region the last round found, since a small core's annulus is mostly collar.
+    cv::Mat blob = core.clone(), offLevel(z.size(), CV_8U);
+    SurfaceFit plane;
+    double tolerance = 0;
+    double blobRadius = coreRadius;
+    cv::Point2d blobCentre = centre;
+    // A pin's flow-back and shear reach little beyond the pin itself: a region
+    // more than 2.5 core radii across swallowed a level (a primer seated below
+    // the case head, say), and the level is taken again closer to the core.
+    bool nearLevel = false;
+    // Where the breech face lies, seen from the pin: the first plateau of the
+    // radial height profile (ring medians that stay put over 150 µm or more),
+    // past the pin's walls and flow-back collar and before any gap.
+    double plateauIn = 0, plateauOut = 0;
     if (coreRadius > 0) {
-        cv::Mat ring = cv::Mat::zeros(z.size(), CV_8U);
-        const double outer = std::max(3 * coreRadius, coreRadius + 500e-6 / spacing);
-        cv::circle(ring, cv::Point(int(std::lround(centre.x)), int(std::lround(centre.y))), int(std::lround(outer)), 255, cv::FILLED);
-        cv::Mat grownCore;
-        cv::dilate(core, grownCore, disc(2));
-        annulus = valid & ring & ~grownCore;
-    }
-    const SurfaceFit plane = robustFit(z, annulus, 1);
-    const double tolerance = std::max(6 * plane.sigma, 0.5e-6);
-    region.levelTolerance = tolerance;
-    cv::Mat offLevel(z.size(), CV_8U);
-    for (int r = 0; r < z.rows; ++r)
-        for (int c = 0; c < z.cols; ++c) {
-            const double v = z.at<double>(r, c);
-            offLevel.at<unsigned char>(r, c) = (std::isnan(v) || std::abs(v - plane(c, r)) > tolerance) ? 255 : 0;
+        const SurfaceFit tilt = robustFit(z, valid, 1);
+        const int maxRing = int(std::hypot(std::max(centre.x, z.cols - centre.x), std::max(centre.y, z.rows - centre.y))) + 2;
+        std::vector<std::vector<double>> rings(std::size_t(maxRing) + 1);
+        std::vector<int> ringTotal(std::size_t(maxRing) + 1, 0);
+        for (int r = 0; r < z.rows; ++r)
+            for (int c = 0; c < z.cols; ++c) {
+                const int k = int(std::lround(std::hypot(c - centre.x, r - centre.y)));
+                ++ringTotal[std::size_t(k)];
+                if (!std::isnan(z.at<double>(r, c)) && !core.at<unsigned char>(r, c)) rings[std::size_t(k)].push_back(z.at<double>(r, c) - tilt(c, r));
+            }
+        std::vector<double> median(rings.size(), kNaN), step;
+        for (std::size_t k = 0; k < rings.size(); ++k)
+            if (rings[k].size() >= std::max<std::size_t>(8, std::size_t(0.3 * ringTotal[k]))) median[k] = nthValue(rings[k], 0.5);
+        for (std::size_t k = 1; k < median.size(); ++k)
+            if (!std::isnan(median[k]) && !std::isnan(median[k - 1])) step.push_back(std::abs(median[k] - median[k - 1]));
+        const double calm = 3 * std::max(nthValue(step, 0.5), 1e-9);
+        const int minLength = int(std::ceil(std::max(150e-6 / spacing, 0.3 * coreRadius)));
+        for (int k = int(coreRadius); k + 1 < int(median.size()) && plateauOut == 0; ++k) {
+            int j = k;
+            while (j + 1 < int(median.size()) && !std::isnan(median[std::size_t(j)]) && !std::isnan(median[std::size_t(j + 1)]) &&
+                   std::abs(median[std::size_t(j + 1)] - median[std::size_t(j)]) < calm &&
+                   std::abs(median[std::size_t(j + 1)] - median[std::size_t(k)]) < 10 * calm)
+                ++j;
+            if (j - k >= minLength) plateauIn = k, plateauOut = j;
+            else k = std::max(k, j);
         }
-    region.notes.push_back("breech-face level: robust plane, off-level beyond " + formatNumber(std::round(tolerance * 1e7) / 10) +
-                           " µm (6 robust SD)");
-
-    // 3. The pin impression with its flow-back and shear: off-level and connected to the core.
-    cv::Mat blob = core.clone();
-    if (coreRadius > 0 && !hints.firingPin) {
+        if (plateauOut > 0)
+            region.notes.push_back("breech face: the radial profile's first plateau, " +
+                                   formatNumber(std::round(plateauIn * spacing * 1e6)) + "–" +
+                                   formatNumber(std::round(plateauOut * spacing * 1e6)) + " µm from the pin's centre");
+    }
+    for (int round = 0; round < 4; ++round) {
+        cv::Mat annulus = valid.clone();
+        if (coreRadius > 0) {
+            cv::Mat ring = cv::Mat::zeros(z.size(), CV_8U);
+            const double outer = nearLevel ? 2.2 * coreRadius
+                                 : plateauOut > 0 ? plateauOut
+                                                  : std::max(2.5 * blobRadius, blobRadius + 300e-6 / spacing);
+            const cv::Point at = plateauOut > 0 && !nearLevel ? cv::Point(int(std::lround(centre.x)), int(std::lround(centre.y)))
+                                                              : cv::Point(int(std::lround(blobCentre.x)), int(std::lround(blobCentre.y)));
+            cv::circle(ring, at, int(std::lround(outer)), 255, cv::FILLED);
+            if (plateauOut > 0 && !nearLevel) cv::circle(ring, at, int(std::lround(plateauIn)), 0, cv::FILLED);
+            cv::Mat grown;
+            cv::dilate(blob, grown, disc(2));
+            annulus = valid & ring & ~grown;
+        }
+        plane = robustFit(z, annulus, 1);
+        tolerance = std::max(6 * plane.sigma, 0.5e-6);
+        for (int r = 0; r < z.rows; ++r)
+            for (int c = 0; c < z.cols; ++c) {
+                const double v = z.at<double>(r, c);
+                offLevel.at<unsigned char>(r, c) = (std::isnan(v) || std::abs(v - plane(c, r)) > tolerance) ? 255 : 0;
+            }
+        if (coreRadius == 0 || hints.firingPin) break;
         // An opening cuts thin off-level paths (cracks, speckle) through which the
         // pin's region would leak into the missing data beyond the primer.
         cv::Mat opened;
@@ -432,20 +496,43 @@ BreechFaceRegion findBreechFace(const Surface& input, const BreechFaceHints& hin
         const double area = cv::countNonZero(candidate), validArea = cv::countNonZero(allValid);
         cv::Mat lbl, st, ce;
         cv::connectedComponentsWithStats(candidate, lbl, st, ce, 8);
+        cv::Mat next;
         if (!touchesBorder(st, 1, z.size()) && area < 0.5 * (validArea + cv::countNonZero(core))) {
-            blob = candidate;
+            next = candidate;
         } else {
             // The off-level region reaches the scan's edge: keep the core and what
             // lies within 1.5 core radii of it rather than lose the breech face.
             cv::Mat near = cv::Mat::zeros(z.size(), CV_8U);
             cv::circle(near, cv::Point(int(std::lround(centre.x)), int(std::lround(centre.y))), int(std::lround(1.5 * coreRadius)), 255,
                        cv::FILLED);
-            blob = fillHoles((candidate & near) | core);
-            region.notes.push_back("firing pin: its off-level surroundings reach the scan's edge; kept to 1.5 core radii");
+            next = fillHoles((candidate & near) | core);
+            if (round == 2) region.notes.push_back("firing pin: its off-level surroundings reach the scan's edge; kept to 1.5 core radii");
         }
-        std::vector<cv::Point2d> outline = outerContourPoints(blob);
+        const double nextRadius = std::sqrt(cv::countNonZero(next) / CV_PI);
+        if (nextRadius > 2.5 * coreRadius && !nearLevel && plateauOut == 0) {
+            nearLevel = true;
+            blob = core.clone();
+            blobRadius = coreRadius, blobCentre = centre;
+            region.notes.push_back("firing pin: the off-level region around it spanned " +
+                                   formatNumber(std::round(nextRadius / coreRadius * 10) / 10) +
+                                   " core radii; level taken again next to the core");
+            continue;
+        }
+        const bool same = cv::countNonZero(next ^ blob) < 0.01 * cv::countNonZero(next);
+        blob = next;
+        Circle fitted;
+        if (!nearLevel && fitCircleTrimmed(outerContourPoints(blob), fitted)) {
+            blobCentre = {fitted.x, fitted.y};
+            blobRadius = std::max(coreRadius, fitted.radius);
+        }
+        if (same || nearLevel) break;
+    }
+    region.levelTolerance = tolerance;
+    region.notes.push_back("breech-face level: robust plane, off-level beyond " + formatNumber(std::round(tolerance * 1e7) / 10) +
+                           " µm (6 robust SD)");
+    if (coreRadius > 0 && !hints.firingPin) {
         Circle pin;
-        if (fitCircleTrimmed(outline, pin)) {
+        if (fitCircleTrimmed(outerContourPoints(blob), pin)) {
             const Circle p = toInput(pin);
             region.firingPinFound = true;
             region.pinX = p.x, region.pinY = p.y, region.pinRadius = p.radius;

@@ -84,18 +84,78 @@ Surface synthesizeShot(const SynthOptions& o, int firearm, int shot, SynthTruth*
     heights *= 0.4e-6;  // about 0.4 µm RMS, as band-passed breech faces are
 
     // Breech face: inside the primer circle, outside the firing-pin impression and missing blobs.
-    const double primerRadius = o.sizePx * (o.raw ? 0.40 : 0.48);
+    using Style = SynthOptions::RawStyle;
+    const double primerRadius = o.sizePx * (!o.raw ? 0.48 : o.rawStyle == Style::CaseHead ? 0.21 : o.rawStyle == Style::Aperture ? 0.46 : 0.40);
     const cv::Point2d middle(o.sizePx / 2.0, o.sizePx / 2.0);
     const cv::Point2d pin(middle.x + rng.uniform(-o.sizePx / 30.0, o.sizePx / 30.0),
                           middle.y + rng.uniform(-o.sizePx / 30.0, o.sizePx / 30.0));
-    const double pinRadius = o.firingPin ? o.sizePx * rng.uniform(0.12, 0.16) : 0.0;
+    const double pinRadius = !o.firingPin ? 0.0 : o.sizePx * rng.uniform(0.12, 0.16) * (o.raw && o.rawStyle == Style::CaseHead ? 0.45 : 1.0);
     cv::Mat missing = cv::Mat::zeros(o.sizePx, o.sizePx, CV_8U);
     for (int i = 0; i < o.missingRegions; ++i) {
         const cv::Point at(rng.uniform(0, o.sizePx), rng.uniform(0, o.sizePx));
         const cv::Size axes(rng.uniform(o.sizePx / 40 + 1, o.sizePx / 12 + 2), rng.uniform(o.sizePx / 40 + 1, o.sizePx / 12 + 2));
         cv::ellipse(missing, at, axes, rng.uniform(0.0, 180.0), 0, 360, cv::Scalar(255), cv::FILLED);
     }
-    if (o.raw) {
+    double apertureRadius = pinRadius;
+    if (o.raw && o.rawStyle == Style::Aperture) {
+        // The pin's deep interior unmeasured; a raised collar out to the aperture,
+        // the shear a notch on one side; missing beyond the primer's edge.
+        apertureRadius = pinRadius * rng.uniform(1.35, 1.5);
+        const double tiltX = rng.uniform(-15e-6, 15e-6) / o.sizePx, tiltY = rng.uniform(-15e-6, 15e-6) / o.sizePx;
+        const double shearAngle = rng.uniform(0.0, 2 * CV_PI);
+        const cv::Point2d shear(pin.x + apertureRadius * std::cos(shearAngle), pin.y + apertureRadius * std::sin(shearAngle));
+        const double collar = rng.uniform(30e-6, 60e-6);
+        cv::Mat rim = bandNoise(rng, o.sizePx, 1.0, 6.0);
+        for (int r = 0; r < o.sizePx; ++r) {
+            double* h = heights.ptr<double>(r);
+            for (int c = 0; c < o.sizePx; ++c) {
+                const double d = std::hypot(c - middle.x, r - middle.y), dp = std::hypot(c - pin.x, r - pin.y);
+                double z = h[c];
+                if (dp < 0.7 * pinRadius) z = std::numeric_limits<double>::quiet_NaN();
+                else if (dp < pinRadius) z -= 120e-6 * (1 - (dp - 0.7 * pinRadius) / (0.3 * pinRadius));
+                else if (dp < apertureRadius) z += collar * std::sin(CV_PI * (dp - pinRadius) / (apertureRadius - pinRadius)) + collar * 0.2;
+                if (std::hypot(c - shear.x, r - shear.y) < 0.35 * pinRadius) z -= 35e-6;
+                if (d > primerRadius + 1.5 * rim.at<double>(r, c)) z = std::numeric_limits<double>::quiet_NaN();
+                h[c] = z + tiltX * c + tiltY * r;
+            }
+        }
+        // Drop-outs where the primer's edge rolls off.
+        for (int i = 0; i < o.sizePx * 2; ++i) {
+            const double angle = rng.uniform(0.0, 2 * CV_PI), radius = primerRadius - rng.uniform(0.0, 0.03 * o.sizePx);
+            heights.at<double>(std::clamp(int(middle.y + radius * std::sin(angle)), 0, o.sizePx - 1),
+                               std::clamp(int(middle.x + radius * std::cos(angle)), 0, o.sizePx - 1)) = std::numeric_limits<double>::quiet_NaN();
+        }
+        heights.setTo(std::numeric_limits<double>::quiet_NaN(), missing);
+    } else if (o.raw && o.rawStyle == Style::CaseHead) {
+        // Every point measured: the case head (headstamp letters raised), the primer
+        // pocket's gap, the case rim's bevel and the stage beyond.
+        const double caseRadius = o.sizePx * 0.48, gapWidth = o.sizePx * 0.012;
+        const double tiltX = rng.uniform(-20e-6, 20e-6) / o.sizePx, tiltY = rng.uniform(-20e-6, 20e-6) / o.sizePx;
+        cv::Mat head = bandNoise(rng, o.sizePx, 1.5, 12.0) * 0.6e-6;
+        cv::Mat stamp = cv::Mat::zeros(o.sizePx, o.sizePx, CV_64F);
+        const double stampRotation = rng.uniform(0.0, 2 * CV_PI);
+        const char* letters[] = {"WIN", "9mm", "LUGER", "+P"};
+        for (int i = 0; i < 4; ++i) {
+            const double angle = stampRotation + i * CV_PI / 2, radius = (primerRadius + caseRadius) / 2;
+            cv::putText(stamp, letters[i], cv::Point(int(middle.x + radius * std::cos(angle) - o.sizePx * 0.06),
+                                                      int(middle.y + radius * std::sin(angle) + o.sizePx * 0.02)),
+                        cv::FONT_HERSHEY_SIMPLEX, o.sizePx / 500.0, cv::Scalar(1.0), std::max(1, o.sizePx / 150), cv::LINE_AA);
+        }
+        for (int r = 0; r < o.sizePx; ++r) {
+            double* h = heights.ptr<double>(r);
+            const double* hh = head.ptr<double>(r);
+            for (int c = 0; c < o.sizePx; ++c) {
+                const double d = std::hypot(c - middle.x, r - middle.y), dp = std::hypot(c - pin.x, r - pin.y);
+                double z = h[c] - 8e-6;  // the primer seated a little below the case head
+                if (d > caseRadius) z = -400e-6 + 0.5 * hh[c];
+                else if (d > caseRadius - 0.03 * o.sizePx) z = -120e-6 * (d - caseRadius + 0.03 * o.sizePx) / (0.03 * o.sizePx) + hh[c];
+                else if (d > primerRadius + gapWidth) z = hh[c] + 25e-6 * stamp.at<double>(r, c);
+                else if (d > primerRadius) z = -60e-6 + 0.3 * hh[c];
+                if (dp < pinRadius) z -= 180e-6 * (1 - dp * dp / (pinRadius * pinRadius));
+                h[c] = z + tiltX * c + tiltY * r;
+            }
+        }
+    } else if (o.raw) {
         // Instrument geometry, in metres: tilt, case head beyond a gap, a parabolic crater, spikes.
         const double tiltX = rng.uniform(-10e-6, 10e-6) / o.sizePx, tiltY = rng.uniform(-10e-6, 10e-6) / o.sizePx;
         const double gapWidth = o.sizePx * 0.02;
@@ -142,7 +202,7 @@ Surface synthesizeShot(const SynthOptions& o, int firearm, int shot, SynthTruth*
     if (truth) {
         char name[64];
         std::snprintf(name, sizeof name, "F%02d-%02d.x3p", firearm, shot);
-        *truth = {name, firearm, shot, rotation, shiftX, shiftY, pin.x, pin.y, pinRadius, middle.x, middle.y, primerRadius};
+        *truth = {name, firearm, shot, rotation, shiftX, shiftY, pin.x, pin.y, apertureRadius, middle.x, middle.y, primerRadius};
     }
     return s;
 }

@@ -1,10 +1,14 @@
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
+#include <filesystem>
 #include <random>
 
 #include "striae/imaging/Preprocess.h"
 #include "striae/imaging/Synthetic.h"
+#include "striae/imaging/X3p.h"
+#include "TestData.h"
 
 using namespace striae::imaging;
 
@@ -165,6 +169,163 @@ TEST(BreechFace, FindsFiringPinAndPrimerOnARawScan) {
         EXPECT_NEAR(region.primerY, truth.primerY, 0.01 * o.sizePx);
         EXPECT_NEAR(region.primerRadius, truth.primerRadius, 0.02 * truth.primerRadius);
     }
+}
+
+// Every instrument style, at spacings from 1.5 to 10 µm: the circles found
+// where the generator put them.
+struct RawCase {
+    SynthOptions::RawStyle style;
+    double spacingUm;
+    int sizePx;  // the field of view stays about what the instrument would show
+    const char* name;
+};
+
+class BreechFaceStyles : public ::testing::TestWithParam<RawCase> {};
+
+TEST_P(BreechFaceStyles, FindsFiringPinAndPrimer) {
+    SynthOptions o;
+    o.raw = true;
+    o.rawStyle = GetParam().style;
+    o.sizePx = GetParam().sizePx;
+    o.spacing = GetParam().spacingUm * 1e-6;
+    for (int shot = 1; shot <= 2; ++shot) {
+        SynthTruth truth;
+        const Surface raw = synthesizeShot(o, 1, shot, &truth);
+        const BreechFaceRegion region = findBreechFace(raw);
+        SCOPED_TRACE(shot);
+        ASSERT_TRUE(region.firingPinFound);
+        EXPECT_EQ(region.firingPinSource, "detected");
+        EXPECT_NEAR(region.pinX, truth.pinX, 0.02 * o.sizePx);
+        EXPECT_NEAR(region.pinY, truth.pinY, 0.02 * o.sizePx);
+        EXPECT_NEAR(region.pinRadius, truth.pinRadius, 0.15 * truth.pinRadius);
+        ASSERT_TRUE(region.primerFound);
+        EXPECT_NEAR(region.primerX, truth.primerX, 0.01 * o.sizePx);
+        EXPECT_NEAR(region.primerY, truth.primerY, 0.01 * o.sizePx);
+        EXPECT_NEAR(region.primerRadius, truth.primerRadius, 0.03 * truth.primerRadius);
+        // What is kept lies between the circles and covers most of that annulus.
+        const Surface masked = maskBreechFace(raw, region, 0.03 * region.primerRadius);
+        std::size_t outside = 0;
+        for (int r = 0; r < masked.rows(); ++r)
+            for (int c = 0; c < masked.cols(); ++c)
+                if (masked.isValid(r, c) && (std::hypot(c - truth.primerX, r - truth.primerY) > truth.primerRadius ||
+                                             std::hypot(c - truth.pinX, r - truth.pinY) < truth.pinRadius))
+                    ++outside;
+        EXPECT_LT(double(outside), 0.002 * double(masked.validCount()));
+        EXPECT_GT(annulusKeptFraction(masked, region), 0.75);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Instruments, BreechFaceStyles,
+    ::testing::Values(RawCase{SynthOptions::RawStyle::Crater, 3.125, 700, "crater_3um"},
+                      RawCase{SynthOptions::RawStyle::Aperture, 3.125, 1000, "aperture_3um"},
+                      RawCase{SynthOptions::RawStyle::Aperture, 1.5, 1600, "aperture_1_5um"},
+                      RawCase{SynthOptions::RawStyle::Aperture, 10, 330, "aperture_10um"},
+                      RawCase{SynthOptions::RawStyle::CaseHead, 10, 1000, "casehead_10um"},
+                      RawCase{SynthOptions::RawStyle::CaseHead, 6, 1600, "casehead_6um"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+// A photometric-stereo scan written in micrometre units reads as metres and is
+// found the same; so is the scan turned a quarter and mirrored.
+TEST(BreechFace, UnitsAndOrientationDoNotMatter) {
+    SynthOptions o;
+    o.raw = true;
+    o.rawStyle = SynthOptions::RawStyle::CaseHead;
+    o.sizePx = 600;
+    o.spacing = 4e-6;
+    SynthTruth truth;
+    const Surface raw = synthesizeShot(o, 2, 1, &truth);
+    Surface micrometres(raw.rows(), raw.cols(), 4.0, 4.0);
+    for (int r = 0; r < raw.rows(); ++r)
+        for (int c = 0; c < raw.cols(); ++c) micrometres.set(r, c, raw.at(r, c) * 1e6);
+    striae::test::TempDir dir;
+    writeX3p(micrometres, (dir / "um.x3p").string());
+    const X3pFile read = readX3p((dir / "um.x3p").string());
+    ASSERT_FALSE(read.info.warnings.empty()) << "the reader says it converted micrometres";
+    const BreechFaceRegion inMetres = findBreechFace(raw), fromMicrometres = findBreechFace(read.surface);
+    ASSERT_TRUE(fromMicrometres.primerFound && fromMicrometres.firingPinFound);
+    EXPECT_NEAR(fromMicrometres.primerRadius, inMetres.primerRadius, 1.0);
+    EXPECT_NEAR(fromMicrometres.pinX, inMetres.pinX, 1.0);
+
+    // Turned a quarter: raw(r, c) goes to turned(row = c, col = rows - 1 - r); then mirrored left-right.
+    Surface turned(raw.cols(), raw.rows(), raw.spacingY(), raw.spacingX());
+    for (int r = 0; r < raw.rows(); ++r)
+        for (int c = 0; c < raw.cols(); ++c) turned.set(c, raw.cols() - 1 - (raw.rows() - 1 - r), raw.at(r, c));
+    const BreechFaceRegion t = findBreechFace(turned);
+    ASSERT_TRUE(t.primerFound && t.firingPinFound);
+    // Quarter turn then mirror: col' = cols - 1 - (rows - 1 - r) = r (square scan), row' = c: a transpose.
+    EXPECT_NEAR(t.pinX, truth.pinY, 0.02 * o.sizePx);
+    EXPECT_NEAR(t.pinY, truth.pinX, 0.02 * o.sizePx);
+    EXPECT_NEAR(t.primerRadius, truth.primerRadius, 0.03 * truth.primerRadius);
+}
+
+TEST(BreechFace, GivenCirclesReplaceDetection) {
+    SynthOptions o;
+    o.raw = true;
+    o.rawStyle = SynthOptions::RawStyle::Aperture;
+    o.sizePx = 500;
+    o.spacing = 3.125e-6;
+    SynthTruth truth;
+    const Surface raw = synthesizeShot(o, 1, 1, &truth);
+    BreechFaceHints hints;
+    hints.primer = Circle{250, 250, 150};
+    const BreechFaceRegion onlyPrimer = findBreechFace(raw, hints);
+    EXPECT_EQ(onlyPrimer.primerSource, "given");
+    EXPECT_DOUBLE_EQ(onlyPrimer.primerRadius, 150);
+    EXPECT_EQ(onlyPrimer.firingPinSource, "detected");
+    hints.firingPin = Circle{truth.pinX, truth.pinY, 90};
+    const BreechFaceRegion both = findBreechFace(raw, hints);
+    EXPECT_EQ(both.firingPinSource, "given");
+    EXPECT_TRUE(both.mask.empty()) << "both circles given: the annulus between them, nothing else";
+    const Surface masked = maskBreechFace(raw, both, 0);
+    for (int r = 0; r < masked.rows(); r += 7)
+        for (int c = 0; c < masked.cols(); c += 7)
+            if (masked.isValid(r, c)) {
+                EXPECT_LE(std::hypot(c - 250, r - 250), 150.0);
+                EXPECT_GE(std::hypot(c - truth.pinX, r - truth.pinY), 90.0);
+            }
+    // The decisions are in the processing history.
+    const auto& step = masked.history().back();
+    ASSERT_EQ(step.name, "mask_breech_face");
+    EXPECT_NE(step.parameters[0].second.find("given"), std::string::npos);
+    EXPECT_NE(step.parameters[1].second.find("given"), std::string::npos);
+}
+
+TEST(BreechFace, OverlayShowsTheCirclesAndTheKeptRegion) {
+    SynthOptions o;
+    o.raw = true;
+    o.rawStyle = SynthOptions::RawStyle::Aperture;
+    o.sizePx = 400;
+    SynthTruth truth;
+    const Surface raw = synthesizeShot(o, 1, 1, &truth);
+    const BreechFaceRegion region = findBreechFace(raw);
+    const Surface masked = maskBreechFace(raw, region, 5);
+    const RgbImage image = renderRegionOverlay(raw, region, &masked, 200);
+    ASSERT_EQ(image.width, 200);
+    ASSERT_EQ(image.rgb.size(), std::size_t(200 * image.height * 3));
+    auto pixel = [&](double col, double row) {
+        const std::size_t i = (std::size_t(row / image.scale) * std::size_t(image.width) + std::size_t(col / image.scale)) * 3;
+        return std::array<int, 3>{image.rgb[i], image.rgb[i + 1], image.rgb[i + 2]};
+    };
+    // The primer circle is drawn green; a kept point is grey; the pin's inside is not grey.
+    const auto onPrimer = pixel(region.primerX + region.primerRadius, region.primerY);
+    EXPECT_GT(onPrimer[1], onPrimer[0] + 60);
+    const double keptCol = truth.pinX + (truth.pinRadius + truth.primerRadius) / 2 * 0.7, keptRow = truth.pinY;
+    if (masked.isValid(int(keptRow), int(keptCol))) {
+        const auto kept = pixel(keptCol, keptRow);
+        EXPECT_NEAR(kept[0], kept[1], 2);
+        EXPECT_NEAR(kept[1], kept[2], 2);
+    }
+    const auto inside = pixel(truth.pinX, truth.pinY);
+    EXPECT_FALSE(inside[0] == inside[1] && inside[1] == inside[2]);
+    striae::test::TempDir dir;
+    writeRegionOverlay(raw, region, &masked, (dir / "overlay.png").string(), 300);
+    EXPECT_GT(std::filesystem::file_size(dir / "overlay.png"), 1000u);
+    EXPECT_THROW(writeRegionOverlay(raw, region, &masked, (dir / "missing-folder" / "o.png").string()), std::runtime_error);
+    EXPECT_FALSE(std::filesystem::exists(dir / "missing-folder"));
+    std::size_t files = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) ++files;
+    EXPECT_EQ(files, 1u) << "no partial file left behind";
 }
 
 TEST(BreechFace, FlatScanHasNoFiringPin) {

@@ -27,6 +27,15 @@ struct SynthOptions {
     // A raw scan as an instrument gives it: tilted, with the case head around
     // the primer, the gap between them, a deep firing-pin crater and spikes.
     bool raw = false;
+    // How the raw scan looks, as different instruments give it:
+    //  crater:   measured parabolic crater, case head beyond a gap (the first synthetic kind);
+    //  aperture: focus variation / confocal: the pin's deep interior unmeasured, the primer
+    //            metal raised where it flowed into the firing-pin aperture, the aperture
+    //            shear on one side, nothing measured beyond the primer's edge;
+    //  casehead: photometric stereo: every point measured, the whole case head in view
+    //            (primer gap, headstamp letters, the case rim), the primer a fifth of it.
+    enum class RawStyle { Crater, Aperture, CaseHead };
+    RawStyle rawStyle = RawStyle::Crater;
 };
 
 struct SynthTruth {
@@ -36,7 +45,8 @@ struct SynthTruth {
     double rotationDeg = 0;
     double shiftXPx = 0;
     double shiftYPx = 0;
-    // Where the breech face is, in pixels (raw scans; processed ones are masked there).
+    // Where the breech face is, in pixels (raw scans; processed ones are masked there);
+    // pinRadius takes in the aperture flow-back where the style has one.
     double pinX = 0, pinY = 0, pinRadius = 0;
     double primerX = 0, primerY = 0, primerRadius = 0;
 };

@@ -98,12 +98,18 @@ void addCompareCommand(CLI::App& app) {
             out.set("originalCount", r.originalCount);
             out.set("highCount", r.highCount);
             out.set("spacing_m", r.spacing);
+            out.set("referenceSpacing_m", r.referenceSpacing);
+            out.set("comparedSpacing_m", r.comparedSpacing);
+            out.set("resampled", r.resampled);
             out.set("forward", directionJson(r.forward, r.spacing));
             out.set("backward", directionJson(r.backward, r.spacing));
             out.stringify(std::cout, 2);
             std::cout << '\n';
             return;
         }
+        if (r.resampled)
+            std::cout << "spacings differ (" << fixed(r.referenceSpacing * 1e6, 3) << " and " << fixed(r.comparedSpacing * 1e6, 3)
+                      << " µm): compared at the coarser, " << fixed(r.spacing * 1e6, 3) << " µm\n";
         std::cout << "CMC count (original rule, min of both directions): " << r.originalCount << '\n';
         std::cout << "CMC count (High CMC rule, min of both directions): " << r.highCount << '\n';
         if (o->quiet) return;

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "CrossCorrelation.h"
+#include "striae/imaging/Preprocess.h"
 
 namespace striae::matching {
 
@@ -326,9 +327,18 @@ void setKernelThreads(int threads) { cv::setNumThreads(threads); }
 CmcResult compareCmc(const imaging::Surface& reference, const imaging::Surface& compared, const CmcParameters& p) {
     CmcResult result;
     result.parameters = p;
-    result.spacing = reference.spacingX();
-    result.forward = compareCmcDirection(reference, compared, p);
-    result.backward = compareCmcDirection(compared, reference, p);
+    result.referenceSpacing = reference.spacingX();
+    result.comparedSpacing = compared.spacingX();
+    result.spacing = std::max(reference.spacingX(), compared.spacingX());
+    if (!(result.spacing > 0)) throw std::invalid_argument("CMC needs surfaces with a positive spacing");
+    auto atCommon = [&](const imaging::Surface& s) {
+        if (std::abs(s.spacingX() / result.spacing - 1) <= 0.01) return s;
+        result.resampled = true;
+        return imaging::resample(s, result.spacing);
+    };
+    const imaging::Surface a = atCommon(reference), b = atCommon(compared);
+    result.forward = compareCmcDirection(a, b, p);
+    result.backward = compareCmcDirection(b, a, p);
     result.originalCount = std::min(result.forward.originalCount, result.backward.originalCount);
     result.highCount = std::min(result.forward.highCount, result.backward.highCount);
     return result;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <random>
 
+#include "striae/imaging/Preprocess.h"
 #include "striae/imaging/Synthetic.h"
 #include "striae/matching/Cmc.h"
 
@@ -126,4 +127,24 @@ TEST(CmcParameters, AngleGrid) {
     ASSERT_EQ(angles.size(), 21u);
     EXPECT_DOUBLE_EQ(angles.front(), -30);
     EXPECT_DOUBLE_EQ(angles.back(), 30);
+}
+
+// Scans at different spacings are compared at the coarser one, and say so.
+TEST(CmcSpacing, DifferentSpacingsCompareAtTheCoarser) {
+    imaging::SynthOptions o;
+    o.sizePx = 360;
+    o.spacing = 6.25e-6;
+    const imaging::Surface a = imaging::synthesizeShot(o, 1, 1);
+    const imaging::Surface sameGun = imaging::resample(imaging::synthesizeShot(o, 1, 2), 8e-6);
+    const imaging::Surface otherGun = imaging::resample(imaging::synthesizeShot(o, 2, 1), 8e-6);
+    const matching::CmcResult match = matching::compareCmc(a, sameGun);
+    EXPECT_TRUE(match.resampled);
+    EXPECT_DOUBLE_EQ(match.spacing, 8e-6);
+    EXPECT_DOUBLE_EQ(match.referenceSpacing, 6.25e-6);
+    EXPECT_DOUBLE_EQ(match.comparedSpacing, 8e-6);
+    const matching::CmcResult nonMatch = matching::compareCmc(sameGun, a.clone());
+    EXPECT_TRUE(nonMatch.resampled);
+    EXPECT_GE(match.originalCount, 6);
+    EXPECT_LE(matching::compareCmc(a, otherGun).originalCount, 2);
+    EXPECT_FALSE(matching::compareCmc(a, a).resampled);
 }

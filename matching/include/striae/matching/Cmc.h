@@ -70,14 +70,19 @@ struct CmcDirection {
 
 struct CmcResult {
     CmcParameters parameters;
-    double spacing = 0;              // metres per pixel of the compared surfaces
+    double spacing = 0;              // metres per pixel of the compared surfaces (the common spacing)
+    // Surfaces at different spacings are brought to the coarser one (area
+    // averaging; nothing is interpolated finer than it was measured).
+    double referenceSpacing = 0, comparedSpacing = 0;  // as given
+    bool resampled = false;          // one of them was resampled to `spacing`
     CmcDirection forward;            // reference's cells in the compared surface
     CmcDirection backward;           // compared surface's cells in the reference
     int originalCount = 0;           // min of both directions
     int highCount = 0;               // min of both directions
 };
 
-// Both surfaces must have the same spacing (within 1 %); throws std::invalid_argument otherwise.
+// Surfaces at different spacings are compared at the coarser of the two
+// (recorded in the result); registrations are in pixels of that spacing.
 CmcResult compareCmc(const imaging::Surface& reference, const imaging::Surface& compared,
                      const CmcParameters& parameters = {});
 

@@ -23,6 +23,7 @@ void addPreprocessCommand(CLI::App& app) {
         double spacingUm = 6.25;
         bool noRegion = false, noCrop = false, json = false;
         std::string overlay;
+        int overlaySize = 1000;
         std::vector<double> primerUm, pinUm;
     };
     auto o = std::make_shared<Options>();
@@ -37,6 +38,7 @@ void addPreprocessCommand(CLI::App& app) {
     cmd->add_flag("--no-region", o->noRegion, "Do not detect and mask the primer outline and firing-pin impression");
     cmd->add_flag("--no-crop", o->noCrop, "Keep the full frame");
     cmd->add_option("--overlay", o->overlay, "Write a PNG of the raw scan with the found circles and the kept breech face");
+    cmd->add_option("--overlay-size", o->overlaySize, "Longest side of the overlay in pixels")->check(CLI::Range(64, 8192))->capture_default_str();
     cmd->add_option("--primer", o->primerUm, "Primer outline CX,CY,R in micrometres from the first point (replaces its detection)")
         ->expected(3)->delimiter(',');
     cmd->add_option("--firing-pin", o->pinUm, "Firing-pin impression CX,CY,R in micrometres (replaces its detection)")
@@ -67,7 +69,7 @@ void addPreprocessCommand(CLI::App& app) {
             progress.update(step, total);
         }, &found);
         progress.finish();
-        if (!o->overlay.empty()) imaging::writeRegionOverlay(raw, found.region, &found.masked, o->overlay);
+        if (!o->overlay.empty()) imaging::writeRegionOverlay(raw, found.region, &found.masked, o->overlay, o->overlaySize);
         imaging::writeX3p(out, o->out);
         const double kept = o->pipeline.findRegion ? imaging::annulusKeptFraction(found.masked, found.region) : std::nan("");
         if (o->json) {

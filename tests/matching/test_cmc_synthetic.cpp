@@ -115,13 +115,6 @@ TEST(CmcSynthetic, ShotsOfOneFirearmMatchOthersDoNot) {
     EXPECT_LE(knm, 3);
 }
 
-TEST(CmcSynthetic, DifferentSpacingIsRefused) {
-    const auto a = texture(100, 1);
-    auto b = a;
-    b.setSpacing(a.spacingX() * 2, a.spacingY() * 2);
-    EXPECT_THROW(matching::compareCmc(a, b), std::invalid_argument);
-}
-
 TEST(CmcParameters, AngleGrid) {
     const auto angles = CmcParameters{}.angles();
     ASSERT_EQ(angles.size(), 21u);

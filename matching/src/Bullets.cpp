@@ -1,6 +1,8 @@
 #include "striae/matching/Bullets.h"
 
 #include <algorithm>
+#include <optional>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -167,50 +169,144 @@ LandComparison compareLands(const imaging::LandSignature& la, const imaging::Lan
     return out;
 }
 
+BulletComparison compareBullets(const BulletLands& a, const BulletLands& b, const LandCompareOptions& o) {
+    auto highest = [](const BulletLands& x) {
+        int m = 0;
+        for (const auto& l : x.lands) m = std::max(m, l.number);
+        return m;
+    };
+    const int n = a.rifling > 0 ? a.rifling : std::max(highest(a), b.rifling > 0 ? b.rifling : highest(b));
+    if (a.rifling > 0 && b.rifling > 0 && a.rifling != b.rifling)
+        throw std::invalid_argument("bullets of " + std::to_string(a.rifling) + " and " + std::to_string(b.rifling) +
+                                    " lands: different riflings are not compared");
+    if (a.lands.empty() || b.lands.empty()) throw std::invalid_argument("a bullet without usable lands cannot be compared");
+    auto check = [n](const BulletLands& x, const char* which) {
+        std::vector<char> seen(std::size_t(n) + 1, 0);
+        for (const auto& l : x.lands) {
+            if (l.number < 1 || l.number > n)
+                throw std::invalid_argument(std::string("bullet ") + which + ": land " + std::to_string(l.number) +
+                                            " is outside 1 ... " + std::to_string(n));
+            if (seen[std::size_t(l.number)]++)
+                throw std::invalid_argument(std::string("bullet ") + which + ": land " + std::to_string(l.number) + " is given twice");
+        }
+    };
+    check(a, "A");
+    check(b, "B");
+    BulletComparison out;
+    out.lands = n;
+    for (const auto& l : a.lands) out.landNumbersA.push_back(l.number);
+    for (const auto& l : b.lands) out.landNumbersB.push_back(l.number);
+    const std::size_t na = a.lands.size(), nb = b.lands.size();
+    out.matrix.assign(na, std::vector<LandComparison>(nb));
+    for (std::size_t i = 0; i < na; ++i)
+        for (std::size_t j = 0; j < nb; ++j) out.matrix[i][j] = compareLands(a.lands[i].signature, b.lands[j].signature, o);
+    // Per phase, the (row, column) pairs whose land numbers line up.
+    std::vector<std::vector<std::pair<int, int>>> pairs(static_cast<std::size_t>(n));
+    for (std::size_t i = 0; i < na; ++i)
+        for (std::size_t j = 0; j < nb; ++j) {
+            const int k = ((out.landNumbersB[j] - out.landNumbersA[i]) % n + n) % n;
+            pairs[std::size_t(k)].push_back({int(i), int(j)});
+        }
+    std::size_t most = 0;
+    for (const auto& p : pairs) most = std::max(most, p.size());
+    if (most == 0) throw std::invalid_argument("no land of A lines up with a land of B");
+    const std::size_t needed = std::max<std::size_t>(1, (most + 1) / 2);
+    out.phase = -1;
+    for (int k = 0; k < n; ++k) {
+        const auto& p = pairs[std::size_t(k)];
+        out.phasePairs.push_back(int(p.size()));
+        if (p.size() < needed) {
+            out.phaseScores.push_back(std::numeric_limits<double>::quiet_NaN());
+            continue;
+        }
+        double s = 0;
+        for (const auto& [i, j] : p) s += out.matrix[std::size_t(i)][std::size_t(j)].ccf;
+        out.phaseScores.push_back(s / double(p.size()));
+        if (out.phase < 0 || out.phaseScores.back() > out.phaseScores[std::size_t(out.phase)]) out.phase = k;
+    }
+    out.score = out.phaseScores[std::size_t(out.phase)];
+    double second = -1;
+    bool hasSecond = false;
+    for (int k = 0; k < n; ++k)
+        if (k != out.phase && !std::isnan(out.phaseScores[std::size_t(k)])) {
+            second = std::max(second, out.phaseScores[std::size_t(k)]);
+            hasSecond = true;
+        }
+    out.phaseMargin = hasSecond ? out.score - second : 0;
+    const auto& aligned = pairs[std::size_t(out.phase)];
+    for (const auto& [i, j] : aligned) {
+        const auto& c = out.matrix[std::size_t(i)][std::size_t(j)];
+        out.alignedPairs.push_back({i, j});
+        out.alignedLandNumbers.push_back({out.landNumbersA[std::size_t(i)], out.landNumbersB[std::size_t(j)]});
+        out.cmpsMean += double(c.cmps) / double(aligned.size());
+        out.cmsMean += double(c.cms) / double(aligned.size());
+    }
+    return out;
+}
+
 BulletComparison compareBullets(const std::vector<imaging::LandSignature>& a, const std::vector<imaging::LandSignature>& b,
                                 const LandCompareOptions& o) {
     if (a.empty() || a.size() != b.size())
         throw std::invalid_argument("bullets with " + std::to_string(a.size()) + " and " + std::to_string(b.size()) +
-                                    " lands: both need the same number");
-    BulletComparison out;
-    const int n = int(a.size());
-    out.lands = n;
-    out.matrix.assign(std::size_t(n), std::vector<LandComparison>(std::size_t(n)));
-    for (int i = 0; i < n; ++i)
-        for (int j = 0; j < n; ++j) out.matrix[std::size_t(i)][std::size_t(j)] = compareLands(a[std::size_t(i)], b[std::size_t(j)], o);
-    for (int k = 0; k < n; ++k) {
-        double s = 0;
-        for (int i = 0; i < n; ++i) s += out.matrix[std::size_t(i)][std::size_t((i + k) % n)].ccf;
-        out.phaseScores.push_back(s / n);
+                                    " lands: give their land numbers to compare bullets with missing lands");
+    BulletLands x{int(a.size()), {}}, y{int(b.size()), {}};
+    for (std::size_t i = 0; i < a.size(); ++i) x.lands.push_back({int(i) + 1, a[i]});
+    for (std::size_t i = 0; i < b.size(); ++i) y.lands.push_back({int(i) + 1, b[i]});
+    return compareBullets(x, y, o);
+}
+
+std::optional<int> landNumberFromName(const std::string& name) {
+    std::string s = name;
+    const auto slash = s.find_last_of("/\\");
+    if (slash != std::string::npos) s = s.substr(slash + 1);
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    auto digitsAt = [&](std::size_t at) -> std::optional<int> {
+        std::size_t end = at;
+        while (end < s.size() && std::isdigit(static_cast<unsigned char>(s[end]))) ++end;
+        if (end == at || end - at > 3) return std::nullopt;
+        if (end < s.size() && std::isalpha(static_cast<unsigned char>(s[end])) && s.compare(end, 4, ".x3p") != 0) return std::nullopt;
+        return std::stoi(s.substr(at, end - at));
+    };
+    // "land" then an optional separator, then the number.
+    for (std::size_t at = s.find("land"); at != std::string::npos; at = s.find("land", at + 1)) {
+        std::size_t k = at + 4;
+        if (k < s.size() && (s[k] == '_' || s[k] == '-' || s[k] == ' ')) ++k;
+        if (auto n = digitsAt(k)) return n;
     }
-    out.phase = int(std::max_element(out.phaseScores.begin(), out.phaseScores.end()) - out.phaseScores.begin());
-    out.score = out.phaseScores[std::size_t(out.phase)];
-    double second = -1;
-    for (int k = 0; k < n; ++k)
-        if (k != out.phase) second = std::max(second, out.phaseScores[std::size_t(k)]);
-    out.phaseMargin = n > 1 ? out.score - second : 0;
-    for (int i = 0; i < n; ++i) {
-        const auto& c = out.matrix[std::size_t(i)][std::size_t((i + out.phase) % n)];
-        out.alignedPairs.push_back({i, (i + out.phase) % n});
-        out.cmpsMean += double(c.cmps) / n;
-        out.cmsMean += double(c.cms) / n;
-    }
-    return out;
+    // "l" right after a separator or at the start, then the number: "-L3", "_l3", "L3".
+    for (std::size_t at = 0; at < s.size(); ++at)
+        if (s[at] == 'l' && (at == 0 || s[at - 1] == '-' || s[at - 1] == '_' || s[at - 1] == ' ' || s[at - 1] == '.'))
+            if (auto n = digitsAt(at + 1)) return n;
+    return std::nullopt;
 }
 
 BulletComparison transposed(const BulletComparison& c) {
     BulletComparison t = c;
     const int n = c.lands;
-    for (int i = 0; i < n; ++i)
-        for (int j = 0; j < n; ++j) {
-            t.matrix[std::size_t(j)][std::size_t(i)] = c.matrix[std::size_t(i)][std::size_t(j)];
-            t.matrix[std::size_t(j)][std::size_t(i)].lagUm = -c.matrix[std::size_t(i)][std::size_t(j)].lagUm;
+    const std::size_t rows = c.matrix.size(), cols = rows ? c.matrix[0].size() : 0;
+    t.matrix.assign(cols, std::vector<LandComparison>(rows));
+    for (std::size_t i = 0; i < rows; ++i)
+        for (std::size_t j = 0; j < cols; ++j) {
+            t.matrix[j][i] = c.matrix[i][j];
+            t.matrix[j][i].lagUm = -c.matrix[i][j].lagUm;
         }
+    std::swap(t.landNumbersA, t.landNumbersB);
     // Phase k seen from B is phase n - k seen from A: the same cells.
-    for (int k = 0; k < n; ++k) t.phaseScores[std::size_t(k)] = c.phaseScores[std::size_t((n - k) % n)];
+    for (int k = 0; k < n; ++k) {
+        t.phaseScores[std::size_t(k)] = c.phaseScores[std::size_t((n - k) % n)];
+        t.phasePairs[std::size_t(k)] = c.phasePairs[std::size_t((n - k) % n)];
+    }
     t.phase = (n - c.phase) % n;
     t.alignedPairs.clear();
-    for (int j = 0; j < n; ++j) t.alignedPairs.push_back({j, (j + t.phase) % n});
+    t.alignedLandNumbers.clear();
+    for (const auto& [i, j] : c.alignedPairs) t.alignedPairs.push_back({j, i});
+    for (const auto& [p, q] : c.alignedLandNumbers) t.alignedLandNumbers.push_back({q, p});
+    // In the order of B's rows, as comparing B with A lists them.
+    std::sort(t.alignedPairs.begin(), t.alignedPairs.end());
+    std::sort(t.alignedLandNumbers.begin(), t.alignedLandNumbers.end(), [&](const auto& x, const auto& y) {
+        const auto at = [&](int number) { return std::find(t.landNumbersA.begin(), t.landNumbersA.end(), number) - t.landNumbersA.begin(); };
+        return at(x.first) < at(y.first);
+    });
     return t;
 }
 

@@ -77,3 +77,62 @@ TEST(HoustonBullets, SeparatesBarrelsFindsPhasesAndRanksMatchingLands) {
     EXPECT_LT(left[9], 100);
     EXPECT_LT(right[9], 100);
 }
+
+// Lands removed from the Houston bullets (a damaged land not scanned, a
+// different subset on each): the known matches keep the phase found on the
+// complete bullets and still outscore every non-match.
+TEST(HoustonBullets, MissingLandsKeepThePhaseAndTheSeparation) {
+    STRIAE_REQUIRE_DATA(data);
+    const fs::path root = data / "houston";
+    if (!fs::exists(root)) GTEST_SKIP() << "no houston scans";
+    struct Bullet {
+        std::string barrel;
+        matching::BulletLands lands;
+    };
+    std::vector<Bullet> bullets;
+    for (const std::string barrel : {"Barrel A", "Barrel B"})
+        for (const auto& entry : fs::directory_iterator(root / barrel)) {
+            Bullet b{barrel, {6, {}}};
+            for (const auto& f : fs::directory_iterator(entry.path()))
+                if (f.path().extension() == ".x3p") {
+                    const auto number = matching::landNumberFromName(f.path().filename().string());
+                    ASSERT_TRUE(number) << f.path();
+                    b.lands.lands.push_back({*number, imaging::extractLandSignature(imaging::readX3p(f.path().string()).surface)});
+                }
+            std::sort(b.lands.lands.begin(), b.lands.lands.end(), [](auto& x, auto& y) { return x.number < y.number; });
+            ASSERT_EQ(b.lands.lands.size(), 6u);
+            bullets.push_back(std::move(b));
+        }
+    auto without = [](matching::BulletLands l, std::vector<int> drop) {
+        l.lands.erase(std::remove_if(l.lands.begin(), l.lands.end(),
+                                     [&](const auto& x) { return std::find(drop.begin(), drop.end(), x.number) != drop.end(); }),
+                      l.lands.end());
+        return l;
+    };
+    double weakestKm = 1, strongestKnm = -1;
+    int kmPairs = 0;
+    for (std::size_t i = 0; i < bullets.size(); ++i)
+        for (std::size_t j = i + 1; j < bullets.size(); ++j) {
+            const auto full = matching::compareBullets(bullets[i].lands, bullets[j].lands);
+            // A loses one land, B two others (a different land set for each pair).
+            const int d = int(i + j);
+            const auto partial = matching::compareBullets(without(bullets[i].lands, {1 + d % 6}),
+                                                          without(bullets[j].lands, {1 + (d + 2) % 6, 1 + (d + 4) % 6}));
+            EXPECT_EQ(partial.landNumbersA.size(), 5u);
+            EXPECT_EQ(partial.landNumbersB.size(), 4u);
+            for (const auto& [p, q] : partial.alignedLandNumbers) {
+                EXPECT_NE(p, 1 + d % 6);
+                EXPECT_NE(q, 1 + (d + 2) % 6);
+                EXPECT_NE(q, 1 + (d + 4) % 6);
+            }
+            if (bullets[i].barrel == bullets[j].barrel) {
+                ++kmPairs;
+                EXPECT_EQ(partial.phase, full.phase) << i << " " << j;
+                weakestKm = std::min(weakestKm, partial.score);
+            } else {
+                strongestKnm = std::max(strongestKnm, partial.score);
+            }
+        }
+    EXPECT_EQ(kmPairs, 4);
+    EXPECT_GT(weakestKm, strongestKnm);
+}

@@ -5,6 +5,7 @@
 // (the matrix of land scores, the phase that lines the lands up, the
 // aligned pairs and the bullet score).
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,19 +37,46 @@ struct LandComparison {
 LandComparison compareLands(const imaging::LandSignature& a, const imaging::LandSignature& b, const LandCompareOptions& options = {});
 
 struct BulletComparison {
-    int lands = 0;
-    std::vector<std::vector<LandComparison>> matrix;  // [land of A][land of B]
-    std::vector<double> phaseScores;  // per phase k: mean CCF of lands (i, (i + k) mod n)
-    int phase = 0;                    // the best: land i of A lines up with land (i + phase) mod n of B
+    int lands = 0;                    // the rifling's number of lands (phases are rotations of land numbers)
+    std::vector<int> landNumbersA, landNumbersB;  // the lands compared, per matrix row / column (1-based)
+    std::vector<std::vector<LandComparison>> matrix;  // [land of A][land of B], in the order of the numbers above
+    std::vector<double> phaseScores;  // per phase k: mean CCF of the land pairs (p, p + k) both bullets hold; NaN if too few
+    std::vector<int> phasePairs;      // per phase: how many land pairs took part
+    int phase = 0;                    // the best: land p of A lines up with land ((p - 1 + phase) mod lands) + 1 of B
     double score = 0;                 // mean CCF on that phase
     double cmpsMean = 0, cmsMean = 0; // on that phase
     double phaseMargin = 0;           // best phase score minus the second best
-    std::vector<std::pair<int, int>> alignedPairs;
+    std::vector<std::pair<int, int>> alignedPairs;       // matrix (row, column) on the phase
+    std::vector<std::pair<int, int>> alignedLandNumbers; // the same as land numbers (A, B)
 };
 
-// Both bullets must have the same number of lands (their signatures in land order).
+// One bullet's usable land signatures with their land numbers (1 ... rifling);
+// damaged or unusable lands are left out, and the two bullets may hold
+// different subsets. `rifling` 0: the highest number held.
+struct NumberedLand {
+    int number = 0;
+    imaging::LandSignature signature;
+};
+struct BulletLands {
+    int rifling = 0;
+    std::vector<NumberedLand> lands;
+};
+
+// Aligns by land number over the rifling: each phase pairs land p of A with
+// land p + k of B where both are held; a phase needs at least half the pairs
+// the best-covered phase has, so a phase resting on one lucky pair cannot win.
+// Throws std::invalid_argument for different riflings, a number outside
+// 1 ... rifling, a number held twice, or no land pair at all.
+BulletComparison compareBullets(const BulletLands& a, const BulletLands& b, const LandCompareOptions& options = {});
+
+// Both bullets complete, their signatures in land order (land 1 first); the
+// same number of lands required (give numbers through BulletLands otherwise).
 BulletComparison compareBullets(const std::vector<imaging::LandSignature>& a, const std::vector<imaging::LandSignature>& b,
                                 const LandCompareOptions& options = {});
+
+// The land number in a scan's file name: "...-L3.x3p", "Land_3", "Land3",
+// "land 3" (case-insensitive); nothing when the name has none.
+std::optional<int> landNumberFromName(const std::string& name);
 
 // The same comparison seen from B's side (B's lands as rows): the matrix
 // transposed with lags negated, the phase turned round; scores unchanged (a

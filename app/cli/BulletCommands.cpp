@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "Commands.h"
+#include "Format.h"
 #include "striae/imaging/LandSignature.h"
 #include "striae/imaging/X3p.h"
 #include "striae/matching/Bullets.h"
@@ -43,6 +44,10 @@ void addLandOptions(CLI::App& cmd, imaging::LandOptions& o) {
     cmd.add_option("--max-tilt-deg", o.maxTiltDeg, "Largest striae tilt corrected (0: none)")->capture_default_str();
     cmd.add_option("--groove-margin-um", o.grooveMarginUm, "Kept away from each groove shoulder, µm")->capture_default_str();
     cmd.add_option("--crosscut-um", o.crosscutUm, "Crosscut height, µm from y = 0 (default: the first stable height)");
+    cmd.add_option("--striae", o.striae, "Which way the striae run on the scans: auto (from the texture), x or y")
+        ->transform(CLI::CheckedTransformer(std::map<std::string, imaging::LandOptions::Striae>{
+            {"auto", imaging::LandOptions::Striae::Auto}, {"x", imaging::LandOptions::Striae::AlongX}, {"y", imaging::LandOptions::Striae::AlongY}}));
+    cmd.add_flag("--mirror", o.mirror, "The scans are mirrored: run the profile the other way");
 }
 
 // The land scans of one bullet: the folder's X3P files in name order (L1 ... L6).
@@ -54,19 +59,68 @@ std::vector<std::string> landFiles(const fs::path& folder) {
     return files;
 }
 
-std::vector<imaging::LandSignature> bulletSignatures(const fs::path& folder, const imaging::LandOptions& options) {
+// One bullet's lands: numbered from their file names ("...-L3", "Land_3"), or
+// by name order when a name has no number; `unusable` land numbers left out.
+// The striae direction is decided for the whole bullet unless stated.
+struct BulletScans {
+    matching::BulletLands lands;
+    std::string orientation, numbering;
+    std::vector<int> unusable;
+};
+
+BulletScans bulletSignatures(const fs::path& folder, imaging::LandOptions options, int rifling = 0,
+                             const std::vector<int>& unusable = {}) {
     const auto files = landFiles(folder);
     if (files.size() < 2) throw std::runtime_error(folder.string() + ": expected the land scans of one bullet (X3P files), found " +
                                                    std::to_string(files.size()));
-    std::vector<imaging::LandSignature> out;
+    BulletScans out;
+    std::vector<int> numbers;
+    bool named = true;
     for (const auto& f : files) {
-        try {
-            out.push_back(imaging::extractLandSignature(imaging::readX3p(f).surface, options));
-        } catch (const std::invalid_argument& e) {
-            throw std::runtime_error(f + ": " + e.what());
-        }
-        out.back().label = fs::path(f).stem().string();
+        const auto n = matching::landNumberFromName(fs::path(f).filename().string());
+        named = named && n.has_value();
+        numbers.push_back(n.value_or(0));
     }
+    if (!named)
+        for (std::size_t i = 0; i < numbers.size(); ++i) numbers[i] = int(i) + 1;
+    out.numbering = named ? "land numbers from the file names" : "a file name without a land number: lands numbered in name order";
+    std::vector<imaging::Surface> scans;
+    for (const auto& f : files) scans.push_back(imaging::readX3p(f).surface);
+    if (options.striae == imaging::LandOptions::Striae::Auto) {
+        std::vector<const imaging::Surface*> pointers;
+        for (const auto& s : scans) pointers.push_back(&s);
+        double anisotropy = 0;
+        try {
+            options.striae = imaging::bulletStriaeDirection(pointers, &anisotropy);
+        } catch (const std::invalid_argument& e) {
+            throw std::runtime_error(folder.string() + ": " + e.what());
+        }
+        out.orientation = std::string("striae along ") + (options.striae == imaging::LandOptions::Striae::AlongY ? "y" : "x") +
+                          " (found from the lands' texture, anisotropy " + fixed(anisotropy, 1) + ")";
+    } else {
+        out.orientation = std::string("striae along ") + (options.striae == imaging::LandOptions::Striae::AlongY ? "y" : "x") + " (stated)";
+    }
+    if (options.mirror) out.orientation += ", mirrored (stated)";
+    out.lands.rifling = rifling;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        if (std::find(unusable.begin(), unusable.end(), numbers[i]) != unusable.end()) {
+            out.unusable.push_back(numbers[i]);
+            continue;
+        }
+        try {
+            out.lands.lands.push_back({numbers[i], imaging::extractLandSignature(scans[i], options)});
+        } catch (const std::invalid_argument& e) {
+            throw std::runtime_error(files[i] + ": " + e.what());
+        }
+        out.lands.lands.back().signature.label = fs::path(files[i]).stem().string();
+    }
+    std::sort(out.lands.lands.begin(), out.lands.lands.end(), [](const auto& a, const auto& b) { return a.number < b.number; });
+    return out;
+}
+
+std::vector<imaging::LandSignature> signaturesOf(const matching::BulletLands& b) {
+    std::vector<imaging::LandSignature> out;
+    for (const auto& l : b.lands) out.push_back(l.signature);
     return out;
 }
 
@@ -107,14 +161,28 @@ Poco::JSON::Object::Ptr comparisonJson(const matching::BulletComparison& c, cons
     o->set("cmpsMean", c.cmpsMean);
     o->set("cmsMean", c.cmsMean);
     Poco::JSON::Array::Ptr phases = new Poco::JSON::Array;
-    for (double s : c.phaseScores) phases->add(s);
+    for (double s : c.phaseScores) {
+        if (std::isnan(s)) phases->add(Poco::Dynamic::Var());  // too few land pairs on that phase
+        else phases->add(s);
+    }
     o->set("phaseScores", phases);
+    Poco::JSON::Array::Ptr phasePairs = new Poco::JSON::Array;
+    for (int n : c.phasePairs) phasePairs->add(n);
+    o->set("phasePairs", phasePairs);
+    o->set("rifling", c.lands);
+    Poco::JSON::Array::Ptr numbersA = new Poco::JSON::Array, numbersB = new Poco::JSON::Array;
+    for (int n : c.landNumbersA) numbersA->add(n);
+    for (int n : c.landNumbersB) numbersB->add(n);
+    o->set("landsA", numbersA);
+    o->set("landsB", numbersB);
     Poco::JSON::Array::Ptr pairs = new Poco::JSON::Array;
     for (const auto& [i, j] : c.alignedPairs) {
         const auto& l = c.matrix[std::size_t(i)][std::size_t(j)];
         Poco::JSON::Object::Ptr p = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
         p->set("a", a[std::size_t(i)].label);
         p->set("b", b[std::size_t(j)].label);
+        p->set("landA", c.landNumbersA[std::size_t(i)]);
+        p->set("landB", c.landNumbersB[std::size_t(j)]);
         p->set("ccf", l.ccf);
         p->set("lagUm", l.lagUm);
         p->set("cms", l.cms);
@@ -136,10 +204,18 @@ Poco::JSON::Object::Ptr comparisonJson(const matching::BulletComparison& c, cons
 void printComparison(const matching::BulletComparison& c, const std::vector<imaging::LandSignature>& a,
                      const std::vector<imaging::LandSignature>& b) {
     std::cout << std::fixed << std::setprecision(3) << "bullet score (mean CCF on the phase): " << c.score << "\n"
-              << "phase: land i of A lines up with land i+" << c.phase << " of B (margin over the next phase "
-              << c.phaseMargin << ")\n"
-              << "phase scores:";
-    for (double s : c.phaseScores) std::cout << ' ' << s;
+              << "phase: land p of A lines up with land p+" << c.phase << " of B, of " << c.lands
+              << " (margin over the next phase " << c.phaseMargin << ")\n"
+              << "lands compared: A";
+    for (int n : c.landNumbersA) std::cout << ' ' << n;
+    std::cout << "; B";
+    for (int n : c.landNumbersB) std::cout << ' ' << n;
+    std::cout << "; " << c.alignedPairs.size() << " pairs on the phase\nphase scores (pairs):";
+    for (std::size_t k = 0; k < c.phaseScores.size(); ++k) {
+        if (std::isnan(c.phaseScores[k])) std::cout << "  -";
+        else std::cout << ' ' << c.phaseScores[k];
+        std::cout << " (" << c.phasePairs[k] << ")";
+    }
     std::cout << "\n\n" << std::left << std::setw(24) << "land A" << std::setw(24) << "land B" << std::right << std::setw(7)
               << "CCF" << std::setw(10) << "lag µm" << std::setw(6) << "CMS" << std::setw(10) << "CMPS" << '\n';
     for (const auto& [i, j] : c.alignedPairs) {
@@ -173,9 +249,11 @@ void addBulletCommands(CLI::App& app) {
     land->callback([l] {
         const auto s = imaging::extractLandSignature(imaging::readX3p(l->file).surface, l->options);
         const int n = s.lastValid() - s.firstValid();
+        if (!l->json) std::cout << s.orientation << '\n';
         if (l->json) {
             Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
             o.set("file", l->file);
+            o.set("orientation", s.orientation);
             o.set("tiltDeg", s.tiltDeg);
             o.set("grooveLeftUm", s.grooveLeftUm);
             o.set("grooveRightUm", s.grooveRightUm);
@@ -199,6 +277,8 @@ void addBulletCommands(CLI::App& app) {
     struct Compare {
         std::string a, b;
         bool json = false;
+        int rifling = 0;
+        std::vector<int> unusableA, unusableB;
         imaging::LandOptions options;
         matching::LandCompareOptions compare;
     };
@@ -207,15 +287,35 @@ void addBulletCommands(CLI::App& app) {
     compare->add_option("a", c->a, "Folder of bullet A's land scans")->required()->check(CLI::ExistingDirectory);
     compare->add_option("b", c->b, "Folder of bullet B's land scans")->required()->check(CLI::ExistingDirectory);
     compare->add_flag("--json", c->json, "Print JSON");
+    compare->add_option("--rifling", c->rifling, "Lands of the barrel (default: the highest land number held)")->check(CLI::Range(2, 40));
+    compare->add_option("--unusable-a", c->unusableA, "Land numbers of A not to use (damaged), e.g. 3,5")->delimiter(',');
+    compare->add_option("--unusable-b", c->unusableB, "Land numbers of B not to use")->delimiter(',');
     addLandOptions(*compare, c->options);
     addCompareOptions(*compare, c->compare);
     compare->callback([c] {
-        const auto a = bulletSignatures(c->a, c->options), b = bulletSignatures(c->b, c->options);
-        const auto result = matching::compareBullets(a, b, c->compare);
+        auto sa = bulletSignatures(c->a, c->options, c->rifling, c->unusableA);
+        auto sb = bulletSignatures(c->b, c->options, c->rifling, c->unusableB);
+        if (c->rifling == 0) {
+            // Both bullets from one barrel class: the larger of the highest numbers held.
+            int highest = 0;
+            for (const auto* x : {&sa, &sb})
+                for (const auto& l : x->lands.lands) highest = std::max(highest, l.number);
+            sa.lands.rifling = sb.lands.rifling = highest;
+        }
+        const auto result = matching::compareBullets(sa.lands, sb.lands, c->compare);
+        const auto a = signaturesOf(sa.lands), b = signaturesOf(sb.lands);
         if (c->json) {
-            comparisonJson(result, a, b)->stringify(std::cout);
+            auto o = comparisonJson(result, a, b);
+            o->set("orientationA", sa.orientation);
+            o->set("orientationB", sb.orientation);
+            o->stringify(std::cout);
             std::cout << '\n';
         } else {
+            std::cout << "A: " << sa.orientation << "; " << sa.numbering;
+            for (int n : sa.unusable) std::cout << "; land " << n << " marked unusable";
+            std::cout << "\nB: " << sb.orientation << "; " << sb.numbering;
+            for (int n : sb.unusable) std::cout << "; land " << n << " marked unusable";
+            std::cout << "\n";
             printComparison(result, a, b);
         }
     });
@@ -257,7 +357,8 @@ void addBulletCommands(CLI::App& app) {
                 pool.emplace_back([&] {
                     for (int i; (i = next++) < int(bullets.size());) {
                         try {
-                            bullets[std::size_t(i)].lands = bulletSignatures(fs::path(e->root) / bullets[std::size_t(i)].name, e->options);
+                            bullets[std::size_t(i)].lands =
+                                signaturesOf(bulletSignatures(fs::path(e->root) / bullets[std::size_t(i)].name, e->options).lands);
                         } catch (const std::exception& x) {
                             std::lock_guard lock(errorMutex);
                             error = x.what();

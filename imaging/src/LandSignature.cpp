@@ -1,5 +1,7 @@
 #include "striae/imaging/LandSignature.h"
 
+#include <opencv2/imgproc.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -260,7 +262,113 @@ double correlation(const std::vector<double>& a, const std::vector<double>& b, i
 
 }  // namespace profile
 
-LandSignature extractLandSignature(const Surface& land, const LandOptions& o) {
+double StriaeEvidence::anisotropy() const {
+    const double trace = xx + yy, det = xx * yy - xy * xy;
+    const double root = std::sqrt(std::max(0.0, trace * trace / 4 - det));
+    const double small = trace / 2 - root;
+    return small > 0 ? (trace / 2 + root) / small : std::numeric_limits<double>::infinity();
+}
+
+double StriaeEvidence::angleDeg() const {
+    // The dominant gradient's direction, turned a quarter: the striae run across it.
+    return 0.5 * std::atan2(2 * xy, xx - yy) * 180 / M_PI;
+}
+
+StriaeEvidence striaeEvidence(const Surface& land) {
+    StriaeEvidence e;
+    if (land.empty()) return e;
+    cv::Mat z(land.rows(), land.cols(), CV_64F), weight(land.rows(), land.cols(), CV_64F);
+    for (int r = 0; r < land.rows(); ++r)
+        for (int c = 0; c < land.cols(); ++c) {
+            const double v = land.at(r, c);
+            const bool valid = !std::isnan(v);
+            z.at<double>(r, c) = valid ? v * 1e6 : 0.0;
+            weight.at<double>(r, c) = valid ? 1.0 : 0.0;
+        }
+    // Normalized convolution: a band from 2 px (noise) to 50 µm (curvature, tilt).
+    auto blur = [&](double sigma) {
+        cv::Mat a, b;
+        cv::GaussianBlur(z, a, {0, 0}, sigma, sigma, cv::BORDER_REFLECT);
+        cv::GaussianBlur(weight, b, {0, 0}, sigma, sigma, cv::BORDER_REFLECT);
+        return cv::Mat(a / (b + 1e-12));
+    };
+    const cv::Mat band = blur(2.0) - blur(std::max(4.0, 50.0 / (land.spacingX() * 1e6)));
+    cv::Mat gx, gy, inside;
+    cv::Sobel(band, gx, CV_64F, 1, 0);
+    cv::Sobel(band, gy, CV_64F, 0, 1);
+    cv::erode(weight, inside, cv::Mat::ones(9, 9, CV_8U));
+    for (int r = int(0.2 * land.rows()); r < int(0.8 * land.rows()); ++r)
+        for (int c = int(0.2 * land.cols()); c < int(0.8 * land.cols()); ++c) {
+            if (inside.at<double>(r, c) < 0.5) continue;
+            const double a = gx.at<double>(r, c), b = gy.at<double>(r, c);
+            e.xx += a * a, e.yy += b * b, e.xy += a * b;
+        }
+    return e;
+}
+
+LandOptions::Striae striaeDirection(const StriaeEvidence& e, double minAnisotropy) {
+    const double anisotropy = e.anisotropy();
+    if (!(anisotropy >= minAnisotropy))
+        throw std::invalid_argument("cannot tell which way the striae run (texture anisotropy " +
+                                    formatNumber(std::round(anisotropy * 100) / 100) + ", under " + formatNumber(minAnisotropy) +
+                                    "): state it (--striae x or y)");
+    // Striae along y: the gradients run along x.
+    return e.xx >= e.yy ? LandOptions::Striae::AlongY : LandOptions::Striae::AlongX;
+}
+
+LandOptions::Striae bulletStriaeDirection(const std::vector<const Surface*>& lands, double* anisotropy) {
+    StriaeEvidence sum;
+    for (const Surface* land : lands) {
+        StriaeEvidence e = striaeEvidence(*land);
+        // Each land counts alike, whatever its size or roughness.
+        const double total = e.xx + e.yy;
+        if (total > 0) e.xx /= total, e.yy /= total, e.xy /= total;
+        sum += e;
+    }
+    if (anisotropy) *anisotropy = sum.anisotropy();
+    return striaeDirection(sum);
+}
+
+namespace {
+LandSignature extractOriented(const Surface& land, const LandOptions& o);
+}
+
+LandSignature extractLandSignature(const Surface& scan, const LandOptions& o) {
+    std::string orientation;
+    LandOptions::Striae direction = o.striae;
+    if (direction == LandOptions::Striae::Auto) {
+        const StriaeEvidence e = striaeEvidence(scan);
+        direction = striaeDirection(e);
+        orientation = std::string("striae along ") + (direction == LandOptions::Striae::AlongY ? "y" : "x") +
+                      " (found: texture anisotropy " + formatNumber(std::round(e.anisotropy() * 10) / 10) + ")";
+    } else {
+        orientation = std::string("striae along ") + (direction == LandOptions::Striae::AlongY ? "y" : "x") + " (stated)";
+    }
+    Surface land = scan;
+    if (direction == LandOptions::Striae::AlongX || o.mirror) {
+        // Turned so the striae run along y (x and y swapped), then mirrored if stated.
+        const bool swap = direction == LandOptions::Striae::AlongX;
+        Surface turned(swap ? scan.cols() : scan.rows(), swap ? scan.rows() : scan.cols(), swap ? scan.spacingY() : scan.spacingX(),
+                       swap ? scan.spacingX() : scan.spacingY());
+        for (int r = 0; r < turned.rows(); ++r) {
+            double* row = turned.mutableRow(r);
+            for (int c = 0; c < turned.cols(); ++c) {
+                const int cc = o.mirror ? turned.cols() - 1 - c : c;
+                row[c] = swap ? scan.at(cc, r) : scan.at(r, cc);
+            }
+        }
+        turned.metadata() = scan.metadata();
+        land = std::move(turned);
+        if (swap) orientation += ", turned";
+    }
+    if (o.mirror) orientation += ", mirrored (stated)";
+    LandSignature out = extractOriented(land, o);
+    out.orientation = orientation;
+    return out;
+}
+
+namespace {
+LandSignature extractOriented(const Surface& land, const LandOptions& o) {
     const int rows = land.rows(), cols = land.cols();
     if (rows < 10 || cols < 100) throw std::invalid_argument("land scan of " + std::to_string(cols) + " x " + std::to_string(rows) +
                                                              " points: too small for a signature (at least 100 x 10)");
@@ -369,5 +477,6 @@ LandSignature extractLandSignature(const Surface& land, const LandOptions& o) {
     out.signature = signatureAt(0.5 * (rows - 1), 0.5 * rows, &out.profile, &useRow);
     return out;
 }
+}  // namespace
 
 }  // namespace striae::imaging

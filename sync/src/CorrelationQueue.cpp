@@ -168,10 +168,16 @@ std::string bulletDetails(const matching::BulletComparison& c) {
     o.set("cmpsMean", c.cmpsMean);
     o.set("cmsMean", c.cmsMean);
     Poco::JSON::Array aligned;
+    o.set("rifling", c.lands);
+    Poco::JSON::Array landsA, landsB;
+    for (int n : c.landNumbersA) landsA.add(n);
+    for (int n : c.landNumbersB) landsB.add(n);
+    o.set("landsA", landsA);
+    o.set("landsB", landsB);
     for (const auto& [i, j] : c.alignedPairs) {
         Poco::JSON::Object p;
-        p.set("a", i + 1);
-        p.set("b", j + 1);
+        p.set("a", c.landNumbersA[std::size_t(i)]);
+        p.set("b", c.landNumbersB[std::size_t(j)]);
         p.set("ccf", c.matrix[std::size_t(i)][std::size_t(j)].ccf);
         p.set("lagUm", c.matrix[std::size_t(i)][std::size_t(j)].lagUm);
         aligned.add(p);
@@ -182,31 +188,52 @@ std::string bulletDetails(const matching::BulletComparison& c) {
     return out.str();
 }
 
-// The bullet's lands when all of them are held (one per land number 1 ... lands).
+// The bullet's lands when all that were scanned are held: one per land
+// number, as many as it said (lands_scanned, else every land of the rifling).
 bool complete(const std::vector<HubAcquisition>& lands) {
-    if (lands.empty() || int(lands.size()) != lands.front().metadata.lands) return false;
-    for (std::size_t i = 0; i < lands.size(); ++i)
-        if (lands[i].metadata.land != int(i) + 1) return false;
+    if (lands.empty()) return false;
+    const auto& m = lands.front().metadata;
+    const int expected = m.landsScanned > 0 ? m.landsScanned : m.lands;
+    if (int(lands.size()) != expected) return false;
+    for (std::size_t i = 0; i < lands.size(); ++i) {
+        if (lands[i].metadata.land < 1 || lands[i].metadata.land > m.lands) return false;
+        if (i > 0 && lands[i].metadata.land == lands[i - 1].metadata.land) return false;
+    }
     return true;
+}
+
+matching::BulletLands numbered(const std::vector<HubAcquisition>& lands, std::vector<imaging::LandSignature> signatures) {
+    matching::BulletLands b;
+    b.rifling = lands.front().metadata.lands;
+    for (std::size_t i = 0; i < lands.size(); ++i) b.lands.push_back({lands[i].metadata.land, std::move(signatures[i])});
+    return b;
 }
 
 }  // namespace
 
 std::vector<imaging::LandSignature> CorrelationQueue::signaturesOf(const std::vector<HubAcquisition>& lands) {
-    std::vector<imaging::LandSignature> out;
-    for (const auto& land : lands) {
-        {
-            std::lock_guard lock(signatureMutex_);
-            if (auto it = signatures_.find(land.sha256); it != signatures_.end()) {
-                out.push_back(it->second);
-                continue;
-            }
+    std::vector<imaging::LandSignature> out(lands.size());
+    std::vector<std::size_t> missing;
+    {
+        std::lock_guard lock(signatureMutex_);
+        for (std::size_t i = 0; i < lands.size(); ++i) {
+            if (auto it = signatures_.find(lands[i].sha256); it != signatures_.end()) out[i] = it->second;
+            else missing.push_back(i);
         }
-        auto signature = imaging::extractLandSignature(imaging::readX3p(store_.filePath(land.sha256)).surface);
+    }
+    if (missing.empty()) return out;
+    // The striae direction is decided for the whole bullet (its lands are scanned alike).
+    std::vector<imaging::Surface> scans;
+    for (const auto& land : lands) scans.push_back(imaging::readX3p(store_.filePath(land.sha256)).surface);
+    std::vector<const imaging::Surface*> pointers;
+    for (const auto& s : scans) pointers.push_back(&s);
+    imaging::LandOptions options;
+    options.striae = imaging::bulletStriaeDirection(pointers);
+    for (std::size_t i : missing) {
+        out[i] = imaging::extractLandSignature(scans[i], options);
         std::lock_guard lock(signatureMutex_);
         if (signatures_.size() > 4096) signatures_.clear();  // bounded; recomputed when needed
-        signatures_[land.sha256] = signature;
-        out.push_back(std::move(signature));
+        signatures_[lands[i].sha256] = out[i];
     }
     return out;
 }
@@ -230,7 +257,8 @@ void CorrelationQueue::correlateBullet(const HubAcquisition& query) {
     for (auto& [unused, group] : others) {
         (void)unused;
         std::sort(group.begin(), group.end(), [](auto& a, auto& b) { return a.metadata.land < b.metadata.land; });
-        if (!complete(group) || group.size() != lands.size()) continue;
+        // Bullets of another rifling are not compared (a class difference).
+        if (!complete(group) || group.front().metadata.lands != key.metadata.lands) continue;
         {
             std::lock_guard lock(mutex_);
             if (stopping_) return;
@@ -241,7 +269,12 @@ void CorrelationQueue::correlateBullet(const HubAcquisition& query) {
         } catch (const std::exception&) {
             continue;  // withdrawn meanwhile
         }
-        const auto c = matching::compareBullets(mine, theirs);
+        matching::BulletComparison c;
+        try {
+            c = matching::compareBullets(numbered(lands, mine), numbered(group, std::move(theirs)));
+        } catch (const std::invalid_argument&) {
+            continue;  // no land of one lines up with a land of the other
+        }
         HubCandidate k;
         k.acquisitionId = group.front().id;
         k.score = c.score;

@@ -34,6 +34,7 @@ Object::Ptr object(const AcquisitionMetadata& m) {
     o->set("acquired_at", m.acquiredAt);
     if (m.land > 0) o->set("land", m.land);
     if (m.lands > 0) o->set("lands", m.lands);
+    if (m.landsScanned > 0) o->set("lands_scanned", m.landsScanned);
     return o;
 }
 
@@ -124,11 +125,17 @@ AcquisitionMetadata metadataFrom(const Object::Ptr& o) {
     };
     m.land = optionalInt("land");
     m.lands = optionalInt("lands");
+    m.landsScanned = optionalInt("lands_scanned");
     if (m.itemType == "bullet") {
         if (m.region != "land") throw HubError(400, "a bullet is pushed as its land scans: field 'region' must be 'land'");
         if (m.lands < 2 || m.land < 1 || m.land > m.lands)
             throw HubError(400, "a bullet's land scan needs 'land' (1 to 'lands') and 'lands' (how many lands, at least 2); got land " +
                                     std::to_string(m.land) + " of " + std::to_string(m.lands));
+        if (m.landsScanned > m.lands || m.landsScanned == 1)
+            throw HubError(400, "field 'lands_scanned' is " + std::to_string(m.landsScanned) + ": expected 2 to 'lands' (" +
+                                    std::to_string(m.lands) + "), or left out when every land was scanned");
+    } else if (m.landsScanned != 0) {
+        throw HubError(400, "field 'lands_scanned' is for bullets only");
     }
     return m;
 }

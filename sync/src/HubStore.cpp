@@ -38,7 +38,7 @@ CREATE TABLE IF NOT EXISTS acquisition(id TEXT PRIMARY KEY, agency TEXT NOT NULL
   sha256 TEXT NOT NULL, size BIGINT NOT NULL, case_ref TEXT NOT NULL, item_label TEXT NOT NULL, item_type TEXT NOT NULL,
   region TEXT NOT NULL, caliber TEXT NOT NULL, class_json TEXT NOT NULL, acquired_at TEXT NOT NULL,
   disclosed BIGINT NOT NULL, withdrawn BIGINT NOT NULL, uploaded_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
-  land BIGINT NOT NULL, lands BIGINT NOT NULL);
+  land BIGINT NOT NULL, lands BIGINT NOT NULL, lands_scanned BIGINT NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS acquisition_bullet ON acquisition(agency, case_ref, item_label, item_type);
 CREATE INDEX IF NOT EXISTS acquisition_holdings ON acquisition(caliber, item_type, region, withdrawn);
 CREATE INDEX IF NOT EXISTS acquisition_agency ON acquisition(agency);
@@ -60,7 +60,7 @@ CREATE TABLE IF NOT EXISTS peer_cursor(peer TEXT PRIMARY KEY, last_seq BIGINT NO
 
 const char* kAcquisitionColumns =
     "id, agency, origin_hub, sha256, size, case_ref, item_label, item_type, region, caliber, class_json, acquired_at, "
-    "disclosed, withdrawn, uploaded_at, updated_at, land, lands";
+    "disclosed, withdrawn, uploaded_at, updated_at, land, lands, lands_scanned";
 
 HubAcquisition acquisitionFromRow(const SqlRow& r, std::size_t c = 0) {
     HubAcquisition a;
@@ -82,6 +82,7 @@ HubAcquisition acquisitionFromRow(const SqlRow& r, std::size_t c = 0) {
     a.updatedAt = r.integer(c + 15);
     a.metadata.land = int(r.integer(c + 16));
     a.metadata.lands = int(r.integer(c + 17));
+    a.metadata.landsScanned = int(r.integer(c + 18));
     return a;
 }
 
@@ -106,8 +107,24 @@ HubStore::HubStore(const std::string& dataDir, const std::string& databaseUrl, c
       db_(databaseUrl.empty() ? "sqlite:" + (fs::create_directories(dataDir), dataDir + "/hub.db") : databaseUrl) {
     fs::create_directories(dataDir_ + "/files/.tmp");
     db_.executeScript(kSchema);
+    migrate();
     // Leftovers of uploads a killed hub never finished.
     for (const auto& e : fs::directory_iterator(dataDir_ + "/files/.tmp")) fs::remove(e.path());
+}
+
+// Schema 2 (2026-12): lands_scanned, for bullets pushed without their damaged lands.
+void HubStore::migrate() {
+    // A data folder made before has the table without the column (a query on it fails, outside any transaction).
+    bool hasColumn = true;
+    try {
+        db_.query("SELECT lands_scanned FROM acquisition WHERE 1 = 0");
+    } catch (const std::exception&) {
+        hasColumn = false;
+    }
+    HubTransaction t(db_);
+    if (!hasColumn) db_.execute("ALTER TABLE acquisition ADD COLUMN lands_scanned BIGINT NOT NULL DEFAULT 0");
+    db_.execute("UPDATE hub_meta SET value = '2' WHERE name = 'schema_version' AND value = '1'");
+    t.commit();
 }
 
 std::string HubStore::filePath(const std::string& sha256) const {
@@ -188,10 +205,10 @@ std::string HubStore::storeScanFile(const std::string& tempPath, std::string sha
 void HubStore::insertAcquisition(const HubAcquisition& a) {
     const auto& m = a.metadata;
     db_.execute(std::string("INSERT INTO acquisition(") + kAcquisitionColumns +
-                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 {a.id, a.agency, a.originHub, a.sha256, a.size, m.caseRef, m.itemLabel, m.itemType, m.region, m.caliber,
                  m.classJson, m.acquiredAt, std::int64_t(a.disclosed), std::int64_t(a.withdrawn), a.uploadedAt,
-                 a.updatedAt, std::int64_t(m.land), std::int64_t(m.lands)});
+                 a.updatedAt, std::int64_t(m.land), std::int64_t(m.lands), std::int64_t(m.landsScanned)});
     if (!a.withdrawn)
         db_.execute("INSERT INTO job(acquisition_id, state, attempts, error, queued_at) VALUES (?, 'queued', 0, '', ?)",
                     {a.id, nowMs()});
@@ -249,7 +266,7 @@ HubAcquisition HubStore::update(const Caller& caller, const std::string& id, con
     HubTransaction t(db_);
     HubAcquisition a = ownedBy(caller, id);
     if (m.caliber != a.metadata.caliber || m.itemType != a.metadata.itemType || m.region != a.metadata.region ||
-        m.land != a.metadata.land || m.lands != a.metadata.lands)
+        m.land != a.metadata.land || m.lands != a.metadata.lands || m.landsScanned != a.metadata.landsScanned)
         throw HubError(400, "caliber, item type, region and land decide what an acquisition is compared with; withdraw and push again to change them");
     db_.execute("UPDATE acquisition SET case_ref = ?, item_label = ?, class_json = ?, acquired_at = ?, updated_at = ? WHERE id = ?",
                 {m.caseRef, m.itemLabel, m.classJson, m.acquiredAt, nowMs(), id});

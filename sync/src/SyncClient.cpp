@@ -91,6 +91,8 @@ SyncReport SyncClient::push(const std::function<bool(int, int)>& progress) {
                 int held = 0;
                 for (const auto& other : store_.acquisitionsOfItem(item.id)) held += other.region == "land";
                 m.lands = item.lands.value_or(held);
+                // Lands not scanned (damaged) are not waited for at the hub.
+                if (held < m.lands) m.landsScanned = held;
             }
             const PushReply reply = hub.push(store_.filePath(a.processedSha256), m);
             store_.markOutboxSent(entry.id, reply.acquisition.id);

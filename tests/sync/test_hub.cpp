@@ -12,6 +12,7 @@
 #include "striae/imaging/Synthetic.h"
 #include "striae/sync/HubClient.h"
 #include "striae/sync/HubError.h"
+#include "striae/sync/HubStore.h"
 
 namespace fs = std::filesystem;
 using namespace striae;
@@ -415,6 +416,65 @@ TEST_P(HubTest, BulletsAreCorrelatedOnceAllTheirLandsAreHeld) {
     EXPECT_EQ(statusOf([&] { client.push(landFile("Z", 1, 999), bad); }), 400);
 }
 
+TEST_P(HubTest, ABulletWithoutItsDamagedLandsIsCorrelatedByLandNumber) {
+    // Q: six lands; D from Q's barrel (D's land l carries barrel land l + 2), land 3 damaged and not scanned.
+    auto landFile = [&](const std::string& bullet, int land, unsigned striaeSeed) {
+        test::SyntheticLandOptions o;
+        o.cols = 500;
+        o.rows = 100;
+        o.grooveLeftUm = 100;
+        o.grooveRightUm = 900;
+        o.seed = striaeSeed * 7 + unsigned(land);
+        const std::string path = (dir / (bullet + "-L" + std::to_string(land) + ".x3p")).string();
+        imaging::writeX3p(test::syntheticLand(o, test::randomStriae(striaeSeed)), path);
+        return path;
+    };
+    auto metadata = [](const std::string& label, int land, int scanned) {
+        AcquisitionMetadata m;
+        m.caseRef = "B-2";
+        m.itemLabel = label;
+        m.itemType = "bullet";
+        m.region = "land";
+        m.caliber = "9mm";
+        m.land = land;
+        m.lands = 6;
+        m.landsScanned = scanned;
+        return m;
+    };
+    auto h = hub("hub1");
+    const std::string token = h->addAgency("NYPD");
+    h->start({"--workers", "2"});
+    HubClient client(h->url(), token);
+    std::string q1;
+    for (int land = 1; land <= 6; ++land) {
+        const auto id = client.push(landFile("Q", land, unsigned(100 + land)), metadata("Q", land, 0)).acquisition.id;
+        if (land == 1) q1 = id;
+    }
+    std::string d1;
+    for (int land : {1, 2, 4, 5, 6}) {
+        const auto id = client.push(landFile("D", land, unsigned(100 + (land + 1) % 6 + 1)), metadata("D", land, 5)).acquisition.id;
+        if (land == 1) d1 = id;
+    }
+    std::vector<LeadList> lists;
+    ASSERT_TRUE(eventually([&] {
+        lists = allLeads(client);
+        const auto* d = listOf(lists, d1);
+        return d && d->status == "correlated" && d->candidates.size() == 1;
+    })) << h->logText();
+    const auto& top = listOf(lists, d1)->candidates[0];
+    EXPECT_EQ(top.acquisitionId, q1);
+    EXPECT_GT(top.score, 0.8);
+    EXPECT_NE(top.details.find("\"landsA\":[1,2,4,5,6]"), std::string::npos) << top.details;
+    EXPECT_NE(top.details.find("\"phase\":2"), std::string::npos) << top.details;
+    // lands_scanned must lie in 2 ... lands, and only bullets carry it.
+    EXPECT_EQ(statusOf([&] { client.push(landFile("Z", 1, 999), metadata("Z", 1, 7)); }), 400);
+    auto caseScan = metadata("Z", 0, 3);
+    caseScan.itemType = "cartridge_case";
+    caseScan.region = "breech_face";
+    caseScan.lands = 0;
+    EXPECT_EQ(statusOf([&] { client.push(landFile("Z", 2, 998), caseScan); }), 400);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, HubTest, ::testing::Values("sqlite", "postgresql"));
 
 TEST(HubHttps, ServesTheApiOverTlsWithItsCertificate) {
@@ -441,4 +501,22 @@ TEST(HubHttps, ServesTheApiOverTlsWithItsCertificate) {
     m.caliber = "9mm";
     EXPECT_TRUE(client.push((dir / "scans" / "F01-01.x3p").string(), m).created);
     EXPECT_EQ(statusOf([&] { HubClient(h.url(), token).health(); }), 0) << "plain HTTP to the TLS port fails";
+}
+
+// A hub data folder made before lands_scanned existed is brought up to date on open.
+TEST(HubSchema, AnOlderDataFolderGainsLandsScanned) {
+    test::TempDir dir;
+    {
+        HubStore store((dir / "hub").string(), "", "hub1");
+        store.addAgency("NYPD", "NYPD");
+    }
+    const std::string db = (dir / "hub" / "hub.db").string();
+    test::runCommand("sqlite3 '" + db + "' \"ALTER TABLE acquisition DROP COLUMN lands_scanned; UPDATE hub_meta SET value = '1' WHERE name = 'schema_version';\"");
+    ASSERT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT count(*) FROM pragma_table_info('acquisition') WHERE name = 'lands_scanned'\"").substr(0, 1), "0");
+    {
+        HubStore store((dir / "hub").string(), "", "hub1");  // migrates
+        EXPECT_THROW(store.addAgency("NYPD", "NYPD"), HubError) << "what was there is kept";
+    }
+    EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT count(*) FROM pragma_table_info('acquisition') WHERE name = 'lands_scanned'\"").substr(0, 1), "1");
+    EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT value FROM hub_meta WHERE name = 'schema_version'\"").substr(0, 1), "2");
 }

@@ -29,34 +29,47 @@ BulletComparisonPanel::BulletComparisonPanel(QWidget* parent)
     connect(matrix_, &QTableWidget::cellClicked, this, &BulletComparisonPanel::selectPair);
 }
 
+namespace {
+QString numbers(const std::vector<int>& v) {
+    QStringList out;
+    for (int n : v) out << QString::number(n);
+    return out.join(' ');
+}
+}  // namespace
+
 void BulletComparisonPanel::showComparison(std::vector<imaging::LandSignature> a, std::vector<imaging::LandSignature> b,
                                            const matching::BulletComparison& result, const QString& titleA, const QString& titleB) {
     a_ = std::move(a);
     b_ = std::move(b);
     result_ = result;
-    const int n = result.lands;
+    const int rows = int(result.matrix.size()), cols = rows ? int(result.matrix[0].size()) : 0;
     double cmps = 0;
     for (const auto& [i, j] : result.alignedPairs) cmps += result.matrix[std::size_t(i)][std::size_t(j)].cmps;
     summary_->setText(tr("<b>A:</b> %1 &nbsp; <b>B:</b> %2<br>Bullet score (mean CCF of the aligned lands): <b>%3</b>; "
-                         "phase: land i of A with land i+%4 of B (%5 ahead of the next phase); mean CMPS %6, mean CMS %7")
+                         "phase: land p of A with land p+%4 of B, of %8 (%5 ahead of the next phase); mean CMPS %6, mean CMS %7"
+                         "<br>%9 land pairs on the phase; lands compared: A %10, B %11")
                           .arg(titleA, titleB)
                           .arg(result.score, 0, 'f', 3)
                           .arg(result.phase)
                           .arg(result.phaseMargin, 0, 'f', 3)
                           .arg(result.cmpsMean, 0, 'f', 1)
-                          .arg(result.cmsMean, 0, 'f', 1));
+                          .arg(result.cmsMean, 0, 'f', 1)
+                          .arg(result.lands)
+                          .arg(result.alignedPairs.size())
+                          .arg(numbers(result.landNumbersA), numbers(result.landNumbersB)));
     matrix_->clear();
-    matrix_->setRowCount(n);
-    matrix_->setColumnCount(n);
-    QStringList rows, cols;
-    for (int i = 0; i < n; ++i) {
-        rows << QString::fromStdString(a_[std::size_t(i)].label);
-        cols << QString::fromStdString(b_[std::size_t(i)].label);
-    }
-    matrix_->setVerticalHeaderLabels(rows);
-    matrix_->setHorizontalHeaderLabels(cols);
-    for (int i = 0; i < n; ++i)
-        for (int j = 0; j < n; ++j) {
+    matrix_->setRowCount(rows);
+    matrix_->setColumnCount(cols);
+    QStringList rowLabels, colLabels;
+    for (int i = 0; i < rows; ++i) rowLabels << QString::fromStdString(a_[std::size_t(i)].label);
+    for (int j = 0; j < cols; ++j) colLabels << QString::fromStdString(b_[std::size_t(j)].label);
+    matrix_->setVerticalHeaderLabels(rowLabels);
+    matrix_->setHorizontalHeaderLabels(colLabels);
+    auto aligned = [&](int i, int j) {
+        return std::find(result.alignedPairs.begin(), result.alignedPairs.end(), std::make_pair(i, j)) != result.alignedPairs.end();
+    };
+    for (int i = 0; i < rows; ++i)
+        for (int j = 0; j < cols; ++j) {
             const auto& c = result.matrix[std::size_t(i)][std::size_t(j)];
             auto* cell = new QTableWidgetItem(QString::number(c.ccf, 'f', 3));
             cell->setTextAlignment(Qt::AlignCenter);
@@ -69,7 +82,7 @@ void BulletComparisonPanel::showComparison(std::vector<imaging::LandSignature> a
             // Shade by score; the aligned lands bold and framed in green.
             const int shade = int(255 - std::clamp(c.ccf, 0.0, 1.0) * 120);
             cell->setBackground(QColor(shade, shade, 255));
-            if (j == (i + result.phase) % n) {
+            if (aligned(i, j)) {
                 QFont f = cell->font();
                 f.setBold(true);
                 cell->setFont(f);
@@ -78,14 +91,13 @@ void BulletComparisonPanel::showComparison(std::vector<imaging::LandSignature> a
             matrix_->setItem(i, j, cell);
         }
     matrix_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    if (n > 0) {
+    if (!result.alignedPairs.empty()) {
         // The best aligned pair first.
-        int best = 0;
-        for (int i = 0; i < n; ++i)
-            if (result.matrix[std::size_t(i)][std::size_t((i + result.phase) % n)].ccf >
-                result.matrix[std::size_t(best)][std::size_t((best + result.phase) % n)].ccf)
-                best = i;
-        selectPair(best, (best + result.phase) % n);
+        auto best = result.alignedPairs.front();
+        for (const auto& p : result.alignedPairs)
+            if (result.matrix[std::size_t(p.first)][std::size_t(p.second)].ccf > result.matrix[std::size_t(best.first)][std::size_t(best.second)].ccf)
+                best = p;
+        selectPair(best.first, best.second);
     }
 }
 

@@ -228,8 +228,10 @@ bool MainWindow::showComparison(qint64 referenceId, qint64 comparedId) {
 
 namespace {
 
-// The land scans of a bullet item, in land order, as signatures.
-std::vector<imaging::LandSignature> landSignaturesOf(const records::Store& store, qint64 itemId) {
+// The land scans of a bullet item with their land numbers (from the import's
+// --land, else in order), the rifling from the item's number of lands; the
+// striae direction decided for the whole bullet.
+matching::BulletLands landSignaturesOf(const records::Store& store, qint64 itemId) {
     auto acquisitions = store.acquisitionsOfItem(itemId);
     std::erase_if(acquisitions, [](const records::Acquisition& a) { return a.region != "land" || a.processedSha256.empty(); });
     std::stable_sort(acquisitions.begin(), acquisitions.end(),
@@ -237,10 +239,21 @@ std::vector<imaging::LandSignature> landSignaturesOf(const records::Store& store
     if (acquisitions.size() < 2)
         throw std::runtime_error("item " + std::to_string(itemId) + " has " + std::to_string(acquisitions.size()) +
                                  " land scan(s); a bullet comparison needs the lands of a bullet");
-    std::vector<imaging::LandSignature> out;
-    for (const auto& a : acquisitions) {
-        out.push_back(imaging::extractLandSignature(imaging::readX3p(store.filePath(a.processedSha256)).surface));
-        out.back().label = a.land ? "L" + std::to_string(*a.land) : "scan " + std::to_string(a.id);
+    std::vector<imaging::Surface> scans;
+    for (const auto& a : acquisitions) scans.push_back(imaging::readX3p(store.filePath(a.processedSha256)).surface);
+    std::vector<const imaging::Surface*> pointers;
+    for (const auto& s : scans) pointers.push_back(&s);
+    imaging::LandOptions options;
+    options.striae = imaging::bulletStriaeDirection(pointers);
+    matching::BulletLands out;
+    const auto item = store.item(itemId);
+    out.rifling = item.lands.value_or(0);
+    bool numbered = true;
+    for (const auto& a : acquisitions) numbered = numbered && a.land.has_value();
+    for (std::size_t i = 0; i < acquisitions.size(); ++i) {
+        const int number = numbered ? *acquisitions[i].land : int(i) + 1;
+        out.lands.push_back({number, imaging::extractLandSignature(scans[i], options)});
+        out.lands.back().signature.label = "L" + std::to_string(number);
     }
     return out;
 }
@@ -252,8 +265,12 @@ bool MainWindow::showBulletComparison(qint64 itemA, qint64 itemB) {
     QGuiApplication::setOverrideCursor(Qt::WaitCursor);
     try {
         const auto ia = store_->item(itemA), ib = store_->item(itemB);
-        auto a = landSignaturesOf(*store_, itemA), b = landSignaturesOf(*store_, itemB);
-        const auto result = matching::compareBullets(a, b);
+        auto la = landSignaturesOf(*store_, itemA), lb = landSignaturesOf(*store_, itemB);
+        if (la.rifling == 0 || lb.rifling == 0) la.rifling = lb.rifling = std::max(la.rifling, lb.rifling);
+        const auto result = matching::compareBullets(la, lb);
+        std::vector<imaging::LandSignature> a, b;
+        for (auto& l : la.lands) a.push_back(std::move(l.signature));
+        for (auto& l : lb.lands) b.push_back(std::move(l.signature));
         auto title = [](const records::Item& i) { return QString::fromStdString(i.caseNumber + " / " + i.label); };
         bulletPanel_->showComparison(std::move(a), std::move(b), result, title(ia), title(ib));
         centre_->setCurrentWidget(bulletPanel_);

@@ -82,6 +82,7 @@ public:
 
 
 private:
+    void migrate();
     std::int64_t nextSeq();
     void recordChange(const std::string& kind, const std::string& acquisitionId);
     HubAcquisition ownedBy(const Caller& caller, const std::string& id);

@@ -15,7 +15,8 @@ struct AcquisitionMetadata {
     std::string classJson = "{}";  // class characteristics, a JSON object
     std::string acquiredAt;        // ISO time at the submitting site
     int land = 0;                  // bullets: this scan's land (1 ... lands); one acquisition per land
-    int lands = 0;                 // bullets: how many lands the bullet has
+    int lands = 0;                 // bullets: how many lands the bullet has (its rifling)
+    int landsScanned = 0;          // bullets: how many of them were scanned and pushed (0: all); damaged lands are not
 };
 
 struct HubAcquisition {

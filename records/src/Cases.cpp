@@ -357,7 +357,9 @@ Acquisition Store::importScan(const User& actor, Id itemId, const std::string& x
     imaging::Surface processed = x3p.surface;
     std::string processing = "as imported";
     if (o.preprocess && o.region == "breech_face") {
-        processed = imaging::preprocessBreechFace(x3p.surface);
+        imaging::BreechFacePipeline pipeline;
+        pipeline.hints = o.regionHints;
+        processed = imaging::preprocessBreechFace(x3p.surface, pipeline);
         processing = "breechface-default";
     }
     const fs::path tempFolder = fs::path(impl_->folder) / "files" / ".tmp";

@@ -15,6 +15,8 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 #include <QWizardPage>
+
+#include "striae/ui/RegionEditor.h"
 #include <cmath>
 
 #include "striae/imaging/ImageIO.h"
@@ -109,6 +111,12 @@ IntakeWizard::IntakeWizard(const records::Store* store, QWidget* parent) : QWiza
     preview_ = new QLabel(tr("No scan selected"), scanPage);
     preview_->setFixedSize(220, 220);
     preview_->setAlignment(Qt::AlignCenter);
+    regionEditor_ = new RegionEditor(scanPage);
+    regionEditor_->setMinimumSize(420, 420);
+    regionEditor_->hide();
+    connect(regionEditor_, &RegionEditor::regionChanged, this, [this] {
+        if (!shownPath_.isEmpty()) corrections_[shownPath_.toStdString()] = regionEditor_->corrections();
+    });
     processed_ = new QCheckBox(tr("The scans are already processed (store them as they are)"), scanPage);
     processed_->setObjectName("alreadyProcessed");
     auto* add = new QPushButton(tr("Add scans…"), scanPage);
@@ -130,6 +138,7 @@ IntakeWizard::IntakeWizard(const records::Store* store, QWidget* parent) : QWiza
     auto* lists = new QHBoxLayout;
     lists->addWidget(files_, 1);
     lists->addWidget(preview_);
+    lists->addWidget(regionEditor_, 2);
     auto* scanLayout = new QVBoxLayout(scanPage);
     scanLayout->addLayout(lists);
     scanLayout->addWidget(add);
@@ -141,6 +150,10 @@ IntakeWizard::IntakeWizard(const records::Store* store, QWidget* parent) : QWiza
     });
     connect(files_, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item) {
         if (item) showPreview(item->data(kPathRole).toString());
+    });
+    // Processed scans need no region; raw ones show what the finder decided.
+    connect(processed_, &QCheckBox::toggled, this, [this] {
+        if (auto* item = files_->currentItem()) showPreview(item->data(kPathRole).toString());
     });
     addPage(scanPage);
 }
@@ -175,7 +188,22 @@ int IntakeWizard::addFiles(const QStringList& paths) {
     return readable;
 }
 
+void IntakeWizard::selectFile(int row) { files_->setCurrentRow(row); }
+
 void IntakeWizard::showPreview(const QString& path) {
+    shownPath_ = path;
+    const bool raw = !processed_->isChecked() && path.endsWith(".x3p", Qt::CaseInsensitive);
+    regionEditor_->setVisible(raw);
+    preview_->setVisible(!raw);
+    if (raw) {
+        try {
+            const auto it = corrections_.find(path.toStdString());
+            regionEditor_->setScan(load(path), it == corrections_.end() ? imaging::BreechFaceHints{} : it->second);
+        } catch (const std::exception&) {
+            regionEditor_->clear();
+        }
+        return;
+    }
     try {
         const auto s = load(path);
         const auto range = s.heightRange();
@@ -219,6 +247,9 @@ IntakeRequest IntakeWizard::request() const {
     r.alreadyProcessed = processed_->isChecked();
     r.imageSpacingUm = imageSpacing_->value();
     r.imageZScaleUm = imageZScale_->value();
+    if (!r.alreadyProcessed)
+        for (const auto& [file, hints] : corrections_)
+            if (hints.primer || hints.firingPin) r.regionCorrections[file] = hints;
     return r;
 }
 

@@ -392,6 +392,8 @@ std::vector<qint64> MainWindow::runIntake(const IntakeRequest& request) {
                 imaging::writeX3p(loadImageScan(f, request.imageSpacingUm, request.imageZScaleUm), converted.string());
                 x3p = converted.string();
             }
+            const auto correction = request.regionCorrections.find(f);
+            options.regionHints = correction == request.regionCorrections.end() ? imaging::BreechFaceHints{} : correction->second;
             imported.push_back(local.importScan(actor, item.id, x3p, options).id);
             if (!converted.empty()) std::filesystem::remove(converted);
             ++progress.done;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "striae/imaging/Preprocess.h"
 #include "striae/records/Types.h"
 
 namespace striae::matching {
@@ -31,6 +32,9 @@ struct ImportOptions {
     std::optional<int> land;
     std::string instrument;
     bool preprocess = true;  // run the default breech-face pipeline; false: the file is already processed
+    // Circles the technician corrected (pixels of the raw scan): they replace the
+    // detection, and the processing history says "given".
+    imaging::BreechFaceHints regionHints;
 };
 
 class Store {

@@ -3,7 +3,10 @@
 // characteristics, and the scans, each checked as it is added (size,
 // spacing, valid points, or the reason it cannot be read) with a preview.
 #include <QWizard>
+#include <map>
 #include <vector>
+
+#include "striae/imaging/Preprocess.h"
 
 #include "striae/imaging/Surface.h"
 #include "striae/records/Types.h"
@@ -14,6 +17,10 @@ class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
+
+namespace striae::ui {
+class RegionEditor;
+}
 
 namespace striae::records {
 class Store;
@@ -29,6 +36,8 @@ struct IntakeRequest {
     bool alreadyProcessed = false;
     double imageSpacingUm = 0;       // for PNG/TIFF height maps
     double imageZScaleUm = 0;        // micrometres per grey level (integer images)
+    // Per file, the breech-face circles the technician corrected before import.
+    std::map<std::string, imaging::BreechFaceHints> regionCorrections;
 };
 
 // A PNG/TIFF height map with the stated spacing and height per grey level (µm).
@@ -41,6 +50,9 @@ public:
     IntakeRequest request() const;
     // Adds scans as the file dialog would; returns how many were readable.
     int addFiles(const QStringList& paths);
+    // The region editor of the selected raw scan (hidden for processed scans).
+    RegionEditor* regionEditor() const { return regionEditor_; }
+    void selectFile(int row);
 
 private:
     void showPreview(const QString& path);
@@ -53,6 +65,9 @@ private:
     QComboBox *kind_, *origin_;
     QListWidget* files_;
     QLabel* preview_;
+    RegionEditor* regionEditor_;
+    std::map<std::string, imaging::BreechFaceHints> corrections_;
+    QString shownPath_;
     QCheckBox* processed_;
     QDoubleSpinBox* imageSpacing_;
     QDoubleSpinBox* imageZScale_;

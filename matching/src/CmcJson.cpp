@@ -40,6 +40,11 @@ std::string cmcSummaryJson(const CmcResult& r) {
     o.set("dxPx", r.forward.consensus.dx);
     o.set("dyPx", r.forward.consensus.dy);
     o.set("spacing_m", r.spacing);
+    // Scans at different spacings were compared at the coarser: what each had.
+    if (r.resampled) {
+        o.set("reference_spacing_m", r.referenceSpacing);
+        o.set("compared_spacing_m", r.comparedSpacing);
+    }
     return text(o);
 }
 

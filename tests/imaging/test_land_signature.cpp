@@ -4,6 +4,8 @@
 #include <cmath>
 #include <random>
 
+#include <opencv2/imgproc.hpp>
+
 #include "SyntheticLand.h"
 #include "striae/imaging/LandSignature.h"
 
@@ -118,4 +120,29 @@ TEST(LandProfile, RobustFitIgnoresSpikes) {
     }
     const auto fit = profile::robustPolynomial(z, 0, 500, 2);
     for (std::size_t i = 1; i < z.size(); i += 37) EXPECT_NEAR(fit[i], 0.001 * (double(i) - 250) * (double(i) - 250) - 3, 1e-3);
+}
+
+// A surface without striae cannot tell which way they run: refused with the
+// reason, unless the direction is stated.
+TEST(LandSignature, AnIsotropicSurfaceIsRefusedUnlessTheDirectionIsStated) {
+    imaging::Surface s(200, 400, 2e-6, 2e-6);
+    std::mt19937 rng(5);
+    std::normal_distribution<double> noise(0, 0.3e-6);
+    cv::Mat white(200, 400, CV_64F);
+    for (int r = 0; r < 200; ++r)
+        for (int c = 0; c < 400; ++c) white.at<double>(r, c) = noise(rng);
+    cv::GaussianBlur(white, white, {0, 0}, 3);
+    for (int r = 0; r < 200; ++r)
+        for (int c = 0; c < 400; ++c) s.set(r, c, white.at<double>(r, c) - 1e-9 * (c - 200) * (c - 200));
+    try {
+        (void)imaging::extractLandSignature(s);
+        ADD_FAILURE() << "an isotropic surface was accepted";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("cannot tell which way the striae run"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("--striae"), std::string::npos);
+    }
+    imaging::LandOptions stated;
+    stated.striae = imaging::LandOptions::Striae::AlongY;
+    const auto sig = imaging::extractLandSignature(s, stated);
+    EXPECT_NE(sig.orientation.find("(stated)"), std::string::npos);
 }

@@ -136,3 +136,34 @@ TEST(HoustonBullets, MissingLandsKeepThePhaseAndTheSeparation) {
     EXPECT_EQ(kmPairs, 4);
     EXPECT_GT(weakestKm, strongestKnm);
 }
+
+// A land scanned with the striae along x (turned a quarter) is found so,
+// turned back, and gives the same signature; mirrored and said so, too.
+TEST(HoustonBullets, StriaeDirectionIsFoundFromTheTexture) {
+    STRIAE_REQUIRE_DATA(data);
+    const fs::path file = data / "houston" / "Barrel A" / "Bullet 11" / "HFSCP-BA-B11-L2.x3p";
+    if (!fs::exists(file)) GTEST_SKIP() << "no houston scans";
+    const imaging::Surface scan = imaging::readX3p(file.string()).surface;
+    const auto original = imaging::extractLandSignature(scan);
+    EXPECT_NE(original.orientation.find("striae along y (found"), std::string::npos) << original.orientation;
+    // turned(row = c, col = r): a transpose, striae now along x.
+    imaging::Surface turned(scan.cols(), scan.rows(), scan.spacingY(), scan.spacingX());
+    for (int r = 0; r < scan.rows(); ++r)
+        for (int c = 0; c < scan.cols(); ++c) turned.set(c, r, scan.at(r, c));
+    const auto back = imaging::extractLandSignature(turned);
+    EXPECT_NE(back.orientation.find("striae along x"), std::string::npos) << back.orientation;
+    EXPECT_NE(back.orientation.find("turned"), std::string::npos);
+    ASSERT_EQ(back.signature.size(), original.signature.size());
+    EXPECT_GT(matching::compareLands(original, back).ccf, 0.999);
+    // Mirrored left-right: with --mirror the profile runs as the original's again.
+    imaging::Surface mirrored(scan.rows(), scan.cols(), scan.spacingX(), scan.spacingY());
+    for (int r = 0; r < scan.rows(); ++r)
+        for (int c = 0; c < scan.cols(); ++c) mirrored.set(r, scan.cols() - 1 - c, scan.at(r, c));
+    imaging::LandOptions stated;
+    stated.mirror = true;
+    const auto unmirrored = imaging::extractLandSignature(mirrored, stated);
+    EXPECT_NE(unmirrored.orientation.find("mirrored (stated)"), std::string::npos);
+    EXPECT_GT(matching::compareLands(original, unmirrored).ccf, 0.99);
+    EXPECT_LT(matching::compareLands(original, imaging::extractLandSignature(mirrored)).ccf, 0.9)
+        << "unstated, a mirrored land does not line up";
+}

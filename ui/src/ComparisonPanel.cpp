@@ -1,5 +1,9 @@
 #include "striae/ui/ComparisonPanel.h"
 
+#include <cmath>
+
+#include "striae/imaging/Preprocess.h"
+
 #include <QCheckBox>
 #include <QGridLayout>
 #include <QLabel>
@@ -85,8 +89,14 @@ void ComparisonPanel::setSplitView(bool on, int linePercent) {
     right_->update();
 }
 
-void ComparisonPanel::showComparison(const imaging::Surface& reference, const imaging::Surface& compared,
+void ComparisonPanel::showComparison(const imaging::Surface& referenceScan, const imaging::Surface& comparedScan,
                                      const matching::CmcResult& r, const QString& referenceTitle, const QString& comparedTitle) {
+    // Scans at different spacings were compared at the coarser one: shown at
+    // it too, so the registration and the cells (in its pixels) fall right.
+    auto atCommon = [&](const imaging::Surface& s) {
+        return r.spacing > 0 && std::abs(s.spacingX() / r.spacing - 1) > 0.01 ? imaging::resample(s, r.spacing) : s;
+    };
+    const imaging::Surface reference = atCommon(referenceScan), compared = atCommon(comparedScan);
     reference_ = std::make_shared<viewer3d::SurfaceScene>(reference);
     compared_ = std::make_shared<viewer3d::SurfaceScene>(compared);
     reference_->shareCameraWith(*compared_);
@@ -115,7 +125,12 @@ void ComparisonPanel::showComparison(const imaging::Surface& reference, const im
                           .arg(d.usedCells)
                           .arg(d.consensus.thetaDeg, 0, 'f', 1)
                           .arg(d.consensus.dx * r.spacing * 1e6, 0, 'f', 1)
-                          .arg(d.consensus.dy * r.spacing * 1e6, 0, 'f', 1));
+                          .arg(d.consensus.dy * r.spacing * 1e6, 0, 'f', 1) +
+                      (r.resampled ? tr(" Scans at %1 and %2 µm, compared and shown at %3 µm.")
+                                         .arg(r.referenceSpacing * 1e6, 0, 'f', 3)
+                                         .arg(r.comparedSpacing * 1e6, 0, 'f', 3)
+                                         .arg(r.spacing * 1e6, 0, 'f', 3)
+                                   : QString()));
 }
 
 }  // namespace striae::ui

@@ -8,6 +8,8 @@
 #include <thread>
 
 #include "StoreFixture.h"
+#include "striae/imaging/X3p.h"
+#include "striae/imaging/Preprocess.h"
 #include "striae/matching/Cmc.h"
 
 using namespace striae;
@@ -136,6 +138,25 @@ TEST_F(Store, ImportIsContentAddressedAndIdempotent) {
     EXPECT_TRUE(std::filesystem::exists(store->filePath(a.fileSha256)));
     EXPECT_TRUE(std::filesystem::exists(store->filePath(a.processedSha256)));
     EXPECT_EQ(store->stats().acquisitions, 1);
+}
+
+// A scan at another spacing is correlated at the coarser of the two; the
+// candidate's details say what each had.
+TEST_F(Store, ScansAtDifferentSpacingsAreCorrelatedAtTheCoarser) {
+    store->addCase(tech, test::newCase("S1"));
+    store->addCase(tech, test::newCase("S2"));
+    records::ImportOptions o;
+    o.preprocess = false;
+    const auto q = store->importScan(tech, store->addItem(tech, "S1", test::newItem("Q1")).id, (scans() / "F01-01.x3p").string(), o);
+    const auto coarser = dir / "F01-02-8um.x3p";
+    imaging::writeX3p(imaging::resample(imaging::readX3p((scans() / "F01-02.x3p").string()).surface, 8e-6), coarser.string());
+    store->importScan(tech, store->addItem(tech, "S2", test::newItem("Q1")).id, coarser.string(), o);
+    const auto run = store->correlate(tech, q.id, matching::CmcParameters{}, 1);
+    const auto cands = store->candidates(run.id);
+    ASSERT_EQ(cands.size(), 1u);
+    EXPECT_NE(cands[0].details.find("\"reference_spacing_m\""), std::string::npos) << cands[0].details;
+    EXPECT_NE(cands[0].details.find("\"spacing_m\":0.000008,"), std::string::npos) << cands[0].details;
+    EXPECT_GE(cands[0].score, 6) << "the same firearm, across spacings";
 }
 
 TEST_F(Store, OpenRemovesWhatAKilledImportLeft) {

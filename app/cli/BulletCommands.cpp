@@ -87,11 +87,9 @@ BulletScans bulletSignatures(const fs::path& folder, imaging::LandOptions option
     std::vector<imaging::Surface> scans;
     for (const auto& f : files) scans.push_back(imaging::readX3p(f).surface);
     if (options.striae == imaging::LandOptions::Striae::Auto) {
-        std::vector<const imaging::Surface*> pointers;
-        for (const auto& s : scans) pointers.push_back(&s);
         double anisotropy = 0;
         try {
-            options.striae = imaging::bulletStriaeDirection(pointers, &anisotropy);
+            options.striae = imaging::bulletStriaeDirection(scans, &anisotropy);
         } catch (const std::invalid_argument& e) {
             throw std::runtime_error(folder.string() + ": " + e.what());
         }

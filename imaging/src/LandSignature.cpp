@@ -329,6 +329,12 @@ LandOptions::Striae bulletStriaeDirection(const std::vector<const Surface*>& lan
     return striaeDirection(sum);
 }
 
+LandOptions::Striae bulletStriaeDirection(const std::vector<Surface>& lands, double* anisotropy) {
+    std::vector<const Surface*> pointers;
+    for (const auto& land : lands) pointers.push_back(&land);
+    return bulletStriaeDirection(pointers, anisotropy);
+}
+
 namespace {
 LandSignature extractOriented(const Surface& land, const LandOptions& o);
 }

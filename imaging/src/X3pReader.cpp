@@ -488,6 +488,23 @@ X3pFile readArchive(ZipReader& zip, const std::string& name, const X3pReadOption
             if (!f.axis->dataType) fail(name, "binary point data needs a DataType on every absolute axis");
             recordBytes += typeSize(f.axis->dataType);
         }
+        // The valid-points mask, when the file links one: read, its size and MD5 checked.
+        auto validMask = [&]() -> std::optional<std::string> {
+            const Element* validLink = child(link, "ValidPointsLink");
+            if (!validLink) return std::nullopt;
+            const std::string validPath = base + text(validLink);
+            if (!zip.contains(validPath)) fail(name, "valid-points mask '" + validPath + "' named in main.xml is missing");
+            const std::uint64_t maskBytes = (points + 7) / 8;
+            std::string mask = zip.read(validPath, maskBytes);
+            if (mask.size() < maskBytes)
+                fail(name, "valid-points mask '" + validPath + "' holds " + std::to_string(mask.size()) + " bytes, needs " +
+                               std::to_string(maskBytes));
+            checkChecksum(name, "'" + validPath + "'", text(child(link, "MD5ChecksumValidPoints")),
+                          md5Hex(mask.data(), mask.size()), options.ignoreChecksums, info.validPointsChecksum, info);
+            info.hasValidMask = true;
+            return mask;
+        };
+        auto maskBit = [](const std::string& mask, std::size_t i) { return (static_cast<unsigned char>(mask[i >> 3]) >> (i & 7)) & 1u; };
         const std::string dataPath = base + text(p.require(link, "PointDataLink", "DataLink"));
         if (!zip.contains(dataPath)) fail(name, "point data '" + dataPath + "' named in main.xml is missing from the archive");
         const std::uint64_t expected = points * recordBytes;
@@ -515,20 +532,9 @@ X3pFile readArchive(ZipReader& zip, const std::string& name, const X3pReadOption
             }
             for (std::size_t i = 0; i < n; ++i)
                 if (!std::isfinite(heights[i])) heights[i] = kMissing;
-            if (const Element* validLink = child(link, "ValidPointsLink")) {
-                const std::string validPath = base + text(validLink);
-                if (!zip.contains(validPath)) fail(name, "valid-points mask '" + validPath + "' named in main.xml is missing");
-                const std::uint64_t maskBytes = (points + 7) / 8;
-                const std::string mask = zip.read(validPath, maskBytes);
-                if (mask.size() < maskBytes)
-                    fail(name, "valid-points mask '" + validPath + "' holds " + std::to_string(mask.size()) + " bytes, needs " +
-                                   std::to_string(maskBytes));
-                checkChecksum(name, "'" + validPath + "'", text(child(link, "MD5ChecksumValidPoints")),
-                              md5Hex(mask.data(), mask.size()), options.ignoreChecksums, info.validPointsChecksum, info);
-                info.hasValidMask = true;
+            if (const auto mask = validMask())
                 for (std::size_t i = 0; i < n; ++i)
-                    if (!((static_cast<unsigned char>(mask[i >> 3]) >> (i & 7)) & 1u)) heights[i] = kMissing;
-            }
+                    if (!maskBit(*mask, i)) heights[i] = kMissing;
             info.dataType = az.dataType;
         } else {
         const std::string bin = zip.read(dataPath, expected);
@@ -547,20 +553,8 @@ X3pFile readArchive(ZipReader& zip, const std::string& name, const X3pReadOption
                 rec += typeSize(f.axis->dataType);
             }
         }
-        if (const Element* validLink = child(link, "ValidPointsLink")) {
-            const std::string validPath = base + text(validLink);
-            if (!zip.contains(validPath)) fail(name, "valid-points mask '" + validPath + "' named in main.xml is missing");
-            const std::uint64_t maskBytes = (points + 7) / 8;
-            const std::string mask = zip.read(validPath, maskBytes);
-            if (mask.size() < maskBytes)
-                fail(name, "valid-points mask '" + validPath + "' holds " + std::to_string(mask.size()) + " bytes, needs " +
-                               std::to_string(maskBytes));
-            checkChecksum(name, "'" + validPath + "'", text(child(link, "MD5ChecksumValidPoints")),
-                          md5Hex(mask.data(), mask.size()), options.ignoreChecksums, info.validPointsChecksum, info);
-            info.hasValidMask = true;
-            for (std::uint64_t i = 0; i < points; ++i)
-                pts.valid[i] = (static_cast<unsigned char>(mask[i >> 3]) >> (i & 7)) & 1u;
-        }
+        if (const auto mask = validMask())
+            for (std::uint64_t i = 0; i < points; ++i) pts.valid[i] = maskBit(*mask, std::size_t(i));
         info.dataType = az.dataType;
         }
     } else if (const Element* list = child(record3, "DataList")) {

@@ -225,10 +225,8 @@ std::vector<imaging::LandSignature> CorrelationQueue::signaturesOf(const std::ve
     // The striae direction is decided for the whole bullet (its lands are scanned alike).
     std::vector<imaging::Surface> scans;
     for (const auto& land : lands) scans.push_back(imaging::readX3p(store_.filePath(land.sha256)).surface);
-    std::vector<const imaging::Surface*> pointers;
-    for (const auto& s : scans) pointers.push_back(&s);
     imaging::LandOptions options;
-    options.striae = imaging::bulletStriaeDirection(pointers);
+    options.striae = imaging::bulletStriaeDirection(scans);
     for (std::size_t i : missing) {
         out[i] = imaging::extractLandSignature(scans[i], options);
         std::lock_guard lock(signatureMutex_);

@@ -80,6 +80,18 @@ protected:
     std::unique_ptr<HubProcess> hub(const std::string& name) {
         return std::make_unique<HubProcess>(dir / name, test::hubDatabase(GetParam()), name);
     }
+    // A synthetic land scan of `bullet`: the striae of `striaeSeed` (the barrel land), its own noise.
+    std::string landFile(const std::string& bullet, int land, unsigned striaeSeed) const {
+        test::SyntheticLandOptions o;
+        o.cols = 500;
+        o.rows = 100;
+        o.grooveLeftUm = 100;
+        o.grooveRightUm = 900;
+        o.seed = striaeSeed * 7 + unsigned(land);
+        const std::string path = (dir / (bullet + "-L" + std::to_string(land) + ".x3p")).string();
+        imaging::writeX3p(test::syntheticLand(o, test::randomStriae(striaeSeed)), path);
+        return path;
+    }
 };
 
 TEST_P(HubTest, PushIsIdempotentAndEachAcquisitionGetsARankedLeadList) {
@@ -348,17 +360,6 @@ TEST_P(HubTest, TwoPeerHubsReplicateAndConvergeAfterOneWasDown) {
 
 TEST_P(HubTest, BulletsAreCorrelatedOnceAllTheirLandsAreHeld) {
     // Three bullets of six lands: Q and K from one barrel (K's land l carries barrel land l + 2), X from another.
-    auto landFile = [&](const std::string& bullet, int land, unsigned striaeSeed) {
-        test::SyntheticLandOptions o;
-        o.cols = 500;
-        o.rows = 100;
-        o.grooveLeftUm = 100;
-        o.grooveRightUm = 900;
-        o.seed = striaeSeed * 7 + unsigned(land);
-        const std::string path = (dir / (bullet + "-L" + std::to_string(land) + ".x3p")).string();
-        imaging::writeX3p(test::syntheticLand(o, test::randomStriae(striaeSeed)), path);
-        return path;
-    };
     auto bulletMetadata = [](const std::string& label, int land) {
         AcquisitionMetadata m;
         m.caseRef = "B-1";
@@ -418,17 +419,6 @@ TEST_P(HubTest, BulletsAreCorrelatedOnceAllTheirLandsAreHeld) {
 
 TEST_P(HubTest, ABulletWithoutItsDamagedLandsIsCorrelatedByLandNumber) {
     // Q: six lands; D from Q's barrel (D's land l carries barrel land l + 2), land 3 damaged and not scanned.
-    auto landFile = [&](const std::string& bullet, int land, unsigned striaeSeed) {
-        test::SyntheticLandOptions o;
-        o.cols = 500;
-        o.rows = 100;
-        o.grooveLeftUm = 100;
-        o.grooveRightUm = 900;
-        o.seed = striaeSeed * 7 + unsigned(land);
-        const std::string path = (dir / (bullet + "-L" + std::to_string(land) + ".x3p")).string();
-        imaging::writeX3p(test::syntheticLand(o, test::randomStriae(striaeSeed)), path);
-        return path;
-    };
     auto metadata = [](const std::string& label, int land, int scanned) {
         AcquisitionMetadata m;
         m.caseRef = "B-2";

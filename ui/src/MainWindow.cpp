@@ -241,10 +241,8 @@ matching::BulletLands landSignaturesOf(const records::Store& store, qint64 itemI
                                  " land scan(s); a bullet comparison needs the lands of a bullet");
     std::vector<imaging::Surface> scans;
     for (const auto& a : acquisitions) scans.push_back(imaging::readX3p(store.filePath(a.processedSha256)).surface);
-    std::vector<const imaging::Surface*> pointers;
-    for (const auto& s : scans) pointers.push_back(&s);
     imaging::LandOptions options;
-    options.striae = imaging::bulletStriaeDirection(pointers);
+    options.striae = imaging::bulletStriaeDirection(scans);
     matching::BulletLands out;
     const auto item = store.item(itemId);
     out.rifling = item.lands.value_or(0);

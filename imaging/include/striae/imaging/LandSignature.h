@@ -51,6 +51,7 @@ LandOptions::Striae striaeDirection(const StriaeEvidence& evidence, double minAn
 // The lands of one bullet are scanned alike: their summed evidence decides the
 // direction for all of them, so one land with little texture follows its bullet.
 LandOptions::Striae bulletStriaeDirection(const std::vector<const Surface*>& lands, double* anisotropy = nullptr);
+LandOptions::Striae bulletStriaeDirection(const std::vector<Surface>& lands, double* anisotropy = nullptr);
 
 struct LandSignature {
     std::string label;

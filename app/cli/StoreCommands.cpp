@@ -8,6 +8,9 @@
 #include <memory>
 
 #include "Commands.h"
+#include <filesystem>
+#include "striae/imaging/X3p.h"
+#include "striae/matching/Bullets.h"
 #include "Progress.h"
 #include "StoreSession.h"
 
@@ -236,6 +239,7 @@ void addImport(CLI::App& app) {
         records::ImportOptions options;
         bool processed = false;
         int firstLand = 0;
+        std::vector<double> primerUm, pinUm;
     };
     auto o = std::make_shared<Import>();
     CLI::App* cmd = app.add_subcommand("import", "Import X3P scans into an item (each file in its own transaction)");
@@ -244,17 +248,44 @@ void addImport(CLI::App& app) {
     cmd->add_option("--region", o->options.region, "breech_face, firing_pin, ejector or land")->capture_default_str();
     cmd->add_option("--instrument", o->options.instrument, "Instrument (default: from the file)");
     cmd->add_flag("--processed", o->processed, "The scans are already processed: store them as they are");
-    cmd->add_option("--land", o->firstLand, "With --region land: the land number of the first file; the others follow in order (default 1)");
+    cmd->add_option("--land", o->firstLand,
+                    "With --region land: the land number of the first file; the others follow in order (default: from the file names, "
+                    "e.g. -L3 or Land_3, else 1, 2, ...)");
+    cmd->add_option("--primer", o->primerUm, "One raw breech-face scan: primer outline CX,CY,R in µm (replaces its detection)")
+        ->expected(3)->delimiter(',');
+    cmd->add_option("--firing-pin", o->pinUm, "One raw breech-face scan: firing-pin impression CX,CY,R in µm (replaces its detection)")
+        ->expected(3)->delimiter(',');
     o->session.addOptions(*cmd);
     cmd->callback([o] {
-        if (o->options.region == "land" && o->firstLand == 0) o->firstLand = 1;
+        // Land numbers from the file names when every name carries one.
+        std::vector<int> named;
+        if (o->options.region == "land" && o->firstLand == 0) {
+            for (const auto& f : o->files)
+                if (auto n = matching::landNumberFromName(std::filesystem::path(f).filename().string())) named.push_back(*n);
+            if (named.size() != o->files.size()) {
+                named.clear();
+                o->firstLand = 1;
+            }
+        }
+        if ((!o->primerUm.empty() || !o->pinUm.empty()) && (o->files.size() != 1 || o->processed || o->options.region != "breech_face"))
+            throw CLI::ValidationError("--primer/--firing-pin", "apply to one raw breech-face scan at a time");
+        if (!o->primerUm.empty() || !o->pinUm.empty()) {
+            const auto raw = imaging::readX3p(o->files[0]).surface;
+            auto circle = [&](const std::vector<double>& um, const char* name) {
+                if (um[2] <= 0) throw CLI::ValidationError(name, "the radius must be positive");
+                return imaging::Circle{um[0] / (raw.spacingX() * 1e6), um[1] / (raw.spacingY() * 1e6), um[2] / (raw.spacingX() * 1e6)};
+            };
+            if (!o->primerUm.empty()) o->options.regionHints.primer = circle(o->primerUm, "--primer");
+            if (!o->pinUm.empty()) o->options.regionHints.firingPin = circle(o->pinUm, "--firing-pin");
+        }
         o->options.preprocess = !o->processed;
         auto store = o->session.open();
         const auto actor = o->session.login(store);
         Progress progress("import");
         int n = 0;
         for (const auto& f : o->files) {
-            if (o->firstLand > 0) o->options.land = o->firstLand + n;
+            if (!named.empty()) o->options.land = named[std::size_t(n)];
+            else if (o->firstLand > 0) o->options.land = o->firstLand + n;
             const auto a = store.importScan(actor, o->item, f, o->options);
             progress.finish();
             std::cout << "acquisition " << a.id << " <- " << f << " (" << a.processing << ")\n";

@@ -116,6 +116,33 @@ TEST(Cli, PreprocessRawScan) {
     EXPECT_FALSE(std::filesystem::exists(dir / "q.x3p"));
 }
 
+// The overlay and the circles given by hand, as a technician uses them.
+TEST(Cli, PreprocessWritesTheOverlayAndTakesGivenCircles) {
+    striae::test::TempDir dir;
+    ASSERT_EQ(run("synth --raw --raw-style aperture --out " + dir.path().string() + " --firearms 1 --shots 1 --size 500 --spacing 3.125").exitCode, 0);
+    const std::string raw = (dir / "F01-01.x3p").string();
+    const CliRun found = run("preprocess --json " + raw + " " + (dir / "p.x3p").string() + " --overlay " + (dir / "o.png").string() +
+                             " --overlay-size 300");
+    ASSERT_EQ(found.exitCode, 0) << found.out;
+    EXPECT_TRUE(std::filesystem::exists(dir / "o.png"));
+    Poco::JSON::Parser parser;
+    const auto obj = parser.parse(found.out).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_GT(obj->getValue<double>("annulusKeptFraction"), 0.7);
+    const auto mask = obj->getArray("steps")->getObject(1)->getObject("parameters");
+    EXPECT_EQ(mask->getValue<std::string>("primer").rfind("detected", 0), 0u);
+    // Both circles given (µm from the first point): the history says so, and the kept region is the annulus.
+    const CliRun given = run("preprocess --json " + raw + " " + (dir / "g.x3p").string() +
+                             " --primer 781,781,600 --firing-pin 781,781,300 --spacing 0 --no-crop");
+    ASSERT_EQ(given.exitCode, 0) << given.out;
+    const auto g = parser.parse(given.out).extract<Poco::JSON::Object::Ptr>()->getArray("steps")->getObject(1)->getObject("parameters");
+    EXPECT_EQ(g->getValue<std::string>("primer"), "given 781,781 r=600 µm");
+    EXPECT_EQ(g->getValue<std::string>("firing_pin"), "given 781,781 r=300 µm");
+    EXPECT_EQ(run("preprocess " + raw + " " + (dir / "x.x3p").string() + " --primer 1,2,-3").exitCode, 2);
+    EXPECT_EQ(run("preprocess " + raw + " " + (dir / "y.x3p").string() + " --overlay " + (dir / "no" / "o.png").string()).exitCode, 1);
+    EXPECT_FALSE(std::filesystem::exists(dir / "x.x3p"));
+    EXPECT_FALSE(std::filesystem::exists(dir / "y.x3p")) << "a failed overlay leaves no output behind";
+}
+
 TEST(Cli, CompareAndEvalOnSyntheticScans) {
     striae::test::TempDir dir;
     ASSERT_EQ(run("synth --out " + dir.path().string() + " --firearms 2 --shots 2 --size 260 --seed 3").exitCode, 0);

@@ -75,9 +75,12 @@ SurfaceFit robustFit(const cv::Mat& z, const cv::Mat& use, int order) {
     fit.order = order;
     fit.cx = z.cols / 2.0, fit.cy = z.rows / 2.0, fit.norm = std::max(z.cols, z.rows) / 2.0;
     const int n = SurfaceFit::terms(order);
+    // A plane or a quadric needs no more than some 40,000 points: a regular subsample.
+    const int count = cv::countNonZero(use);
+    const int step = std::max(1, int(std::sqrt(count / 40000.0)));
     std::vector<cv::Point> points;
-    for (int r = 0; r < z.rows; ++r)
-        for (int c = 0; c < z.cols; ++c)
+    for (int r = 0; r < z.rows; r += step)
+        for (int c = 0; c < z.cols; c += step)
             if (use.at<unsigned char>(r, c) && !std::isnan(z.at<double>(r, c))) points.emplace_back(c, r);
     fit.coefficients.assign(std::size_t(n), 0.0);
     if (int(points.size()) < 3 * n) return fit;
@@ -280,6 +283,7 @@ BreechFaceRegion findBreechFace(const Surface& input, const BreechFaceHints& hin
     auto toInput = [&](const Circle& c) { return Circle{(c.x + 0.5) * sx - 0.5, (c.y + 0.5) * sy - 0.5, c.radius * sr}; };
     const cv::Mat valid = (z == z);  // NaN compares unequal
     const cv::Mat allValid = valid.clone();
+    const SurfaceFit tilt = robustFit(z, valid, 1);  // the scan's overall tilt (the majority's plane)
 
     // 1. The firing pin's core.
     cv::Mat core = cv::Mat::zeros(z.size(), CV_8U);
@@ -295,7 +299,7 @@ BreechFaceRegion findBreechFace(const Surface& input, const BreechFaceHints& hin
         // (the unmeasured bottom of a pin impression, or a mere drop-out) and the
         // deepest connected depression. The pin is the one whose surroundings are
         // steep (its walls, the flow-back collar); a drop-out lies in flat surface.
-        const SurfaceFit tiltPlane = robustFit(z, valid, 1);
+        const SurfaceFit& tiltPlane = tilt;
         cv::Mat flat(z.size(), CV_64F);
         for (int r = 0; r < z.rows; ++r)
             for (int c = 0; c < z.cols; ++c) flat.at<double>(r, c) = z.at<double>(r, c) - tiltPlane(c, r);
@@ -317,11 +321,12 @@ BreechFaceRegion findBreechFace(const Surface& input, const BreechFaceHints& hin
         // surface beyond it, in that surface's robust SD.
         auto consider = [&](cv::Mat pixels, cv::Point2d at, int area, std::string what) {
             Candidate k{std::move(pixels), at, std::sqrt(area / CV_PI), 0, std::move(what)};
-            cv::Mat inner, outerFar, outerNear;
-            cv::dilate(k.pixels, inner, disc(int(std::max(2.0, 0.3 * k.radius))));
-            cv::dilate(k.pixels, outerNear, disc(int(std::max(3.0, 0.6 * k.radius))));
-            cv::dilate(k.pixels, outerFar, disc(int(std::max(5.0, 1.0 * k.radius))));
-            const std::vector<double> in = heightsIn(inner), out = heightsIn(outerFar & ~outerNear);
+            // Rings by the distance to the candidate (one pass, whatever its size).
+            cv::Mat distance;
+            cv::distanceTransform(~k.pixels, distance, cv::DIST_L2, cv::DIST_MASK_5);
+            const double r1 = std::max(2.0, 0.3 * k.radius), r2 = std::max(3.0, 0.6 * k.radius), r3 = std::max(5.0, 1.0 * k.radius);
+            const cv::Mat inner = distance <= r1, outer = (distance > r2) & (distance <= r3);
+            const std::vector<double> in = heightsIn(inner), out = heightsIn(outer);
             if (in.size() >= 10 && out.size() >= 10)
                 k.contrast = std::abs(nthValue(in, 0.5) - nthValue(out, 0.5)) / std::max(robustSigma(out), 1e-12);
             candidates.push_back(std::move(k));
@@ -427,7 +432,6 @@ BreechFaceRegion findBreechFace(const Surface& input, const BreechFaceHints& hin
     // past the pin's walls and flow-back collar and before any gap.
     double plateauIn = 0, plateauOut = 0;
     if (coreRadius > 0) {
-        const SurfaceFit tilt = robustFit(z, valid, 1);
         const int maxRing = int(std::hypot(std::max(centre.x, z.cols - centre.x), std::max(centre.y, z.rows - centre.y))) + 2;
         std::vector<std::vector<double>> rings(std::size_t(maxRing) + 1);
         std::vector<int> ringTotal(std::size_t(maxRing) + 1, 0);

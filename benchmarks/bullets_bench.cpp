@@ -21,6 +21,7 @@ namespace {
 struct Bullets {
     std::vector<std::string> filesA;
     std::vector<imaging::Surface> scansA, scansB;
+    imaging::LandOptions optionsA, optionsB;
     std::vector<imaging::LandSignature> a, b;
     std::string source;
     Bullets() {
@@ -50,8 +51,11 @@ struct Bullets {
             }
             source = "synthetic 976 x 341";
         }
-        for (const auto& s : scansA) a.push_back(imaging::extractLandSignature(s));
-        for (const auto& s : scansB) b.push_back(imaging::extractLandSignature(s));
+        // The striae direction per bullet, as compare-bullets decides it.
+        optionsA.striae = imaging::bulletStriaeDirection(scansA);
+        optionsB.striae = imaging::bulletStriaeDirection(scansB);
+        for (const auto& s : scansA) a.push_back(imaging::extractLandSignature(s, optionsA));
+        for (const auto& s : scansB) b.push_back(imaging::extractLandSignature(s, optionsB));
     }
 };
 
@@ -74,7 +78,8 @@ BENCHMARK(BM_ReadLandScan)->Unit(benchmark::kMillisecond);
 void BM_LandSignature(benchmark::State& state) {
     auto& b = bullets();
     std::size_t i = 0;
-    for (auto _ : state) benchmark::DoNotOptimize(imaging::extractLandSignature(b.scansA[i++ % b.scansA.size()]).signature.size());
+    for (auto _ : state)
+        benchmark::DoNotOptimize(imaging::extractLandSignature(b.scansA[i++ % b.scansA.size()], b.optionsA).signature.size());
     state.SetLabel(b.source + ": one land scan to its signature");
 }
 BENCHMARK(BM_LandSignature)->Unit(benchmark::kMillisecond);

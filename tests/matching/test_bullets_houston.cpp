@@ -27,9 +27,15 @@ TEST(HoustonBullets, SeparatesBarrelsFindsPhasesAndRanksMatchingLands) {
             for (const auto& f : fs::directory_iterator(entry.path()))
                 if (f.path().extension() == ".x3p") files.push_back(f.path());
             std::sort(files.begin(), files.end());
-            for (const auto& f : files) {
-                b.lands.push_back(imaging::extractLandSignature(imaging::readX3p(f.string()).surface));
-                b.lands.back().label = f.stem().string();
+            // The striae direction is decided for the bullet, as the CLI, the hub and the workstation do.
+            std::vector<imaging::Surface> scans;
+            for (const auto& f : files) scans.push_back(imaging::readX3p(f.string()).surface);
+            imaging::LandOptions options;
+            options.striae = imaging::bulletStriaeDirection(scans);
+            EXPECT_EQ(options.striae, imaging::LandOptions::Striae::AlongY) << b.name;
+            for (std::size_t i = 0; i < files.size(); ++i) {
+                b.lands.push_back(imaging::extractLandSignature(scans[i], options));
+                b.lands.back().label = files[i].stem().string();
             }
             ASSERT_EQ(b.lands.size(), 6u) << b.name;
             bullets.push_back(std::move(b));
@@ -93,12 +99,19 @@ TEST(HoustonBullets, MissingLandsKeepThePhaseAndTheSeparation) {
     for (const std::string barrel : {"Barrel A", "Barrel B"})
         for (const auto& entry : fs::directory_iterator(root / barrel)) {
             Bullet b{barrel, {6, {}}};
+            std::vector<int> numbers;
+            std::vector<imaging::Surface> scans;
             for (const auto& f : fs::directory_iterator(entry.path()))
                 if (f.path().extension() == ".x3p") {
                     const auto number = matching::landNumberFromName(f.path().filename().string());
                     ASSERT_TRUE(number) << f.path();
-                    b.lands.lands.push_back({*number, imaging::extractLandSignature(imaging::readX3p(f.path().string()).surface)});
+                    numbers.push_back(*number);
+                    scans.push_back(imaging::readX3p(f.path().string()).surface);
                 }
+            imaging::LandOptions options;
+            options.striae = imaging::bulletStriaeDirection(scans);
+            for (std::size_t i = 0; i < scans.size(); ++i)
+                b.lands.lands.push_back({numbers[i], imaging::extractLandSignature(scans[i], options)});
             std::sort(b.lands.lands.begin(), b.lands.lands.end(), [](auto& x, auto& y) { return x.number < y.number; });
             ASSERT_EQ(b.lands.lands.size(), 6u);
             bullets.push_back(std::move(b));

@@ -10,6 +10,7 @@
 #include "Commands.h"
 #include "Format.h"
 #include "Progress.h"
+#include "RegionOptions.h"
 #include "striae/imaging/Preprocess.h"
 #include "striae/imaging/X3p.h"
 
@@ -39,10 +40,7 @@ void addPreprocessCommand(CLI::App& app) {
     cmd->add_flag("--no-crop", o->noCrop, "Keep the full frame");
     cmd->add_option("--overlay", o->overlay, "Write a PNG of the raw scan with the found circles and the kept breech face");
     cmd->add_option("--overlay-size", o->overlaySize, "Longest side of the overlay in pixels")->check(CLI::Range(64, 8192))->capture_default_str();
-    cmd->add_option("--primer", o->primerUm, "Primer outline CX,CY,R in micrometres from the first point (replaces its detection)")
-        ->expected(3)->delimiter(',');
-    cmd->add_option("--firing-pin", o->pinUm, "Firing-pin impression CX,CY,R in micrometres (replaces its detection)")
-        ->expected(3)->delimiter(',');
+    addRegionOptions(*cmd, o->primerUm, o->pinUm, "");
     cmd->add_flag("--json", o->json, "Print the steps as JSON");
     cmd->callback([o] {
         if (o->bandUm[0] < 0 || o->bandUm[1] < 0 || (o->bandUm[0] > 0 && o->bandUm[1] > 0 && o->bandUm[0] >= o->bandUm[1]))
@@ -55,13 +53,7 @@ void addPreprocessCommand(CLI::App& app) {
         if (o->noRegion && (!o->primerUm.empty() || !o->pinUm.empty() || !o->overlay.empty()))
             throw CLI::ValidationError("--no-region", "cannot be combined with --primer, --firing-pin or --overlay");
         const imaging::Surface raw = imaging::readX3p(o->in).surface;
-        auto circle = [&](const std::vector<double>& um, const char* name) {
-            if (um[2] <= 0) throw CLI::ValidationError(name, "the radius must be positive");
-            const double px = raw.spacingX() * 1e6, py = raw.spacingY() * 1e6;
-            return imaging::Circle{um[0] / px, um[1] / py, um[2] / px};
-        };
-        if (!o->primerUm.empty()) o->pipeline.hints.primer = circle(o->primerUm, "--primer");
-        if (!o->pinUm.empty()) o->pipeline.hints.firingPin = circle(o->pinUm, "--firing-pin");
+        o->pipeline.hints = regionHints(raw, o->primerUm, o->pinUm);
         const std::size_t before = raw.history().size();
         Progress progress("preprocess");
         imaging::BreechFaceFound found;

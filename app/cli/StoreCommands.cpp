@@ -12,6 +12,7 @@
 #include "striae/imaging/X3p.h"
 #include "striae/matching/Bullets.h"
 #include "Progress.h"
+#include "RegionOptions.h"
 #include "StoreSession.h"
 
 namespace striae::cli {
@@ -251,10 +252,7 @@ void addImport(CLI::App& app) {
     cmd->add_option("--land", o->firstLand,
                     "With --region land: the land number of the first file; the others follow in order (default: from the file names, "
                     "e.g. -L3 or Land_3, else 1, 2, ...)");
-    cmd->add_option("--primer", o->primerUm, "One raw breech-face scan: primer outline CX,CY,R in µm (replaces its detection)")
-        ->expected(3)->delimiter(',');
-    cmd->add_option("--firing-pin", o->pinUm, "One raw breech-face scan: firing-pin impression CX,CY,R in µm (replaces its detection)")
-        ->expected(3)->delimiter(',');
+    addRegionOptions(*cmd, o->primerUm, o->pinUm, "One raw breech-face scan: ");
     o->session.addOptions(*cmd);
     cmd->callback([o] {
         // Land numbers from the file names when every name carries one.
@@ -269,15 +267,8 @@ void addImport(CLI::App& app) {
         }
         if ((!o->primerUm.empty() || !o->pinUm.empty()) && (o->files.size() != 1 || o->processed || o->options.region != "breech_face"))
             throw CLI::ValidationError("--primer/--firing-pin", "apply to one raw breech-face scan at a time");
-        if (!o->primerUm.empty() || !o->pinUm.empty()) {
-            const auto raw = imaging::readX3p(o->files[0]).surface;
-            auto circle = [&](const std::vector<double>& um, const char* name) {
-                if (um[2] <= 0) throw CLI::ValidationError(name, "the radius must be positive");
-                return imaging::Circle{um[0] / (raw.spacingX() * 1e6), um[1] / (raw.spacingY() * 1e6), um[2] / (raw.spacingX() * 1e6)};
-            };
-            if (!o->primerUm.empty()) o->options.regionHints.primer = circle(o->primerUm, "--primer");
-            if (!o->pinUm.empty()) o->options.regionHints.firingPin = circle(o->pinUm, "--firing-pin");
-        }
+        if (!o->primerUm.empty() || !o->pinUm.empty())
+            o->options.regionHints = regionHints(imaging::readX3p(o->files[0]).surface, o->primerUm, o->pinUm);
         o->options.preprocess = !o->processed;
         auto store = o->session.open();
         const auto actor = o->session.login(store);

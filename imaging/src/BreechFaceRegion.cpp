@@ -282,7 +282,6 @@ BreechFaceRegion findBreechFace(const Surface& input, const BreechFaceHints& hin
     auto toCoarse = [&](const Circle& c) { return Circle{(c.x + 0.5) / sx - 0.5, (c.y + 0.5) / sy - 0.5, c.radius / sr}; };
     auto toInput = [&](const Circle& c) { return Circle{(c.x + 0.5) * sx - 0.5, (c.y + 0.5) * sy - 0.5, c.radius * sr}; };
     const cv::Mat valid = (z == z);  // NaN compares unequal
-    const cv::Mat allValid = valid.clone();
     const SurfaceFit tilt = robustFit(z, valid, 1);  // the scan's overall tilt (the majority's plane)
 
     // 1. The firing pin's core.
@@ -414,10 +413,10 @@ BreechFaceRegion findBreechFace(const Surface& input, const BreechFaceHints& hin
         }
     }
 
-    // 2 and 3. The breech face's level from an annulus around the pin's region,
-    // and the pin's region (with its flow-back and shear) as what lies off that
-    // level and is connected to the core; three rounds, each annulus beyond the
-    // region the last round found, since a small core's annulus is mostly collar.
+    // 2 and 3. The breech face's level from the radial profile's first plateau
+    // (else an annulus beyond the pin's region), and the pin's region (with its
+    // flow-back and shear) as what lies off that level and is connected to the
+    // core; up to four rounds, until the region stops growing.
     cv::Mat blob = core.clone(), offLevel(z.size(), CV_8U);
     SurfaceFit plane;
     double tolerance = 0;
@@ -426,7 +425,7 @@ BreechFaceRegion findBreechFace(const Surface& input, const BreechFaceHints& hin
     // A pin's flow-back and shear reach little beyond the pin itself: a region
     // more than 2.5 core radii across swallowed a level (a primer seated below
     // the case head, say), and the level is taken again closer to the core.
-    bool nearLevel = false;
+    bool nearLevel = false, clipped = false;
     // Where the breech face lies, seen from the pin: the first plateau of the
     // radial height profile (ring medians that stay put over 150 µm or more),
     // past the pin's walls and flow-back collar and before any gap.
@@ -497,7 +496,7 @@ BreechFaceRegion findBreechFace(const Surface& input, const BreechFaceHints& hin
                 if (core.at<unsigned char>(r, c)) ++overlap[std::size_t(labels.at<int>(r, c))];
         const int label = int(std::max_element(overlap.begin() + 1, overlap.end()) - overlap.begin());
         cv::Mat candidate = fillHoles(labels == label);
-        const double area = cv::countNonZero(candidate), validArea = cv::countNonZero(allValid);
+        const double area = cv::countNonZero(candidate), validArea = cv::countNonZero(valid);
         cv::Mat lbl, st, ce;
         cv::connectedComponentsWithStats(candidate, lbl, st, ce, 8);
         cv::Mat next;
@@ -510,7 +509,8 @@ BreechFaceRegion findBreechFace(const Surface& input, const BreechFaceHints& hin
             cv::circle(near, cv::Point(int(std::lround(centre.x)), int(std::lround(centre.y))), int(std::lround(1.5 * coreRadius)), 255,
                        cv::FILLED);
             next = fillHoles((candidate & near) | core);
-            if (round == 2) region.notes.push_back("firing pin: its off-level surroundings reach the scan's edge; kept to 1.5 core radii");
+            if (!clipped) region.notes.push_back("firing pin: its off-level surroundings reach the scan's edge; kept to 1.5 core radii");
+            clipped = true;
         }
         const double nextRadius = std::sqrt(cv::countNonZero(next) / CV_PI);
         if (nextRadius > 2.5 * coreRadius && !nearLevel && plateauOut == 0) {

@@ -43,7 +43,6 @@ void RegionEditor::rerender() {
     // A corrected circle replaces its detection: what the pipeline will keep.
     imaging::BreechFaceRegion shown = region_;
     if (primerMoved_ || pinMoved_) shown = imaging::findBreechFace(raw_, corrections());
-    if (primerMoved_) shown.primerX = region_.primerX, shown.primerY = region_.primerY, shown.primerRadius = region_.primerRadius;
     const double margin = shown.primerFound ? 0.03 * shown.primerRadius : 0.0;
     const imaging::Surface masked = imaging::maskBreechFace(raw_, shown, margin);
     keptFraction_ = imaging::annulusKeptFraction(masked, shown);

@@ -241,11 +241,15 @@ void addImport(CLI::App& app) {
         bool processed = false;
         int firstLand = 0;
         std::vector<double> primerUm, pinUm;
+        bool stopOnError = false;
+        double maxMegabytes = double(records::ImportOptions{}.maxFileBytes >> 20);
     };
     auto o = std::make_shared<Import>();
     CLI::App* cmd = app.add_subcommand("import", "Import X3P scans into an item (each file in its own transaction)");
     cmd->add_option("item", o->item, "Item id")->required();
-    cmd->add_option("files", o->files, "X3P files")->required()->check(CLI::ExistingFile);
+    cmd->add_option("files", o->files, "X3P files")->required();
+    cmd->add_flag("--stop-on-error", o->stopOnError, "Stop at the first file that fails (default: report it and go on)");
+    cmd->add_option("--max-size", o->maxMegabytes, "Refuse files larger than this many MB, before reading them")->capture_default_str();
     cmd->add_option("--region", o->options.region, "breech_face, firing_pin, ejector or land")->capture_default_str();
     cmd->add_option("--instrument", o->options.instrument, "Instrument (default: from the file)");
     cmd->add_flag("--processed", o->processed, "The scans are already processed: store them as they are");
@@ -272,16 +276,33 @@ void addImport(CLI::App& app) {
         o->options.preprocess = !o->processed;
         auto store = o->session.open();
         const auto actor = o->session.login(store);
+        if (!(o->maxMegabytes > 0)) throw CLI::ValidationError("--max-size", "must be positive");
+        o->options.maxFileBytes = std::uint64_t(o->maxMegabytes * 1048576.0);
         Progress progress("import");
-        int n = 0;
+        int n = 0, failed = 0;
+        // Each file is its own transaction: one bad file is reported and the others still imported.
         for (const auto& f : o->files) {
             if (!named.empty()) o->options.land = named[std::size_t(n)];
             else if (o->firstLand > 0) o->options.land = o->firstLand + n;
-            const auto a = store.importScan(actor, o->item, f, o->options);
-            progress.finish();
-            std::cout << "acquisition " << a.id << " <- " << f << " (" << a.processing << ")\n";
+            try {
+                const auto a = store.importScan(actor, o->item, f, o->options);
+                progress.finish();
+                std::cout << "acquisition " << a.id << " <- " << f << " (" << a.processing << ")\n";
+            } catch (const records::RecordsError& e) {
+                progress.finish();
+                ++failed;
+                std::cout << "FAILED " << f << ": " << e.what() << '\n';
+                if (o->stopOnError) {
+                    std::cout << "stopped: " << (n - failed + 1) << " of " << o->files.size() << " files imported before " << f << '\n';
+                    throw std::runtime_error(f + " could not be imported");
+                }
+            }
             progress.update(++n, long(o->files.size()));
         }
+        if (o->files.size() > 1)
+            std::cout << (o->files.size() - std::size_t(failed)) << " of " << o->files.size() << " files imported, " << failed << " failed\n";
+        if (failed > 0)
+            throw std::runtime_error(std::to_string(failed) + " of " + std::to_string(o->files.size()) + " files could not be imported");
     });
 }
 
@@ -306,12 +327,18 @@ void addAudit(CLI::App& app) {
     CLI::App* audit = app.add_subcommand("audit", "Verify the audit trail or show an entity's events");
     audit->require_subcommand(1);
     auto v = std::make_shared<StoreSession>();
-    CLI::App* verify = audit->add_subcommand("verify", "Check the hash chain; names every edited, inserted or deleted event");
+    CLI::App* verify = audit->add_subcommand(
+        "verify", "Check the hash chain, every sealed row (hits, verifications, approvals, reviews, leads, users, acquisitions, ...), "
+                  "the anchor outside the database and the SHA-256 of every stored scan; names each disagreement");
     v->addOptions(*verify, false);
-    verify->callback([v] {
-        const auto report = v->open().verifyAudit();
+    auto skipFiles = std::make_shared<bool>(false);
+    verify->add_flag("--skip-files", *skipFiles, "Do not recompute the stored scans' SHA-256 (quicker on a large store)");
+    verify->callback([v, skipFiles] {
+        const auto report = v->open().verifyAudit(!*skipFiles);
+        for (const auto& n : report.notes) std::cout << "note: " << n << '\n';
         if (report.ok()) {
-            std::cout << "audit trail intact: " << report.events << " events\n";
+            std::cout << "audit trail intact: " << report.events << " events, " << report.rowsChecked << " rows, "
+                      << report.filesChecked << " scan files, " << report.anchored << " anchored events\n";
             return;
         }
         for (const auto& p : report.problems) std::cout << "TAMPERED: " << p << '\n';

@@ -2,6 +2,9 @@
 // Exit codes: 0 ok, 1 failure, 2 usage.
 #include <CLI/CLI.hpp>
 
+#include <SQLiteCpp/Exception.h>
+#include <sqlite3.h>
+
 #include <exception>
 #include <iostream>
 
@@ -40,6 +43,14 @@ int main(int argc, char** argv) {
         return 1;
     } catch (const striae::records::RecordsError& e) {
         std::cerr << "striae: error: " << e.what() << '\n';
+        return 1;
+    } catch (const SQLite::Exception& e) {
+        // After the busy timeout: say so plainly rather than SQLite's "database is locked".
+        if (e.getErrorCode() == SQLITE_BUSY)
+            std::cerr << "striae: error: the store is busy: another program kept it locked for longer than the wait (10 s); "
+                         "nothing was changed, try again\n";
+        else
+            std::cerr << "striae: error: store: " << e.what() << '\n';
         return 1;
     } catch (const std::exception& e) {
         std::cerr << "striae: error: " << e.what() << '\n';

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -82,10 +83,28 @@ Acquisition readAcquisition(SQLite::Statement& q) {
     return a;
 }
 
-std::string readFile(const std::string& path) {
+// Reads a scan to import: a regular file of at most `maxBytes`, checked
+// before reading (a device such as /dev/zero or an oversized file is refused
+// at once) and while reading (a file that grows meanwhile).
+std::string readFile(const std::string& path, std::uint64_t maxBytes = std::uint64_t(1) << 40) {
+    std::error_code ec;
+    const auto status = fs::status(path, ec);
+    if (ec || !fs::exists(status)) fail(RecordsError::Kind::NotFound, path + ": no such file");
+    if (!fs::is_regular_file(status)) fail(RecordsError::Kind::InvalidInput, path + ": not a regular file");
+    const std::uint64_t size = fs::file_size(path, ec);
+    if (ec) fail(RecordsError::Kind::NotFound, path + ": cannot read (" + ec.message() + ")");
+    auto tooLarge = [&](std::uint64_t bytes) {
+        fail(RecordsError::Kind::InvalidInput, path + ": " + std::to_string(bytes) + " bytes, more than the limit of " +
+                                                   std::to_string(maxBytes) + " bytes for a scan (import --max-size)");
+    };
+    if (size > maxBytes) tooLarge(size);
     std::ifstream in(path, std::ios::binary);
     if (!in) fail(RecordsError::Kind::NotFound, path + ": cannot read");
-    return std::string((std::istreambuf_iterator<char>(in)), {});
+    std::string bytes(std::size_t(size), '\0');
+    in.read(bytes.data(), std::streamsize(size));
+    if (std::uint64_t(in.gcount()) != size) fail(RecordsError::Kind::InvalidInput, path + ": shorter than its size while being read");
+    if (in.peek() != std::char_traits<char>::eof()) tooLarge(size + 1);  // it grew while being read
+    return bytes;
 }
 
 // Puts bytes at `target` durably: a temporary file in files/.tmp, fsync,
@@ -95,7 +114,7 @@ bool storeFile(const std::string& bytes, const fs::path& target, const fs::path&
     fs::create_directories(target.parent_path());
     fs::create_directories(tempFolder);
     const fs::path temp = tempFolder / std::to_string(std::random_device{}());
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0) fail(RecordsError::Kind::Storage, temp.string() + ": cannot create");
     std::size_t written = 0;
     while (written < bytes.size()) {
@@ -123,7 +142,7 @@ public:
         fs::create_directories(path_.parent_path());
         std::string text;
         for (const auto& h : hashes) text += h + "\n";
-        const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         if (fd < 0 || ::write(fd, text.data(), text.size()) != ssize_t(text.size())) {
             if (fd >= 0) ::close(fd);
             fail(RecordsError::Kind::Storage, path_.string() + ": cannot write the import journal");
@@ -143,7 +162,7 @@ private:
 // Holds the store shared while importing, so another process's cleanup waits.
 class SharedLock {
 public:
-    explicit SharedLock(const std::string& folder) : fd_(::open((fs::path(folder) / "lock").c_str(), O_RDWR | O_CREAT, 0644)) {
+    explicit SharedLock(const std::string& folder) : fd_(::open((fs::path(folder) / "lock").c_str(), O_RDWR | O_CREAT, 0600)) {
         if (fd_ >= 0) ::flock(fd_, LOCK_SH);
     }
     ~SharedLock() {
@@ -162,7 +181,16 @@ private:
 CaseRecord Store::addCase(const User& actor, const CaseRecord& input) {
     requireRole(actor, Role::Technician, "open cases");
     if (input.number.empty()) fail(RecordsError::Kind::InvalidInput, "a case needs a number");
-    SQLite::Transaction t(impl_->db);
+    validateIdentifier("case number", input.number);
+    if (input.number.size() >= 4 && std::equal(input.number.begin(), input.number.begin() + 4, "HUB-",
+                                                [](char a, char b) { return std::toupper(static_cast<unsigned char>(a)) == b; }))
+        fail(RecordsError::Kind::InvalidInput, "case number '" + input.number +
+                                                   "': numbers beginning HUB- are reserved for other agencies' holdings named by a hub");
+    validateText("offence", input.offence, false, 200);
+    validateDate("offence date", input.offenceDate);
+    validateText("location", input.location, false, 200);
+    validateText("case notes", input.notes, true);
+    WriteTransaction t(*impl_);
     SQLite::Statement dup(impl_->db, "SELECT 1 FROM case_file WHERE number = ?");
     dup.bind(1, input.number);
     if (dup.executeStep()) fail(RecordsError::Kind::Conflict, "case " + input.number + " already exists");
@@ -179,7 +207,8 @@ CaseRecord Store::addCase(const User& actor, const CaseRecord& input) {
     q.exec();
     const Id id = impl_->db.getLastInsertRowid();
     impl_->indexNote("case", id, input.notes);
-    impl_->audit(actor.id, "add_case", "case", id, jsonObject({{"number", input.number}, {"offence", input.offence}}));
+    impl_->audit(actor.id, "add_case", "case", id, jsonObject({{"number", input.number}, {"offence", input.offence}}),
+                 {{"case_file", id}});
     t.commit();
     return caseByNumber(input.number);
 }
@@ -242,11 +271,19 @@ std::vector<CaseRecord> Store::findCases(const CaseFilter& f) const {
 Item Store::addItem(const User& actor, const std::string& caseNumber, const Item& input) {
     requireRole(actor, Role::Technician, "add items");
     if (input.label.empty()) fail(RecordsError::Kind::InvalidInput, "an item needs a label");
+    validateIdentifier("item label", input.label);
+    for (const auto& [field, value] : std::vector<std::pair<std::string, std::string>>{
+             {"caliber", input.caliber}, {"firing-pin shape", input.firingPinShape}, {"breech-face marks", input.breechFaceMarks},
+             {"twist", input.twist}, {"ammunition", input.ammunition}, {"headstamp", input.headstamp},
+             {"place of recovery", input.recoveredWhere}})
+        validateText(field, value, false, 200);
+    validateDate("recovery date", input.recoveredAt);
+    validateText("item notes", input.notes, true);
     if (!oneOf(input.kind, kItemKinds)) fail(RecordsError::Kind::InvalidInput, "item kind '" + input.kind + "' is not one of " + listOf(kItemKinds));
     if (!oneOf(input.origin, kItemOrigins))
         fail(RecordsError::Kind::InvalidInput, "item origin '" + input.origin + "' is not one of " + listOf(kItemOrigins));
     if (input.lands && (*input.lands < 0 || *input.lands > 40)) fail(RecordsError::Kind::InvalidInput, "number of lands must be 0–40");
-    SQLite::Transaction t(impl_->db);
+    WriteTransaction t(*impl_);
     const CaseRecord c = caseByNumber(caseNumber);
     SQLite::Statement dup(impl_->db, "SELECT 1 FROM item WHERE case_id = ? AND label = ?");
     dup.bind(1, c.id);
@@ -279,7 +316,8 @@ Item Store::addItem(const User& actor, const std::string& caseNumber, const Item
     impl_->indexNote("item", id, input.notes);
     impl_->audit(actor.id, "add_item", "item", id,
                  jsonObject({{"case", caseNumber}, {"label", input.label}, {"kind", input.kind}, {"origin", input.origin},
-                             {"caliber", input.caliber}}));
+                             {"caliber", input.caliber}}),
+                 {{"item", id}});
     t.commit();
     return item(id);
 }
@@ -302,7 +340,10 @@ std::vector<Item> Store::itemsOfCase(const std::string& caseNumber) const {
 
 Firearm Store::addFirearm(const User& actor, const Firearm& input) {
     requireRole(actor, Role::Technician, "add firearms");
-    SQLite::Transaction t(impl_->db);
+    for (const auto& [field, value] : std::vector<std::pair<std::string, std::string>>{
+             {"make", input.make}, {"model", input.model}, {"caliber", input.caliber}, {"serial number", input.serial}, {"country", input.country}})
+        validateText(field, value, false, 200);
+    WriteTransaction t(*impl_);
     SQLite::Statement q(impl_->db, "INSERT INTO firearm(make, model, caliber, serial, country) VALUES (?, ?, ?, ?, ?)");
     q.bind(1, input.make);
     q.bind(2, input.model);
@@ -313,7 +354,8 @@ Firearm Store::addFirearm(const User& actor, const Firearm& input) {
     Firearm out = input;
     out.id = impl_->db.getLastInsertRowid();
     impl_->audit(actor.id, "add_firearm", "firearm", out.id,
-                 jsonObject({{"make", input.make}, {"model", input.model}, {"serial", input.serial}}));
+                 jsonObject({{"make", input.make}, {"model", input.model}, {"serial", input.serial}}),
+                 {{"firearm", out.id}});
     t.commit();
     return out;
 }
@@ -321,7 +363,9 @@ Firearm Store::addFirearm(const User& actor, const Firearm& input) {
 void Store::addCustodyEvent(const User& actor, Id itemId, const std::string& event, const std::string& note) {
     requireRole(actor, Role::Technician, "record custody events");
     if (event.empty()) fail(RecordsError::Kind::InvalidInput, "a custody event needs a description");
-    SQLite::Transaction t(impl_->db);
+    validateText("custody event", event, false, 200);
+    validateText("custody note", note, true);
+    WriteTransaction t(*impl_);
     item(itemId);
     SQLite::Statement q(impl_->db, "INSERT INTO custody_event(item_id, event, note, by_user, at) VALUES (?, ?, ?, ?, ?)");
     q.bind(1, itemId);
@@ -330,7 +374,8 @@ void Store::addCustodyEvent(const User& actor, Id itemId, const std::string& eve
     q.bind(4, actor.id);
     q.bind(5, nowUtc());
     q.exec();
-    impl_->audit(actor.id, "custody", "item", itemId, jsonObject({{"event", event}, {"note", note}}));
+    impl_->audit(actor.id, "custody", "item", itemId, jsonObject({{"event", event}, {"note", note}}),
+                 {{"custody_event", impl_->db.getLastInsertRowid()}});
     t.commit();
 }
 
@@ -339,7 +384,7 @@ Acquisition Store::importScan(const User& actor, Id itemId, const std::string& x
     if (!oneOf(o.region, kRegions)) fail(RecordsError::Kind::InvalidInput, "region '" + o.region + "' is not one of " + listOf(kRegions));
     const Item target = item(itemId);
     // Everything that can fail on bad input happens before the store is touched.
-    const std::string raw = readFile(x3pPath);
+    const std::string raw = readFile(x3pPath, o.maxFileBytes);
     imaging::X3pFile x3p;
     try {
         x3p = imaging::readX3pFromMemory(raw.data(), raw.size(), x3pPath);
@@ -374,7 +419,22 @@ Acquisition Store::importScan(const User& actor, Id itemId, const std::string& x
     ImportJournal journal(impl_->folder, {rawSha, processedSha});
     storeFile(raw, filePath(rawSha), tempFolder);
     storeFile(processedBytes, filePath(processedSha), tempFolder);
-    SQLite::Transaction t(impl_->db);
+    WriteTransaction t(*impl_);
+    {
+        // Another import of the same file may have committed meanwhile: the same answer, not a constraint error.
+        SQLite::Statement existing(impl_->db, std::string(kAcquisitionColumns) + "WHERE item_id = ? AND region = ? AND file_sha256 = ?");
+        existing.bind(1, itemId);
+        existing.bind(2, o.region);
+        existing.bind(3, rawSha);
+        if (existing.executeStep()) {
+            const Acquisition already = readAcquisition(existing);
+            SQLite::Statement used(impl_->db, "SELECT 1 FROM acquisition WHERE file_sha256 = ?1 OR processed_sha256 = ?1 LIMIT 1");
+            used.bind(1, processedSha);
+            if (!used.executeStep()) fs::remove(filePath(processedSha));  // processed differently: not kept
+            journal.committed();
+            return already;
+        }
+    }
     SQLite::Statement q(impl_->db, "INSERT INTO acquisition(item_id, region, land, instrument, file_sha256, processed_sha256, "
                                    "processing, acquired_by, acquired_at, caliber) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, itemId);
@@ -393,7 +453,8 @@ Acquisition Store::importScan(const User& actor, Id itemId, const std::string& x
     const Id id = impl_->db.getLastInsertRowid();
     impl_->audit(actor.id, "import", "acquisition", id,
                  jsonObject({{"item", std::to_string(itemId)}, {"case", target.caseNumber}, {"file", fs::path(x3pPath).filename().string()},
-                             {"sha256", rawSha}, {"processing", processing}}));
+                             {"sha256", rawSha}, {"processing", processing}}),
+                 {{"acquisition", id}});
     t.commit();
     journal.committed();
     return acquisition(id);
@@ -405,7 +466,7 @@ Acquisition Store::recordAcquisition(const User& actor, Id itemId, const Acquisi
     for (const std::string& sha : {m.fileSha256, m.processedSha256})
         if (sha.size() != 64 || !fs::exists(filePath(sha)))
             fail(RecordsError::Kind::InvalidInput, "scan " + sha + " is not in the store's files");
-    SQLite::Transaction t(impl_->db);
+    WriteTransaction t(*impl_);
     const Item target = item(itemId);
     SQLite::Statement q(impl_->db, "INSERT INTO acquisition(item_id, region, land, instrument, file_sha256, processed_sha256, "
                                    "processing, acquired_by, acquired_at, caliber) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -427,7 +488,8 @@ Acquisition Store::recordAcquisition(const User& actor, Id itemId, const Acquisi
     }
     const Id id = impl_->db.getLastInsertRowid();
     impl_->audit(actor.id, "record_acquisition", "acquisition", id,
-                 jsonObject({{"item", std::to_string(itemId)}, {"case", target.caseNumber}, {"sha256", m.fileSha256}}));
+                 jsonObject({{"item", std::to_string(itemId)}, {"case", target.caseNumber}, {"sha256", m.fileSha256}}),
+                 {{"acquisition", id}});
     t.commit();
     return acquisition(id);
 }
@@ -452,6 +514,21 @@ Acquisition Store::acquisition(Id id) const {
     return readAcquisition(q);
 }
 
+imaging::X3pFile Store::readScan(const std::string& sha) const {
+    if (sha.size() != 64 || sha.find_first_not_of("0123456789abcdef") != std::string::npos)
+        fail(RecordsError::Kind::InvalidInput, "'" + sha + "' is not a scan's SHA-256");
+    const std::string path = filePath(sha);
+    const std::string bytes = readFile(path);
+    if (sha256Hex(bytes.data(), bytes.size()) != sha)
+        fail(RecordsError::Kind::Tampered, "stored scan " + sha.substr(0, 12) + "… was altered in the store's files (its content no longer "
+                                           "matches its SHA-256); it is not used. Run `striae audit verify`");
+    try {
+        return imaging::readX3pFromMemory(bytes.data(), bytes.size(), path);
+    } catch (const imaging::X3pError& e) {
+        fail(RecordsError::Kind::Storage, e.what());
+    }
+}
+
 std::vector<Acquisition> Store::acquisitionsOfItem(Id itemId) const {
     SQLite::Statement q(impl_->db, std::string(kAcquisitionColumns) + "WHERE item_id = ? ORDER BY id");
     q.bind(1, itemId);
@@ -468,7 +545,7 @@ void Store::attachScan(const User& actor, Id acquisitionId, const std::string& x
     requireRole(actor, Role::Technician, "store scans");
     const Acquisition a = acquisition(acquisitionId);
     if (!a.processedSha256.empty()) fail(RecordsError::Kind::Conflict, "acquisition " + std::to_string(acquisitionId) + " has its scan already");
-    const std::string raw = readFile(x3pPath);
+    const std::string raw = readFile(x3pPath, ImportOptions{}.maxFileBytes);
     try {
         imaging::readX3pFromMemory(raw.data(), raw.size(), x3pPath);
     } catch (const imaging::X3pError& e) {
@@ -479,13 +556,13 @@ void Store::attachScan(const User& actor, Id acquisitionId, const std::string& x
     SharedLock lock(impl_->folder);
     ImportJournal journal(impl_->folder, {sha});
     storeFile(raw, filePath(sha), tempFolder);
-    SQLite::Transaction t(impl_->db);
+    WriteTransaction t(*impl_);
     SQLite::Statement q(impl_->db, "UPDATE acquisition SET file_sha256 = ?, processed_sha256 = ? WHERE id = ? AND processed_sha256 = ''");
     q.bind(1, sha);
     q.bind(2, sha);  // the hub holds processed scans
     q.bind(3, acquisitionId);
     q.exec();
-    impl_->audit(actor.id, "attach_scan", "acquisition", acquisitionId, jsonObject({{"sha256", sha}}));
+    impl_->audit(actor.id, "attach_scan", "acquisition", acquisitionId, jsonObject({{"sha256", sha}}), {{"acquisition", acquisitionId}});
     t.commit();
     journal.committed();
 }

@@ -99,6 +99,13 @@ CREATE TABLE hub_candidate(
   candidate_id INTEGER PRIMARY KEY REFERENCES candidate(id), hub_candidate_id INTEGER NOT NULL,
   reported_outcome TEXT NOT NULL DEFAULT '');
 )SQL",
+        // 4: each audit event seals the rows it created or changed (their hashes are part of the event's hash)
+        R"SQL(
+CREATE TABLE audit_seal(
+  event_id INTEGER NOT NULL, entity TEXT NOT NULL, row_id INTEGER NOT NULL, row_hash TEXT NOT NULL,
+  PRIMARY KEY(event_id, entity, row_id));
+CREATE INDEX audit_seal_row ON audit_seal(entity, row_id, event_id);
+)SQL",
     };
     return m;
 }

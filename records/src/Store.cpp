@@ -25,15 +25,22 @@ int readVersion(SQLite::Database& db) {
     return q.executeStep() ? q.getColumn(0).getInt() : 0;
 }
 
-void applyMigrations(SQLite::Database& db) {
+// Applies the migrations the store lacks; the one that introduced row seals
+// (4) also seals every existing row in its transaction, so a store upgraded
+// from an older version is covered from then on.
+void applyMigrations(Store::Impl& impl) {
+    SQLite::Database& db = impl.db;
     int version = readVersion(db);
     const auto& all = migrations();
     if (version > int(all.size()))
         fail(RecordsError::Kind::Storage, "the store's schema (version " + std::to_string(version) +
                                               ") is newer than this program's (" + std::to_string(all.size()) + ")");
     for (; version < int(all.size()); ++version) {
-        SQLite::Transaction t(db);
+        WriteTransaction t(impl);
         db.exec(all[version]);
+        constexpr int kSealsVersion = 4;
+        const bool hasEvents = db.execAndGet("SELECT count(*) FROM audit_event").getInt() > 0;
+        if (version + 1 == kSealsVersion && hasEvents) sealExistingRows(impl);
         db.exec("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)");
         db.exec("DELETE FROM schema_version");
         SQLite::Statement q(db, "INSERT INTO schema_version(version) VALUES (?)");
@@ -51,7 +58,7 @@ void removeLeftovers(SQLite::Database& db, const std::string& folder) {
     const fs::path temps = fs::path(folder) / "files" / ".tmp";
     std::error_code ec;
     if (fs::is_empty(journals, ec) && fs::is_empty(temps, ec)) return;  // the usual case: nothing to look at
-    const int lock = ::open((fs::path(folder) / "lock").c_str(), O_RDWR | O_CREAT, 0644);
+    const int lock = ::open((fs::path(folder) / "lock").c_str(), O_RDWR | O_CREAT, 0600);
     if (lock < 0) return;
     if (::flock(lock, LOCK_EX | LOCK_NB) != 0) {
         ::close(lock);
@@ -94,11 +101,21 @@ Store Store::create(const std::string& folder, const Agency& agency, const std::
     if (agency.code.empty() || agency.name.empty() || agency.country.empty())
         fail(RecordsError::Kind::InvalidInput, "an agency needs a code, a name and a country");
     if (adminUser.empty()) fail(RecordsError::Kind::InvalidInput, "the administrator needs a user name");
+    validateUsername(adminUser);
+    validateText("full name", adminName, false, 200);
+    validateIdentifier("agency code", agency.code);
     const std::string passwordHash = hashPassword(adminPassword);
     fs::create_directories(fs::path(folder) / "files");
+    restrictPermissions(folder);
+    {
+        // The database file is created owner-only before SQLite opens it (its WAL and shared-memory files take its mode).
+        const int fd = ::open(databasePath(folder).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0) fail(RecordsError::Kind::Storage, databasePath(folder) + ": cannot create");
+        ::close(fd);
+    }
     auto impl = std::make_unique<Impl>(databasePath(folder), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, folder);
-    applyMigrations(impl->db);
-    SQLite::Transaction t(impl->db);
+    applyMigrations(*impl);
+    WriteTransaction t(*impl);
     SQLite::Statement a(impl->db, "INSERT INTO agency(code, name, country) VALUES (?, ?, ?)");
     a.bind(1, agency.code);
     a.bind(2, agency.name);
@@ -115,8 +132,10 @@ Store Store::create(const std::string& folder, const Agency& agency, const std::
     u.bind(6, nowUtc());
     u.exec();
     const Id userId = impl->db.getLastInsertRowid();
-    impl->audit(userId, "create_store", "agency", agencyId, jsonObject({{"agency", agency.code}, {"administrator", adminUser}}));
+    impl->audit(userId, "create_store", "agency", agencyId, jsonObject({{"agency", agency.code}, {"administrator", adminUser}}),
+                {{"agency", agencyId}, {"user", userId}});
     t.commit();
+    restrictPermissions(folder);
     return Store(std::move(impl));
 }
 
@@ -128,11 +147,20 @@ Store Store::open(const std::string& folder, bool migrate) {
         if (!migrate)
             fail(RecordsError::Kind::Storage, folder + ": schema version " + std::to_string(version) + " needs migrating to " +
                                                   std::to_string(currentSchemaVersion()) + " (striae db migrate)");
-        applyMigrations(impl->db);
+        applyMigrations(*impl);
     } else if (version > currentSchemaVersion()) {
-        applyMigrations(impl->db);  // reports the newer schema
+        applyMigrations(*impl);  // reports the newer schema
     }
     removeLeftovers(impl->db, folder);
+    restrictPermissions(folder);
+    // A hub token kept in the database by an older version moves to the secrets file.
+    if (impl->db.tableExists("sync_setting")) {
+        SQLite::Statement token(impl->db, "SELECT value FROM sync_setting WHERE name = 'hub_token'");
+        if (token.executeStep()) {
+            writeSecret(folder, "hub_token", token.getColumn(0).getString());
+            impl->db.exec("DELETE FROM sync_setting WHERE name = 'hub_token'");
+        }
+    }
     return Store(std::move(impl));
 }
 
@@ -185,7 +213,7 @@ Agency Store::addAgency(const User& actor, const Agency& agency) {
     requireRole(actor, Role::Administrator, "add agencies");
     if (agency.code.empty() || agency.name.empty() || agency.country.empty())
         fail(RecordsError::Kind::InvalidInput, "an agency needs a code, a name and a country");
-    SQLite::Transaction t(impl_->db);
+    WriteTransaction t(*impl_);
     SQLite::Statement dup(impl_->db, "SELECT 1 FROM agency WHERE code = ?");
     dup.bind(1, agency.code);
     if (dup.executeStep()) fail(RecordsError::Kind::Conflict, "agency " + agency.code + " already exists");
@@ -196,7 +224,8 @@ Agency Store::addAgency(const User& actor, const Agency& agency) {
     a.exec();
     Agency out = agency;
     out.id = impl_->db.getLastInsertRowid();
-    impl_->audit(actor.id, "add_agency", "agency", out.id, jsonObject({{"code", agency.code}, {"country", agency.country}}));
+    impl_->audit(actor.id, "add_agency", "agency", out.id, jsonObject({{"code", agency.code}, {"country", agency.country}}),
+                 {{"agency", out.id}});
     t.commit();
     return out;
 }
@@ -205,9 +234,11 @@ User Store::addUser(const User& actor, const std::string& agencyCode, const std:
                     const std::string& fullName, const std::vector<Role>& roles, const std::string& password) {
     requireRole(actor, Role::Administrator, "add users");
     if (username.empty() || fullName.empty()) fail(RecordsError::Kind::InvalidInput, "a user needs a user name and a full name");
+    validateUsername(username);
+    validateText("full name", fullName, false, 200);
     if (roles.empty()) fail(RecordsError::Kind::InvalidInput, "a user needs at least one role");
     const std::string passwordHash = hashPassword(password);
-    SQLite::Transaction t(impl_->db);
+    WriteTransaction t(*impl_);
     SQLite::Statement ag(impl_->db, "SELECT id FROM agency WHERE code = ?");
     ag.bind(1, agencyCode);
     if (!ag.executeStep()) fail(RecordsError::Kind::NotFound, "no agency " + agencyCode);
@@ -225,7 +256,8 @@ User Store::addUser(const User& actor, const std::string& agencyCode, const std:
     u.bind(6, nowUtc());
     u.exec();
     const Id id = impl_->db.getLastInsertRowid();
-    impl_->audit(actor.id, "add_user", "user", id, jsonObject({{"username", username}, {"roles", joinRoles(roles)}}));
+    impl_->audit(actor.id, "add_user", "user", id, jsonObject({{"username", username}, {"roles", joinRoles(roles)}}),
+                 {{"user", id}});
     t.commit();
     return impl_->loadUser(id);
 }

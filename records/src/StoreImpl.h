@@ -3,22 +3,58 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "striae/records/Store.h"
 
 namespace striae::records {
 
+// A row's hash as an audit event recorded it.
+struct RowSeal {
+    std::string table;
+    Id rowId = 0;
+    std::string hash;
+};
+
 struct Store::Impl {
     SQLite::Database db;
     std::string folder;
+    // Events committed in the open transaction, for the anchor file once it commits.
+    std::vector<std::pair<Id, std::string>> pendingAnchors;
 
     Impl(const std::string& dbPath, int flags, std::string f);
 
-    // Appends an audit event chained to the one before; call inside the change's transaction.
-    void audit(Id userId, const std::string& action, const std::string& entity, Id entityId, const std::string& details);
+    // Appends an audit event chained to the one before, sealing the current
+    // state of `rows` (table, rowid); call inside the change's transaction,
+    // after the change, and finish with commit().
+    void audit(Id userId, const std::string& action, const std::string& entity, Id entityId, const std::string& details,
+               const std::vector<std::pair<std::string, Id>>& rows = {});
+    // Commits and appends the new events to the anchor outside the database.
+    void commit(SQLite::Transaction& transaction);
+    void rollbackPending();
+    void appendAnchors();
     void indexNote(const std::string& kind, Id id, const std::string& text);
     User loadUser(Id id) const;
 };
+
+// A write transaction: BEGIN IMMEDIATE takes the write lock at once, so a
+// concurrent writer waits (busy timeout) instead of failing on the upgrade.
+struct WriteTransaction : SQLite::Transaction {
+    explicit WriteTransaction(Store::Impl& impl) : SQLite::Transaction(impl.db, SQLite::TransactionBehavior::IMMEDIATE), impl_(impl) {}
+    ~WriteTransaction() { impl_.rollbackPending(); }
+    void commit() { impl_.commit(*this); }
+
+private:
+    Store::Impl& impl_;
+};
+
+const std::vector<std::string>& sealedTables();
+std::string rowHash(SQLite::Database& db, const std::string& table, Id rowId);
+std::string chainHash(const std::string& prev, Id id, const std::string& at, Id user, const std::string& action,
+                      const std::string& entity, Id entityId, const std::string& details, const std::vector<RowSeal>& seals);
+void sealExistingRows(Store::Impl& impl);
+std::string anchorPath(const std::string& folder);
 
 std::string nowUtc();
 std::string sha256Hex(const void* data, std::size_t size);
@@ -33,4 +69,24 @@ std::string listOf(const std::vector<std::string>& values);
 // A JSON object from key/value pairs (values escaped), for audit details.
 std::string jsonObject(const std::vector<std::pair<std::string, std::string>>& fields);
 
+}  // namespace striae::records
+
+namespace striae::records {
+// Input checks with messages that name the field and the rule.
+void validateUsername(const std::string& username);
+// Free text: no control characters (terminal escapes), except line breaks and tabs where `multiline`.
+void validateText(const std::string& field, const std::string& value, bool multiline, std::size_t maxLength = 4000);
+// An identifier such as a case number or an item label: 1-64 printable characters, no surrounding spaces.
+void validateIdentifier(const std::string& field, const std::string& value);
+// "" or an ISO date (YYYY-MM-DD) or date and time (YYYY-MM-DDTHH:MM[:SS][Z]) that exists on the calendar.
+void validateDate(const std::string& field, const std::string& value);
+}  // namespace striae::records
+
+namespace striae::records {
+// Secrets (the hub token) in <store>/secrets/<name>, mode 0600 in a 0700
+// folder, written atomically; "" when there is none.
+void writeSecret(const std::string& folder, const std::string& name, const std::string& value);
+std::string readSecret(const std::string& folder, const std::string& name);
+// Owner-only permissions on the store's folders and files (0700 / 0600).
+void restrictPermissions(const std::string& folder);
 }  // namespace striae::records

@@ -152,88 +152,6 @@ Store::Impl::Impl(const std::string& dbPath, int flags, std::string f) : db(dbPa
     db.exec("PRAGMA synchronous=NORMAL");
 }
 
-namespace {
-const std::string kGenesis(64, '0');
-
-std::string chainHash(const std::string& prev, Id id, const std::string& at, Id user, const std::string& action,
-                      const std::string& entity, Id entityId, const std::string& details) {
-    const std::string text = prev + "\n" + std::to_string(id) + "\n" + at + "\n" + std::to_string(user) + "\n" + action +
-                             "\n" + entity + "\n" + std::to_string(entityId) + "\n" + details;
-    return sha256Hex(text.data(), text.size());
-}
-}  // namespace
-
-void Store::Impl::audit(Id userId, const std::string& action, const std::string& entity, Id entityId,
-                        const std::string& details) {
-    Id lastId = 0;
-    std::string prev = kGenesis;
-    SQLite::Statement head(db, "SELECT last_id, last_hash FROM audit_head WHERE one = 1");
-    if (head.executeStep()) {
-        lastId = head.getColumn(0).getInt64();
-        prev = head.getColumn(1).getString();
-    }
-    const Id id = lastId + 1;
-    const std::string at = nowUtc();
-    const std::string hash = chainHash(prev, id, at, userId, action, entity, entityId, details);
-    SQLite::Statement insert(db,
-                             "INSERT INTO audit_event(id, at, user_id, action, entity, entity_id, details, prev_hash, hash) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    insert.bind(1, id);
-    insert.bind(2, at);
-    insert.bind(3, userId);
-    insert.bind(4, action);
-    insert.bind(5, entity);
-    insert.bind(6, entityId);
-    insert.bind(7, details);
-    insert.bind(8, prev);
-    insert.bind(9, hash);
-    insert.exec();
-    SQLite::Statement update(db, "INSERT INTO audit_head(one, last_id, last_hash) VALUES (1, ?, ?) "
-                                 "ON CONFLICT(one) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash");
-    update.bind(1, id);
-    update.bind(2, hash);
-    update.exec();
-}
-
-AuditReport Store::verifyAudit() const {
-    AuditReport report;
-    SQLite::Statement q(impl_->db, "SELECT id, at, user_id, action, entity, entity_id, details, prev_hash, hash "
-                                   "FROM audit_event ORDER BY id");
-    std::string expectedPrev = kGenesis;
-    Id expectedId = 1;
-    while (q.executeStep()) {
-        ++report.events;
-        const Id id = q.getColumn(0).getInt64();
-        const std::string prev = q.getColumn(7).getString(), hash = q.getColumn(8).getString();
-        if (id != expectedId)
-            report.problems.push_back(id > expectedId ? "events " + std::to_string(expectedId) + "–" + std::to_string(id - 1) +
-                                                            " are missing (deleted)"
-                                                      : "event " + std::to_string(id) + " is out of order");
-        if (prev != expectedPrev)
-            report.problems.push_back("event " + std::to_string(id) +
-                                      " does not follow the event before it (an event was inserted, deleted or edited before it)");
-        const std::string recomputed =
-            chainHash(prev, id, q.getColumn(1).getString(), q.getColumn(2).getInt64(), q.getColumn(3).getString(),
-                      q.getColumn(4).getString(), q.getColumn(5).getInt64(), q.getColumn(6).getString());
-        if (recomputed != hash) report.problems.push_back("event " + std::to_string(id) + " was edited (its hash does not match its content)");
-        expectedPrev = hash;
-        expectedId = id + 1;
-    }
-    SQLite::Statement head(impl_->db, "SELECT last_id, last_hash FROM audit_head WHERE one = 1");
-    if (head.executeStep()) {
-        const Id lastId = head.getColumn(0).getInt64();
-        if (lastId != expectedId - 1)
-            report.problems.push_back(lastId > expectedId - 1 ? "events after " + std::to_string(expectedId - 1) + " up to " +
-                                                                    std::to_string(lastId) + " were deleted"
-                                                              : "the chain head is behind event " + std::to_string(expectedId - 1));
-        else if (head.getColumn(1).getString() != expectedPrev)
-            report.problems.push_back("the last event " + std::to_string(lastId) + " does not match the recorded chain head");
-    } else if (report.events > 0) {
-        report.problems.push_back("the audit chain head is missing");
-    }
-    return report;
-}
-
 void Store::Impl::indexNote(const std::string& kind, Id id, const std::string& text) {
     if (text.empty()) return;
     SQLite::Statement q(db, "INSERT INTO note_text(kind, ref_id, text) VALUES (?, ?, ?)");
@@ -254,6 +172,13 @@ User Store::Impl::loadUser(Id id) const {
     u.fullName = q.getColumn(3).getString();
     u.roles = parseRoles(q.getColumn(4).getString());
     u.active = q.getColumn(5).getInt() != 0;
+    // Roles decide what a user may do: a user row changed outside Striae (say,
+    // roles raised with sqlite3) is refused, not trusted.
+    SQLite::Statement seal(db, "SELECT row_hash, event_id FROM audit_seal WHERE entity = 'user' AND row_id = ? ORDER BY event_id DESC LIMIT 1");
+    seal.bind(1, id);
+    if (!seal.executeStep() || seal.getColumn(0).getString() != rowHash(const_cast<SQLite::Database&>(db), "user", id))
+        fail(RecordsError::Kind::Tampered, "the record of user " + u.username + " was changed outside Striae (it differs from the audit trail); "
+                                           "run `striae audit verify`");
     return u;
 }
 

@@ -41,7 +41,15 @@ void Store::setSyncSetting(const User& actor, const std::string& name, const std
     else
         requireRole(actor, Role::Administrator, "configure the hub connection");
     if (!oneOf(name, kSyncSettings)) fail(RecordsError::Kind::InvalidInput, "sync setting '" + name + "' is not one of " + listOf(kSyncSettings));
-    SQLite::Transaction t(impl_->db);
+    if (name == "hub_token") {
+        // The token is a credential: kept in a file only its owner can read, never in the database.
+        writeSecret(impl_->folder, name, value);
+        WriteTransaction t(*impl_);
+        impl_->audit(actor.id, "sync_setting", "sync", 0, jsonObject({{"name", name}, {"value", value.empty() ? "(cleared)" : "(set)"}}));
+        t.commit();
+        return;
+    }
+    WriteTransaction t(*impl_);
     putSetting(impl_->db, name, value);
     if (name != "leads_cursor")
         impl_->audit(actor.id, "sync_setting", "sync", 0, jsonObject({{"name", name}, {"value", name == "hub_token" ? "(set)" : value}}));
@@ -49,6 +57,7 @@ void Store::setSyncSetting(const User& actor, const std::string& name, const std
 }
 
 std::string Store::syncSetting(const std::string& name) const {
+    if (name == "hub_token") return readSecret(impl_->folder, name);
     SQLite::Statement q(impl_->db, "SELECT value FROM sync_setting WHERE name = ?");
     q.bind(1, name);
     return q.executeStep() ? q.getColumn(0).getString() : std::string();
@@ -56,7 +65,7 @@ std::string Store::syncSetting(const std::string& name) const {
 
 int Store::enqueueForSync(const User& actor) {
     requireRole(actor, Role::Technician, "send acquisitions to the hub");
-    SQLite::Transaction t(impl_->db);
+    WriteTransaction t(*impl_);
     SQLite::Statement q(impl_->db,
                         "INSERT INTO outbox(acquisition_id, state, attempts, next_attempt_at, queued_at) "
                         "SELECT a.id, 'queued', 0, '', ? FROM acquisition a WHERE a.processed_sha256 <> '' "
@@ -103,7 +112,7 @@ void Store::markOutboxFailed(Id entryId, const std::string& error, const std::st
 }
 
 void Store::noteHubContact(const std::string& error) {
-    SQLite::Transaction t(impl_->db);
+    WriteTransaction t(*impl_);
     const std::string now = nowUtc();
     putSetting(impl_->db, "last_attempt", now);
     putSetting(impl_->db, "last_error", error);
@@ -156,7 +165,7 @@ Id Store::remoteAcquisition(const User& actor, const RemoteAcquisition& r) {
         fail(RecordsError::Kind::InvalidInput, "hub acquisition id '" + r.hubId + "' is not 32 hexadecimal digits");
     if (auto known = acquisitionOfHubId(r.hubId)) return *known;
     const std::string kind = r.itemType == "bullet" ? "bullet" : "cartridge_case";
-    SQLite::Transaction t(impl_->db);
+    WriteTransaction t(*impl_);
     const std::string now = nowUtc();
     // The other agency, its stand-in case, an item per acquisition.
     SQLite::Statement agency(impl_->db, "INSERT INTO agency(code, name, country) VALUES (?, ?, '') ON CONFLICT(code) DO NOTHING");
@@ -173,6 +182,14 @@ Id Store::remoteAcquisition(const User& actor, const RemoteAcquisition& r) {
     kase.bind(3, now);
     kase.bind(4, r.agencyCode);
     kase.exec();
+    {
+        // The stand-in case must be that agency's: a local case that took the name (before HUB- was reserved) is not used.
+        SQLite::Statement owner(impl_->db, "SELECT a.code FROM case_file c JOIN agency a ON a.id = c.agency_id WHERE c.number = ?");
+        owner.bind(1, caseNumber);
+        if (owner.executeStep() && owner.getColumn(0).getString() != r.agencyCode)
+            fail(RecordsError::Kind::Conflict, "case " + caseNumber + " belongs to agency " + owner.getColumn(0).getString() +
+                                                   ", not to " + r.agencyCode + "; rename it before pulling that agency's holdings");
+    }
     const std::string label = r.bulletKey.empty() ? r.hubId : r.bulletKey;
     Id itemId = 0;
     {
@@ -210,7 +227,11 @@ Id Store::remoteAcquisition(const User& actor, const RemoteAcquisition& r) {
     link.bind(2, r.hubId);
     link.bind(3, r.agencyCode);
     link.exec();
-    impl_->audit(actor.id, "hub_acquisition", "acquisition", id, jsonObject({{"hub_id", r.hubId}, {"agency", r.agencyCode}}));
+    const Id standInAgency = impl_->db.execAndGet("SELECT agency_id FROM case_file WHERE id = (SELECT case_id FROM item WHERE id = " +
+                                                  std::to_string(itemId) + ")").getInt64();
+    const Id standInCase = impl_->db.execAndGet("SELECT case_id FROM item WHERE id = " + std::to_string(itemId)).getInt64();
+    impl_->audit(actor.id, "hub_acquisition", "acquisition", id, jsonObject({{"hub_id", r.hubId}, {"agency", r.agencyCode}}),
+                 {{"agency", standInAgency}, {"case_file", standInCase}, {"item", itemId}, {"acquisition", id}, {"hub_acquisition", id}});
     t.commit();
     return id;
 }

@@ -44,7 +44,7 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
         while (q.executeStep()) rows.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), {}});
     }
     const std::string startedAt = nowUtc();
-    const imaging::Surface querySurface = imaging::readX3p(filePath(query.processedSha256)).surface;
+    const imaging::Surface querySurface = readScan(query.processedSha256).surface;
     std::atomic<int> next{0}, done{0};
     std::atomic<bool> cancelled{false};
     std::mutex errorMutex;
@@ -55,7 +55,7 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
         pool.emplace_back([&] {
             for (int i; !cancelled && (i = next++) < int(rows.size());) {
                 try {
-                    const imaging::Surface other = imaging::readX3p(filePath(rows[i].processedSha)).surface;
+                    const imaging::Surface other = readScan(rows[i].processedSha).surface;
                     rows[i].result = matching::compareCmc(querySurface, other, parameters);
                 } catch (const std::exception& e) {
                     std::lock_guard lock(errorMutex);
@@ -97,7 +97,7 @@ CorrelationRun Store::recordCorrelationRun(const User& actor, Id queryAcquisitio
         if (a.score != b.score) return a.score > b.score;
         return a.scoreHigh > b.scoreHigh;
     });
-    SQLite::Transaction t(impl_->db);
+    WriteTransaction t(*impl_);
     acquisition(queryAcquisitionId);
     SQLite::Statement run(impl_->db, "INSERT INTO correlation_run(query_acquisition_id, parameters, scope, started_at, "
                                      "finished_at, run_by) VALUES (?, ?, ?, ?, ?, ?)");
@@ -109,6 +109,7 @@ CorrelationRun Store::recordCorrelationRun(const User& actor, Id queryAcquisitio
     run.bind(6, actor.id);
     run.exec();
     const Id runId = impl_->db.getLastInsertRowid();
+    std::vector<std::pair<std::string, Id>> sealed{{"correlation_run", runId}};
     SQLite::Statement cand(impl_->db, "INSERT INTO candidate(run_id, acquisition_id, rank, score, score_high, details) "
                                       "VALUES (?, ?, ?, ?, ?, ?)");
     for (std::size_t i = 0; i < found.size(); ++i) {
@@ -120,6 +121,7 @@ CorrelationRun Store::recordCorrelationRun(const User& actor, Id queryAcquisitio
         cand.bind(5, found[i].scoreHigh);
         cand.bind(6, found[i].details);
         cand.exec();
+        sealed.emplace_back("candidate", impl_->db.getLastInsertRowid());
         if (found[i].hubCandidateId != 0) {
             SQLite::Statement link(impl_->db, "INSERT INTO hub_candidate(candidate_id, hub_candidate_id) VALUES (?, ?)");
             link.bind(1, impl_->db.getLastInsertRowid());
@@ -129,7 +131,8 @@ CorrelationRun Store::recordCorrelationRun(const User& actor, Id queryAcquisitio
     }
     impl_->audit(actor.id, "correlate", "run", runId,
                  jsonObject({{"query", std::to_string(queryAcquisitionId)}, {"scope", scope}, {"candidates", std::to_string(found.size())},
-                             {"top", found.empty() ? "" : std::to_string(found[0].acquisitionId)}}));
+                             {"top", found.empty() ? "" : std::to_string(found[0].acquisitionId)}}),
+                 sealed);
     t.commit();
     return this->run(runId);
 }
@@ -214,7 +217,8 @@ std::vector<Candidate> Store::candidates(Id runId) const {
 
 void Store::review(const User& actor, Id candidateId, bool isLead, const std::string& note) {
     requireRole(actor, Role::Technician, "review candidates");
-    SQLite::Transaction t(impl_->db);
+    validateText("review note", note, true);
+    WriteTransaction t(*impl_);
     SQLite::Statement c(impl_->db, "SELECT 1 FROM candidate WHERE id = ?");
     c.bind(1, candidateId);
     if (!c.executeStep()) fail(RecordsError::Kind::NotFound, "no candidate " + std::to_string(candidateId));
@@ -232,13 +236,15 @@ void Store::review(const User& actor, Id candidateId, bool isLead, const std::st
     q.exec();
     const Id id = impl_->db.getLastInsertRowid();
     impl_->indexNote("review", id, note);
-    impl_->audit(actor.id, "review", "candidate", candidateId, jsonObject({{"decision", isLead ? "lead" : "not_lead"}, {"note", note}}));
+    impl_->audit(actor.id, "review", "candidate", candidateId, jsonObject({{"decision", isLead ? "lead" : "not_lead"}, {"note", note}}),
+                 {{"review", id}});
     t.commit();
 }
 
 Lead Store::markLead(const User& actor, Id candidateId, const std::string& note) {
     requireRole(actor, Role::Technician, "mark leads");
-    SQLite::Transaction t(impl_->db);
+    validateText("lead note", note, true);
+    WriteTransaction t(*impl_);
     SQLite::Statement r(impl_->db, "SELECT decision FROM review WHERE candidate_id = ?");
     r.bind(1, candidateId);
     if (!r.executeStep())
@@ -260,16 +266,18 @@ Lead Store::markLead(const User& actor, Id candidateId, const std::string& note)
     lead.status = "open";
     lead.createdBy = actor.id;
     impl_->indexNote("lead", lead.id, note);
-    impl_->audit(actor.id, "mark_lead", "lead", lead.id, jsonObject({{"candidate", std::to_string(candidateId)}, {"note", note}}));
+    impl_->audit(actor.id, "mark_lead", "lead", lead.id, jsonObject({{"candidate", std::to_string(candidateId)}, {"note", note}}),
+                 {{"lead", lead.id}});
     t.commit();
     return lead;
 }
 
 Hit Store::confirmHit(const User& actor, Id leadId, const std::string& conclusion, const std::string& note) {
     requireRole(actor, Role::Examiner, "confirm hits");
+    validateText("examination note", note, true);
     if (!oneOf(conclusion, kAfteConclusions))
         fail(RecordsError::Kind::InvalidInput, "'" + conclusion + "' is not an AFTE conclusion (" + listOf(kAfteConclusions) + ")");
-    SQLite::Transaction t(impl_->db);
+    WriteTransaction t(*impl_);
     SQLite::Statement l(impl_->db, "SELECT status FROM lead WHERE id = ?");
     l.bind(1, leadId);
     if (!l.executeStep()) fail(RecordsError::Kind::WorkflowViolation, "no lead " + std::to_string(leadId) + "; a hit needs a lead");
@@ -294,21 +302,26 @@ Hit Store::confirmHit(const User& actor, Id leadId, const std::string& conclusio
     u.bind(2, leadId);
     u.exec();
     impl_->indexNote("hit", hit.id, note);
-    impl_->audit(actor.id, "examine_lead", "hit", hit.id, jsonObject({{"lead", std::to_string(leadId)}, {"conclusion", conclusion}, {"note", note}}));
+    impl_->audit(actor.id, "examine_lead", "hit", hit.id, jsonObject({{"lead", std::to_string(leadId)}, {"conclusion", conclusion}, {"note", note}}),
+                 {{"hit", hit.id}, {"lead", leadId}});
     t.commit();
     return hit;
 }
 
 void Store::verifyHit(const User& actor, Id hitId, const std::string& conclusion, bool blind, const std::string& note) {
     requireRole(actor, Role::Examiner, "verify hits");
+    validateText("verification note", note, true);
     if (!oneOf(conclusion, kAfteConclusions)) fail(RecordsError::Kind::InvalidInput, "'" + conclusion + "' is not an AFTE conclusion (" + listOf(kAfteConclusions) + ")");
-    SQLite::Transaction t(impl_->db);
+    WriteTransaction t(*impl_);
     SQLite::Statement h(impl_->db, "SELECT examiner_id FROM hit WHERE id = ?");
     h.bind(1, hitId);
     if (!h.executeStep()) fail(RecordsError::Kind::NotFound, "no hit " + std::to_string(hitId));
     if (h.getColumn(0).getInt64() == actor.id)
         fail(RecordsError::Kind::WorkflowViolation, "user " + actor.username + " confirmed hit " + std::to_string(hitId) +
                                                         " and cannot also verify it");
+    SQLite::Statement approved(impl_->db, "SELECT 1 FROM approval WHERE hit_id = ?");
+    approved.bind(1, hitId);
+    if (approved.executeStep()) fail(RecordsError::Kind::WorkflowViolation, "hit " + std::to_string(hitId) + " is already approved; it takes no more verifications");
     SQLite::Statement dup(impl_->db, "SELECT 1 FROM verification WHERE hit_id = ? AND examiner_id = ?");
     dup.bind(1, hitId);
     dup.bind(2, actor.id);
@@ -321,21 +334,42 @@ void Store::verifyHit(const User& actor, Id hitId, const std::string& conclusion
     q.bind(5, actor.id);
     q.bind(6, nowUtc());
     q.exec();
-    impl_->audit(actor.id, "verify_hit", "hit", hitId, jsonObject({{"conclusion", conclusion}, {"blind", blind ? "yes" : "no"}, {"note", note}}));
+    impl_->audit(actor.id, "verify_hit", "hit", hitId, jsonObject({{"conclusion", conclusion}, {"blind", blind ? "yes" : "no"}, {"note", note}}),
+                 {{"verification", impl_->db.getLastInsertRowid()}});
     t.commit();
 }
 
 void Store::approveHit(const User& actor, Id hitId, const std::string& note) {
     requireRole(actor, Role::Supervisor, "approve hits");
-    SQLite::Transaction t(impl_->db);
-    SQLite::Statement h(impl_->db, "SELECT conclusion, (SELECT count(*) FROM verification v WHERE v.hit_id = hit.id) FROM hit WHERE id = ?");
+    validateText("approval note", note, true);
+    WriteTransaction t(*impl_);
+    SQLite::Statement h(impl_->db, "SELECT conclusion, examiner_id FROM hit WHERE id = ?");
     h.bind(1, hitId);
     if (!h.executeStep()) fail(RecordsError::Kind::NotFound, "no hit " + std::to_string(hitId));
+    const std::string hitName = "hit " + std::to_string(hitId);
     if (h.getColumn(0).getString() != "identification")
-        fail(RecordsError::Kind::WorkflowViolation, "hit " + std::to_string(hitId) + " concluded " + h.getColumn(0).getString() +
+        fail(RecordsError::Kind::WorkflowViolation, hitName + " concluded " + h.getColumn(0).getString() +
                                                         "; only identifications are approved as hits");
-    if (h.getColumn(1).getInt() == 0)
-        fail(RecordsError::Kind::WorkflowViolation, "hit " + std::to_string(hitId) + " has not been verified by a second examiner");
+    // Examiner, verifier and approver are three different people.
+    if (h.getColumn(1).getInt64() == actor.id)
+        fail(RecordsError::Kind::WorkflowViolation, "user " + actor.username + " examined " + hitName + " and cannot also approve it");
+    SQLite::Statement v(impl_->db, "SELECT v.id, v.conclusion, v.examiner_id, u.username FROM verification v JOIN user u ON u.id = v.examiner_id "
+                                   "WHERE v.hit_id = ? ORDER BY v.id");
+    v.bind(1, hitId);
+    int verifications = 0;
+    while (v.executeStep()) {
+        ++verifications;
+        if (v.getColumn(2).getInt64() == actor.id)
+            fail(RecordsError::Kind::WorkflowViolation, "user " + actor.username + " verified " + hitName + " and cannot also approve it");
+        // A disagreeing verification sends the hit back to the examiners; a supervisor cannot overrule it by approving.
+        if (v.getColumn(1).getString() != "identification")
+            fail(RecordsError::Kind::WorkflowViolation, "verification " + v.getColumn(0).getString() + " of " + hitName + " by " +
+                                                            v.getColumn(3).getString() + " concluded " + v.getColumn(1).getString() +
+                                                            ", not identification: the examiners disagree and the hit cannot be "
+                                                            "approved; it goes back to them (docs/records.md, Disagreements)");
+    }
+    if (verifications == 0)
+        fail(RecordsError::Kind::WorkflowViolation, hitName + " has not been verified by a second examiner");
     SQLite::Statement dup(impl_->db, "SELECT 1 FROM approval WHERE hit_id = ?");
     dup.bind(1, hitId);
     if (dup.executeStep()) fail(RecordsError::Kind::Conflict, "hit " + std::to_string(hitId) + " is already approved");
@@ -345,7 +379,7 @@ void Store::approveHit(const User& actor, Id hitId, const std::string& note) {
     q.bind(3, actor.id);
     q.bind(4, nowUtc());
     q.exec();
-    impl_->audit(actor.id, "approve_hit", "hit", hitId, jsonObject({{"note", note}}));
+    impl_->audit(actor.id, "approve_hit", "hit", hitId, jsonObject({{"note", note}}), {{"approval", impl_->db.getLastInsertRowid()}});
     t.commit();
 }
 

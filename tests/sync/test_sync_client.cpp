@@ -161,7 +161,7 @@ TEST_P(SyncTest, TwoAgenciesPushPullReviewAndDisclose) {
     ASSERT_FALSE(fetched.processedSha256.empty());
     EXPECT_EQ(fetched.processedSha256, ny.store->acquisition(ny1).processedSha256) << "the scan NYPD pushed, byte for byte";
     EXPECT_TRUE(fs::exists(la.store->filePath(fetched.processedSha256)));
-    EXPECT_TRUE(la.store->verifyAudit().ok());
+    { const auto rep = la.store->verifyAudit(); std::string all; for (const auto& p : rep.problems) all += p + "\n"; EXPECT_TRUE(rep.ok()) << all; }
 }
 
 TEST_P(SyncTest, AnUnreachableHubLeavesTheOutboxQueuedWithBackoff) {

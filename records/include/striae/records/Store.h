@@ -4,6 +4,7 @@
 // may do what, in which order), not the UI; every change appends an event to
 // a hash-chained audit trail in the same transaction.
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "striae/imaging/Preprocess.h"
+#include "striae/imaging/X3p.h"
 #include "striae/records/Types.h"
 
 namespace striae::matching {
@@ -35,6 +37,8 @@ struct ImportOptions {
     // Circles the technician corrected (pixels of the raw scan): they replace the
     // detection, and the processing history says "given".
     imaging::BreechFaceHints regionHints;
+    // Larger files are refused before they are read (a scan is 10-500 MB).
+    std::uint64_t maxFileBytes = std::uint64_t(2) << 30;
 };
 
 class Store {
@@ -55,6 +59,9 @@ public:
     int schemaVersion() const;
     const std::string& folder() const;
     std::string filePath(const std::string& sha256) const;
+    // Reads a stored scan, checking its content against its SHA-256 first: a
+    // file altered in files/ is refused (Tampered), never silently compared.
+    imaging::X3pFile readScan(const std::string& sha256) const;
     StoreStats stats() const;
     // PRAGMA integrity_check: "ok" or the problems.
     std::string integrityCheck() const;
@@ -126,7 +133,11 @@ public:
 
     // Audit trail.
     std::vector<AuditEvent> auditTrail(const std::string& entity, Id entityId) const;
-    AuditReport verifyAudit() const;
+    // Recomputes the chain, every sealed row (hits, verifications, approvals,
+    // reviews, leads, users and roles, acquisitions, cases, items …), the
+    // anchor outside the database and, if `checkFiles`, the SHA-256 of every
+    // stored scan file; names each disagreement.
+    AuditReport verifyAudit(bool checkFiles = true) const;
 
     // Sync with a hub (driven by striae::sync): settings, the outbox of
     // acquisitions to push, lead lists pulled in as correlation runs of scope

@@ -13,7 +13,7 @@ using Id = std::int64_t;
 // What went wrong, so callers (CLI exit codes, hub HTTP status) can tell.
 class RecordsError : public std::runtime_error {
 public:
-    enum class Kind { NotFound, Conflict, PermissionDenied, InvalidInput, WorkflowViolation, Storage };
+    enum class Kind { NotFound, Conflict, PermissionDenied, InvalidInput, WorkflowViolation, Storage, Tampered, Busy };
     RecordsError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
     Kind kind() const { return kind_; }
 
@@ -128,7 +128,11 @@ struct AuditEvent {
 
 struct AuditReport {
     std::size_t events = 0;
-    std::vector<std::string> problems;  // each names the event
+    std::size_t rowsChecked = 0;   // rows of the sealed tables recomputed against their seals
+    std::size_t filesChecked = 0;  // stored scan files whose SHA-256 was recomputed
+    std::size_t anchored = 0;      // events named in the anchor outside the database
+    std::vector<std::string> problems;  // each names the event, row or file
+    std::vector<std::string> notes;     // not tampering (e.g. the anchor one event behind after a crash)
     bool ok() const { return problems.empty(); }
 };
 

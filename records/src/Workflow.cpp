@@ -49,6 +49,7 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
     std::atomic<bool> cancelled{false};
     std::mutex errorMutex;
     std::string error;
+    RecordsError::Kind errorKind = RecordsError::Kind::Storage;
     matching::setKernelThreads(1);
     std::vector<std::thread> pool;
     for (int t = 0; t < std::max(1, threads); ++t)
@@ -59,7 +60,10 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
                     rows[i].result = matching::compareCmc(querySurface, other, parameters);
                 } catch (const std::exception& e) {
                     std::lock_guard lock(errorMutex);
-                    if (error.empty()) error = "acquisition " + std::to_string(rows[i].acquisitionId) + ": " + e.what();
+                    if (error.empty()) {
+                        error = "acquisition " + std::to_string(rows[i].acquisitionId) + ": " + e.what();
+                        if (const auto* r = dynamic_cast<const RecordsError*>(&e)) errorKind = r->kind();
+                    }
                     cancelled = true;
                 }
                 ++done;
@@ -72,7 +76,7 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     for (auto& t : pool) t.join();
-    if (!error.empty()) fail(RecordsError::Kind::Storage, "correlation failed: " + error);
+    if (!error.empty()) fail(errorKind, "correlation failed: " + error);
     if (cancelled) fail(RecordsError::Kind::InvalidInput, "correlation cancelled; nothing stored");
 
     std::vector<CandidateInput> found;

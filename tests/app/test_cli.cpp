@@ -171,3 +171,38 @@ TEST(Cli, CompareAndEvalOnSyntheticScans) {
     EXPECT_EQ(bad.exitCode, 1);
     EXPECT_NE(bad.out.find("no scan F09-09.x3p"), std::string::npos) << bad.out;
 }
+
+// `import good bad good`: the bad file is reported by name, the third still
+// imported, the summary and the exit code say one failed.
+TEST(Cli, ImportReportsEachFileAndGoesOnPastABadOne) {
+    striae::test::TempDir dir;
+    const std::string store = (dir / "store").string();
+    ASSERT_EQ(run("synth --out " + (dir / "scans").string() + " --firearms 1 --shots 2 --size 64 --seed 3").exitCode, 0);
+    { std::ofstream(dir / "bad.x3p") << "not a zip archive"; }
+    const std::string as = " --store " + store + " --user ";
+    ::setenv("STRIAE_PASSWORD", "ada-password", 1);
+    ::setenv("STRIAE_NEW_PASSWORD", "tina-password", 1);
+    ASSERT_EQ(run("db init " + store + " --agency A --agency-name A --country US --admin ada --admin-name Ada").exitCode, 0);
+    ASSERT_EQ(run("user add tina --name Tina --roles technician --agency A" + as + "ada").exitCode, 0);
+    ::setenv("STRIAE_PASSWORD", "tina-password", 1);
+    ASSERT_EQ(run("case add C1" + as + "tina").exitCode, 0);
+    const CliRun item = run("item add C1 Q1 --caliber 9mm" + as + "tina");
+    ASSERT_EQ(item.exitCode, 0) << item.out;
+    const CliRun r = run("import 1 " + (dir / "scans" / "F01-01.x3p").string() + " " + (dir / "bad.x3p").string() + " " +
+                         (dir / "scans" / "F01-02.x3p").string() + " --processed" + as + "tina");
+    EXPECT_EQ(r.exitCode, 1) << r.out;
+    EXPECT_NE(r.out.find("acquisition 1 <- "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("FAILED " + (dir / "bad.x3p").string() + ": "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("acquisition 2 <- "), std::string::npos) << "the third file is imported: " << r.out;
+    EXPECT_NE(r.out.find("2 of 3 files imported, 1 failed"), std::string::npos) << r.out;
+    const CliRun stop = run("import 1 " + (dir / "bad.x3p").string() + " " + (dir / "scans" / "F01-01.x3p").string() +
+                            " --processed --stop-on-error" + as + "tina");
+    EXPECT_EQ(stop.exitCode, 1);
+    EXPECT_NE(stop.out.find("stopped: 0 of 2 files imported"), std::string::npos) << stop.out;
+    const CliRun device = run("import 1 /dev/zero" + as + "tina");
+    EXPECT_EQ(device.exitCode, 1);
+    EXPECT_NE(device.out.find("/dev/zero: not a regular file"), std::string::npos) << device.out;
+    const CliRun verify = run("audit verify --store " + store);
+    EXPECT_EQ(verify.exitCode, 0) << verify.out;
+    EXPECT_NE(verify.out.find("audit trail intact"), std::string::npos) << verify.out;
+}

@@ -94,6 +94,15 @@ int main(int argc, char** argv) {
     serve->add_option("--replication-interval-ms", o.config.replicationIntervalMs, "How often to pull each peer's feed");
     serve->add_option("--certificate", o.config.certificateFile, "PEM certificate: serve HTTPS");
     serve->add_option("--private-key", o.config.privateKeyFile, "PEM private key of the certificate");
+    serve->add_flag("--insecure-http", o.config.allowPlainHttp,
+                    "Listen without TLS on a non-loopback address (only behind a TLS-terminating proxy)");
+    serve->add_option("--max-connections", o.config.maxConnections, "Requests handled at once")->capture_default_str();
+    serve->add_option("--max-connections-per-client", o.config.maxConnectionsPerClient,
+                      "Open connections per client address; more are refused with 429")->capture_default_str();
+    serve->add_option("--request-timeout", o.config.requestTimeoutSeconds,
+                      "Seconds a request may pause while sending (slow clients are dropped with 408)")->capture_default_str();
+    serve->add_option("--rate", o.config.requestsPerSecond, "Requests per second per token (0: unlimited)")->capture_default_str();
+    serve->add_option("--burst", o.config.requestBurst, "Requests at once per token")->capture_default_str();
 
     auto* agency = app.add_subcommand("agency", "Agencies")->require_subcommand(1);
     auto* agencyAdd = agency->add_subcommand("add", "Register an agency (or, with --peer, a peer hub)");

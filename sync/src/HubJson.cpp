@@ -108,6 +108,8 @@ AcquisitionMetadata metadataFrom(const Object::Ptr& o) {
     if (std::find(kHubItemTypes.begin(), kHubItemTypes.end(), m.itemType) == kHubItemTypes.end())
         throw HubError(400, "field 'item_type' is '" + m.itemType + "': expected cartridge_case or bullet");
     m.region = str(o, "region", false, m.itemType == "bullet" ? "land" : "breech_face");
+    if (m.itemType == "cartridge_case" && std::find(kHubCaseRegions.begin(), kHubCaseRegions.end(), m.region) == kHubCaseRegions.end())
+        throw HubError(400, "field 'region' is '" + m.region.substr(0, 40) + "': a cartridge case's region is breech_face, firing_pin or ejector");
     m.caliber = str(o, "caliber", true);
     if (m.caliber.empty()) throw HubError(400, "field 'caliber' is empty: correlation compares within a caliber");
     if (o->has("class") && !o->isNull("class")) {

@@ -13,12 +13,15 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
+#include <atomic>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
 
 #include "striae/imaging/X3p.h"
+#include "RateLimiter.h"
 #include "striae/sync/CorrelationQueue.h"
 #include "striae/sync/HubError.h"
 #include "striae/sync/HubJson.h"
@@ -35,11 +38,14 @@ namespace {
 
 constexpr std::int64_t kMaxJsonBytes = 1 << 20;
 
+thread_local bool answeringHead = false;  // the request being answered is a HEAD: headers only
+
 void sendJson(HTTPServerResponse& response, int status, const std::string& body) {
-    response.setStatus(Poco::Net::HTTPResponse::HTTPStatus(status));
+    response.setStatusAndReason(Poco::Net::HTTPResponse::HTTPStatus(status));
     response.setContentType("application/json");
     response.setContentLength(std::streamsize(body.size()));
-    response.send() << body;
+    std::ostream& out = response.send();
+    if (!answeringHead) out << body;
 }
 
 std::string readJsonBody(HTTPServerRequest& request) {
@@ -141,7 +147,14 @@ std::string uniqueName() {
 void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) {
     HubStore& store = hub_.store();
     const std::string& method = request.getMethod();
+    const bool get = method == "GET" || method == "HEAD";  // HEAD is answered as GET, without the body
+    answeringHead = method == "HEAD";
+    std::string uploadPath;  // never shown to the client
     try {
+        if (method != "GET" && method != "HEAD" && method != "POST" && method != "PATCH" && method != "DELETE") {
+            response.set("Allow", "GET, HEAD, POST, PATCH, DELETE");
+            throw HubError(405, "method " + method.substr(0, 16) + " is not allowed (GET, HEAD, POST, PATCH, DELETE)");
+        }
         const Poco::URI uri(request.getURI());
         std::vector<std::string> path;
         uri.getPathSegments(path);
@@ -149,14 +162,20 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
             if (segment == ".." || segment == ".") throw HubError(400, "path '" + uri.getPath() + "' is not allowed");
         if (path.empty() || path[0] != "v1") throw HubError(404, "no such endpoint " + uri.getPath() + " (the API is under /v1)");
 
-        if (path.size() == 2 && path[1] == "health" && method == "GET") {
+        if (path.size() == 2 && path[1] == "health" && get) {
             sendJson(response, 200, "{\"hub\":\"" + store.hubName() + "\",\"api\":1,\"status\":\"ok\"}");
             return;
         }
 
         std::string auth = request.get("Authorization", "");
         const std::string bearer = "Bearer ";
-        const Caller caller = store.authenticate(auth.rfind(bearer, 0) == 0 ? auth.substr(bearer.size()) : "");
+        const std::string token = auth.rfind(bearer, 0) == 0 ? auth.substr(bearer.size()) : "";
+        const Caller caller = store.authenticate(token);
+        int retryAfter = 1;
+        if (!hub_.rateLimiter().allow(token, retryAfter)) {
+            response.set("Retry-After", std::to_string(retryAfter));
+            throw HubError(429, "too many requests for this token; retry in " + std::to_string(retryAfter) + " s");
+        }
         const auto query = uri.getQueryParameters();
 
         if (path.size() == 2 && path[1] == "acquisitions" && method == "POST") {
@@ -168,6 +187,7 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
                 throw HubError(413, "upload of " + std::to_string(request.getContentLength64()) + " bytes; the hub takes at most " +
                                         std::to_string(limit) + " bytes per scan");
             ScanPartHandler part(store.tempFile(uniqueName()), limit);
+            uploadPath = part.path();
             Poco::Net::HTMLForm form;
             form.setFieldLimit(10);
             try {
@@ -179,18 +199,18 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
             if (!part.received()) throw HubError(400, "part 'scan' is missing");
             std::string declaredSha;
             const AcquisitionMetadata metadata = json::readMetadata(form.get("metadata"), &declaredSha);
+            const std::string sha = part.sha256();
+            if (!declaredSha.empty() && declaredSha != sha)
+                throw HubError(400, "the scan's SHA-256 is " + sha + " but the metadata says " + declaredSha +
+                                        " (damaged in transit?)");
             try {
                 imaging::readX3p(part.path());  // the hub holds only scans it can read
             } catch (const std::exception& e) {
                 throw HubError(422, std::string("the scan is not a readable X3P file: ") + e.what());
             }
+            // Stored and recorded together: a refused push leaves no file behind.
             part.keep();
-            const std::string sha = part.sha256();
-            store.storeScanFile(part.path(), sha);
-            if (!declaredSha.empty() && declaredSha != sha)
-                throw HubError(400, "the scan's SHA-256 is " + sha + " but the metadata says " + declaredSha +
-                                        " (damaged in transit?)");
-            const PushResult result = store.push(caller, metadata, sha, part.size());
+            const PushResult result = store.pushWithScan(caller, metadata, part.path(), sha, part.size());
             if (result.created) {
                 hub_.queue().enqueue(result.acquisition.id);
                 Poco::Logger::get("striae-hub").information("push " + result.acquisition.id + " from " + caller.agency);
@@ -201,11 +221,8 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
 
         if (path.size() >= 3 && path[1] == "acquisitions") {
             const std::string id = acquisitionId(path[2]);
-            if (path.size() == 3 && method == "GET") {
-                const HubAcquisition a = store.acquisition(id);
-                if (a.agency != caller.agency && !caller.peer && !a.disclosed)
-                    throw HubError(403, "acquisition " + id + " belongs to " + a.agency + ", which has not disclosed it");
-                sendJson(response, 200, json::write(a));
+            if (path.size() == 3 && get) {
+                sendJson(response, 200, json::write(store.visibleAcquisition(caller, id)));
                 return;
             }
             if (path.size() == 3 && method == "PATCH") {
@@ -223,26 +240,25 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
                 sendJson(response, 200, json::write(store.disclose(caller, id, disclosed)));
                 return;
             }
-            if (path.size() == 4 && path[3] == "lands" && method == "GET") {
+            if (path.size() == 4 && path[3] == "lands" && get) {
                 // The land scans of the bullet this acquisition belongs to (what the caller may see).
-                const HubAcquisition a = store.acquisition(id);
+                const HubAcquisition a = store.visibleAcquisition(caller, id);
                 if (a.metadata.itemType != "bullet") throw HubError(400, "acquisition " + id + " is not a bullet's land");
                 std::vector<HubAcquisition> visible;
                 for (const auto& land : store.bulletOf(a))
                     if (land.agency == caller.agency || caller.peer || land.disclosed) visible.push_back(land);
-                if (visible.empty())
-                    throw HubError(403, "the bullet of " + id + " belongs to " + a.agency + ", which has not disclosed it");
+                if (visible.empty()) throw HubError(404, "no acquisition " + id);
                 sendJson(response, 200, json::write(visible));
                 return;
             }
-            if (path.size() == 4 && path[3] == "scan" && method == "GET") {
+            if (path.size() == 4 && path[3] == "scan" && get) {
                 const std::string file = store.scanPathFor(caller, id);
                 response.sendFile(file, "application/octet-stream");
                 return;
             }
         }
 
-        if (path.size() == 2 && path[1] == "leads" && method == "GET") {
+        if (path.size() == 2 && path[1] == "leads" && get) {
             const std::int64_t since = integerParameter(query, "since", 0);
             const int limit = int(std::min<std::int64_t>(integerParameter(query, "limit", 100), 1000));
             const auto lists = store.leads(caller, since, limit);
@@ -264,12 +280,12 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
             return;
         }
 
-        if (path.size() == 2 && path[1] == "stats" && method == "GET") {
+        if (path.size() == 2 && path[1] == "stats" && get) {
             sendJson(response, 200, json::write(store.stats(caller.peer ? "" : caller.agency)));
             return;
         }
 
-        if (path.size() == 2 && path[1] == "changes" && method == "GET") {
+        if (path.size() == 2 && path[1] == "changes" && get) {
             if (!caller.peer) throw HubError(403, "the change feed is for peer hubs");
             const std::int64_t since = integerParameter(query, "since", 0);
             const int limit = int(std::min<std::int64_t>(integerParameter(query, "limit", 200), 1000));
@@ -281,9 +297,11 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
     } catch (const HubError& e) {
         // Read what the client is still sending (up to a bound), so that it
         // gets this answer instead of a broken connection.
+        // Only a framed body (a length, or chunks): without one there is none, and reading would wait for the client to close.
         try {
             constexpr std::int64_t kDrainLimit = 64LL << 20;
-            if (!request.hasContentLength() || request.getContentLength64() <= kDrainLimit) {
+            const bool framed = request.hasContentLength() || request.getChunkedTransferEncoding();
+            if (framed && (!request.hasContentLength() || request.getContentLength64() <= kDrainLimit)) {
                 char buffer[1 << 16];
                 std::int64_t drained = 0;
                 while (request.stream() && drained < kDrainLimit) {
@@ -293,10 +311,16 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
             }
         } catch (...) {
         }
-        if (!response.sent()) sendJson(response, e.status(), json::error(e.status(), e.what()));
+        std::string message = e.what();
+        if (!uploadPath.empty())  // the server's own paths stay on the server
+            for (std::size_t at; (at = message.find(uploadPath)) != std::string::npos;) message.replace(at, uploadPath.size(), "the uploaded scan");
+        if (!response.sent()) sendJson(response, e.status(), json::error(e.status(), message));
     } catch (const std::exception& e) {
-        Poco::Logger::get("striae-hub").error(method + " " + request.getURI() + ": " + e.what());
-        if (!response.sent()) sendJson(response, 500, json::error(500, e.what()));
+        // Details (paths, SQL) go to the log under an incident number; the client gets the number.
+        static std::atomic<unsigned> incidents{0};
+        const std::string incident = std::to_string(::time(nullptr)) + "-" + std::to_string(++incidents);
+        Poco::Logger::get("striae-hub").error("incident " + incident + ": " + method + " " + request.getURI() + ": " + e.what());
+        if (!response.sent()) sendJson(response, 500, json::error(500, "internal error (incident " + incident + " in the hub's log)"));
     }
 }
 

@@ -1,13 +1,17 @@
 #include "striae/sync/HubServer.h"
 
 #include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/IPAddress.h>
+#include <Poco/Net/TCPServer.h>
 #include <Poco/Net/NetSSL.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 
+#include "HubConnection.h"
 #include "HubRequestHandler.h"
+#include "RateLimiter.h"
+#include "striae/sync/HubError.h"
 #include "striae/sync/CorrelationQueue.h"
 #include "striae/sync/HubStore.h"
 
@@ -18,22 +22,42 @@ struct HubServer::Impl {
     std::unique_ptr<CorrelationQueue> queue;
     std::vector<std::unique_ptr<PeerReplicator>> replicators;
     std::unique_ptr<Poco::Net::ServerSocket> socket;
-    std::unique_ptr<Poco::Net::HTTPServer> server;
+    std::unique_ptr<ConnectionRegistry> connections;
+    std::unique_ptr<RateLimiter> rateLimiter;
+    std::unique_ptr<Poco::Net::TCPServer> server;
 };
+
+namespace {
+bool isLoopback(const std::string& host) {
+    if (host == "localhost") return true;
+    try {
+        return Poco::Net::IPAddress(host).isLoopback();
+    } catch (...) {
+        return false;
+    }
+}
+}  // namespace
 
 HubServer::HubServer(HubConfig config) : config_(std::move(config)), impl_(std::make_unique<Impl>()) {
     impl_->store = std::make_unique<HubStore>(config_.dataDir, config_.databaseUrl, config_.name);
     impl_->queue = std::make_unique<CorrelationQueue>(*impl_->store, config_.workers, config_.listSize);
+    impl_->rateLimiter = std::make_unique<RateLimiter>(config_.requestsPerSecond, config_.requestBurst);
 }
 
 HubServer::~HubServer() { stop(); }
 
 HubStore& HubServer::store() { return *impl_->store; }
 CorrelationQueue& HubServer::queue() { return *impl_->queue; }
+RateLimiter& HubServer::rateLimiter() { return *impl_->rateLimiter; }
 
 void HubServer::start() {
+    const bool tls = !config_.certificateFile.empty() && !config_.privateKeyFile.empty();
+    // Tokens and scans cross the network: plain HTTP only on loopback (behind a TLS proxy) unless the operator says otherwise.
+    if (!tls && !isLoopback(config_.host) && !config_.allowPlainHttp)
+        throw HubError(400, "listening on " + config_.host + " without TLS: give --certificate and --private-key, or "
+                            "--insecure-http if a TLS proxy in front of the hub terminates the connections");
     const Poco::Net::SocketAddress address(config_.host, Poco::UInt16(config_.port));
-    if (!config_.certificateFile.empty() && !config_.privateKeyFile.empty()) {
+    if (tls) {
         Poco::Net::initializeSSL();
         Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, config_.privateKeyFile,
                                                                  config_.certificateFile, "", Poco::Net::Context::VERIFY_NONE);
@@ -41,11 +65,15 @@ void HubServer::start() {
     } else {
         impl_->socket = std::make_unique<Poco::Net::ServerSocket>(address, 64);
     }
-    auto* params = new Poco::Net::HTTPServerParams;
+    Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(config_.maxConnections);
-    params->setMaxQueued(256);
+    params->setMaxQueued(1024);
     params->setKeepAlive(true);
-    impl_->server = std::make_unique<Poco::Net::HTTPServer>(new HubRequestHandlerFactory(*this), *impl_->socket, params);
+    params->setTimeout(Poco::Timespan(config_.requestTimeoutSeconds, 0));        // each read of a request
+    params->setKeepAliveTimeout(Poco::Timespan(config_.keepAliveSeconds, 0));    // idle between requests
+    impl_->connections = std::make_unique<ConnectionRegistry>(config_.maxConnectionsPerClient);
+    impl_->server = std::make_unique<Poco::Net::TCPServer>(
+        new HubConnectionFactory(new HubRequestHandlerFactory(*this), params, *impl_->connections), *impl_->socket, params);
     impl_->queue->start();
     for (const auto& peer : config_.peers) {
         impl_->replicators.push_back(std::make_unique<PeerReplicator>(
@@ -57,7 +85,8 @@ void HubServer::start() {
 
 void HubServer::stop() {
     if (impl_->server) {
-        impl_->server->stopAll(true);
+        impl_->server->stop();
+        impl_->connections->closeAll(5000);
         impl_->server.reset();
     }
     for (auto& r : impl_->replicators) r->stop();

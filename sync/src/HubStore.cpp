@@ -254,8 +254,29 @@ HubAcquisition HubStore::acquisition(const std::string& id) {
     return *a;
 }
 
+HubAcquisition HubStore::visibleAcquisition(const Caller& caller, const std::string& id) {
+    auto a = findAcquisition(id);
+    if (!a || (a->agency != caller.agency && !caller.peer && !a->disclosed)) throw HubError(404, "no acquisition " + id);
+    return *a;
+}
+
+PushResult HubStore::pushWithScan(const Caller& caller, const AcquisitionMetadata& metadata, const std::string& tempPath,
+                                  const std::string& sha256, std::int64_t size) {
+    std::lock_guard lock(filesMutex_);
+    const bool hadFile = fs::exists(filePath(sha256));
+    storeScanFile(tempPath, sha256);
+    try {
+        return push(caller, metadata, sha256, size);
+    } catch (...) {
+        std::error_code ec;
+        if (!hadFile && db_.query("SELECT id FROM acquisition WHERE sha256 = ? AND withdrawn = 0", {sha256}).empty())
+            fs::remove(filePath(sha256), ec);
+        throw;
+    }
+}
+
 HubAcquisition HubStore::ownedBy(const Caller& caller, const std::string& id) {
-    HubAcquisition a = acquisition(id);
+    HubAcquisition a = visibleAcquisition(caller, id);
     if (a.agency != caller.agency)
         throw HubError(403, "acquisition " + id + " belongs to " + a.agency + "; only the submitting agency may change it");
     if (a.withdrawn) throw HubError(409, "acquisition " + id + " was withdrawn");
@@ -310,14 +331,13 @@ void HubStore::withdraw(const Caller& caller, const std::string& id) {
         t.commit();
     }
     // The scan goes too, unless another live acquisition shares it.
+    std::lock_guard lock(filesMutex_);
     if (db_.query("SELECT id FROM acquisition WHERE sha256 = ? AND withdrawn = 0", {sha}).empty()) fs::remove(filePath(sha));
 }
 
 std::string HubStore::scanPathFor(const Caller& caller, const std::string& id) {
-    const HubAcquisition a = acquisition(id);
+    const HubAcquisition a = visibleAcquisition(caller, id);
     if (a.withdrawn) throw HubError(410, "acquisition " + id + " was withdrawn by its agency");
-    if (a.agency != caller.agency && !a.disclosed && !caller.peer)
-        throw HubError(403, "acquisition " + id + " belongs to " + a.agency + ", which has not disclosed it");
     return filePath(a.sha256);
 }
 

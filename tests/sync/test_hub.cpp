@@ -172,7 +172,7 @@ TEST_P(HubTest, TheQueueSurvivesARestart) {
     ASSERT_TRUE(eventually([&] { return allLeads(again).size() == 3; })) << h->logText();
 }
 
-TEST_P(HubTest, OnlyTheOwnerChangesWithdrawsOrDisclosesAndOthersGet403) {
+TEST_P(HubTest, OnlyTheOwnerChangesWithdrawsOrDisclosesAndOthersAreRefused) {
     auto h = hub("hub1");
     const std::string tokenA = h->addAgency("NYPD");
     const std::string tokenB = h->addAgency("LAPD");
@@ -189,11 +189,12 @@ TEST_P(HubTest, OnlyTheOwnerChangesWithdrawsOrDisclosesAndOthersGet403) {
     EXPECT_EQ(candidate.caseRef, "") << "NYPD's case number is not shown before it discloses";
 
     const std::string path = (dir / "download.x3p").string();
-    EXPECT_EQ(statusOf([&] { b.update(mine.id, metadata("X", "changed")); }), 403);
-    EXPECT_EQ(statusOf([&] { b.disclose(mine.id, true); }), 403);
-    EXPECT_EQ(statusOf([&] { b.withdraw(mine.id); }), 403);
-    EXPECT_EQ(statusOf([&] { b.downloadScan(mine.id, path); }), 403);
-    EXPECT_EQ(statusOf([&] { b.acquisition(mine.id); }), 403);
+    // Not disclosed: the same 404 as for an id nobody holds (another agency cannot probe what is held).
+    EXPECT_EQ(statusOf([&] { b.update(mine.id, metadata("X", "changed")); }), 404);
+    EXPECT_EQ(statusOf([&] { b.disclose(mine.id, true); }), 404);
+    EXPECT_EQ(statusOf([&] { b.withdraw(mine.id); }), 404);
+    EXPECT_EQ(statusOf([&] { b.downloadScan(mine.id, path); }), 404);
+    EXPECT_EQ(statusOf([&] { b.acquisition(mine.id); }), 404);
     EXPECT_EQ(statusOf([&] { a.reportOutcome(candidate.id, "hit"); }), 403) << "NYPD may not judge LAPD's list";
     EXPECT_FALSE(fs::exists(path));
     // Nothing changed.
@@ -214,7 +215,8 @@ TEST_P(HubTest, OnlyTheOwnerChangesWithdrawsOrDisclosesAndOthersGet403) {
     // Withdrawn: gone from LAPD's list and unreadable.
     a.withdraw(mine.id);
     EXPECT_TRUE(allLeads(b)[0].candidates.empty());
-    EXPECT_EQ(statusOf([&] { b.downloadScan(mine.id, path + "2"); }), 410);
+    EXPECT_EQ(statusOf([&] { b.downloadScan(mine.id, path + "2"); }), 404) << "withdrawn: no longer disclosed";
+    EXPECT_EQ(statusOf([&] { a.downloadScan(mine.id, path + "2"); }), 410);
     EXPECT_EQ(statusOf([&] { a.push(scan("F01-01"), metadata("NY-1", "again")); }), 409);
     EXPECT_EQ(a.stats().at(0).withdrawn, 1);
     (void)theirs;

@@ -12,6 +12,7 @@ namespace striae::sync {
 
 class HubStore;
 class CorrelationQueue;
+class RateLimiter;
 
 struct HubConfig {
     std::string dataDir;                  // scans (and hub.db unless databaseUrl is set)
@@ -25,7 +26,13 @@ struct HubConfig {
     std::string certificateFile, privateKeyFile;  // both set: HTTPS
     std::vector<PeerConfig> peers;
     int replicationIntervalMs = 2000;
-    int maxConnections = 32;
+    int maxConnections = 32;              // requests handled at once (threads)
+    int maxConnectionsPerClient = 8;      // open connections per client address; more are refused with 429
+    int requestTimeoutSeconds = 15;       // a request whose next bytes take longer is dropped (408)
+    int keepAliveSeconds = 5;             // an idle keep-alive connection is closed
+    double requestsPerSecond = 50;        // per token, sustained; more get 429
+    int requestBurst = 200;               // per token, at once
+    bool allowPlainHttp = false;          // listen without TLS on a non-loopback address
 };
 
 class HubServer {
@@ -37,6 +44,7 @@ public:
     int port() const;
     HubStore& store();
     CorrelationQueue& queue();
+    RateLimiter& rateLimiter();
     const HubConfig& config() const { return config_; }
 
     struct Impl;

@@ -5,6 +5,7 @@
 // Ownership is enforced here: only the submitting agency changes its data.
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +47,14 @@ public:
     static std::string acquisitionIdFor(const std::string& agency, const std::string& sha256);
 
     PushResult push(const Caller& caller, const AcquisitionMetadata& metadata, const std::string& sha256, std::int64_t size);
+    // Moves the uploaded scan into the files and records the push; if the push
+    // is refused, the file is removed again unless another acquisition holds it.
+    PushResult pushWithScan(const Caller& caller, const AcquisitionMetadata& metadata, const std::string& tempPath,
+                            const std::string& sha256, std::int64_t size);
+    // The acquisition if the caller may see it (its own, disclosed, or a peer);
+    // otherwise the same 404 as for an id that does not exist, so that another
+    // agency cannot learn what is held.
+    HubAcquisition visibleAcquisition(const Caller& caller, const std::string& id);
     HubAcquisition acquisition(const std::string& id);  // HubError 404
     std::optional<HubAcquisition> findAcquisition(const std::string& id);
     HubAcquisition update(const Caller& caller, const std::string& id, const AcquisitionMetadata& metadata);
@@ -86,6 +95,7 @@ private:
     std::int64_t nextSeq();
     void recordChange(const std::string& kind, const std::string& acquisitionId);
     HubAcquisition ownedBy(const Caller& caller, const std::string& id);
+    std::mutex filesMutex_;  // storing a pushed scan vs removing an unreferenced one
     void insertAcquisition(const HubAcquisition& a);
     void removeFromLists(const std::string& id);
     void touchListsNaming(const std::string& id);

@@ -8,6 +8,7 @@
 namespace striae::sync {
 
 inline const std::vector<std::string> kHubItemTypes{"cartridge_case", "bullet"};
+inline const std::vector<std::string> kHubCaseRegions{"breech_face", "firing_pin", "ejector"};
 inline const std::vector<std::string> kHubOutcomes{"lead", "hit", "eliminated"};
 
 struct AcquisitionMetadata {

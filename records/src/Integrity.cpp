@@ -106,7 +106,9 @@ void Store::Impl::audit(Id userId, const std::string& action, const std::string&
         prev = head.getColumn(1).getString();
     }
     std::vector<RowSeal> seals;
-    for (const auto& [table, rowId] : rows) {
+    for (const auto& row : rows) {
+        const std::string& table = row.first;
+        const Id rowId = row.second;
         if (std::any_of(seals.begin(), seals.end(), [&](const RowSeal& s) { return s.table == table && s.rowId == rowId; })) continue;
         const std::string hash = rowHash(db, table, rowId);
         if (hash.empty()) fail(RecordsError::Kind::Storage, "cannot seal " + table + " " + std::to_string(rowId) + ": no such row");

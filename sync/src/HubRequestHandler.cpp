@@ -1,16 +1,8 @@
 #include "HubRequestHandler.h"
 
 #include <Poco/Logger.h>
-#include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/MessageHeader.h>
-#include <Poco/Net/NameValueCollection.h>
-#include <Poco/Net/PartHandler.h>
-#include <Poco/DigestEngine.h>
-#include <Poco/NullStream.h>
-#include <Poco/SHA2Engine.h>
-#include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
 #include <atomic>
@@ -22,6 +14,7 @@
 
 #include "striae/imaging/X3p.h"
 #include "RateLimiter.h"
+#include "RequestParsing.h"
 #include "striae/sync/CorrelationQueue.h"
 #include "striae/sync/HubError.h"
 #include "striae/sync/HubJson.h"
@@ -64,77 +57,6 @@ std::string readJsonBody(HTTPServerRequest& request) {
     return body;
 }
 
-std::string acquisitionId(const std::string& segment) {
-    if (segment.size() != 32 || segment.find_first_not_of("0123456789abcdef") != std::string::npos)
-        throw HubError(400, "acquisition id '" + segment.substr(0, 80) + "' is not 32 hexadecimal digits");
-    return segment;
-}
-
-std::int64_t integerParameter(const Poco::URI::QueryParameters& query, const std::string& name, std::int64_t fallback) {
-    for (const auto& [key, value] : query)
-        if (key == name) {
-            try {
-                std::size_t used = 0;
-                const long long v = std::stoll(value, &used);
-                if (used != value.size() || v < 0) throw std::invalid_argument(value);
-                return v;
-            } catch (const std::exception&) {
-                throw HubError(400, "query parameter '" + name + "' must be a non-negative integer, not '" + value + "'");
-            }
-        }
-    return fallback;
-}
-
-// Receives the multipart upload: the scan part streamed to a temporary file
-// (with a size limit), other parts kept by the form.
-class ScanPartHandler : public Poco::Net::PartHandler {
-public:
-    ScanPartHandler(std::string tempPath, std::int64_t limit) : tempPath_(std::move(tempPath)), limit_(limit) {}
-    ~ScanPartHandler() override {
-        if (!kept_) fs::remove(tempPath_);
-    }
-    void handlePart(const Poco::Net::MessageHeader& header, std::istream& stream) override {
-        std::string disposition;
-        Poco::Net::NameValueCollection parameters;
-        Poco::Net::MessageHeader::splitParameters(header.get("Content-Disposition", ""), disposition, parameters);
-        const std::string name = parameters.get("name", "");
-        if (name != "scan") {
-            Poco::NullOutputStream sink;
-            Poco::StreamCopier::copyStream(stream, sink);
-            return;
-        }
-        if (received_) throw HubError(400, "more than one part named 'scan'");
-        filename_ = parameters.get("filename", "");
-        if (filename_.find('/') != std::string::npos || filename_.find('\\') != std::string::npos ||
-            filename_.find("..") != std::string::npos || filename_.find('\0') != std::string::npos)
-            throw HubError(400, "file name '" + filename_ + "' is not allowed: no paths, only a name");
-        std::ofstream out(tempPath_, std::ios::binary | std::ios::trunc);
-        Poco::SHA2Engine hash(Poco::SHA2Engine::SHA_256);  // hashed as it arrives: no second read
-        char buffer[1 << 16];
-        while (stream) {
-            stream.read(buffer, sizeof buffer);
-            size_ += stream.gcount();
-            if (size_ > limit_) throw HubError(413, "scan larger than the hub's limit of " + std::to_string(limit_) + " bytes");
-            out.write(buffer, stream.gcount());
-            hash.update(buffer, unsigned(stream.gcount()));
-        }
-        out.close();
-        if (!out) throw HubError(507, "the hub could not write the upload");
-        sha256_ = Poco::DigestEngine::digestToHex(hash.digest());
-        received_ = true;
-    }
-    bool received() const { return received_; }
-    std::int64_t size() const { return size_; }
-    const std::string& path() const { return tempPath_; }
-    const std::string& sha256() const { return sha256_; }
-    void keep() { kept_ = true; }
-
-private:
-    std::string tempPath_, filename_, sha256_;
-    std::int64_t limit_, size_ = 0;
-    bool received_ = false, kept_ = false;
-};
-
 std::string uniqueName() {
     static thread_local std::mt19937_64 random{std::random_device{}()};
     std::ostringstream out;
@@ -155,7 +77,13 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
             response.set("Allow", "GET, HEAD, POST, PATCH, DELETE");
             throw HubError(405, "method " + method.substr(0, 16) + " is not allowed (GET, HEAD, POST, PATCH, DELETE)");
         }
-        const Poco::URI uri(request.getURI());
+        const Poco::URI uri = [&] {
+            try {
+                return Poco::URI(request.getURI());
+            } catch (const Poco::SyntaxException&) {
+                throw HubError(400, "malformed request target");
+            }
+        }();
         std::vector<std::string> path;
         uri.getPathSegments(path);
         for (const auto& segment : path)
@@ -179,38 +107,27 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
         const auto query = uri.getQueryParameters();
 
         if (path.size() == 2 && path[1] == "acquisitions" && method == "POST") {
-            const std::string type = request.getContentType();
-            if (type.rfind("multipart/form-data", 0) != 0)
-                throw HubError(415, "content type '" + type + "': a push is multipart/form-data with parts 'metadata' and 'scan'");
             const std::int64_t limit = hub_.config().maxUploadBytes;
             if (request.hasContentLength() && request.getContentLength64() > limit + kMaxJsonBytes)
                 throw HubError(413, "upload of " + std::to_string(request.getContentLength64()) + " bytes; the hub takes at most " +
                                         std::to_string(limit) + " bytes per scan");
-            ScanPartHandler part(store.tempFile(uniqueName()), limit);
-            uploadPath = part.path();
-            Poco::Net::HTMLForm form;
-            form.setFieldLimit(10);
-            try {
-                form.load(request, request.stream(), part);
-            } catch (const Poco::Exception& e) {
-                throw HubError(400, "malformed multipart upload: " + e.displayText());
-            }
-            if (!form.has("metadata")) throw HubError(400, "part 'metadata' is missing");
-            if (!part.received()) throw HubError(400, "part 'scan' is missing");
+            UploadReceiver receiver(store.tempFile(uniqueName()), limit);
+            uploadPath = receiver.tempPath();
+            const Upload upload = receiver.receive(request, request.stream());
             std::string declaredSha;
-            const AcquisitionMetadata metadata = json::readMetadata(form.get("metadata"), &declaredSha);
-            const std::string sha = part.sha256();
+            const AcquisitionMetadata metadata = json::readMetadata(upload.metadata, &declaredSha);
+            const std::string sha = upload.sha256;
             if (!declaredSha.empty() && declaredSha != sha)
                 throw HubError(400, "the scan's SHA-256 is " + sha + " but the metadata says " + declaredSha +
                                         " (damaged in transit?)");
             try {
-                imaging::readX3p(part.path());  // the hub holds only scans it can read
+                imaging::readX3p(upload.scanPath);  // the hub holds only scans it can read
             } catch (const std::exception& e) {
                 throw HubError(422, std::string("the scan is not a readable X3P file: ") + e.what());
             }
             // Stored and recorded together: a refused push leaves no file behind.
-            part.keep();
-            const PushResult result = store.pushWithScan(caller, metadata, part.path(), sha, part.size());
+            receiver.keep();
+            const PushResult result = store.pushWithScan(caller, metadata, upload.scanPath, sha, upload.size);
             if (result.created) {
                 hub_.queue().enqueue(result.acquisition.id);
                 Poco::Logger::get("striae-hub").information("push " + result.acquisition.id + " from " + caller.agency);
@@ -220,7 +137,7 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
         }
 
         if (path.size() >= 3 && path[1] == "acquisitions") {
-            const std::string id = acquisitionId(path[2]);
+            const std::string id = acquisitionIdFrom(path[2]);
             if (path.size() == 3 && get) {
                 sendJson(response, 200, json::write(store.visibleAcquisition(caller, id)));
                 return;
@@ -267,14 +184,7 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
         }
 
         if (path.size() == 4 && path[1] == "candidates" && path[3] == "outcome" && method == "POST") {
-            std::int64_t candidate = 0;
-            try {
-                std::size_t used = 0;
-                candidate = std::stoll(path[2], &used);
-                if (used != path[2].size()) throw std::invalid_argument(path[2]);
-            } catch (const std::exception&) {
-                throw HubError(400, "candidate id '" + path[2].substr(0, 40) + "' is not a number");
-            }
+            const std::int64_t candidate = candidateIdFrom(path[2]);
             store.reportOutcome(caller, candidate, json::readString(readJsonBody(request), "outcome"));
             sendJson(response, 200, "{\"candidate\":" + std::to_string(candidate) + "}");
             return;

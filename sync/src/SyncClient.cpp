@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "FileHash.h"
 #include "striae/sync/HubClient.h"
 #include "striae/sync/HubError.h"
 
@@ -94,6 +95,10 @@ SyncReport SyncClient::push(const std::function<bool(int, int)>& progress) {
                 // Lands not scanned (damaged) are not waited for at the hub.
                 if (held < m.lands) m.landsScanned = held;
             }
+            // A scan altered in the store's files is not sent: the hub would take it as evidence.
+            if (sha256OfFile(store_.filePath(a.processedSha256)) != a.processedSha256)
+                throw records::RecordsError(records::RecordsError::Kind::Tampered,
+                                            "its stored scan no longer matches its SHA-256; not sent (run `striae audit verify`)");
             const PushReply reply = hub.push(store_.filePath(a.processedSha256), m);
             store_.markOutboxSent(entry.id, reply.acquisition.id);
             (reply.created ? report.pushed : report.alreadyHeld)++;

@@ -160,7 +160,7 @@ bool MainWindow::showAcquisition(qint64 id) {
     try {
         const auto a = store_->acquisition(id);
         const auto item = store_->item(a.itemId);
-        const auto scan = imaging::readX3p(store_->filePath(a.processedSha256));
+        const auto scan = store_->readScan(a.processedSha256);
         surfacePanel_->showSurface(scan.surface, tr("<b>Case %1, item %2</b><br>scan %3, %4<br>%5 × %6 points at %7 µm")
                                                      .arg(QString::fromStdString(item.caseNumber), QString::fromStdString(item.label))
                                                      .arg(id)
@@ -208,8 +208,8 @@ bool MainWindow::showComparison(qint64 referenceId, qint64 comparedId) {
                 throw std::runtime_error("scan " + std::to_string(x->id) +
                                          " is another agency's, named by the hub, and not disclosed yet; it is fetched at the "
                                          "next hub sync once its agency discloses it");
-        const auto sa = imaging::readX3p(store_->filePath(a.processedSha256)).surface;
-        const auto sb = imaging::readX3p(store_->filePath(b.processedSha256)).surface;
+        const auto sa = store_->readScan(a.processedSha256).surface;
+        const auto sb = store_->readScan(b.processedSha256).surface;
         const auto result = matching::compareCmc(sa, sb);
         auto title = [](const records::Item& i, qint64 id) {
             return tr("<b>%1 / %2</b> (scan %3)").arg(QString::fromStdString(i.caseNumber), QString::fromStdString(i.label)).arg(id);
@@ -240,7 +240,7 @@ matching::BulletLands landSignaturesOf(const records::Store& store, qint64 itemI
         throw std::runtime_error("item " + std::to_string(itemId) + " has " + std::to_string(acquisitions.size()) +
                                  " land scan(s); a bullet comparison needs the lands of a bullet");
     std::vector<imaging::Surface> scans;
-    for (const auto& a : acquisitions) scans.push_back(imaging::readX3p(store.filePath(a.processedSha256)).surface);
+    for (const auto& a : acquisitions) scans.push_back(store.readScan(a.processedSha256).surface);
     imaging::LandOptions options;
     options.striae = imaging::bulletStriaeDirection(scans);
     matching::BulletLands out;

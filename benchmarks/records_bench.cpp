@@ -144,7 +144,8 @@ int main(int argc, char** argv) {
     latency("audit trail of an item", 2000, [&](int) { store.auditTrail("item", itemIds[anyItem(rng)]); });
     const auto t = Clock::now();
     const auto report = store.verifyAudit();
-    std::printf("audit verify: %zu events in %.1f s, %s\n", report.events, seconds(t), report.ok() ? "intact" : "BROKEN");
+    std::printf("audit verify: %zu events, %zu sealed rows, %zu scan files, %zu anchored in %.1f s, %s\n", report.events,
+                report.rowsChecked, report.filesChecked, report.anchored, seconds(t), report.ok() ? "intact" : "BROKEN");
     std::printf("store size: %.0f MB\n", double(std::filesystem::file_size(folder / "store.db")) / 1e6);
     return 0;
 }

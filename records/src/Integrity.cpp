@@ -310,6 +310,7 @@ AuditReport Store::verifyAudit(bool checkFiles) const {
 
     if (checkFiles) {
         SQLite::Statement a(impl_->db, "SELECT id, file_sha256, processed_sha256 FROM acquisition ORDER BY id");
+        std::map<std::string, std::pair<bool, std::string>> known;  // each file hashed once, however many acquisitions name it
         while (a.executeStep()) {
             const Id id = a.getColumn(0).getInt64();
             for (int c : {1, 2}) {
@@ -320,8 +321,14 @@ AuditReport Store::verifyAudit(bool checkFiles) const {
                     report.problems.push_back("acquisition " + std::to_string(id) + " names a scan '" + sha.substr(0, 70) + "' that is not a SHA-256");
                     continue;
                 }
-                const std::string actual = fileSha256(filePath(sha), readable);
-                ++report.filesChecked;
+                auto found = known.find(sha);
+                if (found == known.end()) {
+                    const std::string hash = fileSha256(filePath(sha), readable);
+                    found = known.emplace(sha, std::make_pair(readable, hash)).first;
+                    ++report.filesChecked;
+                }
+                readable = found->second.first;
+                const std::string& actual = found->second.second;
                 const std::string which = c == 1 ? "scan file" : "processed scan file";
                 if (!readable) report.problems.push_back("the " + which + " of acquisition " + std::to_string(id) + " (" + sha.substr(0, 12) + "…) is missing");
                 else if (actual != sha)

@@ -154,3 +154,26 @@ TEST(SurfaceScene, SplitViewShowsTheReferenceLeftAndTheOtherRight) {
     cv::absdiff(alone, back, diff);
     EXPECT_LT(cv::mean(diff).val[0], 1.0) << "clearing the split restores the single surface";
 }
+
+// As the comparison view does it: the compared scan placed by a registration
+// (rotation and shift) and sharing the reference's camera; it must still be
+// drawn right of the line.
+TEST(SurfaceScene, SplitViewShowsTheRegisteredComparedScanRightOfTheLine) {
+    if (!haveDisplay()) GTEST_SKIP() << "rendering needs an X display";
+    imaging::SynthOptions o;
+    o.sizePx = 200;
+    o.seed = 31;
+    viewer3d::SurfaceScene left(imaging::synthesizeShot(o, 1, 1));
+    viewer3d::SurfaceScene right(imaging::synthesizeShot(o, 2, 1));
+    left.shareCameraWith(right);
+    right.setRegistration(7.5, 6, -4);
+    const cv::Mat alone = toMat(left.renderToImage(320, 240), 320, 240);
+    left.splitWith(right, left.widthMicrometres() / 2);
+    const cv::Mat split = toMat(left.renderToImage(320, 240), 320, 240);
+    cv::imwrite("/tmp/split-registered.png", split);
+    cv::Mat diff, grey;
+    cv::absdiff(alone, split, diff);
+    cv::cvtColor(diff, grey, cv::COLOR_BGR2GRAY);
+    EXPECT_LT(cv::mean(grey(cv::Rect(40, 40, 80, 160))).val[0], 3.0) << "left of the line: the reference";
+    EXPECT_GT(cv::mean(grey(cv::Rect(170, 40, 80, 160))).val[0], 10.0) << "right of the line: the compared scan";
+}

@@ -26,6 +26,7 @@
 #include <vtkWindowToImageFilter.h>
 
 #include <algorithm>
+#include <tuple>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -52,6 +53,11 @@ struct SurfaceScene::Impl {
     float top = 0;                      // highest displayed height, µm
     std::vector<CellOutline> outlines;
     SurfaceScene::Impl* splitPartner = nullptr;
+    // The split partner drawn here through mappers of this scene's own: a
+    // mapper holds GPU buffers of one OpenGL context, and the partner's own
+    // view (another context) draws it too.
+    vtkNew<vtkActor> partnerActor;
+    vtkNew<vtkPolyDataMapper> partnerMapper, partnerCoarseMapper;
     vtkNew<vtkActor> profile;
     vtkNew<vtkPolyDataMapper> profileMapper;
     double width = 0;
@@ -247,6 +253,16 @@ void SurfaceScene::setRegistration(double thetaDeg, double dxPx, double dyPx) {
     d.actor->SetUserTransform(t);
 }
 
+SurfaceScene::CameraPose SurfaceScene::camera() const {
+    vtkCamera* c = impl_->renderer->GetActiveCamera();
+    CameraPose p{};
+    c->GetPosition(p.position);
+    c->GetFocalPoint(p.focalPoint);
+    c->GetViewUp(p.viewUp);
+    p.viewAngle = c->GetViewAngle();
+    return p;
+}
+
 void SurfaceScene::shareCameraWith(SurfaceScene& other) {
     other.impl_->renderer->SetActiveCamera(impl_->renderer->GetActiveCamera());
 }
@@ -256,10 +272,20 @@ void SurfaceScene::splitWith(SurfaceScene& other, double splitX) {
     Impl& o = *other.impl_;
     if (d.splitPartner != &o) {
         clearSplit();
-        d.renderer->AddActor(o.actor);
-        d.renderer->AddActor(o.cells);
+        d.renderer->AddActor(d.partnerActor);
         d.splitPartner = &o;
     }
+    // The partner as it is now: its mesh, colours, placement (the registration) and look.
+    for (auto [mine, theirs, input] : {std::tuple{d.partnerMapper.GetPointer(), o.mapper.GetPointer(), o.normals.GetPointer()},
+                                       std::tuple{d.partnerCoarseMapper.GetPointer(), o.coarseMapper.GetPointer(), o.coarseNormals.GetPointer()}}) {
+        mine->SetInputConnection(input->GetOutputPort());
+        mine->SetLookupTable(theirs->GetLookupTable());
+        mine->SetScalarRange(theirs->GetScalarRange());
+        mine->SetScalarVisibility(theirs->GetScalarVisibility());
+    }
+    d.partnerActor->SetMapper(o.moving ? d.partnerCoarseMapper.GetPointer() : d.partnerMapper.GetPointer());
+    d.partnerActor->SetProperty(o.actor->GetProperty());
+    d.partnerActor->SetUserTransform(o.actor->GetUserTransform());
     vtkNew<vtkPlane> keepLeft, keepRight;  // a plane keeps the side its normal points to
     keepLeft->SetOrigin(splitX, 0, 0);
     keepLeft->SetNormal(-1, 0, 0);
@@ -269,7 +295,7 @@ void SurfaceScene::splitWith(SurfaceScene& other, double splitX) {
         m->RemoveAllClippingPlanes();
         m->AddClippingPlane(keepLeft);
     }
-    for (vtkPolyDataMapper* m : {o.mapper.GetPointer(), o.coarseMapper.GetPointer()}) {
+    for (vtkPolyDataMapper* m : {d.partnerMapper.GetPointer(), d.partnerCoarseMapper.GetPointer()}) {
         m->RemoveAllClippingPlanes();
         m->AddClippingPlane(keepRight);
     }
@@ -278,10 +304,7 @@ void SurfaceScene::splitWith(SurfaceScene& other, double splitX) {
 void SurfaceScene::clearSplit() {
     Impl& d = *impl_;
     if (!d.splitPartner) return;
-    d.renderer->RemoveActor(d.splitPartner->actor);
-    d.renderer->RemoveActor(d.splitPartner->cells);
-    d.splitPartner->mapper->RemoveAllClippingPlanes();
-    d.splitPartner->coarseMapper->RemoveAllClippingPlanes();
+    d.renderer->RemoveActor(d.partnerActor);
     d.mapper->RemoveAllClippingPlanes();
     d.coarseMapper->RemoveAllClippingPlanes();
     d.splitPartner = nullptr;
@@ -362,8 +385,8 @@ void SurfaceScene::setInteracting(bool moving) {
     Impl& d = *impl_;
     d.moving = moving && d.hasCoarse;
     d.actor->SetMapper(d.moving ? d.coarseMapper.GetPointer() : d.mapper.GetPointer());
-    if (d.splitPartner) d.splitPartner->actor->SetMapper(moving && d.splitPartner->hasCoarse ? d.splitPartner->coarseMapper.GetPointer()
-                                                                                            : d.splitPartner->mapper.GetPointer());
+    if (d.splitPartner)
+        d.partnerActor->SetMapper(moving && d.splitPartner->hasCoarse ? d.partnerCoarseMapper.GetPointer() : d.partnerMapper.GetPointer());
 }
 
 bool SurfaceScene::interacting() const { return impl_->moving; }

@@ -170,11 +170,11 @@ void VtkView::mouseReleaseEvent(QMouseEvent* e) {
 }
 
 void VtkView::setInteracting(bool moving) {
-    if (scene_ && scene_->interacting() != moving) {
-        scene_->setInteracting(moving);
-        emit interactionChanged(moving);
-        update();
-    }
+    if (interacting_ == moving) return;  // views that follow each other stop here
+    interacting_ = moving;
+    if (scene_) scene_->setInteracting(moving);
+    emit interactionChanged(moving);
+    update();
 }
 
 void VtkView::mouseMoveEvent(QMouseEvent* e) {

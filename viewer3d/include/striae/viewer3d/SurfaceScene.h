@@ -56,6 +56,12 @@ public:
     void setCellOverlayVisible(bool visible);
     // Both scenes look through one camera: turning or zooming one turns the other.
     void shareCameraWith(SurfaceScene& other);
+    // Where the camera is and looks (µm), and its zoom: for views and tests that follow it.
+    struct CameraPose {
+        double position[3], focalPoint[3], viewUp[3];
+        double viewAngle;
+    };
+    CameraPose camera() const;
 
     // Comparison-microscope split: `other` (placed by its registration) is
     // shown in this scene too, this surface left of the line x = splitX µm,

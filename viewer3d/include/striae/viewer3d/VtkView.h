@@ -47,6 +47,9 @@ private:
     std::shared_ptr<SurfaceScene> scene_;
     QPointF pressedAt_;
     class QTimer* stillTimer_ = nullptr;
+    // The view's own state, not the scene's: a scene too small for a coarse
+    // mesh never reports "moving", and views that follow each other must stop.
+    bool interacting_ = false;
 };
 
 }  // namespace striae::viewer3d

@@ -1,0 +1,193 @@
+// The comparison view and the 3D view driven as an examiner drives them:
+// synthesized mouse drags and wheel notches on the real widgets in a shown
+// window (Xvfb in scripts/test). Both sides of a comparison must move
+// together, the process must live, and the split view must show the compared
+// scan right of the line.
+#include <gtest/gtest.h>
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QImage>
+#include <QMouseEvent>
+#include <QWheelEvent>
+
+#include <cmath>
+#include <cstdlib>
+
+#include "striae/imaging/Preprocess.h"
+#include "striae/imaging/Synthetic.h"
+#include "striae/matching/Cmc.h"
+#include "striae/ui/ComparisonPanel.h"
+#include "striae/ui/SurfacePanel.h"
+#include "striae/viewer3d/SurfaceScene.h"
+#include "striae/viewer3d/VtkView.h"
+
+using namespace striae;
+
+namespace {
+
+void settle(int ms = 150) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    while (std::chrono::steady_clock::now() < until) QApplication::processEvents(QEventLoop::AllEvents, 20);
+}
+
+void mouse(QWidget* w, QEvent::Type type, QPointF at, Qt::MouseButton button, Qt::MouseButtons buttons) {
+    QMouseEvent e(type, at, w->mapToGlobal(at), button, buttons, Qt::NoModifier);
+    QApplication::sendEvent(w, &e);
+}
+
+// A left-button drag across the view in small steps, as a hand does.
+void drag(QWidget* w, QPointF from, QPointF to, int steps = 12) {
+    mouse(w, QEvent::MouseButtonPress, from, Qt::LeftButton, Qt::LeftButton);
+    for (int i = 1; i <= steps; ++i) {
+        mouse(w, QEvent::MouseMove, from + (to - from) * (double(i) / steps), Qt::NoButton, Qt::LeftButton);
+        QApplication::processEvents();
+    }
+    mouse(w, QEvent::MouseButtonRelease, to, Qt::LeftButton, Qt::NoButton);
+    settle();
+}
+
+void wheel(QWidget* w, QPointF at, int notches) {
+    for (int i = 0; i < std::abs(notches); ++i) {
+        QWheelEvent e(at, w->mapToGlobal(at), QPoint(), QPoint(0, notches > 0 ? 120 : -120), Qt::NoButton, Qt::NoModifier,
+                      Qt::NoScrollPhase, false);
+        QApplication::sendEvent(w, &e);
+        QApplication::processEvents();
+    }
+    settle(400);  // past the still timer: the full mesh again
+}
+
+void click(QWidget* w) {
+    const QPointF at(w->width() / 2.0, w->height() / 2.0);
+    mouse(w, QEvent::MouseButtonPress, at, Qt::LeftButton, Qt::LeftButton);
+    mouse(w, QEvent::MouseButtonRelease, at, Qt::LeftButton, Qt::NoButton);
+    settle();
+}
+
+double distance(const viewer3d::SurfaceScene::CameraPose& a, const viewer3d::SurfaceScene::CameraPose& b) {
+    double d = 0;
+    for (int i = 0; i < 3; ++i) d += std::pow(a.position[i] - b.position[i], 2);
+    return std::sqrt(d);
+}
+
+// Mean absolute difference of two grabs in a rectangle given in fractions of the image.
+double change(const QImage& a, const QImage& b, double x0, double x1) {
+    const QImage p = a.convertToFormat(QImage::Format_RGB32), q = b.convertToFormat(QImage::Format_RGB32);
+    double sum = 0;
+    int n = 0;
+    for (int y = p.height() / 4; y < p.height() * 3 / 4; y += 2)
+        for (int x = int(p.width() * x0); x < int(p.width() * x1); x += 2) {
+            sum += std::abs(qGray(p.pixel(x, y)) - qGray(q.pixel(x, y)));
+            ++n;
+        }
+    return n ? sum / n : 0;
+}
+
+struct Pair {
+    imaging::Surface a, b;
+    matching::CmcResult result;
+};
+
+Pair pairOfShots() {
+    imaging::SynthOptions o;
+    o.sizePx = 220;
+    o.seed = 12;
+    Pair p{imaging::synthesizeShot(o, 1, 1), imaging::synthesizeShot(o, 1, 2), {}};
+    p.result = matching::compareCmc(p.a, p.b);
+    return p;
+}
+
+}  // namespace
+
+TEST(ComparisonMouse, DragAndWheelInBothViewsMoveBothTogether) {
+    if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no X display (scripts/test runs this under Xvfb)";
+    const Pair p = pairOfShots();
+    ui::ComparisonPanel panel;
+    panel.resize(1200, 640);
+    panel.show();
+    panel.showComparison(p.a, p.b, p.result, "reference", "compared");
+    settle(400);
+    const auto views = panel.findChildren<viewer3d::VtkView*>();
+    ASSERT_EQ(views.size(), 2);
+    viewer3d::VtkView* left = views[0];
+    viewer3d::VtkView* right = views[1];
+    ASSERT_TRUE(left->isVisible() && right->isVisible());
+
+    auto before = panel.referenceScene()->camera();
+    QImage leftBefore = left->grabFramebuffer(), rightBefore = right->grabFramebuffer();
+    drag(left, {left->width() * 0.3, left->height() * 0.5}, {left->width() * 0.7, left->height() * 0.35});
+    auto after = panel.referenceScene()->camera();
+    EXPECT_GT(distance(before, after), 1.0) << "the drag turned the camera";
+    EXPECT_LT(distance(panel.comparedScene()->camera(), after), 1e-9) << "both sides look through one camera";
+    EXPECT_GT(change(leftBefore, left->grabFramebuffer(), 0.2, 0.8), 2.0) << "the left view redrew turned";
+    EXPECT_GT(change(rightBefore, right->grabFramebuffer(), 0.2, 0.8), 2.0) << "the right view followed";
+
+    // Now the other way round, from the right view, then the wheel in each.
+    before = after;
+    leftBefore = left->grabFramebuffer();
+    drag(right, {right->width() * 0.6, right->height() * 0.6}, {right->width() * 0.4, right->height() * 0.3});
+    after = panel.comparedScene()->camera();
+    EXPECT_GT(distance(before, after), 1.0);
+    EXPECT_LT(distance(panel.referenceScene()->camera(), after), 1e-9);
+    EXPECT_GT(change(leftBefore, left->grabFramebuffer(), 0.2, 0.8), 2.0) << "the left view followed the right";
+    for (viewer3d::VtkView* v : {left, right}) {
+        before = panel.referenceScene()->camera();
+        wheel(v, {v->width() / 2.0, v->height() / 2.0}, 3);
+        EXPECT_GT(distance(before, panel.referenceScene()->camera()), 1.0) << "three wheel notches zoomed";
+        EXPECT_FALSE(panel.referenceScene()->interacting()) << "still again: the full mesh";
+    }
+    EXPECT_TRUE(panel.isVisible()) << "alive after drags and wheel notches in both views";
+}
+
+TEST(ComparisonMouse, TheSplitViewShowsTheComparedScanRightOfTheLine) {
+    if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no X display (scripts/test runs this under Xvfb)";
+    const Pair p = pairOfShots();
+    ui::ComparisonPanel panel;
+    panel.resize(1200, 640);
+    panel.show();
+    panel.showComparison(p.a, p.b, p.result, "reference", "compared");
+    settle(400);
+    const auto views = panel.findChildren<viewer3d::VtkView*>();
+    ASSERT_EQ(views.size(), 2);
+    viewer3d::VtkView* left = views[0];
+    const QImage alone = left->grabFramebuffer();
+    QCheckBox* split = nullptr;
+    for (auto* box : panel.findChildren<QCheckBox*>())
+        if (box->text().contains("Split")) split = box;
+    ASSERT_NE(split, nullptr);
+    click(split);  // with the mouse, as the examiner does
+    ASSERT_TRUE(split->isChecked());
+    settle(400);
+    EXPECT_FALSE(views[1]->isVisible()) << "one view in split mode";
+    const QImage both = left->grabFramebuffer();
+    both.save("/tmp/split-ui.png");
+    // The view is wider now (the right view hid): compare by the scan's place, the middle of the view.
+    const QImage a = alone.scaled(both.size());
+    EXPECT_GT(change(a, both, 0.55, 0.70), 4.0) << "right of the line: the compared scan, not the reference";
+    // Drag in split mode too: it turns, and the process lives.
+    const auto before = panel.referenceScene()->camera();
+    drag(left, {left->width() * 0.4, left->height() * 0.5}, {left->width() * 0.6, left->height() * 0.5});
+    EXPECT_GT(distance(before, panel.referenceScene()->camera()), 1.0);
+    click(split);
+    EXPECT_TRUE(views[1]->isVisible());
+}
+
+TEST(ComparisonMouse, TheThreeDViewTurnsAndZoomsWithTheMouse) {
+    if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no X display (scripts/test runs this under Xvfb)";
+    imaging::SynthOptions o;
+    o.sizePx = 160;
+    ui::SurfacePanel panel;
+    panel.resize(900, 600);
+    panel.show();
+    panel.showSurface(imaging::synthesizeShot(o, 1, 1), "scan");
+    settle(400);
+    const auto views = panel.findChildren<viewer3d::VtkView*>();
+    ASSERT_EQ(views.size(), 1);
+    viewer3d::VtkView* v = views[0];
+    const auto pose = v->scene()->camera();
+    const QImage before = v->grabFramebuffer();
+    drag(v, {v->width() * 0.3, v->height() * 0.5}, {v->width() * 0.6, v->height() * 0.3});
+    wheel(v, {v->width() / 2.0, v->height() / 2.0}, -2);
+    EXPECT_GT(distance(pose, v->scene()->camera()), 1.0);
+    EXPECT_GT(change(before, v->grabFramebuffer(), 0.2, 0.8), 2.0);
+}

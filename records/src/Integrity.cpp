@@ -26,7 +26,7 @@ const std::vector<std::string>& sealedTables() {
     static const std::vector<std::string> tables{"agency",      "user",   "case_file", "item",   "firearm",
                                                  "custody_event", "acquisition", "correlation_run", "candidate",
                                                  "review",      "lead",   "hit",       "verification", "approval",
-                                                 "hub_acquisition"};
+                                                 "hub_acquisition", "hit_view"};
     return tables;
 }
 
@@ -345,6 +345,7 @@ AuditReport Store::verifyAudit(bool checkFiles) const {
 void sealExistingRows(Store::Impl& impl) {
     std::vector<std::pair<std::string, Id>> rows;
     for (const auto& table : sealedTables()) {
+        if (!impl.db.tableExists(table)) continue;  // created by a later migration
         SQLite::Statement q(impl.db, "SELECT rowid FROM \"" + table + "\"");
         while (q.executeStep()) rows.emplace_back(table, q.getColumn(0).getInt64());
     }

@@ -106,6 +106,12 @@ CREATE TABLE audit_seal(
   PRIMARY KEY(event_id, entity, row_id));
 CREATE INDEX audit_seal_row ON audit_seal(entity, row_id, event_id);
 )SQL",
+        // 5: who saw a hit's first conclusion before verifying it (a blind verification must not have)
+        R"SQL(
+CREATE TABLE hit_view(
+  id INTEGER PRIMARY KEY, hit_id INTEGER NOT NULL REFERENCES hit(id), user_id INTEGER NOT NULL REFERENCES user(id),
+  viewed_at TEXT NOT NULL, UNIQUE(hit_id, user_id));
+)SQL",
     };
     return m;
 }

@@ -180,13 +180,54 @@ std::optional<Lead> Store::leadOfCandidate(Id candidateId) const {
                 q.getColumn(4).getString()};
 }
 
-std::optional<Hit> Store::hitOfLead(Id leadId) const {
+namespace {
+// Whether `viewer` must not see the first conclusion of hit `hitId` examined by `examinerId`:
+// an examiner other than its author who has neither verified it nor chosen to see it.
+bool hiddenFrom(SQLite::Database& db, const User& viewer, Id hitId, Id examinerId, bool& verified) {
+    SQLite::Statement v(db, "SELECT 1 FROM verification WHERE hit_id = ? AND examiner_id = ?");
+    v.bind(1, hitId);
+    v.bind(2, viewer.id);
+    verified = v.executeStep();
+    if (!viewer.has(Role::Examiner) || viewer.id == examinerId || verified) return false;
+    SQLite::Statement seen(db, "SELECT 1 FROM hit_view WHERE hit_id = ? AND user_id = ?");
+    seen.bind(1, hitId);
+    seen.bind(2, viewer.id);
+    return !seen.executeStep();
+}
+}  // namespace
+
+std::optional<Hit> Store::hitOfLead(const User& viewer, Id leadId) const {
     SQLite::Statement q(impl_->db, "SELECT id, lead_id, conclusion, examiner_id, confirmed_at, "
                                    "EXISTS (SELECT 1 FROM approval a WHERE a.hit_id = hit.id) FROM hit WHERE lead_id = ?");
     q.bind(1, leadId);
     if (!q.executeStep()) return std::nullopt;
-    return Hit{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(), q.getColumn(3).getInt64(),
-               q.getColumn(4).getString(), q.getColumn(5).getInt() != 0};
+    Hit h{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(), q.getColumn(3).getInt64(),
+          q.getColumn(4).getString(), q.getColumn(5).getInt() != 0};
+    if (hiddenFrom(impl_->db, viewer, h.id, h.examinerId, h.verifiedByViewer)) {
+        h.conclusion.clear();
+        h.examinerId = 0;
+        h.hidden = true;
+    }
+    return h;
+}
+
+Hit Store::revealHit(const User& viewer, Id hitId) {
+    requireRole(viewer, Role::Examiner, "see a hit's conclusion before verifying it");
+    WriteTransaction t(*impl_);
+    SQLite::Statement h(impl_->db, "SELECT lead_id FROM hit WHERE id = ?");
+    h.bind(1, hitId);
+    if (!h.executeStep()) fail(RecordsError::Kind::NotFound, "no hit " + std::to_string(hitId));
+    const Id leadId = h.getColumn(0).getInt64();
+    SQLite::Statement seen(impl_->db, "INSERT INTO hit_view(hit_id, user_id, viewed_at) VALUES (?, ?, ?) ON CONFLICT(hit_id, user_id) DO NOTHING");
+    seen.bind(1, hitId);
+    seen.bind(2, viewer.id);
+    seen.bind(3, nowUtc());
+    if (seen.exec() > 0) {
+        impl_->audit(viewer.id, "view_conclusion", "hit", hitId, jsonObject({{"note", "saw the first conclusion before verifying"}}),
+                     {{"hit_view", impl_->db.getLastInsertRowid()}});
+    }
+    t.commit();
+    return *hitOfLead(viewer, leadId);
 }
 
 std::vector<Candidate> Store::candidates(Id runId) const {
@@ -326,6 +367,15 @@ void Store::verifyHit(const User& actor, Id hitId, const std::string& conclusion
     SQLite::Statement approved(impl_->db, "SELECT 1 FROM approval WHERE hit_id = ?");
     approved.bind(1, hitId);
     if (approved.executeStep()) fail(RecordsError::Kind::WorkflowViolation, "hit " + std::to_string(hitId) + " is already approved; it takes no more verifications");
+    if (blind) {
+        SQLite::Statement seen(impl_->db, "SELECT viewed_at FROM hit_view WHERE hit_id = ? AND user_id = ?");
+        seen.bind(1, hitId);
+        seen.bind(2, actor.id);
+        if (seen.executeStep())
+            fail(RecordsError::Kind::WorkflowViolation, "user " + actor.username + " saw the first conclusion of hit " + std::to_string(hitId) +
+                                                            " (at " + seen.getColumn(0).getString() +
+                                                            "); the verification cannot be recorded as blind");
+    }
     SQLite::Statement dup(impl_->db, "SELECT 1 FROM verification WHERE hit_id = ? AND examiner_id = ?");
     dup.bind(1, hitId);
     dup.bind(2, actor.id);
@@ -412,6 +462,22 @@ std::vector<Store::NoteMatch> Store::searchNotes(const std::string& query) const
     std::vector<NoteMatch> out;
     while (q.executeStep()) out.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt64(), q.getColumn(2).getString()});
     return out;
+}
+
+std::vector<AuditEvent> Store::auditTrail(const User& viewer, const std::string& entity, Id entityId) const {
+    std::vector<AuditEvent> events = auditTrail(entity, entityId);
+    if (entity != "hit") return events;
+    SQLite::Statement h(impl_->db, "SELECT examiner_id FROM hit WHERE id = ?");
+    h.bind(1, entityId);
+    if (!h.executeStep()) return events;
+    bool verified = false;
+    if (!hiddenFrom(impl_->db, viewer, entityId, h.getColumn(0).getInt64(), verified)) return events;
+    for (auto& e : events)
+        if (e.action == "examine_lead" || e.action == "verify_hit") {
+            e.details = "{\"hidden\": \"until you have verified this hit (blind verification)\"}";
+            e.userId = 0;
+        }
+    return events;
 }
 
 std::vector<AuditEvent> Store::auditTrail(const std::string& entity, Id entityId) const {

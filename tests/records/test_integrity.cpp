@@ -374,3 +374,40 @@ TEST_F(Input, ATokenKeptInTheDatabaseByAnOlderVersionMovesToTheSecretsFile) {
     SQLite::Database db((storePath / "store.db").string());
     EXPECT_EQ(db.execAndGet("SELECT count(*) FROM sync_setting WHERE name = 'hub_token'").getInt(), 0);
 }
+
+// Blind verification as AFTE/ASB practice means it, enforced by the library.
+TEST_F(Workflow, ABlindVerifierSeesNeitherTheConclusionNorItsAuthor) {
+    const records::Id hit = secondHit();
+    const auto lead = store->leadOfCandidate(store->candidates(store->runsOf(third.id).front().id).at(0).id);
+    ASSERT_TRUE(lead.has_value());
+    const auto seenByVerifier = store->hitOfLead(examiner2, lead->id);
+    ASSERT_TRUE(seenByVerifier.has_value());
+    EXPECT_TRUE(seenByVerifier->hidden);
+    EXPECT_EQ(seenByVerifier->conclusion, "");
+    EXPECT_EQ(seenByVerifier->examinerId, 0);
+    for (const auto& e : store->auditTrail(examiner2, "hit", hit))
+        EXPECT_EQ(e.details.find("identification"), std::string::npos) << "the audit trail does not give it away: " << e.details;
+    const auto seenByAuthor = store->hitOfLead(examiner, lead->id);
+    EXPECT_FALSE(seenByAuthor->hidden);
+    EXPECT_EQ(seenByAuthor->conclusion, "identification");
+    EXPECT_EQ(store->hitOfLead(supervisor, lead->id)->conclusion, "identification") << "not an examiner: not a verifier";
+    store->verifyHit(examiner2, hit, "identification", true, "");
+    EXPECT_FALSE(store->hitOfLead(examiner2, lead->id)->hidden) << "once theirs is recorded";
+    EXPECT_TRUE(store->hitOfLead(examiner2, lead->id)->verifiedByViewer);
+}
+
+TEST_F(Workflow, AVerificationMarkedBlindIsRefusedAfterTheVerifierSawTheConclusion) {
+    const records::Id hit = secondHit();
+    const auto before = store->stats().auditEvents;
+    const auto shown = store->revealHit(examiner2, hit);
+    EXPECT_EQ(shown.conclusion, "identification");
+    EXPECT_FALSE(shown.hidden);
+    EXPECT_EQ(store->stats().auditEvents, before + 1) << "seeing it is on the record";
+    EXPECT_EQ(store->auditTrail("hit", hit).back().action, "view_conclusion");
+    const auto [kind, message] = errorOf([&] { store->verifyHit(examiner2, hit, "identification", true, ""); });
+    EXPECT_EQ(kind, Kind::WorkflowViolation);
+    EXPECT_TRUE(contains(message, "cannot be recorded as blind")) << message;
+    store->verifyHit(examiner2, hit, "identification", false, "saw the first conclusion");
+    EXPECT_TRUE(store->verifyAudit().ok());
+    EXPECT_EQ(errorOf([&] { store->revealHit(tech, hit); }).first, Kind::PermissionDenied);
+}

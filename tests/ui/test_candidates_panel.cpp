@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <QApplication>
+#include <QDialogButtonBox>
+#include <QMouseEvent>
+#include <QRadioButton>
 #include <QPushButton>
 #include <QTableWidget>
 
@@ -12,6 +15,7 @@
 #include "striae/matching/Cmc.h"
 #include "striae/records/Store.h"
 #include "striae/ui/CandidatesPanel.h"
+#include "striae/ui/ConclusionDialog.h"
 #include "striae/ui/MainWindow.h"
 
 using namespace striae;
@@ -65,7 +69,7 @@ TEST(CandidatesPanel, ActionsFollowRolesAndChangeTheStore) {
     panel.examine("identification");
     EXPECT_TRUE(store.openLeads().empty());
     EXPECT_EQ(store.stats().hits, 1);
-    EXPECT_EQ(panel.table()->item(0, 4)->text(), "identification");
+    EXPECT_EQ(panel.table()->item(0, 4)->text(), "Identification") << "the AFTE name, not the code";
     // The examiner who confirmed cannot verify: the store refuses and the hit stays unverified.
     panel.table()->selectRow(0);
     panel.verify("identification", true);
@@ -73,15 +77,18 @@ TEST(CandidatesPanel, ActionsFollowRolesAndChangeTheStore) {
     const auto exam2 = store.addUser(admin, "A", "ed", "Ed", {records::Role::Examiner}, "exam-password2");
     const auto boss = store.addUser(admin, "A", "sam", "Sam", {records::Role::Supervisor}, "super-password");
     panel.setUser(exam2);
+    EXPECT_EQ(panel.table()->item(0, 4)->text(), "examined; conclusion hidden until you verify") << "blind: the verifier's list";
     panel.table()->selectRow(0);
+    EXPECT_TRUE(button(panel, "Show first conclusion…")->isEnabled());
     panel.verify("identification", true);
+    EXPECT_EQ(panel.table()->item(0, 4)->text(), "Identification, verified by you");
     EXPECT_EQ(store.stats().verifications, 1);
     panel.setUser(boss);
     panel.table()->selectRow(0);
     EXPECT_TRUE(button(panel, "Approve")->isEnabled());
     panel.approve();
     EXPECT_EQ(store.stats().approvals, 1);
-    EXPECT_EQ(panel.table()->item(0, 4)->text(), "identification, approved");
+    EXPECT_EQ(panel.table()->item(0, 4)->text(), "Identification, approved");
     EXPECT_TRUE(store.verifyAudit().ok());
     (void)run;
 }
@@ -100,4 +107,33 @@ TEST(MainWindow, CorrelatesOnAWorkerThreadAndListsTheCandidates) {
     const auto store = records::Store::open((dir / "store").string());
     EXPECT_EQ(store.candidates(run).size(), 1u);
     EXPECT_TRUE(store.verifyAudit().ok());
+}
+
+// No anchoring: the conclusion dialog opens with nothing chosen and OK off,
+// names the AFTE conclusions in words, and takes a choice made with the mouse.
+TEST(ConclusionDialog, ChoosesNothingInAdvance) {
+    ASSERT_NE(QApplication::instance(), nullptr);
+    ui::ConclusionDialog dialog("Verification of the hit", "Blind verification. Your conclusion:");
+    dialog.show();
+    QApplication::processEvents();
+    auto* ok = dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+    EXPECT_FALSE(ok->isEnabled());
+    EXPECT_FALSE(dialog.conclusion().has_value());
+    QStringList names;
+    for (auto* r : dialog.findChildren<QRadioButton*>()) {
+        EXPECT_FALSE(r->isChecked()) << r->text().toStdString();
+        names << r->text();
+    }
+    EXPECT_EQ(names, QStringList({"Identification", "Inconclusive A", "Inconclusive B", "Inconclusive C", "Elimination", "Unsuitable"}));
+    auto* elimination = dialog.findChild<QRadioButton*>("elimination");
+    ASSERT_NE(elimination, nullptr);
+    const QPointF at(8, elimination->height() / 2.0);
+    QMouseEvent press(QEvent::MouseButtonPress, at, elimination->mapToGlobal(at), Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
+    QMouseEvent release(QEvent::MouseButtonRelease, at, elimination->mapToGlobal(at), Qt::LeftButton, Qt::NoButton, Qt::NoModifier);
+    QApplication::sendEvent(elimination, &press);
+    QApplication::sendEvent(elimination, &release);
+    QApplication::processEvents();
+    EXPECT_TRUE(elimination->isChecked());
+    EXPECT_TRUE(ok->isEnabled());
+    EXPECT_EQ(dialog.conclusion().value_or(""), "elimination");
 }

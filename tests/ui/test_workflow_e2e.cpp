@@ -123,7 +123,7 @@ TEST(WorkflowThroughTheUi, IntakeCorrelateLeadHit) {
     const auto leadRecord = store.leadOfCandidate(candidates[0].id);
     ASSERT_TRUE(leadRecord.has_value());
     EXPECT_EQ(leadRecord->status, "hit");
-    EXPECT_EQ(store.hitOfLead(leadRecord->id)->conclusion, "identification");
+    EXPECT_EQ(store.hitOfLead(store.authenticate("eve", "exam-password"), leadRecord->id)->conclusion, "identification") << "its author sees it";
     EXPECT_TRUE(store.verifyAudit().ok());
     ASSERT_EQ(store.searchNotes("breech-face agree").size(), 2u) << "the note went with the review and the lead";
 }

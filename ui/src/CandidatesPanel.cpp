@@ -4,13 +4,14 @@
 #include <QCheckBox>
 #include <QHeaderView>
 #include <QLineEdit>
-#include <QInputDialog>
+#include <QMessageBox>
 #include <QLabel>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
 #include "striae/records/Store.h"
+#include "striae/ui/ConclusionDialog.h"
 
 namespace striae::ui {
 
@@ -31,6 +32,7 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
       identify_(new QPushButton(tr("Examine…"), this)),
       verify_(new QPushButton(tr("Verify…"), this)),
       approve_(new QPushButton(tr("Approve"), this)),
+      reveal_(new QPushButton(tr("Show first conclusion…"), this)),
       compare_(new QPushButton(tr("Compare side by side"), this)),
       correlate_(new QPushButton(tr("Correlate now"), this)) {
     table_->setHorizontalHeaderLabels(
@@ -46,7 +48,7 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
     table_->verticalHeader()->hide();
     table_->horizontalHeader()->setStretchLastSection(true);
     auto* buttons = new QHBoxLayout;
-    for (QPushButton* b : {compare_, lead_, notLead_, identify_, verify_, approve_}) buttons->addWidget(b);
+    for (QPushButton* b : {compare_, lead_, notLead_, identify_, verify_, reveal_, approve_}) buttons->addWidget(b);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     auto* top = new QHBoxLayout;
@@ -78,19 +80,31 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
         });
     });
     connect(notLead_, &QPushButton::clicked, this, [this] { act([this](records::Id c) { store_->review(*user_, c, false, note()); }); });
-    auto conclusion = [this](const QString& title) -> std::optional<std::string> {
-        QStringList items;
-        for (const auto& c : records::kAfteConclusions) items << QString::fromStdString(c);
-        bool ok = false;
-        const QString chosen = QInputDialog::getItem(this, title, tr("AFTE conclusion"), items, 0, false, &ok);
-        if (!ok) return std::nullopt;
-        return chosen.toStdString();
-    };
-    connect(identify_, &QPushButton::clicked, this, [this, conclusion] {
-        if (const auto c = conclusion(tr("Examination of the lead"))) examine(*c);
+    connect(identify_, &QPushButton::clicked, this, [this] {
+        if (const auto c = ConclusionDialog::ask(this, tr("Examination of the lead"), tr("Your conclusion on this lead:"))) examine(*c);
     });
-    connect(verify_, &QPushButton::clicked, this, [this, conclusion] {
-        if (const auto c = conclusion(tr("Verification of the hit"))) verify(*c, true);
+    connect(verify_, &QPushButton::clicked, this, [this] {
+        const auto hit = selectedHit();
+        const bool blind = hit && hit->hidden;
+        const QString context = blind ? tr("Blind verification: you have not seen the first conclusion or who reached it. Your conclusion:")
+                                      : tr("Verification (not blind: you have seen the first conclusion). Your conclusion:");
+        if (const auto c = ConclusionDialog::ask(this, tr("Verification of the hit"), context)) verify(*c, blind);
+    });
+    connect(reveal_, &QPushButton::clicked, this, [this] {
+        const auto hit = selectedHit();
+        if (!hit || !store_ || !user_) return;
+        const auto answer = QMessageBox::question(
+            this, tr("Show the first conclusion?"),
+            tr("Once you have seen the first examiner's conclusion, your verification of this hit can no longer be recorded as "
+               "blind. This is recorded in the audit trail."),
+            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+        if (answer != QMessageBox::Yes) return;
+        try {
+            store_->revealHit(*user_, hit->id);
+        } catch (const std::exception& e) {
+            refuse(e.what());
+        }
+        showRunsOf(query_);
     });
     connect(approve_, &QPushButton::clicked, this, [this] { approve(); });
     refreshActions();
@@ -98,6 +112,7 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
 
 void CandidatesPanel::setUser(std::optional<records::User> user) {
     user_ = std::move(user);
+    if (query_) showRunsOf(query_);  // what the list may show depends on who looks (blind verification)
     refreshActions();
 }
 
@@ -129,9 +144,14 @@ void CandidatesPanel::showRunsOf(records::Id acquisitionId) {
             const auto lead = store_->leadOfCandidate(c.id);
             QString review = c.decision == "lead" ? tr("lead") : c.decision == "not_lead" ? tr("not a lead") : tr("not reviewed");
             if (lead && lead->status != "open") {
-                const auto hit = store_->hitOfLead(lead->id);
-                review = hit ? tr("%1%2").arg(QString::fromStdString(hit->conclusion), hit->approved ? tr(", approved") : QString())
-                             : tr("lead: %1").arg(QString::fromStdString(lead->status));
+                const auto hit = user_ ? store_->hitOfLead(*user_, lead->id) : std::nullopt;
+                if (hit && hit->hidden)
+                    review = tr("examined; conclusion hidden until you verify");
+                else if (hit)
+                    review = QString::fromStdString(records::conclusionLabel(hit->conclusion)) +
+                             (hit->verifiedByViewer ? tr(", verified by you") : QString()) + (hit->approved ? tr(", approved") : QString());
+                else
+                    review = lead->status == "hit" ? tr("examined") : tr("lead: %1").arg(QString::fromStdString(lead->status));
             }
             auto* reviewItem = new QTableWidgetItem(review);
             reviewItem->setData(Qt::UserRole + 3, !c.decision.empty());
@@ -187,6 +207,12 @@ void CandidatesPanel::refreshActions() {
     allow(identify_, records::Role::Examiner, tr("Examining leads"));
     allow(verify_, records::Role::Examiner, tr("Verifying hits"));
     allow(approve_, records::Role::Supervisor, tr("Approving hits"));
+    const auto hit = selectedHit();
+    allow(reveal_, records::Role::Examiner, tr("Seeing the first conclusion"));
+    if (reveal_->isEnabled() && !(hit && hit->hidden)) {
+        reveal_->setEnabled(false);
+        reveal_->setToolTip(hit ? tr("You see this hit's conclusion already") : tr("Select an examined lead"));
+    }
 }
 
 namespace {
@@ -196,23 +222,41 @@ records::Id leadOf(const records::Store& store, records::Id candidate) {
     return lead->id;
 }
 
-records::Id hitOf(const records::Store& store, records::Id candidate) {
-    const auto hit = store.hitOfLead(leadOf(store, candidate));
+records::Id hitOf(const records::Store& store, const records::User& user, records::Id candidate) {
+    const auto hit = store.hitOfLead(user, leadOf(store, candidate));
     if (!hit) throw records::RecordsError(records::RecordsError::Kind::WorkflowViolation, "this lead has not been examined");
     return hit->id;
 }
 }  // namespace
+
+std::optional<records::Hit> CandidatesPanel::selectedHit() const {
+    const auto rows = table_->selectionModel()->selectedRows();
+    if (rows.isEmpty() || !store_ || !user_) return std::nullopt;
+    const records::Id candidate = table_->item(rows[0].row(), 0)->data(kIdRole).toLongLong();
+    const auto lead = store_->leadOfCandidate(candidate);
+    if (!lead) return std::nullopt;
+    return store_->hitOfLead(*user_, lead->id);
+}
+
+void CandidatesPanel::refuse(const QString& why) {
+    emit message(tr("Not done: %1").arg(why));
+    // A refusal is a dialog the examiner sees, not only a status line (non-blocking).
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Not done"), why, QMessageBox::Ok, this);
+    box->setObjectName("refusal");
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
 
 void CandidatesPanel::examine(const std::string& conclusion) {
     act([&](records::Id c) { store_->confirmHit(*user_, leadOf(*store_, c), conclusion, note()); });
 }
 
 void CandidatesPanel::verify(const std::string& conclusion, bool blind) {
-    act([&](records::Id c) { store_->verifyHit(*user_, hitOf(*store_, c), conclusion, blind, note()); });
+    act([&](records::Id c) { store_->verifyHit(*user_, hitOf(*store_, *user_, c), conclusion, blind, note()); });
 }
 
 void CandidatesPanel::approve() {
-    act([&](records::Id c) { store_->approveHit(*user_, hitOf(*store_, c), note()); });
+    act([&](records::Id c) { store_->approveHit(*user_, hitOf(*store_, *user_, c), note()); });
 }
 
 void CandidatesPanel::act(const std::function<void(records::Id)>& action) {
@@ -224,7 +268,7 @@ void CandidatesPanel::act(const std::function<void(records::Id)>& action) {
         note_->clear();
         emit message(tr("Candidate %1 updated").arg(candidate));
     } catch (const std::exception& e) {
-        emit message(tr("Not done: %1").arg(e.what()));
+        refuse(QString::fromUtf8(e.what()));
     }
     showRunsOf(query_);
 }

@@ -112,7 +112,13 @@ public:
     CorrelationRun run(Id id) const;
     std::vector<CorrelationRun> runsOf(Id queryAcquisitionId) const;  // newest first
     std::optional<Lead> leadOfCandidate(Id candidateId) const;
-    std::optional<Hit> hitOfLead(Id leadId) const;
+    // The hit of a lead as `viewer` may see it: the conclusion and its examiner
+    // are hidden from an examiner who has not verified it (blind verification),
+    // unless that examiner chose to see them (revealHit).
+    std::optional<Hit> hitOfLead(const User& viewer, Id leadId) const;
+    // Shows the first conclusion to `viewer` and records that they saw it (audited):
+    // their verification of this hit can then no longer be recorded as blind.
+    Hit revealHit(const User& viewer, Id hitId);
     std::vector<Candidate> candidates(Id runId) const;
 
     // The review workflow.
@@ -133,6 +139,8 @@ public:
 
     // Audit trail.
     std::vector<AuditEvent> auditTrail(const std::string& entity, Id entityId) const;
+    // The same, as `viewer` may see it: a hit's conclusion hidden from its blind verifiers.
+    std::vector<AuditEvent> auditTrail(const User& viewer, const std::string& entity, Id entityId) const;
     // Recomputes the chain, every sealed row (hits, verifications, approvals,
     // reviews, leads, users and roles, acquisitions, cases, items …), the
     // anchor outside the database and, if `checkFiles`, the SHA-256 of every

@@ -99,6 +99,28 @@ struct Candidate {
 
 inline const std::vector<std::string> kAfteConclusions{"identification", "inconclusive_a", "inconclusive_b",
                                                        "inconclusive_c", "elimination", "unsuitable"};
+// The AFTE Range of Conclusions as examiners name them, and what each means.
+inline std::string conclusionLabel(const std::string& code) {
+    if (code == "identification") return "Identification";
+    if (code == "inconclusive_a") return "Inconclusive A";
+    if (code == "inconclusive_b") return "Inconclusive B";
+    if (code == "inconclusive_c") return "Inconclusive C";
+    if (code == "elimination") return "Elimination";
+    if (code == "unsuitable") return "Unsuitable";
+    return code;
+}
+inline std::string conclusionMeaning(const std::string& code) {
+    if (code == "identification")
+        return "agreement of individual and all discernible class characteristics beyond what different tools produce";
+    if (code == "inconclusive_a") return "some agreement of individual and all discernible class characteristics, insufficient for an identification";
+    if (code == "inconclusive_b")
+        return "agreement of all discernible class characteristics, no agreement or disagreement of individual characteristics";
+    if (code == "inconclusive_c")
+        return "agreement of all discernible class characteristics, disagreement of individual characteristics insufficient for an elimination";
+    if (code == "elimination") return "significant disagreement of discernible class and/or individual characteristics";
+    if (code == "unsuitable") return "unsuitable for examination";
+    return "";
+}
 
 struct Lead {
     Id id = 0;
@@ -111,10 +133,14 @@ struct Lead {
 struct Hit {
     Id id = 0;
     Id leadId = 0;
-    std::string conclusion;
-    Id examinerId = 0;
+    std::string conclusion;  // "" when hidden from the viewer (see hidden)
+    Id examinerId = 0;       // 0 when hidden
     std::string confirmedAt;
     bool approved = false;
+    // Blind verification: an examiner who has not verified this hit yet sees
+    // that it was examined, not the conclusion or who reached it.
+    bool hidden = false;
+    bool verifiedByViewer = false;
 };
 
 struct AuditEvent {

@@ -49,6 +49,8 @@ signals:
 private:
     void refreshActions();
     void act(const std::function<void(records::Id candidate)>& action);
+    std::optional<records::Hit> selectedHit() const;
+    void refuse(const QString& why);
 
     records::Store* store_ = nullptr;
     std::optional<records::User> user_;
@@ -66,6 +68,7 @@ private:
     QPushButton* identify_;
     QPushButton* verify_;
     QPushButton* approve_;
+    QPushButton* reveal_;
     QPushButton* compare_;
     QPushButton* correlate_;
 };

@@ -59,15 +59,54 @@ bool haveDisplay() { return std::getenv("DISPLAY") && *std::getenv("DISPLAY"); }
 
 }  // namespace
 
+TEST(SurfaceScene, TheDefaultViewIsGreyAndLit) {
+    if (!haveDisplay()) GTEST_SKIP() << "rendering needs an X display (scripts/test runs this under Xvfb)";
+    viewer3d::SurfaceScene scene(sample());
+    EXPECT_FALSE(scene.settings().falseColour);
+    const cv::Mat image = toMat(scene.renderToImage(480, 360), 480, 360);
+    cv::Mat hsv;
+    cv::cvtColor(image, hsv, cv::COLOR_BGR2HSV);
+    cv::Scalar mean, sd;
+    cv::meanStdDev(hsv(cv::Rect(170, 110, 60, 40)), mean, sd);  // on the surface, off the firing pin
+    EXPECT_LT(mean.val[1], 25) << "grey: little saturation";
+    EXPECT_GT(sd.val[2], 15) << "lit: the shading varies";
+}
+
 TEST(SurfaceScene, FalseColourViewMatchesItsBaseline) {
     if (!haveDisplay()) GTEST_SKIP() << "rendering needs an X display (scripts/test runs this under Xvfb)";
     viewer3d::SurfaceScene scene(sample());
+    scene.setFalseColour(true);
     const auto rgb = scene.renderToImage(480, 360);
     const cv::Mat image = toMat(rgb, 480, 360);
     cv::Scalar mean, sd;
     cv::meanStdDev(image, mean, sd);
     EXPECT_GT(sd.val[0] + sd.val[1] + sd.val[2], 20) << "not a blank image";
+    // Viridis, not a rainbow: no saturated reds anywhere.
+    int red = 0;
+    for (int y = 0; y < image.rows; ++y)
+        for (int x = 0; x < image.cols; ++x) {
+            const cv::Vec3b p = image.at<cv::Vec3b>(y, x);
+            red += p[2] > 180 && p[1] < 90 && p[0] < 90;
+        }
+    EXPECT_LT(red, 20);
+    // The colour bar has its own strip: the surface (lit, varied) stays left of it.
+    const int strip = int(480 * 0.86);
+    cv::Scalar stripMean, stripSd;
+    cv::meanStdDev(image(cv::Rect(strip - 12, 0, 10, 360)), stripMean, stripSd);
+    EXPECT_LT(stripSd.val[0] + stripSd.val[1] + stripSd.val[2], 6) << "background just left of the bar's strip: the bar is not over the surface";
     expectMatchesBaseline(image, "synthetic-false-colour");
+}
+
+TEST(SurfaceScene, TwoScenesCanShareOneHeightRange) {
+    imaging::SynthOptions o;
+    o.sizePx = 120;
+    viewer3d::SurfaceScene a(imaging::synthesizeShot(o, 1, 1)), b(imaging::synthesizeShot(o, 2, 1));
+    const auto [la, ha] = a.heightRange();
+    const auto [lb, hb] = b.heightRange();
+    EXPECT_LT(la, ha);
+    a.setHeightRange(std::min(la, lb), std::max(ha, hb));
+    b.setHeightRange(std::min(la, lb), std::max(ha, hb));
+    EXPECT_EQ(a.heightRange(), b.heightRange());
 }
 
 TEST(SurfaceScene, RakingLightIsGreyAndMovesTheShading) {

@@ -1,5 +1,6 @@
 #include "striae/ui/ComparisonPanel.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "striae/imaging/Preprocess.h"
@@ -26,6 +27,7 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
       summary_(new QLabel(this)),
       showCells_(new QCheckBox(tr("Show CMC cells"), this)),
       split_(new QCheckBox(tr("Split view"), this)),
+      falseColour_(new QCheckBox(tr("False colour (one height range)"), this)),
       splitLine_(new QSlider(Qt::Horizontal, this)) {
     splitLine_->setRange(0, 100);
     splitLine_->setValue(50);
@@ -42,6 +44,7 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
     auto* row = new QHBoxLayout;
     row->addWidget(showCells_);
     row->addWidget(reset);
+    row->addWidget(falseColour_);
     row->addWidget(split_);
     row->addWidget(splitLine_, 1);
     row->addStretch();
@@ -58,6 +61,13 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
     connect(split_, &QCheckBox::toggled, this, [this](bool on) { setSplitView(on, splitLine_->value()); });
     connect(splitLine_, &QSlider::valueChanged, this, [this](int v) {
         if (split_->isChecked()) setSplitView(true, v);
+    });
+    connect(falseColour_, &QCheckBox::toggled, this, [this](bool on) {
+        for (const auto& scene : {reference_, compared_})
+            if (scene) scene->setFalseColour(on);
+        if (split_->isChecked()) setSplitView(true, splitLine_->value());  // the partner's colours too
+        left_->update();
+        right_->update();
     });
     connect(showCells_, &QCheckBox::toggled, this, [this](bool on) {
         if (reference_) reference_->setCellOverlayVisible(on);
@@ -100,6 +110,13 @@ void ComparisonPanel::showComparison(const imaging::Surface& referenceScan, cons
     reference_ = std::make_shared<viewer3d::SurfaceScene>(reference);
     compared_ = std::make_shared<viewer3d::SurfaceScene>(compared);
     reference_->shareCameraWith(*compared_);
+    // One height range for both sides: the same colour means the same height.
+    const auto [loA, hiA] = reference_->heightRange();
+    const auto [loB, hiB] = compared_->heightRange();
+    for (const auto& scene : {reference_, compared_}) {
+        scene->setHeightRange(std::min(loA, loB), std::max(hiA, hiB));
+        scene->setFalseColour(falseColour_->isChecked());
+    }
     const auto& d = r.forward;
     compared_->setRegistration(d.consensus.thetaDeg, d.consensus.dx, d.consensus.dy);
     // The reference's cells, in the reference's frame: the placed compared scan lies under them.

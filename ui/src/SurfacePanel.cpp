@@ -1,6 +1,7 @@
 #include "striae/ui/SurfacePanel.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -34,8 +35,13 @@ SurfacePanel::SurfacePanel(QWidget* parent)
       elevation_(slider(5, 90, 30, this)),
       exaggeration_(slider(1, 200, 20, this)),
       falseColour_(new QCheckBox(tr("False colour by height"), this)),
+      colourMap_(new QComboBox(this)),
       plot_(new ProfilePlot(this)) {
-    falseColour_->setChecked(true);
+    // Grey and lit by default, as under a comparison microscope; false colour on a perceptual map if asked.
+    falseColour_->setChecked(false);
+    colourMap_->addItem(tr("Viridis"));
+    colourMap_->addItem(tr("Cividis (colour-blind safe)"));
+    colourMap_->setEnabled(false);
     auto* reset = new QPushButton(tr("Reset view"), this);
     auto* save = new QPushButton(tr("Save view as PNG…"), this);
     auto* controls = new QFormLayout;
@@ -43,6 +49,7 @@ SurfacePanel::SurfacePanel(QWidget* parent)
     controls->addRow(tr("Light elevation (°)"), elevation_);
     controls->addRow(tr("Height exaggeration (×)"), exaggeration_);
     controls->addRow(falseColour_);
+    controls->addRow(tr("Colour map"), colourMap_);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(reset);
     buttons->addWidget(save);
@@ -63,6 +70,7 @@ SurfacePanel::SurfacePanel(QWidget* parent)
     title_->setWordWrap(true);
     for (QSlider* s : {azimuth_, elevation_, exaggeration_}) connect(s, &QSlider::valueChanged, this, &SurfacePanel::applyControls);
     connect(falseColour_, &QCheckBox::toggled, this, &SurfacePanel::applyControls);
+    connect(colourMap_, &QComboBox::currentIndexChanged, this, &SurfacePanel::applyControls);
     connect(reset, &QPushButton::clicked, view_, &viewer3d::VtkView::resetView);
     connect(view_, &viewer3d::VtkView::surfacePicked, this, [this](double x, double y, double) {
         if (!scene_) return;
@@ -97,6 +105,8 @@ void SurfacePanel::applyControls() {
     scene_->setLight(azimuth_->value(), elevation_->value());
     scene_->setExaggeration(exaggeration_->value());
     scene_->setFalseColour(falseColour_->isChecked());
+    scene_->setColourMap(colourMap_->currentIndex() == 1 ? viewer3d::ColourMap::Cividis : viewer3d::ColourMap::Viridis);
+    colourMap_->setEnabled(falseColour_->isChecked());
     view_->update();
 }
 

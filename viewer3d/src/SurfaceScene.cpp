@@ -46,6 +46,8 @@ struct SurfaceScene::Impl {
     vtkNew<vtkScalarBarActor> scaleBar;
     vtkNew<vtkLight> light;
     vtkNew<vtkRenderer> renderer;
+    vtkNew<vtkRenderer> barRenderer;  // beside the surface, not over it
+    double rangeLo = 0, rangeHi = 1;
     std::vector<float> baseHeights;  // µm, unexaggerated, per displayed point
     vtkNew<vtkActor> cells;
     vtkNew<vtkPolyDataMapper> cellMapper;
@@ -134,7 +136,37 @@ struct SurfaceScene::Impl {
         mapper->SetScalarVisibility(settings.falseColour);
         coarseMapper->SetScalarVisibility(settings.falseColour);
         scaleBar->SetVisibility(settings.falseColour);
-        actor->GetProperty()->SetColor(0.78, 0.74, 0.68);  // brass-like grey when not colouring by height
+        // The colour bar gets its own strip at the right; the surface keeps the rest.
+        renderer->SetViewport(0, 0, settings.falseColour ? 0.86 : 1.0, 1);
+        actor->GetProperty()->SetColor(0.74, 0.74, 0.74);  // neutral grey, as under a comparison microscope
+    }
+
+    void applyColourMap() {
+        // viridisLite::viridis(11) and cividis(10) (Garnier et al.), interpolated to 256 entries.
+        static const unsigned viridis[] = {0x440154, 0x482576, 0x414487, 0x35608D, 0x2A788E, 0x21908C,
+                                           0x22A884, 0x43BF71, 0x7AD151, 0xBBDF27, 0xFDE725};
+        static const unsigned cividis[] = {0x00204D, 0x00336F, 0x39486B, 0x575C6D, 0x707173,
+                                           0x8A8779, 0xA69D75, 0xC4B56C, 0xE4CF5B, 0xFFEA46};
+        const unsigned* stops = settings.colourMap == ColourMap::Cividis ? cividis : viridis;
+        const int n = settings.colourMap == ColourMap::Cividis ? 10 : 11;
+        colours->SetNumberOfTableValues(256);
+        for (int i = 0; i < 256; ++i) {
+            const double t = i / 255.0 * (n - 1);
+            const int k = std::min(int(t), n - 2);
+            const double f = t - k;
+            auto channel = [&](int shift) {
+                const double a = ((stops[k] >> shift) & 0xff) / 255.0, b = ((stops[k + 1] >> shift) & 0xff) / 255.0;
+                return a + (b - a) * f;
+            };
+            colours->SetTableValue(i, channel(16), channel(8), channel(0), 1.0);
+        }
+        colours->SetTableRange(rangeLo, rangeHi);
+        colours->Modified();
+    }
+
+    void applyRange() {
+        for (vtkPolyDataMapper* m : {mapper.GetPointer(), coarseMapper.GetPointer()}) m->SetScalarRange(rangeLo, rangeHi);
+        colours->SetTableRange(rangeLo, rangeHi);
     }
 };
 
@@ -172,9 +204,9 @@ SurfaceScene::SurfaceScene(const imaging::Surface& s, const ViewSettings& settin
     d.normals->SetInputData(d.mesh);
     d.normals->SetFeatureAngle(180);
     d.normals->SplittingOff();
-    d.colours->SetHueRange(0.667, 0.0);  // blue (low) to red (high)
-    d.colours->SetTableRange(lo, hi > lo ? hi : lo + 1e-3);
-    d.colours->Build();
+    d.rangeLo = lo;
+    d.rangeHi = hi > lo ? hi : lo + 1e-3;
+    d.applyColourMap();
     d.mapper->SetInputConnection(d.normals->GetOutputPort());
     d.mapper->SetLookupTable(d.colours);
     d.mapper->SetScalarRange(lo, hi > lo ? hi : lo + 1e-3);
@@ -192,8 +224,8 @@ SurfaceScene::SurfaceScene(const imaging::Surface& s, const ViewSettings& settin
     d.scaleBar->SetTitle("height (µm)");
     d.scaleBar->SetNumberOfLabels(5);
     d.scaleBar->SetMaximumWidthInPixels(90);
-    d.scaleBar->SetPosition(0.86, 0.1);  // at the right edge, clear of the surface
-    d.scaleBar->SetWidth(0.12);
+    d.scaleBar->SetPosition(0.05, 0.1);  // in its own strip right of the surface
+    d.scaleBar->SetWidth(0.9);
     d.scaleBar->SetHeight(0.8);
     d.scaleBar->GetTitleTextProperty()->SetFontSize(14);
     d.scaleBar->GetLabelTextProperty()->SetFontSize(12);
@@ -210,7 +242,10 @@ SurfaceScene::SurfaceScene(const imaging::Surface& s, const ViewSettings& settin
     d.profile->GetProperty()->SetLighting(false);
     d.profile->SetVisibility(false);
     d.renderer->AddActor(d.profile);
-    d.renderer->AddViewProp(d.scaleBar);
+    d.barRenderer->AddViewProp(d.scaleBar);
+    d.barRenderer->SetViewport(0.86, 0, 1, 1);
+    d.barRenderer->SetBackground(0.12, 0.13, 0.15);
+    d.barRenderer->InteractiveOff();
     d.renderer->SetBackground(0.12, 0.13, 0.15);
     d.renderer->AutomaticLightCreationOff();
     d.renderer->AddLight(d.light);
@@ -350,8 +385,10 @@ void SurfaceScene::setCellOverlay(const std::vector<CellOutline>& outlines) {
         const vtkIdType e = pts->InsertNextPoint(x1, y1, z), f = pts->InsertNextPoint(x0, y1, z);
         const vtkIdType loop[5] = {a, b, e, f, a};
         lines->InsertNextCell(5, loop);
-        const unsigned char green[3] = {40, 220, 90}, orange[3] = {255, 150, 30};
-        colours->InsertNextTypedTuple(c.highlighted ? green : orange);
+        // Okabe-Ito sky blue (congruent) and vermillion (not): apart for colour-blind eyes too,
+        // and neither is on the grey surface or in viridis' greens.
+        const unsigned char congruent[3] = {86, 180, 233}, other[3] = {213, 94, 0}, selected[3] = {255, 255, 255};
+        colours->InsertNextTypedTuple(c.selected ? selected : c.highlighted ? congruent : other);
     }
     vtkNew<vtkPolyData> poly;
     poly->SetPoints(pts);
@@ -366,6 +403,27 @@ void SurfaceScene::setCellOverlayVisible(bool visible) { impl_->cells->SetVisibi
 void SurfaceScene::setFalseColour(bool on) {
     impl_->settings.falseColour = on;
     impl_->applyColour();
+}
+
+void SurfaceScene::setColourMap(ColourMap map) {
+    impl_->settings.colourMap = map;
+    impl_->applyColourMap();
+}
+
+void SurfaceScene::setHeightRange(double lowUm, double highUm) {
+    Impl& d = *impl_;
+    if (!(highUm > lowUm)) highUm = lowUm + 1e-3;
+    d.rangeLo = lowUm;
+    d.rangeHi = highUm;
+    d.applyRange();
+}
+
+std::pair<double, double> SurfaceScene::heightRange() const { return {impl_->rangeLo, impl_->rangeHi}; }
+
+std::vector<vtkRenderer*> SurfaceScene::renderers() const {
+    std::vector<vtkRenderer*> all{impl_->renderer};
+    if (impl_->settings.falseColour) all.push_back(impl_->barRenderer);
+    return all;
 }
 
 void SurfaceScene::resetCamera() {
@@ -399,12 +457,12 @@ vtkRenderer* SurfaceScene::renderer() const { return impl_->renderer; }
 namespace {
 // Renders the renderer in an off-screen window of the given size and hands the grabbed frame to `use`.
 template <typename Use>
-void renderOffScreen(vtkRenderer* renderer, int width, int height, Use use) {
+void renderOffScreen(const std::vector<vtkRenderer*>& renderers, int width, int height, Use use) {
     if (width < 16 || height < 16 || width > 8192 || height > 8192) throw std::invalid_argument("image size must be 16–8192 pixels");
     vtkNew<vtkRenderWindow> window;
     window->SetOffScreenRendering(1);
     window->SetSize(width, height);
-    window->AddRenderer(renderer);
+    for (vtkRenderer* r : renderers) window->AddRenderer(r);
     window->Render();
     vtkNew<vtkWindowToImageFilter> grab;
     grab->SetInput(window);
@@ -412,13 +470,13 @@ void renderOffScreen(vtkRenderer* renderer, int width, int height, Use use) {
     grab->ReadFrontBufferOff();
     grab->Update();
     use(grab.GetPointer());
-    window->RemoveRenderer(renderer);
+    for (vtkRenderer* r : renderers) window->RemoveRenderer(r);
 }
 }  // namespace
 
 std::vector<unsigned char> SurfaceScene::renderToImage(int width, int height) {
     std::vector<unsigned char> rgb;
-    renderOffScreen(impl_->renderer, width, height, [&](vtkWindowToImageFilter* grab) {
+    renderOffScreen(renderers(), width, height, [&](vtkWindowToImageFilter* grab) {
         vtkImageData* image = grab->GetOutput();
         int dims[3];
         image->GetDimensions(dims);
@@ -449,7 +507,7 @@ double SurfaceScene::timeFrames(int width, int height, int frames) {
 
 void SurfaceScene::savePng(const std::string& path, int width, int height) {
     int error = 0;
-    renderOffScreen(impl_->renderer, width, height, [&](vtkWindowToImageFilter* grab) {
+    renderOffScreen(renderers(), width, height, [&](vtkWindowToImageFilter* grab) {
         vtkNew<vtkPNGWriter> writer;
         writer->SetFileName(path.c_str());
         writer->SetInputConnection(grab->GetOutputPort());

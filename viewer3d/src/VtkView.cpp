@@ -86,7 +86,7 @@ void VtkView::setScene(std::shared_ptr<SurfaceScene> scene) {
     Vtk& v = *vtk_;
     v.window->GetRenderers()->RemoveAllItems();
     scene_ = std::move(scene);
-    v.window->AddRenderer(scene_ ? scene_->renderer() : v.empty.GetPointer());
+    syncRenderers();
     update();
 }
 
@@ -108,8 +108,21 @@ void VtkView::resizeGL(int w, int h) {
     vtk_->interactor->ConfigureEvent();
 }
 
+// The window draws what the scene has now (its colour bar comes and goes with false colour).
+void VtkView::syncRenderers() {
+    Vtk& v = *vtk_;
+    std::vector<vtkRenderer*> want = scene_ ? scene_->renderers() : std::vector<vtkRenderer*>{v.empty.GetPointer()};
+    vtkRendererCollection* have = v.window->GetRenderers();
+    bool same = have->GetNumberOfItems() == int(want.size());
+    for (std::size_t i = 0; same && i < want.size(); ++i) same = have->GetItemAsObject(int(i)) == want[i];
+    if (same) return;
+    have->RemoveAllItems();
+    for (vtkRenderer* r : want) v.window->AddRenderer(r);
+}
+
 void VtkView::paintGL() {
     Vtk& v = *vtk_;
+    syncRenderers();
     v.painting = true;
     const qreal ratio = devicePixelRatioF();
     v.window->SetSize(int(width() * ratio), int(height() * ratio));

@@ -42,6 +42,7 @@ private:
     QLabel* summary_;
     QCheckBox* showCells_;
     QCheckBox* split_;
+    QCheckBox* falseColour_;
     QSlider* splitLine_;
     std::shared_ptr<viewer3d::SurfaceScene> reference_, compared_;
     QString referenceTitle_, splitTitle_;

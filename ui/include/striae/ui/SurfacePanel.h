@@ -8,6 +8,7 @@
 #include "striae/imaging/Surface.h"
 
 class QCheckBox;
+class QComboBox;
 class QLabel;
 class QSlider;
 
@@ -44,6 +45,7 @@ private:
     QSlider* elevation_;
     QSlider* exaggeration_;
     QCheckBox* falseColour_;
+    QComboBox* colourMap_;
     ProfilePlot* plot_;
     imaging::Surface surface_;
     std::optional<std::pair<double, double>> profileStart_;  // world µm

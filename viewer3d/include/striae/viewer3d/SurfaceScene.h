@@ -5,6 +5,7 @@
 // VTK types stay behind the pointer; only vtkRenderer is named for hosts.
 
 #include <memory>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -14,11 +15,16 @@ class vtkRenderer;
 
 namespace striae::viewer3d {
 
+// Perceptual colour maps for false colour (even steps look even; cividis is
+// also readable with red-green colour blindness). No rainbow.
+enum class ColourMap { Viridis, Cividis };
+
 struct ViewSettings {
     double lightAzimuthDeg = 45;    // around the surface normal, from +x
     double lightElevationDeg = 30;  // above the surface plane: low = raking light
     double exaggeration = 20;       // heights × this against the lateral axes
-    bool falseColour = true;        // colour by height with a scale bar; else grey
+    bool falseColour = false;       // grey and lit like a comparison microscope; true: colour by height with a bar beside
+    ColourMap colourMap = ColourMap::Viridis;
     std::size_t maxPoints = 1'000'000;  // level of detail: the mesh is subsampled beyond this
     // While the camera moves, a coarser mesh of at most this many points is
     // drawn (the full one again once it stops); 0: always the full mesh.
@@ -29,6 +35,7 @@ struct ViewSettings {
 struct CellOutline {
     int row0 = 0, col0 = 0, rows = 0, cols = 0;
     bool highlighted = false;  // e.g. a congruent cell
+    bool selected = false;     // the cell the examiner clicked (drawn white)
 };
 
 // World coordinates are micrometres with the scan's top-left pixel at the
@@ -45,6 +52,11 @@ public:
     void setLight(double azimuthDeg, double elevationDeg);
     void setExaggeration(double factor);
     void setFalseColour(bool on);
+    void setColourMap(ColourMap map);
+    // The heights (µm) the colours span: by default the 1st to 99th
+    // percentile of this scan; a comparison sets one range for both sides.
+    void setHeightRange(double lowUm, double highUm);
+    std::pair<double, double> heightRange() const;
     void resetCamera();
 
     // Places the surface as the matcher registered it against a reference:
@@ -85,6 +97,8 @@ public:
     std::size_t interactivePointCount() const;  // points of the mesh drawn while moving
 
     vtkRenderer* renderer() const;
+    // Everything a window draws for this scene: the surface, and beside it the colour bar when false colour is on.
+    std::vector<vtkRenderer*> renderers() const;
 
     // Renders off screen (needs an X display; Xvfb in tests) to RGB rows, top row first.
     std::vector<unsigned char> renderToImage(int width, int height);

@@ -42,6 +42,7 @@ protected:
     void wheelEvent(QWheelEvent* event) override;
 
 private:
+    void syncRenderers();
     struct Vtk;
     std::unique_ptr<Vtk> vtk_;
     std::shared_ptr<SurfaceScene> scene_;

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <QApplication>
+#include <QComboBox>
+#include <QDateEdit>
 #include <QCheckBox>
 #include <QLineEdit>
 #include <QPushButton>
@@ -31,7 +33,7 @@ std::vector<qint64> intake(ui::MainWindow& window, const records::Store& store, 
     ui::IntakeWizard wizard(&store);
     fill(wizard, "caseNumber", caseNumber);
     fill(wizard, "offence", "shots fired");
-    fill(wizard, "offenceDate", "2026-11-14");
+    wizard.findChild<QDateEdit*>("offenceDate")->setDate(QDate(2026, 11, 14));
     fill(wizard, "itemLabel", label);
     fill(wizard, "caliber", "9mm Luger");
     EXPECT_EQ(wizard.addFiles({QString::fromStdString(scan.string())}), 1);
@@ -65,6 +67,17 @@ TEST(WorkflowThroughTheUi, IntakeCorrelateLeadHit) {
     ASSERT_EQ(intake(window, view, "2026-0302", "Q1", dir / "scans/F02-01.x3p").size(), 1u);
     const auto fresh = intake(window, view, "2026-0417", "Q1", dir / "scans/F01-01.x3p");
     ASSERT_EQ(fresh.size(), 1u);
+    // Names on screen, codes in the store; the date from the picker in ISO form.
+    {
+        ui::IntakeWizard wizard(&view);
+        QStringList kinds;
+        for (auto* c : wizard.findChildren<QComboBox*>())
+            for (int i = 0; i < c->count(); ++i) kinds << c->itemText(i);
+        EXPECT_TRUE(kinds.contains("Cartridge case") && kinds.contains("Crime scene") && kinds.contains("hemispherical")) << kinds.join(", ").toStdString();
+        EXPECT_FALSE(kinds.contains("cartridge_case"));
+    }
+    EXPECT_EQ(view.caseByNumber("2026-0417").offenceDate, "2026-11-14");
+    EXPECT_EQ(view.itemsOfCase("2026-0417").at(0).kind, "cartridge_case");
 
     // A PNG height map goes in too, converted to X3P with its spacing.
     {

@@ -98,10 +98,10 @@ int CaseBrowser::loadStore(const records::Store& store) {
                 auto* scan = new QStandardItem(tr("scan %1").arg(a.id));
                 scan->setData(qint64(a.id), Qt::UserRole + 1);
                 scan->setToolTip(tr("Double-click to view in 3D"));
-                itemNode->appendRow({scan, new QStandardItem(QString::fromStdString(a.region)),
+                itemNode->appendRow({scan, new QStandardItem(QString::fromStdString(records::displayName(a.region))),
                                      new QStandardItem, new QStandardItem(QString::fromStdString(a.processing))});
             }
-            caseItem->appendRow({itemNode, new QStandardItem(QString::fromStdString(item.kind + ", " + item.origin)),
+            caseItem->appendRow({itemNode, new QStandardItem(QString::fromStdString(records::displayName(item.kind) + ", " + records::displayName(item.origin))),
                                  new QStandardItem(QString::fromStdString(item.caliber)),
                                                  new QStandardItem(tr("scans: %1").arg(acquisitions.size()))});
         }

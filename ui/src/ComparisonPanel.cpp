@@ -43,12 +43,14 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
     grid->addWidget(summary_, 2, 0, 1, 2);
     auto* row = new QHBoxLayout;
     row->addWidget(showCells_);
-    row->addWidget(reset);
     row->addWidget(falseColour_);
-    row->addWidget(split_);
-    row->addWidget(splitLine_, 1);
+    row->addWidget(reset);
     row->addStretch();
     grid->addLayout(row, 3, 0, 1, 2);
+    auto* splitRow = new QHBoxLayout;
+    splitRow->addWidget(split_);
+    splitRow->addWidget(splitLine_, 1);
+    grid->addLayout(splitRow, 4, 0, 1, 2);
     grid->setRowStretch(1, 1);
     summary_->setWordWrap(true);
     // One camera: when either view moves, repaint the other.

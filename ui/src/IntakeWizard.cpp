@@ -2,6 +2,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDateEdit>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -36,9 +37,21 @@ public:
     using QWizardPage::registerField;
 };
 
+// A pick-list showing names, holding the store's codes.
 QComboBox* combo(const std::vector<std::string>& values, QWidget* parent) {
     auto* c = new QComboBox(parent);
+    for (const auto& v : values) c->addItem(QString::fromStdString(records::displayName(v)), QString::fromStdString(v));
+    return c;
+}
+
+// A pick-list that also takes free text (flagged by the caller if it is not one of the values).
+QComboBox* editableChoice(const std::vector<std::string>& values, const QString& name, QWidget* parent) {
+    auto* c = new QComboBox(parent);
+    c->setObjectName(name);
+    c->setEditable(true);
+    c->addItem(QString());
     for (const auto& v : values) c->addItem(QString::fromStdString(v));
+    c->setCurrentIndex(0);
     return c;
 }
 }  // namespace
@@ -53,9 +66,14 @@ IntakeWizard::IntakeWizard(const records::Store* store, QWidget* parent) : QWiza
     number_->setObjectName("caseNumber");
     offence_ = new QLineEdit(casePage);
     offence_->setObjectName("offence");
-    date_ = new QLineEdit(casePage);
+    // A date picker; its lowest value means "not known".
+    date_ = new QDateEdit(casePage);
     date_->setObjectName("offenceDate");
-    date_->setPlaceholderText("YYYY-MM-DD");
+    date_->setCalendarPopup(true);
+    date_->setDisplayFormat("yyyy-MM-dd");
+    date_->setMinimumDate(QDate(1900, 1, 1));
+    date_->setSpecialValueText(tr("not known"));
+    date_->setDate(date_->minimumDate());
     location_ = new QLineEdit(casePage);
     caseState_ = new QLabel(casePage);
     auto* caseForm = new QFormLayout(casePage);
@@ -75,7 +93,7 @@ IntakeWizard::IntakeWizard(const records::Store* store, QWidget* parent) : QWiza
             }
         }
         caseState_->setText(n.isEmpty() ? QString() : exists ? tr("Existing case: the item is added to it") : tr("New case"));
-        for (QLineEdit* e : {offence_, date_, location_}) e->setEnabled(!exists);
+        for (QWidget* e : std::initializer_list<QWidget*>{offence_, date_, location_}) e->setEnabled(!exists);
     });
     addPage(casePage);
 
@@ -89,8 +107,8 @@ IntakeWizard::IntakeWizard(const records::Store* store, QWidget* parent) : QWiza
     origin_ = combo(records::kItemOrigins, itemPage);
     caliber_ = new QLineEdit(itemPage);
     caliber_->setObjectName("caliber");
-    firingPin_ = new QLineEdit(itemPage);
-    breechFace_ = new QLineEdit(itemPage);
+    firingPin_ = editableChoice(records::kFiringPinShapes, "firingPinShape", itemPage);
+    breechFace_ = editableChoice(records::kBreechFaceMarks, "breechFaceMarks", itemPage);
     notes_ = new QLineEdit(itemPage);
     auto* itemForm = new QFormLayout(itemPage);
     itemForm->addRow(tr("Label"), label_);
@@ -232,15 +250,15 @@ IntakeRequest IntakeWizard::request() const {
     IntakeRequest r;
     r.caseRecord.number = number_->text().trimmed().toStdString();
     r.caseRecord.offence = offence_->text().toStdString();
-    r.caseRecord.offenceDate = date_->text().toStdString();
+    r.caseRecord.offenceDate = date_->date() == date_->minimumDate() ? std::string() : date_->date().toString("yyyy-MM-dd").toStdString();
     r.caseRecord.location = location_->text().toStdString();
     r.newCase = offence_->isEnabled();
     r.item.label = label_->text().trimmed().toStdString();
-    r.item.kind = kind_->currentText().toStdString();
-    r.item.origin = origin_->currentText().toStdString();
+    r.item.kind = kind_->currentData().toString().toStdString();
+    r.item.origin = origin_->currentData().toString().toStdString();
     r.item.caliber = caliber_->text().trimmed().toStdString();
-    r.item.firingPinShape = firingPin_->text().toStdString();
-    r.item.breechFaceMarks = breechFace_->text().toStdString();
+    r.item.firingPinShape = firingPin_->currentText().trimmed().toStdString();
+    r.item.breechFaceMarks = breechFace_->currentText().trimmed().toStdString();
     r.item.notes = notes_->text().toStdString();
     for (int i = 0; i < files_->count(); ++i)
         if (files_->item(i)->data(kReadableRole).toBool()) r.files.push_back(files_->item(i)->data(kPathRole).toString().toStdString());

@@ -164,7 +164,7 @@ bool MainWindow::showAcquisition(qint64 id) {
         surfacePanel_->showSurface(scan.surface, tr("<b>Case %1, item %2</b><br>scan %3, %4<br>%5 × %6 points at %7 µm")
                                                      .arg(QString::fromStdString(item.caseNumber), QString::fromStdString(item.label))
                                                      .arg(id)
-                                                     .arg(QString::fromStdString(a.region))
+                                                     .arg(QString::fromStdString(records::displayName(a.region)))
                                                      .arg(scan.surface.cols())
                                                      .arg(scan.surface.rows())
                                                      .arg(scan.surface.spacingX() * 1e6, 0, 'f', 3));

@@ -99,6 +99,24 @@ struct Candidate {
 
 inline const std::vector<std::string> kAfteConclusions{"identification", "inconclusive_a", "inconclusive_b",
                                                        "inconclusive_c", "elimination", "unsuitable"};
+// What the store's codes are called in the user's language (the codes stay in files and APIs).
+inline std::string displayName(const std::string& code) {
+    static const std::pair<const char*, const char*> names[] = {
+        {"cartridge_case", "Cartridge case"}, {"bullet", "Bullet"},       {"firearm", "Firearm"},
+        {"crime_scene", "Crime scene"},       {"test_fire", "Test fire"}, {"reference", "Reference"},
+        {"breech_face", "Breech face"},       {"firing_pin", "Firing pin"}, {"ejector", "Ejector mark"},
+        {"land", "Land"},                     {"not_lead", "Not a lead"}, {"lead", "Lead"}};
+    for (const auto& [c, n] : names)
+        if (code == c) return n;
+    return code;
+}
+
+// Pick-lists for class characteristics (free text stays possible): the firing-pin
+// impression shapes and breech-face mark classes used in NIBIN/IBIS entry, and rifling twist.
+inline const std::vector<std::string> kFiringPinShapes{"circular", "elliptical", "rectangular", "hemispherical"};
+inline const std::vector<std::string> kBreechFaceMarks{"parallel", "arched", "circular", "cross-hatched", "granular", "smooth"};
+inline const std::vector<std::string> kTwists{"right", "left"};
+
 // The AFTE Range of Conclusions as examiners name them, and what each means.
 inline std::string conclusionLabel(const std::string& code) {
     if (code == "identification") return "Identification";

@@ -13,6 +13,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QDateEdit;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
@@ -59,9 +60,11 @@ private:
     imaging::Surface load(const QString& path) const;
 
     const records::Store* store_;
-    QLineEdit *number_, *offence_, *date_, *location_;
+    QLineEdit *number_, *offence_, *location_;
+    QDateEdit* date_;
     QLabel* caseState_;
-    QLineEdit *label_, *caliber_, *firingPin_, *breechFace_, *notes_;
+    QLineEdit *label_, *caliber_, *notes_;
+    QComboBox *firingPin_, *breechFace_;
     QComboBox *kind_, *origin_;
     QListWidget* files_;
     QLabel* preview_;

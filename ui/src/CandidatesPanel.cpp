@@ -193,7 +193,7 @@ void CandidatesPanel::refreshActions() {
     auto allow = [&](QPushButton* b, records::Role role, const QString& what) {
         const bool hasRole = user_ && user_->has(role);
         b->setEnabled(selected && hasRole);
-        b->setToolTip(!user_ ? tr("Log in to %1 (striae-workstation --user NAME)").arg(what)
+        b->setToolTip(!user_ ? tr("%1: log in first (Session, Log in)").arg(what)
                       : !hasRole ? tr("%1 needs the %2 role").arg(what, QString::fromLatin1(records::toString(role)))
                       : !selected ? tr("Select a candidate") : QString());
     };

@@ -5,6 +5,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
+#include <QFileDialog>
 #include <QMessageBox>
 #include <QStatusBar>
 
@@ -35,12 +36,21 @@
 #include <chrono>
 #include <thread>
 #include "striae/ui/ComparisonPanel.h"
+#include "striae/ui/LoginDialog.h"
 #include "striae/matching/Cmc.h"
 
 #include <QApplication>
 #include <QGuiApplication>
 
 namespace striae::ui {
+
+namespace {
+std::string roleNames(const std::vector<records::Role>& roles) {
+    std::string s;
+    for (records::Role r : roles) s += (s.empty() ? "" : ", ") + std::string(records::toString(r));
+    return s;
+}
+}  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
@@ -109,14 +119,21 @@ MainWindow::MainWindow(QWidget* parent)
     connect(caseBrowser_, &CaseBrowser::acquisitionActivated, this, &MainWindow::showAcquisition);
 
     storeStatus_->setText(tr("No case store open"));
+    userStatus_ = new QLabel(this);
+    userStatus_->setObjectName("userStatus");
     statusBar()->addPermanentWidget(storeStatus_);
+    statusBar()->addPermanentWidget(userStatus_);
+    showSessionState();
     statusBar()->showMessage(tr("Ready"));
     resize(1280, 800);
 }
 
 void MainWindow::createMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open case store…"))->setEnabled(false);
+    file->addAction(tr("&Open case store…"), this, [this] {
+        const QString folder = QFileDialog::getExistingDirectory(this, tr("Open case store"));
+        if (!folder.isEmpty() && openStore(folder)) showLoginDialog();
+    });
     intakeAction_ = file->addAction(tr("New &intake…"), this, &MainWindow::openIntake);
     intakeAction_->setEnabled(false);
     intakeAction_->setToolTip(tr("Open a case store and log in as a technician"));
@@ -130,6 +147,12 @@ void MainWindow::createMenus() {
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Reset view"))->setEnabled(false);
+
+    QMenu* session = menuBar()->addMenu(tr("&Session"));
+    loginAction_ = session->addAction(tr("&Log in / switch user…"), QKeySequence(Qt::CTRL | Qt::Key_L), this, &MainWindow::showLoginDialog);
+    logoutAction_ = session->addAction(tr("Log &out"), this, &MainWindow::logout);
+    loginAction_->setObjectName("loginAction");
+    logoutAction_->setObjectName("logoutAction");
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Striae"), this, &MainWindow::showAbout);
@@ -148,6 +171,7 @@ bool MainWindow::openStore(const QString& folder) {
         audit_->setStore(store_.get());
         candidates_->setUser(std::nullopt);
         setStoreName(folder, n);
+        showSessionState();
         return true;
     } catch (const std::exception& e) {
         statusBar()->showMessage(tr("Cannot open the case store: %1").arg(e.what()));
@@ -179,22 +203,57 @@ bool MainWindow::showAcquisition(qint64 id) {
     }
 }
 
-bool MainWindow::login(const QString& username, const QString& password) {
-    if (!store_) return false;
+bool MainWindow::login(const QString& username, const QString& password) { return !tryLogin(username, password).has_value(); }
+
+std::optional<QString> MainWindow::tryLogin(const QString& username, const QString& password) {
+    if (!store_) return tr("Open a case store first");
     try {
         const auto user = store_->authenticate(username.toStdString(), password.toStdString());
         user_ = std::make_unique<records::User>(user);
         candidates_->setUser(user);
         sync_->setSession(storeFolder_, user);
-        const bool technician = user.has(records::Role::Technician);
-        intakeAction_->setEnabled(technician);
-        intakeAction_->setToolTip(technician ? QString() : tr("Intake needs the technician role"));
-        storeStatus_->setText(tr("%1 — logged in as %2").arg(storeStatus_->text(), username));
-        return true;
+        showSessionState();
+        statusBar()->showMessage(tr("Logged in as %1").arg(username));
+        return std::nullopt;
     } catch (const std::exception& e) {
+        // The previous user (if any) stays logged in; the dialog says why.
         statusBar()->showMessage(tr("Login failed: %1").arg(e.what()));
-        return false;
+        return QString::fromUtf8(e.what());
     }
+}
+
+void MainWindow::logout() {
+    user_.reset();
+    candidates_->setUser(std::nullopt);
+    showSessionState();
+    statusBar()->showMessage(tr("Logged out: read only"));
+}
+
+void MainWindow::showLoginDialog() {
+    if (!store_) {
+        QMessageBox::information(this, tr("Log in"), tr("Open a case store first (File, Open case store)."));
+        return;
+    }
+    LoginDialog dialog([this](const QString& u, const QString& p) { return tryLogin(u, p); },
+                       user_ ? QString::fromStdString(user_->username) : QString(), this);
+    dialog.exec();
+}
+
+// Who is acting, with which roles, always in view; what needs a user says so.
+void MainWindow::showSessionState() {
+    const bool technician = user_ && user_->has(records::Role::Technician);
+    intakeAction_->setEnabled(technician);
+    intakeAction_->setToolTip(!store_ ? tr("Open a case store first") : !user_ ? tr("Log in as a technician to record intake")
+                              : technician ? QString() : tr("Intake needs the technician role"));
+    if (logoutAction_) logoutAction_->setEnabled(bool(user_));
+    if (loginAction_) loginAction_->setEnabled(bool(store_));
+    if (!userStatus_) return;
+    if (!user_)
+        userStatus_->setText(store_ ? tr("Not logged in: read only (Session, Log in)") : QString());
+    else
+        userStatus_->setText(tr("<b>%1</b> (%2): %3")
+                                 .arg(QString::fromStdString(user_->username), QString::fromStdString(user_->fullName),
+                                      QString::fromStdString(roleNames(user_->roles))));
 }
 
 bool MainWindow::showComparison(qint64 referenceId, qint64 comparedId) {

@@ -1,6 +1,7 @@
 #pragma once
 #include <QMainWindow>
 #include <memory>
+#include <optional>
 
 class QLabel;
 class QStackedWidget;
@@ -35,6 +36,10 @@ public:
     ComparisonPanel* comparisonPanel() const { return comparisonPanel_; }
     // Logs a user of the open store in; the actions their roles allow become available.
     bool login(const QString& username, const QString& password);
+    // The same, with the reason it failed (nothing when it succeeded).
+    std::optional<QString> tryLogin(const QString& username, const QString& password);
+    void logout();
+    void showLoginDialog();
     // The two scans side by side with their CMC cells (computed now).
     bool showComparison(qint64 referenceAcquisition, qint64 comparedAcquisition);
     // Two bullets (items with land scans, in land order) compared land by land.
@@ -72,6 +77,10 @@ private:
     std::unique_ptr<records::Store> store_;
     QString storeFolder_;
     std::unique_ptr<records::User> user_;
+    void showSessionState();
+    QLabel* userStatus_ = nullptr;
+    QAction* loginAction_ = nullptr;
+    QAction* logoutAction_ = nullptr;
 };
 
 }  // namespace striae::ui

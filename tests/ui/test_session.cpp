@@ -1,0 +1,121 @@
+// Log in, a failed log-in, switching user and logging out inside the
+// workstation, with keyboard and mouse events on the real dialog.
+#include <gtest/gtest.h>
+
+#include <QAction>
+#include <QApplication>
+#include <QDialog>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMouseEvent>
+#include <QPushButton>
+#include <QTimer>
+
+#include <functional>
+
+#include "TestData.h"
+#include "striae/records/Store.h"
+#include "striae/ui/MainWindow.h"
+
+using namespace striae;
+
+namespace {
+
+void typeInto(QWidget* w, const QString& text) {
+    w->setFocus();
+    for (const QChar ch : text) {
+        QKeyEvent press(QEvent::KeyPress, 0, Qt::NoModifier, QString(ch));
+        QKeyEvent release(QEvent::KeyRelease, 0, Qt::NoModifier, QString(ch));
+        QApplication::sendEvent(w, &press);
+        QApplication::sendEvent(w, &release);
+    }
+}
+
+void clickButton(QPushButton* b) {
+    const QPointF at(b->width() / 2.0, b->height() / 2.0);
+    QMouseEvent press(QEvent::MouseButtonPress, at, b->mapToGlobal(at), Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
+    QMouseEvent release(QEvent::MouseButtonRelease, at, b->mapToGlobal(at), Qt::LeftButton, Qt::NoButton, Qt::NoModifier);
+    QApplication::sendEvent(b, &press);
+    QApplication::sendEvent(b, &release);
+}
+
+QPushButton* buttonNamed(QWidget* w, const QString& text) {
+    for (auto* b : w->findChildren<QPushButton*>())
+        if (b->text() == text) return b;
+    return nullptr;
+}
+
+// Runs `steps` against the modal dialog once it is open, then triggers `open` (which blocks until it closes).
+void withDialog(const std::function<void()>& open, const std::function<void(QDialog*)>& steps) {
+    QTimer::singleShot(100, [steps] {
+        auto* dialog = qobject_cast<QDialog*>(QApplication::activeModalWidget());
+        ASSERT_NE(dialog, nullptr) << "no dialog opened";
+        steps(dialog);
+        if (dialog->isVisible()) dialog->reject();
+    });
+    open();
+}
+
+}  // namespace
+
+TEST(Session, LogInFailSwitchUserAndLogOutInTheWindow) {
+    ASSERT_NE(QApplication::instance(), nullptr);
+    test::TempDir dir;
+    const auto storePath = dir / "store";
+    {
+        auto store = records::Store::create(storePath.string(), {0, "SFPD", "Lab", "US"}, "sam", "Sam Super", "super-password");
+        const auto admin = store.authenticate("sam", "super-password");
+        store.addUser(admin, "SFPD", "tina", "Tina Tech", {records::Role::Technician}, "tech-password");
+        store.addUser(admin, "SFPD", "eve", "Eve Examiner", {records::Role::Examiner}, "exam-password");
+    }
+    ui::MainWindow window;
+    window.show();
+    ASSERT_TRUE(window.openStore(QString::fromStdString(storePath.string())));
+    auto* status = window.findChild<QLabel*>("userStatus");
+    ASSERT_NE(status, nullptr);
+    EXPECT_TRUE(status->text().contains("read only")) << status->text().toStdString();
+    auto* login = window.findChild<QAction*>("loginAction");
+    auto* logout = window.findChild<QAction*>("logoutAction");
+    ASSERT_TRUE(login && logout);
+    EXPECT_FALSE(logout->isEnabled());
+
+    // A wrong password: the dialog says so and stays open; then the right one.
+    withDialog([&] { login->trigger(); }, [](QDialog* d) {
+        typeInto(d->findChild<QLineEdit*>("loginUser"), "tina");
+        typeInto(d->findChild<QLineEdit*>("loginPassword"), "wrong-password");
+        clickButton(buttonNamed(d, "Log in"));
+        QApplication::processEvents();
+        auto* error = d->findChild<QLabel*>("loginError");
+        EXPECT_TRUE(d->isVisible()) << "a failed log-in leaves the dialog open";
+        EXPECT_TRUE(error->isVisible());
+        EXPECT_TRUE(error->text().contains("wrong user name or password")) << error->text().toStdString();
+        EXPECT_TRUE(d->findChild<QLineEdit*>("loginPassword")->text().isEmpty());
+        typeInto(d->findChild<QLineEdit*>("loginPassword"), "tech-password");
+        clickButton(buttonNamed(d, "Log in"));
+        QApplication::processEvents();
+        EXPECT_FALSE(d->isVisible()) << "logged in";
+    });
+    EXPECT_TRUE(status->text().contains("tina") && status->text().contains("technician")) << status->text().toStdString();
+    EXPECT_TRUE(logout->isEnabled());
+
+    // Switch to the examiner without restarting.
+    withDialog([&] { login->trigger(); }, [](QDialog* d) {
+        EXPECT_EQ(d->windowTitle(), "Switch user");
+        typeInto(d->findChild<QLineEdit*>("loginUser"), "eve");
+        typeInto(d->findChild<QLineEdit*>("loginPassword"), "exam-password");
+        clickButton(buttonNamed(d, "Log in"));
+        QApplication::processEvents();
+    });
+    EXPECT_TRUE(status->text().contains("eve") && status->text().contains("examiner")) << status->text().toStdString();
+    EXPECT_FALSE(status->text().contains("tina"));
+
+    logout->trigger();
+    EXPECT_TRUE(status->text().contains("read only"));
+    EXPECT_FALSE(logout->isEnabled());
+    // The Lead button is off and says why.
+    QPushButton* lead = buttonNamed(&window, "Lead");
+    ASSERT_NE(lead, nullptr);
+    EXPECT_FALSE(lead->isEnabled());
+    EXPECT_TRUE(lead->toolTip().contains("Log in")) << lead->toolTip().toStdString();
+}

@@ -198,11 +198,13 @@ bool hiddenFrom(SQLite::Database& db, const User& viewer, Id hitId, Id examinerI
 
 std::optional<Hit> Store::hitOfLead(const User& viewer, Id leadId) const {
     SQLite::Statement q(impl_->db, "SELECT id, lead_id, conclusion, examiner_id, confirmed_at, "
-                                   "EXISTS (SELECT 1 FROM approval a WHERE a.hit_id = hit.id) FROM hit WHERE lead_id = ?");
+                                   "EXISTS (SELECT 1 FROM approval a WHERE a.hit_id = hit.id), "
+                                   "(SELECT count(*) FROM verification v WHERE v.hit_id = hit.id) FROM hit WHERE lead_id = ?");
     q.bind(1, leadId);
     if (!q.executeStep()) return std::nullopt;
     Hit h{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(), q.getColumn(3).getInt64(),
           q.getColumn(4).getString(), q.getColumn(5).getInt() != 0};
+    h.verifications = q.getColumn(6).getInt();
     if (hiddenFrom(impl_->db, viewer, h.id, h.examinerId, h.verifiedByViewer)) {
         h.conclusion.clear();
         h.examinerId = 0;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <QApplication>
+#include <QLabel>
 #include <QDialogButtonBox>
 #include <QMouseEvent>
 #include <QRadioButton>
@@ -14,6 +15,7 @@
 #include "striae/imaging/Synthetic.h"
 #include "striae/matching/Cmc.h"
 #include "striae/records/Store.h"
+#include "striae/ui/AuditPanel.h"
 #include "striae/ui/CandidatesPanel.h"
 #include "striae/ui/ConclusionDialog.h"
 #include "striae/ui/MainWindow.h"
@@ -89,7 +91,23 @@ TEST(CandidatesPanel, ActionsFollowRolesAndChangeTheStore) {
     panel.approve();
     EXPECT_EQ(store.stats().approvals, 1);
     EXPECT_EQ(panel.table()->item(0, 4)->text(), "Identification, approved");
+    EXPECT_EQ(panel.table()->item(0, 4)->data(Qt::UserRole + 4).toString(), "approved");
+    EXPECT_FALSE(panel.table()->item(0, 4)->icon().isNull()) << "a badge for the stage";
     EXPECT_TRUE(store.verifyAudit().ok());
+
+    // The audit panel tells the whole review chain in words, with the chain state.
+    ui::AuditPanel audit;
+    audit.setStore(&store);
+    audit.setUser(boss);
+    audit.showItem(store.acquisition(acquisitions[0]).itemId);
+    QStringList lines;
+    for (int r = 0; r < audit.table()->rowCount(); ++r) lines << audit.table()->item(r, 1)->text() + ": " + audit.table()->item(r, 2)->text();
+    const QString all = lines.join("\n");
+    for (const char* expected : {"imported scan", "correlation run", "reviewed candidate", "became lead", "examined lead",
+                                 "Identification; lead", "verified hit", "(blind)", "approved hit", "Eve (eve)", "Sam (sam)"})
+        EXPECT_TRUE(all.contains(expected)) << expected << " in\n" << all.toStdString();
+    EXPECT_FALSE(all.contains("{")) << "no raw JSON";
+    EXPECT_TRUE(audit.findChild<QLabel*>("auditChainState")->text().contains("intact"));
     (void)run;
 }
 

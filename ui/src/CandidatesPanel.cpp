@@ -4,7 +4,10 @@
 #include <QCheckBox>
 #include <QHeaderView>
 #include <QLineEdit>
+#include <QIcon>
 #include <QMessageBox>
+#include <QPainter>
+#include <QPixmap>
 #include <QLabel>
 #include <QPushButton>
 #include <QTableWidget>
@@ -18,6 +21,24 @@ namespace striae::ui {
 namespace {
 constexpr int kIdRole = Qt::UserRole + 1;
 constexpr int kAcquisitionRole = Qt::UserRole + 2;
+
+// The review stage as a badge: a letter in a disc, so it reads without colour too.
+QIcon stageIcon(const QString& letter, const QColor& colour) {
+    QPixmap p(18, 18);
+    p.fill(Qt::transparent);
+    QPainter painter(&p);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setBrush(colour);
+    painter.setPen(Qt::NoPen);
+    painter.drawEllipse(1, 1, 16, 16);
+    painter.setPen(Qt::white);
+    QFont f = painter.font();
+    f.setBold(true);
+    f.setPixelSize(11);
+    painter.setFont(f);
+    painter.drawText(QRect(0, 0, 18, 18), Qt::AlignCenter, letter);
+    return QIcon(p);
+}
 }  // namespace
 
 CandidatesPanel::CandidatesPanel(QWidget* parent)
@@ -154,6 +175,17 @@ void CandidatesPanel::showRunsOf(records::Id acquisitionId) {
                     review = lead->status == "hit" ? tr("examined") : tr("lead: %1").arg(QString::fromStdString(lead->status));
             }
             auto* reviewItem = new QTableWidgetItem(review);
+            // Lead, Examined, Verified, Approved (Okabe-Ito colours; the letter carries it without colour).
+            if (lead && lead->status == "open") reviewItem->setIcon(stageIcon("L", QColor(230, 159, 0)));
+            if (lead && lead->status != "open") {
+                const auto hit = user_ ? store_->hitOfLead(*user_, lead->id) : std::nullopt;
+                if (hit && hit->approved) reviewItem->setIcon(stageIcon("A", QColor(0, 158, 115)));
+                else if (hit && hit->verifications > 0) reviewItem->setIcon(stageIcon("V", QColor(86, 180, 233)));
+                else reviewItem->setIcon(stageIcon("E", QColor(0, 114, 178)));
+                reviewItem->setData(Qt::UserRole + 4, hit && hit->approved ? "approved" : hit && hit->verifications > 0 ? "verified" : "examined");
+            } else if (lead) {
+                reviewItem->setData(Qt::UserRole + 4, "lead");
+            }
             reviewItem->setData(Qt::UserRole + 3, !c.decision.empty());
             table_->setItem(row, 4, reviewItem);
             table_->setItem(row, 5, new QTableWidgetItem(QString::fromStdString(c.caliber)));

@@ -211,6 +211,7 @@ std::optional<QString> MainWindow::tryLogin(const QString& username, const QStri
         const auto user = store_->authenticate(username.toStdString(), password.toStdString());
         user_ = std::make_unique<records::User>(user);
         candidates_->setUser(user);
+        audit_->setUser(user);
         sync_->setSession(storeFolder_, user);
         showSessionState();
         statusBar()->showMessage(tr("Logged in as %1").arg(username));
@@ -225,6 +226,7 @@ std::optional<QString> MainWindow::tryLogin(const QString& username, const QStri
 void MainWindow::logout() {
     user_.reset();
     candidates_->setUser(std::nullopt);
+    audit_->setUser(std::nullopt);
     showSessionState();
     statusBar()->showMessage(tr("Logged out: read only"));
 }

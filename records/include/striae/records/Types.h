@@ -159,6 +159,7 @@ struct Hit {
     // that it was examined, not the conclusion or who reached it.
     bool hidden = false;
     bool verifiedByViewer = false;
+    int verifications = 0;  // how many second examiners have verified it (their conclusions are not shown here)
 };
 
 struct AuditEvent {

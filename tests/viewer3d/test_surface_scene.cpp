@@ -216,3 +216,35 @@ TEST(SurfaceScene, SplitViewShowsTheRegisteredComparedScanRightOfTheLine) {
     EXPECT_LT(cv::mean(grey(cv::Rect(40, 40, 80, 160))).val[0], 3.0) << "left of the line: the reference";
     EXPECT_GT(cv::mean(grey(cv::Rect(170, 40, 80, 160))).val[0], 10.0) << "right of the line: the compared scan";
 }
+
+// Metrology: the scale bar's drawn length agrees with the surface's own size on screen.
+TEST(SurfaceScene, TheScaleBarMeasuresWhatIsShown) {
+    if (!haveDisplay()) GTEST_SKIP() << "rendering needs an X display";
+    imaging::Surface flat(100, 200, 5e-6, 5e-6, 0.0);  // 1000 × 500 µm, flat: a plain grey rectangle
+    viewer3d::SurfaceScene scene(flat);
+    const int w = 480, h = 360;
+    const cv::Mat image = toMat(scene.renderToImage(w, h), w, h);
+    cv::Mat grey;
+    cv::cvtColor(image, grey, cv::COLOR_BGR2GRAY);
+    // The rectangle's width in pixels along the middle row (the background is dark).
+    int left = -1, right = -1;
+    for (int x = 0; x < w; ++x)
+        if (grey.at<unsigned char>(h / 2, x) > 80) {
+            if (left < 0) left = x;
+            right = x;
+        }
+    ASSERT_GT(right - left, 50);
+    const double umPerPixel = 1000.0 / (right - left + 1);
+    // The bar: the white line 22 pixels above the bottom edge.
+    const int row = h - 1 - 22;
+    int b0 = -1, b1 = -1;
+    for (int x = 0; x < w / 2; ++x)
+        if (grey.at<unsigned char>(row, x) > 200) {
+            if (b0 < 0) b0 = x;
+            b1 = x;
+        }
+    ASSERT_GT(b1 - b0, 10) << "a scale bar is drawn";
+    const double shown = scene.scaleBarMicrometres();
+    EXPECT_GT(shown, 0);
+    EXPECT_NEAR((b1 - b0) * umPerPixel, shown, shown * 0.08) << "the bar is " << shown << " µm long on screen";
+}

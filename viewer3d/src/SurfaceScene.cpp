@@ -4,6 +4,11 @@
 #include <vtkCellArray.h>
 #include <vtkFloatArray.h>
 #include <vtkImageData.h>
+#include <vtkActor2D.h>
+#include <vtkCallbackCommand.h>
+#include <vtkCommand.h>
+#include <vtkPolyDataMapper2D.h>
+#include <vtkTextActor.h>
 #include <vtkLight.h>
 #include <vtkLookupTable.h>
 #include <vtkNew.h>
@@ -15,6 +20,8 @@
 #include <vtkPolyDataMapper.h>
 #include <vtkPolyDataNormals.h>
 #include <vtkProperty.h>
+#include <vtkProperty2D.h>
+#include <vtkTextProperty.h>
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
 #include <vtkScalarBarActor.h>
@@ -44,6 +51,43 @@ struct SurfaceScene::Impl {
     vtkNew<vtkPolyDataMapper> mapper;
     vtkNew<vtkActor> actor;
     vtkNew<vtkScalarBarActor> scaleBar;
+    // The lateral scale bar: a round length (1, 2 or 5 × 10^k µm) near a fifth
+    // of the view's width, recomputed before every frame from the camera.
+    vtkNew<vtkPoints> lengthBarPoints;
+    vtkNew<vtkPolyData> lengthBarLine;
+    vtkNew<vtkPolyDataMapper2D> lengthBarMapper;
+    vtkNew<vtkActor2D> lengthBar;
+    vtkNew<vtkTextActor> lengthLabel;
+    vtkNew<vtkCallbackCommand> beforeFrame;
+    double barMicrometres = 0;
+
+    void updateLengthBar() {
+        const int* size = renderer->GetSize();
+        if (size[0] < 2 || size[1] < 2) return;
+        vtkCamera* c = renderer->GetActiveCamera();
+        const double worldHigh = c->GetParallelProjection() ? 2 * c->GetParallelScale()
+                                                            : 2 * c->GetDistance() * std::tan(c->GetViewAngle() * M_PI / 360);
+        const double perPixel = worldHigh / size[1];  // µm per pixel at the focal plane
+        const double want = perPixel * size[0] * 0.2;
+        const double decade = std::pow(10.0, std::floor(std::log10(want)));
+        double length = decade;
+        for (double m : {2.0, 5.0, 10.0})
+            if (decade * m <= want) length = decade * m;
+        barMicrometres = length;
+        const double px = length / perPixel, x0 = 20, y0 = 22;
+        lengthBarPoints->SetPoint(0, x0, y0, 0);
+        lengthBarPoints->SetPoint(1, x0 + px, y0, 0);
+        lengthBarPoints->SetPoint(2, x0, y0 - 5, 0);
+        lengthBarPoints->SetPoint(3, x0, y0 + 5, 0);
+        lengthBarPoints->SetPoint(4, x0 + px, y0 - 5, 0);
+        lengthBarPoints->SetPoint(5, x0 + px, y0 + 5, 0);
+        lengthBarPoints->Modified();
+        char text[32];
+        if (length >= 1000) std::snprintf(text, sizeof text, "%g mm", length / 1000);
+        else std::snprintf(text, sizeof text, "%g µm", length);
+        lengthLabel->SetInput(text);
+        lengthLabel->SetDisplayPosition(int(x0), int(y0 + 8));
+    }
     vtkNew<vtkLight> light;
     vtkNew<vtkRenderer> renderer;
     vtkNew<vtkRenderer> barRenderer;  // beside the surface, not over it
@@ -243,6 +287,27 @@ SurfaceScene::SurfaceScene(const imaging::Surface& s, const ViewSettings& settin
     d.profile->SetVisibility(false);
     d.renderer->AddActor(d.profile);
     d.barRenderer->AddViewProp(d.scaleBar);
+    {
+        d.lengthBarPoints->SetNumberOfPoints(6);
+        vtkNew<vtkCellArray> segments;
+        for (vtkIdType a : {0, 2, 4}) {
+            const vtkIdType seg[2] = {a, a + 1};
+            segments->InsertNextCell(2, seg);
+        }
+        d.lengthBarLine->SetPoints(d.lengthBarPoints);
+        d.lengthBarLine->SetLines(segments);
+        d.lengthBarMapper->SetInputData(d.lengthBarLine);
+        d.lengthBar->SetMapper(d.lengthBarMapper);
+        d.lengthBar->GetProperty()->SetColor(1, 1, 1);
+        d.lengthBar->GetProperty()->SetLineWidth(2);
+        d.lengthLabel->GetTextProperty()->SetFontSize(14);
+        d.lengthLabel->GetTextProperty()->SetColor(1, 1, 1);
+        d.renderer->AddViewProp(d.lengthBar);
+        d.renderer->AddViewProp(d.lengthLabel);
+        d.beforeFrame->SetClientData(&d);
+        d.beforeFrame->SetCallback([](vtkObject*, unsigned long, void* impl, void*) { static_cast<Impl*>(impl)->updateLengthBar(); });
+        d.renderer->AddObserver(vtkCommand::StartEvent, d.beforeFrame);
+    }
     d.barRenderer->SetViewport(0.86, 0, 1, 1);
     d.barRenderer->SetBackground(0.12, 0.13, 0.15);
     d.barRenderer->InteractiveOff();
@@ -419,6 +484,8 @@ void SurfaceScene::setHeightRange(double lowUm, double highUm) {
 }
 
 std::pair<double, double> SurfaceScene::heightRange() const { return {impl_->rangeLo, impl_->rangeHi}; }
+
+double SurfaceScene::scaleBarMicrometres() const { return impl_->barMicrometres; }
 
 std::vector<vtkRenderer*> SurfaceScene::renderers() const {
     std::vector<vtkRenderer*> all{impl_->renderer};

@@ -57,6 +57,8 @@ public:
     // percentile of this scan; a comparison sets one range for both sides.
     void setHeightRange(double lowUm, double highUm);
     std::pair<double, double> heightRange() const;
+    // The length the lateral scale bar shows in the last frame (µm).
+    double scaleBarMicrometres() const;
     void resetCamera();
 
     // Places the surface as the matcher registered it against a reference:

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <QApplication>
+#include <QLabel>
 #include <QStandardItemModel>
 #include <QTreeView>
 #include <fstream>
@@ -74,4 +75,11 @@ TEST(SurfacePanel, ProfileToolPlotsHeightsWithAGapOverMissingData) {
     for (const auto& s : profile) (std::isnan(s.height) ? missing : present)++;
     EXPECT_GT(missing, 10) << "the hole";
     EXPECT_GT(present, 50);
+    // Measurement: the line's length in µm, and the angle to a second line.
+    EXPECT_NEAR(panel.lastDistanceMicrometres(), 110 * surface.spacingX() * 1e6, 1e-6);
+    auto* measurement = panel.findChild<QLabel*>("measurement");
+    ASSERT_NE(measurement, nullptr);
+    EXPECT_TRUE(measurement->text().contains("687.5 µm")) << measurement->text().toStdString();
+    panel.showProfile(60, 5, 60, 115);  // a vertical line: 90° to the first
+    EXPECT_TRUE(measurement->text().contains("Angle</b> to the previous line: 90.0°")) << measurement->text().toStdString();
 }

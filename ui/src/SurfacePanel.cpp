@@ -31,6 +31,7 @@ SurfacePanel::SurfacePanel(QWidget* parent)
     : QWidget(parent),
       view_(new viewer3d::VtkView(this)),
       title_(new QLabel(this)),
+      measure_(new QLabel(this)),
       azimuth_(slider(0, 360, 45, this)),
       elevation_(slider(5, 90, 30, this)),
       exaggeration_(slider(1, 200, 20, this)),
@@ -58,8 +59,12 @@ SurfacePanel::SurfacePanel(QWidget* parent)
     side->addWidget(title_);
     side->addLayout(controls);
     side->addLayout(buttons);
-    side->addWidget(new QLabel(tr("<b>Profile</b> (shift+click two points)"), this));
+    side->addWidget(new QLabel(tr("<b>Profile and measurement</b> (shift+click two points; a second line gives the angle)"), this));
     side->addWidget(plot_);
+    measure_->setObjectName("measurement");
+    measure_->setWordWrap(true);
+    measure_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    side->addWidget(measure_);
     side->addStretch();
     auto* sideWidget = new QWidget(this);
     sideWidget->setLayout(side);
@@ -94,6 +99,8 @@ void SurfacePanel::showSurface(const imaging::Surface& surface, const QString& t
     scene_ = std::make_shared<viewer3d::SurfaceScene>(surface);
     surface_ = surface;
     profileStart_.reset();
+    lastDirection_.reset();
+    measure_->clear();
     plot_->setProfile({});
     title_->setText(title);
     applyControls();
@@ -116,6 +123,19 @@ void SurfacePanel::showProfile(double col0, double row0, double col1, double row
     plot_->setProfile(imaging::profileAlong(surface_, col0, row0, col1, row1, samples));
     scene_->setProfileLine(col0 * surface_.spacingX() * 1e6, -row0 * surface_.spacingY() * 1e6, col1 * surface_.spacingX() * 1e6,
                            -row1 * surface_.spacingY() * 1e6);
+    // Metrology: the line's length and direction in the scan's frame, and the angle to the line before.
+    const double dx = (col1 - col0) * surface_.spacingX() * 1e6, dy = -(row1 - row0) * surface_.spacingY() * 1e6;
+    const double length = std::hypot(dx, dy);
+    const double direction = std::atan2(dy, dx) * 180 / M_PI;
+    QString text = tr("<b>Distance</b> %1 µm, direction %2° from the x axis").arg(length, 0, 'f', 1).arg(direction, 0, 'f', 1);
+    if (lastDirection_) {
+        double between = std::fmod(std::abs(direction - *lastDirection_), 180.0);
+        if (between > 90) between = 180 - between;
+        text += tr("<br><b>Angle</b> to the previous line: %1°").arg(between, 0, 'f', 1);
+    }
+    lastDirection_ = direction;
+    lastDistanceUm_ = length;
+    measure_->setText(text);
     view_->update();
 }
 

@@ -34,6 +34,8 @@ public:
     bool saveView(const QString& path, QString* error = nullptr);
     // The height profile between two pixels (column, row) of the shown scan, drawn and plotted.
     void showProfile(double col0, double row0, double col1, double row1);
+    // The last measured line's length (µm).
+    double lastDistanceMicrometres() const { return lastDistanceUm_; }
     ProfilePlot* profilePlot() const { return plot_; }
 
 private:
@@ -41,6 +43,9 @@ private:
 
     viewer3d::VtkView* view_;
     QLabel* title_;
+    QLabel* measure_;
+    std::optional<double> lastDirection_;
+    double lastDistanceUm_ = 0;
     QSlider* azimuth_;
     QSlider* elevation_;
     QSlider* exaggeration_;

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -512,6 +514,43 @@ Acquisition Store::acquisition(Id id) const {
     q.bind(1, id);
     if (!q.executeStep()) fail(RecordsError::Kind::NotFound, "no acquisition " + std::to_string(id));
     return readAcquisition(q);
+}
+
+Annotation Store::annotate(const User& actor, Id acquisitionId, double xUm, double yUm, const std::string& note) {
+    if (!actor.active) fail(RecordsError::Kind::PermissionDenied, "user " + actor.username + " is deactivated");
+    if (!actor.has(Role::Technician) && !actor.has(Role::Examiner) && !actor.has(Role::Supervisor))
+        fail(RecordsError::Kind::PermissionDenied, "user " + actor.username + " may not annotate scans: that needs the technician, examiner or supervisor role");
+    if (note.empty()) fail(RecordsError::Kind::InvalidInput, "an annotation needs a note");
+    validateText("annotation", note, true, 2000);
+    if (!std::isfinite(xUm) || !std::isfinite(yUm)) fail(RecordsError::Kind::InvalidInput, "an annotation needs a place on the scan");
+    WriteTransaction t(*impl_);
+    acquisition(acquisitionId);
+    SQLite::Statement q(impl_->db, "INSERT INTO annotation(acquisition_id, x_um, y_um, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+    q.bind(1, acquisitionId);
+    q.bind(2, xUm);
+    q.bind(3, yUm);
+    q.bind(4, note);
+    q.bind(5, actor.id);
+    const std::string at = nowUtc();
+    q.bind(6, at);
+    q.exec();
+    const Id id = impl_->db.getLastInsertRowid();
+    char where[64];
+    std::snprintf(where, sizeof where, "%.1f, %.1f", xUm, yUm);
+    impl_->audit(actor.id, "annotate", "acquisition", acquisitionId, jsonObject({{"annotation", std::to_string(id)}, {"at_um", where}, {"note", note}}),
+                 {{"annotation", id}});
+    t.commit();
+    return {id, acquisitionId, xUm, yUm, note, actor.id, at};
+}
+
+std::vector<Annotation> Store::annotationsOf(Id acquisitionId) const {
+    SQLite::Statement q(impl_->db, "SELECT id, acquisition_id, x_um, y_um, note, created_by, created_at FROM annotation WHERE acquisition_id = ? ORDER BY id");
+    q.bind(1, acquisitionId);
+    std::vector<Annotation> out;
+    while (q.executeStep())
+        out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getDouble(), q.getColumn(3).getDouble(),
+                       q.getColumn(4).getString(), q.getColumn(5).getInt64(), q.getColumn(6).getString()});
+    return out;
 }
 
 imaging::X3pFile Store::readScan(const std::string& sha) const {

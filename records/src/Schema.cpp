@@ -112,6 +112,13 @@ CREATE TABLE hit_view(
   id INTEGER PRIMARY KEY, hit_id INTEGER NOT NULL REFERENCES hit(id), user_id INTEGER NOT NULL REFERENCES user(id),
   viewed_at TEXT NOT NULL, UNIQUE(hit_id, user_id));
 )SQL",
+        // 6: annotations: pins with notes on a scan, in the scan's frame (µm from its top-left point)
+        R"SQL(
+CREATE TABLE annotation(
+  id INTEGER PRIMARY KEY, acquisition_id INTEGER NOT NULL REFERENCES acquisition(id), x_um REAL NOT NULL, y_um REAL NOT NULL,
+  note TEXT NOT NULL, created_by INTEGER NOT NULL REFERENCES user(id), created_at TEXT NOT NULL);
+CREATE INDEX annotation_acquisition ON annotation(acquisition_id);
+)SQL",
     };
     return m;
 }

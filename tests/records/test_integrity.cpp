@@ -411,3 +411,20 @@ TEST_F(Workflow, AVerificationMarkedBlindIsRefusedAfterTheVerifierSawTheConclusi
     EXPECT_TRUE(store->verifyAudit().ok());
     EXPECT_EQ(errorOf([&] { store->revealHit(tech, hit); }).first, Kind::PermissionDenied);
 }
+
+TEST_F(Integrity, AnnotationsAreKeptAuditedAndSealed) {
+    const auto pin = store->annotate(examiner, query.id, 312.5, 88.0, "firing-pin drag, 2 o'clock");
+    const auto pins = store->annotationsOf(query.id);
+    ASSERT_EQ(pins.size(), 1u);
+    EXPECT_EQ(pins[0].note, "firing-pin drag, 2 o'clock");
+    EXPECT_DOUBLE_EQ(pins[0].xUm, 312.5);
+    EXPECT_EQ(pins[0].createdBy, examiner.id);
+    EXPECT_EQ(store->auditTrail("acquisition", query.id).back().action, "annotate");
+    const auto administratorOnly = store->addUser(admin, "SFPD", "root", "Ron Root", {records::Role::Administrator}, "root-password");
+    EXPECT_EQ(errorOf([&] { store->annotate(administratorOnly, query.id, 1, 1, "x"); }).first, Kind::PermissionDenied);
+    EXPECT_EQ(errorOf([&] { store->annotate(examiner, query.id, 1, 1, ""); }).first, Kind::InvalidInput);
+    EXPECT_EQ(errorOf([&] { store->annotate(examiner, 999, 1, 1, "x"); }).first, Kind::NotFound);
+    EXPECT_TRUE(store->verifyAudit().ok());
+    sql("UPDATE annotation SET note = 'nothing here' WHERE id = " + std::to_string(pin.id));
+    EXPECT_TRUE(contains(problems(), "annotation " + std::to_string(pin.id) + " was changed outside Striae")) << problems();
+}

@@ -7,6 +7,11 @@
 
 #include <QApplication>
 #include <QCheckBox>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTimer>
 #include <QImage>
 #include <QMouseEvent>
 #include <QWheelEvent>
@@ -14,7 +19,10 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "TestData.h"
+#include "UiTestStore.h"
 #include "striae/imaging/Preprocess.h"
+#include "striae/records/Store.h"
 #include "striae/imaging/Synthetic.h"
 #include "striae/matching/Cmc.h"
 #include "striae/ui/ComparisonPanel.h"
@@ -190,4 +198,54 @@ TEST(ComparisonMouse, TheThreeDViewTurnsAndZoomsWithTheMouse) {
     wheel(v, {v->width() / 2.0, v->height() / 2.0}, -2);
     EXPECT_GT(distance(pose, v->scene()->camera()), 1.0);
     EXPECT_GT(change(before, v->grabFramebuffer(), 0.2, 0.8), 2.0);
+}
+
+// Annotation with the mouse: "Pin a note…", shift+click on the surface, type the note;
+// it is kept in the store (audited) and drawn as a pin.
+TEST(ComparisonMouse, APinnedNoteIsKeptInTheStore) {
+    if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no X display (scripts/test runs this under Xvfb)";
+    test::TempDir dir;
+    std::vector<records::Id> acquisitions;
+    auto store = test::makeStoreWithScans(dir / "store", dir / "scans", 1, 1, 160, {"F01-01.x3p"}, &acquisitions);
+    const auto examiner = store.authenticate("eve", "exam-password");
+    ui::SurfacePanel panel;
+    panel.resize(1000, 640);
+    panel.show();
+    panel.showSurface(store.readScan(store.acquisition(acquisitions[0]).processedSha256).surface, "scan");
+    panel.setAnnotationContext(&store, examiner, acquisitions[0]);
+    settle(300);
+    auto* pin = panel.findChild<QPushButton*>("pinMode");
+    ASSERT_TRUE(pin && pin->isEnabled());
+    click(pin);
+    ASSERT_TRUE(pin->isChecked());
+    viewer3d::VtkView* v = panel.findChildren<viewer3d::VtkView*>().at(0);
+    const QImage before = v->grabFramebuffer();
+    QTimer::singleShot(150, [] {
+        auto* dialog = QApplication::activeModalWidget();
+        ASSERT_NE(dialog, nullptr) << "the note dialog";
+        auto* text = dialog->findChild<QPlainTextEdit*>();
+        ASSERT_NE(text, nullptr);
+        text->setFocus();
+        for (const QChar ch : QString("breech-face mark at 3 o'clock")) {
+            QKeyEvent key(QEvent::KeyPress, 0, Qt::NoModifier, QString(ch));
+            QApplication::sendEvent(text, &key);
+        }
+        for (auto* b : dialog->findChildren<QPushButton*>())
+            if (b->text().contains("OK")) click(b);
+    });
+    const QPointF centre(v->width() / 2.0 + 30, v->height() / 2.0 + 60);  // on the breech face, off the firing pin
+    QMouseEvent press(QEvent::MouseButtonPress, centre, v->mapToGlobal(centre), Qt::LeftButton, Qt::LeftButton, Qt::ShiftModifier);
+    QApplication::sendEvent(v, &press);
+    QMouseEvent release(QEvent::MouseButtonRelease, centre, v->mapToGlobal(centre), Qt::LeftButton, Qt::NoButton, Qt::ShiftModifier);
+    QApplication::sendEvent(v, &release);
+    settle(300);
+    const auto notes = store.annotationsOf(acquisitions[0]);
+    ASSERT_EQ(notes.size(), 1u);
+    EXPECT_EQ(notes[0].note, "breech-face mark at 3 o'clock");
+    EXPECT_EQ(notes[0].createdBy, examiner.id);
+    EXPECT_GT(notes[0].xUm, 0);
+    EXPECT_EQ(store.auditTrail("acquisition", acquisitions[0]).back().action, "annotate");
+    EXPECT_TRUE(panel.findChild<QLabel*>("pins")->text().contains("3 o'clock"));
+    EXPECT_GT(change(before, v->grabFramebuffer(), 0.3, 0.7), 0.05) << "the pin is drawn";
+    EXPECT_FALSE(pin->isChecked()) << "one pin per click of the button";
 }

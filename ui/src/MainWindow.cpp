@@ -185,6 +185,7 @@ bool MainWindow::showAcquisition(qint64 id) {
         const auto a = store_->acquisition(id);
         const auto item = store_->item(a.itemId);
         const auto scan = store_->readScan(a.processedSha256);
+        surfacePanel_->setAnnotationContext(nullptr, std::nullopt, 0);
         surfacePanel_->showSurface(scan.surface, tr("<b>Case %1, item %2</b><br>scan %3, %4<br>%5 × %6 points at %7 µm")
                                                      .arg(QString::fromStdString(item.caseNumber), QString::fromStdString(item.label))
                                                      .arg(id)
@@ -192,6 +193,8 @@ bool MainWindow::showAcquisition(qint64 id) {
                                                      .arg(scan.surface.cols())
                                                      .arg(scan.surface.rows())
                                                      .arg(scan.surface.spacingX() * 1e6, 0, 'f', 3));
+        shownAcquisition_ = id;
+        surfacePanel_->setAnnotationContext(store_.get(), user_ ? std::optional<records::User>(*user_) : std::nullopt, id);
         centre_->setCurrentWidget(surfacePanel_);
         candidates_->showRunsOf(id);
         audit_->showItem(a.itemId);
@@ -212,6 +215,7 @@ std::optional<QString> MainWindow::tryLogin(const QString& username, const QStri
         user_ = std::make_unique<records::User>(user);
         candidates_->setUser(user);
         audit_->setUser(user);
+        if (shownAcquisition_) surfacePanel_->setAnnotationContext(store_.get(), user, shownAcquisition_);
         sync_->setSession(storeFolder_, user);
         showSessionState();
         statusBar()->showMessage(tr("Logged in as %1").arg(username));
@@ -227,6 +231,7 @@ void MainWindow::logout() {
     user_.reset();
     candidates_->setUser(std::nullopt);
     audit_->setUser(std::nullopt);
+    if (shownAcquisition_) surfacePanel_->setAnnotationContext(store_.get(), std::nullopt, shownAcquisition_);
     showSessionState();
     statusBar()->showMessage(tr("Logged out: read only"));
 }

@@ -1,6 +1,10 @@
 #include "striae/ui/SurfacePanel.h"
 
+#include "striae/records/Store.h"
+
 #include <QCheckBox>
+#include <QInputDialog>
+#include <QMessageBox>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -32,6 +36,8 @@ SurfacePanel::SurfacePanel(QWidget* parent)
       view_(new viewer3d::VtkView(this)),
       title_(new QLabel(this)),
       measure_(new QLabel(this)),
+      pinMode_(new QPushButton(tr("Pin a note…"), this)),
+      pinList_(new QLabel(this)),
       azimuth_(slider(0, 360, 45, this)),
       elevation_(slider(5, 90, 30, this)),
       exaggeration_(slider(1, 200, 20, this)),
@@ -65,6 +71,14 @@ SurfacePanel::SurfacePanel(QWidget* parent)
     measure_->setWordWrap(true);
     measure_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     side->addWidget(measure_);
+    pinMode_->setCheckable(true);
+    pinMode_->setObjectName("pinMode");
+    pinMode_->setToolTip(tr("Then shift+click the place on the surface and write the note"));
+    pinMode_->setEnabled(false);
+    pinList_->setObjectName("pins");
+    pinList_->setWordWrap(true);
+    side->addWidget(pinMode_);
+    side->addWidget(pinList_);
     side->addStretch();
     auto* sideWidget = new QWidget(this);
     sideWidget->setLayout(side);
@@ -79,6 +93,14 @@ SurfacePanel::SurfacePanel(QWidget* parent)
     connect(reset, &QPushButton::clicked, view_, &viewer3d::VtkView::resetView);
     connect(view_, &viewer3d::VtkView::surfacePicked, this, [this](double x, double y, double) {
         if (!scene_) return;
+        if (pinMode_->isChecked()) {
+            pinMode_->setChecked(false);
+            bool ok = false;
+            const QString note = QInputDialog::getMultiLineText(this, tr("Pin a note"), tr("Note at this place (kept in the case, audited):"),
+                                                                QString(), &ok);
+            if (ok && !note.trimmed().isEmpty()) pinNote(x, -y, note.trimmed());
+            return;
+        }
         if (!profileStart_) {
             profileStart_ = std::make_pair(x, y);
             return;
@@ -136,6 +158,42 @@ void SurfacePanel::showProfile(double col0, double row0, double col1, double row
     lastDirection_ = direction;
     lastDistanceUm_ = length;
     measure_->setText(text);
+    view_->update();
+}
+
+void SurfacePanel::setAnnotationContext(records::Store* store, std::optional<records::User> user, records::Id acquisitionId) {
+    store_ = store;
+    user_ = std::move(user);
+    acquisitionId_ = acquisitionId;
+    pinMode_->setEnabled(store_ && user_ && acquisitionId_ > 0);
+    pinMode_->setToolTip(!user_ ? tr("Log in to pin notes (Session, Log in)") : tr("Then shift+click the place on the surface and write the note"));
+    refreshPins();
+}
+
+bool SurfacePanel::pinNote(double xUm, double yUm, const QString& note) {
+    if (!store_ || !user_ || acquisitionId_ <= 0) return false;
+    try {
+        store_->annotate(*user_, acquisitionId_, xUm, yUm, note.toStdString());
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Not pinned"), QString::fromUtf8(e.what()));
+        return false;
+    }
+    refreshPins();
+    return true;
+}
+
+void SurfacePanel::refreshPins() {
+    std::vector<std::pair<double, double>> at;
+    QStringList lines;
+    if (store_ && acquisitionId_ > 0 && scene_) {
+        int n = 0;
+        for (const auto& a : store_->annotationsOf(acquisitionId_)) {
+            at.emplace_back(a.xUm / (surface_.spacingX() * 1e6), a.yUm / (surface_.spacingY() * 1e6));
+            lines << tr("%1. (%2, %3 µm) %4").arg(++n).arg(a.xUm, 0, 'f', 0).arg(a.yUm, 0, 'f', 0).arg(QString::fromStdString(a.note).toHtmlEscaped());
+        }
+    }
+    if (scene_) scene_->setPins(at);
+    pinList_->setText(lines.isEmpty() ? QString() : tr("<b>Notes</b><br>") + lines.join("<br>"));
     view_->update();
 }
 

@@ -104,6 +104,8 @@ struct SurfaceScene::Impl {
     // view (another context) draws it too.
     vtkNew<vtkActor> partnerActor;
     vtkNew<vtkPolyDataMapper> partnerMapper, partnerCoarseMapper;
+    vtkNew<vtkActor> pins;  // annotation pins: yellow discs just above the surface
+    vtkNew<vtkPolyDataMapper> pinMapper;
     vtkNew<vtkActor> profile;
     vtkNew<vtkPolyDataMapper> profileMapper;
     double width = 0;
@@ -286,6 +288,13 @@ SurfaceScene::SurfaceScene(const imaging::Surface& s, const ViewSettings& settin
     d.profile->GetProperty()->SetLighting(false);
     d.profile->SetVisibility(false);
     d.renderer->AddActor(d.profile);
+    d.pins->SetMapper(d.pinMapper);
+    d.pins->GetProperty()->SetColor(240 / 255.0, 228 / 255.0, 66 / 255.0);  // Okabe-Ito yellow
+    d.pins->GetProperty()->SetPointSize(12);
+    d.pins->GetProperty()->SetRenderPointsAsSpheres(true);
+    d.pins->GetProperty()->SetLighting(false);
+    d.pins->SetVisibility(false);
+    d.renderer->AddActor(d.pins);
     d.barRenderer->AddViewProp(d.scaleBar);
     {
         d.lengthBarPoints->SetNumberOfPoints(6);
@@ -427,6 +436,22 @@ void SurfaceScene::setProfileLine(double x0, double y0, double x1, double y1) {
 }
 
 void SurfaceScene::clearProfileLine() { impl_->profile->SetVisibility(false); }
+
+void SurfaceScene::setPins(const std::vector<std::pair<double, double>>& pixels) {
+    Impl& d = *impl_;
+    vtkNew<vtkPoints> pts;
+    vtkNew<vtkCellArray> verts;
+    const double z = (double(d.top) + 0.5) * d.settings.exaggeration;
+    for (const auto& [col, row] : pixels) {
+        const vtkIdType id = pts->InsertNextPoint(col * d.spacingX, -row * d.spacingY, z);
+        verts->InsertNextCell(1, &id);
+    }
+    vtkNew<vtkPolyData> poly;
+    poly->SetPoints(pts);
+    poly->SetVerts(verts);
+    d.pinMapper->SetInputData(poly);
+    d.pins->SetVisibility(!pixels.empty());
+}
 
 void SurfaceScene::worldToPixel(double x, double y, double& col, double& row) const {
     col = x / impl_->spacingX;

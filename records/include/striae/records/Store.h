@@ -121,6 +121,10 @@ public:
     Hit revealHit(const User& viewer, Id hitId);
     std::vector<Candidate> candidates(Id runId) const;
 
+    // Annotations: pins with notes on a scan, kept and audited like every record.
+    Annotation annotate(const User& actor, Id acquisitionId, double xUm, double yUm, const std::string& note);
+    std::vector<Annotation> annotationsOf(Id acquisitionId) const;
+
     // The review workflow.
     void review(const User& actor, Id candidateId, bool isLead, const std::string& note);
     Lead markLead(const User& actor, Id candidateId, const std::string& note);

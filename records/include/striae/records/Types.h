@@ -162,6 +162,16 @@ struct Hit {
     int verifications = 0;  // how many second examiners have verified it (their conclusions are not shown here)
 };
 
+// A pin with a note on a scan: where (µm from the scan's top-left point, x right, y down), who, when.
+struct Annotation {
+    Id id = 0;
+    Id acquisitionId = 0;
+    double xUm = 0, yUm = 0;
+    std::string note;
+    Id createdBy = 0;
+    std::string createdAt;
+};
+
 struct AuditEvent {
     Id id = 0;
     std::string at;

@@ -79,6 +79,7 @@ private:
     std::unique_ptr<records::User> user_;
     void showSessionState();
     QLabel* userStatus_ = nullptr;
+    qint64 shownAcquisition_ = 0;
     QAction* loginAction_ = nullptr;
     QAction* logoutAction_ = nullptr;
 };

@@ -6,14 +6,20 @@
 #include <optional>
 
 #include "striae/imaging/Surface.h"
+#include "striae/records/Types.h"
 
 class QCheckBox;
+class QPushButton;
 class QComboBox;
 class QLabel;
 class QSlider;
 
 namespace striae::ui {
 class ProfilePlot;
+}
+
+namespace striae::records {
+class Store;
 }
 
 namespace striae::viewer3d {
@@ -36,6 +42,10 @@ public:
     void showProfile(double col0, double row0, double col1, double row1);
     // The last measured line's length (µm).
     double lastDistanceMicrometres() const { return lastDistanceUm_; }
+    // Where notes go: the scan shown (its acquisition in the store) and who writes them.
+    void setAnnotationContext(records::Store* store, std::optional<records::User> user, records::Id acquisitionId);
+    // Pins a note at (x, y) µm from the scan's top-left point, in the store; false if refused (a dialog says why).
+    bool pinNote(double xUm, double yUm, const QString& note);
     ProfilePlot* profilePlot() const { return plot_; }
 
 private:
@@ -44,6 +54,12 @@ private:
     viewer3d::VtkView* view_;
     QLabel* title_;
     QLabel* measure_;
+    QPushButton* pinMode_;
+    QLabel* pinList_;
+    records::Store* store_ = nullptr;
+    std::optional<records::User> user_;
+    records::Id acquisitionId_ = 0;
+    void refreshPins();
     std::optional<double> lastDirection_;
     double lastDistanceUm_ = 0;
     QSlider* azimuth_;

@@ -85,6 +85,8 @@ public:
     // A line drawn on the surface between two world points (µm); clearProfileLine removes it.
     void setProfileLine(double x0, double y0, double x1, double y1);
     void clearProfileLine();
+    // Annotation pins at these pixels (column, row) of the scan; empty clears.
+    void setPins(const std::vector<std::pair<double, double>>& pixels);
     // World (µm) to pixel (column, row) of this surface, as placed without a registration.
     void worldToPixel(double x, double y, double& col, double& row) const;
     // The lateral extent in µm (x from 0), for placing a split line.

@@ -249,3 +249,21 @@ TEST(ComparisonMouse, APinnedNoteIsKeptInTheStore) {
     EXPECT_GT(change(before, v->grabFramebuffer(), 0.3, 0.7), 0.05) << "the pin is drawn";
     EXPECT_FALSE(pin->isChecked()) << "one pin per click of the button";
 }
+
+// Zoom to the cursor: wheel notches over one side of the surface bring that side toward the centre.
+TEST(ComparisonMouse, TheWheelZoomsTowardTheCursor) {
+    if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no X display (scripts/test runs this under Xvfb)";
+    imaging::SynthOptions o;
+    o.sizePx = 160;
+    ui::SurfacePanel panel;
+    panel.resize(900, 600);
+    panel.show();
+    panel.showSurface(imaging::synthesizeShot(o, 1, 1), "scan");
+    settle(300);
+    viewer3d::VtkView* v = panel.findChildren<viewer3d::VtkView*>().at(0);
+    const auto before = v->scene()->camera();
+    wheel(v, {v->width() * 0.62, v->height() * 0.5}, 4);  // right of the centre, on the surface
+    const auto after = v->scene()->camera();
+    EXPECT_GT(after.focalPoint[0], before.focalPoint[0] + 1.0) << "the view moved toward the cursor (right)";
+    EXPECT_NEAR(after.focalPoint[1], before.focalPoint[1], std::abs(after.focalPoint[0] - before.focalPoint[0])) << "mostly sideways";
+}

@@ -7,6 +7,7 @@
 #include <QWheelEvent>
 
 #include <vtkCallbackCommand.h>
+#include <vtkCamera.h>
 #include <vtkCellPicker.h>
 #include <vtkCommand.h>
 #include <vtkGenericOpenGLRenderWindow.h>
@@ -199,6 +200,28 @@ void VtkView::mouseMoveEvent(QMouseEvent* e) {
 
 void VtkView::wheelEvent(QWheelEvent* e) {
     position(vtk_->interactor, this, e->position(), e->modifiers());
+    // Zoom towards the point under the cursor, as on a microscope stage: the
+    // camera slides a little toward it before the trackball's dolly.
+    if (scene_) {
+        const qreal ratio = devicePixelRatioF();
+        vtkNew<vtkCellPicker> picker;
+        picker->SetTolerance(0.002);
+        if (picker->Pick(e->position().x() * ratio, (height() - e->position().y()) * ratio, 0, scene_->renderer())) {
+            double p[3], f[3], c[3];
+            picker->GetPickPosition(p);
+            vtkCamera* camera = scene_->renderer()->GetActiveCamera();
+            camera->GetFocalPoint(f);
+            camera->GetPosition(c);
+            const double t = e->angleDelta().y() > 0 ? 0.1 : -0.1;
+            for (int i = 0; i < 2; ++i) {  // in the surface's plane only
+                const double shift = t * (p[i] - f[i]);
+                f[i] += shift;
+                c[i] += shift;
+            }
+            camera->SetFocalPoint(f);
+            camera->SetPosition(c);
+        }
+    }
     // Zooming draws the coarse mesh until the wheel has been still for a moment.
     setInteracting(true);
     stillTimer_->start();

@@ -65,7 +65,9 @@ SurfacePanel::SurfacePanel(QWidget* parent)
     side->addWidget(title_);
     side->addLayout(controls);
     side->addLayout(buttons);
-    side->addWidget(new QLabel(tr("<b>Profile and measurement</b> (shift+click two points; a second line gives the angle)"), this));
+    auto* profileHeading = new QLabel(tr("<b>Profile and measurement</b> (shift+click two points; a second line gives the angle)"), this);
+    profileHeading->setWordWrap(true);
+    side->addWidget(profileHeading);
     side->addWidget(plot_);
     measure_->setObjectName("measurement");
     measure_->setWordWrap(true);

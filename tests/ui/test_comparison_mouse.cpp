@@ -267,3 +267,29 @@ TEST(ComparisonMouse, TheWheelZoomsTowardTheCursor) {
     EXPECT_GT(after.focalPoint[0], before.focalPoint[0] + 1.0) << "the view moved toward the cursor (right)";
     EXPECT_NEAR(after.focalPoint[1], before.focalPoint[1], std::abs(after.focalPoint[0] - before.focalPoint[0])) << "mostly sideways";
 }
+
+// Clicking a cell selects it and its partner on the other side, with its correlation.
+TEST(ComparisonMouse, ClickingACellShowsItsPartnerAndCorrelation) {
+    if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no X display (scripts/test runs this under Xvfb)";
+    const Pair p = pairOfShots();
+    ui::ComparisonPanel panel;
+    panel.resize(1200, 640);
+    panel.show();
+    panel.showComparison(p.a, p.b, p.result, "reference", "compared");
+    settle(400);
+    viewer3d::VtkView* left = panel.findChildren<viewer3d::VtkView*>().at(0);
+    EXPECT_EQ(panel.selectedCell(), -1);
+    const QImage before = left->grabFramebuffer();
+    // A click on the breech face, away from the firing pin in the middle.
+    const QPointF at(left->width() * 0.5, left->height() * 0.33);
+    mouse(left, QEvent::MouseButtonPress, at, Qt::LeftButton, Qt::LeftButton);
+    mouse(left, QEvent::MouseButtonRelease, at, Qt::LeftButton, Qt::NoButton);
+    settle(300);
+    ASSERT_GE(panel.selectedCell(), 0) << "a cell under the click";
+    if (std::getenv("STRIAE_SAVE_GRABS")) panel.grab().save("/tmp/cell-selected.png");
+    QString summary;
+    for (auto* l : panel.findChildren<QLabel*>())
+        if (l->text().contains("CMCs")) summary = l->text();
+    EXPECT_TRUE(summary.contains("Cell row") && summary.contains("correlation")) << summary.toStdString();
+    EXPECT_GT(change(before, left->grabFramebuffer(), 0.2, 0.8), 0.05) << "the selected cell is drawn";
+}

@@ -60,6 +60,9 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
     connect(left_, &viewer3d::VtkView::interactionChanged, right_, &viewer3d::VtkView::setInteracting);
     connect(right_, &viewer3d::VtkView::interactionChanged, left_, &viewer3d::VtkView::setInteracting);
     connect(reset, &QPushButton::clicked, left_, &viewer3d::VtkView::resetView);
+    // A click on a cell (either side) selects it and its partner on the other side.
+    for (viewer3d::VtkView* v : {left_, right_})
+        connect(v, &viewer3d::VtkView::surfaceClicked, this, [this](double x, double y, double) { selectCellAt(x, y); });
     connect(split_, &QCheckBox::toggled, this, [this](bool on) { setSplitView(on, splitLine_->value()); });
     connect(splitLine_, &QSlider::valueChanged, this, [this](int v) {
         if (split_->isChecked()) setSplitView(true, v);
@@ -120,6 +123,8 @@ void ComparisonPanel::showComparison(const imaging::Surface& referenceScan, cons
         scene->setFalseColour(falseColour_->isChecked());
     }
     const auto& d = r.forward;
+    result_ = r;
+    selectedCell_ = -1;
     compared_->setRegistration(d.consensus.thetaDeg, d.consensus.dx, d.consensus.dy);
     // The reference's cells, in the reference's frame: the placed compared scan lies under them.
     std::vector<viewer3d::CellOutline> cells;
@@ -136,7 +141,7 @@ void ComparisonPanel::showComparison(const imaging::Surface& referenceScan, cons
     leftTitle_->setText(referenceTitle);
     rightTitle_->setText(comparedTitle);
     if (split_->isChecked()) setSplitView(true, splitLine_->value());
-    summary_->setText(tr("<b>%1 CMCs</b> (original rule; High CMC rule: %2), %3 of %4 cells congruent in this direction. "
+    summaryText_ = (tr("<b>%1 CMCs</b> (original rule; High CMC rule: %2), %3 of %4 cells congruent in this direction. "
                          "Compared scan placed by the consensus registration: rotation %5°, shift %6, %7 µm.")
                           .arg(r.originalCount)
                           .arg(r.highCount)
@@ -150,6 +155,51 @@ void ComparisonPanel::showComparison(const imaging::Surface& referenceScan, cons
                                          .arg(r.comparedSpacing * 1e6, 0, 'f', 3)
                                          .arg(r.spacing * 1e6, 0, 'f', 3)
                                    : QString()));
+    summary_->setText(summaryText_ + tr("<br><i>Click a cell to see it and its partner on the other side.</i>"));
+}
+
+int ComparisonPanel::selectedCell() const { return selectedCell_; }
+
+void ComparisonPanel::selectCellAt(double x, double y) {
+    if (!reference_ || !compared_) return;
+    double col = 0, row = 0;
+    reference_->worldToPixel(x, y, col, row);  // both overlays are in the reference's frame
+    const auto& cells = result_.forward.cells;
+    int found = -1;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        const auto& c = cells[i];
+        if (c.used && col >= c.col0 && col < c.col0 + c.cols && row >= c.row0 && row < c.row0 + c.rows) found = int(i);
+    }
+    if (found < 0) return;
+    selectedCell_ = found;
+    const auto& d = result_.forward;
+    const auto& cell = cells[std::size_t(found)];
+    std::vector<viewer3d::CellOutline> mine, theirs;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        const auto& c = cells[i];
+        if (!c.used) continue;
+        mine.push_back({c.row0, c.col0, c.rows, c.cols, c.congruentOriginal, int(i) == found});
+        theirs.push_back({c.row0, c.col0, c.rows, c.cols, c.congruentOriginal, false});
+    }
+    // The partner: where this cell's own best registration puts it on the compared scan, relative to the consensus placement.
+    const int shiftCols = int(std::lround(cell.best.dx - d.consensus.dx)), shiftRows = int(std::lround(cell.best.dy - d.consensus.dy));
+    theirs.push_back({cell.row0 + shiftRows, cell.col0 + shiftCols, cell.rows, cell.cols, cell.congruentOriginal, true});
+    reference_->setCellOverlay(mine);
+    compared_->setCellOverlay(theirs);
+    reference_->setCellOverlayVisible(true);
+    compared_->setCellOverlayVisible(true);
+    const double um = result_.spacing * 1e6;
+    summary_->setText(summaryText_ +
+                      tr("<br><b>Cell row %1, column %2</b>: correlation %3 at rotation %4°, shift %5, %6 µm — %7")
+                          .arg(cell.gridRow + 1)
+                          .arg(cell.gridCol + 1)
+                          .arg(cell.best.correlation, 0, 'f', 2)
+                          .arg(cell.best.thetaDeg, 0, 'f', 1)
+                          .arg(cell.best.dx * um, 0, 'f', 1)
+                          .arg(cell.best.dy * um, 0, 'f', 1)
+                          .arg(cell.congruentOriginal ? tr("congruent (agrees with the consensus)") : tr("not congruent")));
+    left_->update();
+    right_->update();
 }
 
 }  // namespace striae::ui

@@ -170,8 +170,20 @@ void VtkView::mousePressEvent(QMouseEvent* e) {
     update();
 }
 
+bool VtkView::pick(const QPointF& at, double world[3]) const {
+    if (!scene_) return false;
+    const qreal ratio = devicePixelRatioF();
+    vtkNew<vtkCellPicker> picker;
+    picker->SetTolerance(0.002);
+    if (!picker->Pick(at.x() * ratio, (height() - at.y()) * ratio, 0, scene_->renderer())) return false;
+    picker->GetPickPosition(world);
+    return true;
+}
+
 void VtkView::mouseReleaseEvent(QMouseEvent* e) {
     if (e->modifiers() & Qt::ShiftModifier && e->button() == Qt::LeftButton) return;
+    const bool click = e->button() == Qt::LeftButton && e->modifiers() == Qt::NoModifier &&
+                       (e->position() - pressedAt_).manhattanLength() < 4;
     position(vtk_->interactor, this, e->position(), e->modifiers());
     switch (e->button()) {
         case Qt::LeftButton: vtk_->interactor->InvokeEvent(vtkCommand::LeftButtonReleaseEvent); break;
@@ -181,6 +193,8 @@ void VtkView::mouseReleaseEvent(QMouseEvent* e) {
     }
     if (e->buttons() == Qt::NoButton) setInteracting(false);
     update();
+    double p[3];
+    if (click && pick(e->position(), p)) emit surfaceClicked(p[0], p[1], p[2]);
 }
 
 void VtkView::setInteracting(bool moving) {

@@ -12,9 +12,8 @@ class QSlider;
 namespace striae::imaging {
 class Surface;
 }
-namespace striae::matching {
-struct CmcResult;
-}
+#include "striae/matching/Cmc.h"
+
 namespace striae::viewer3d {
 class SurfaceScene;
 class VtkView;
@@ -33,6 +32,10 @@ public:
     // Split view as on a comparison microscope: one view, the reference left of
     // a movable line (position 0–100 % of the reference's width), the compared scan right of it.
     void setSplitView(bool on, int linePercent = 50);
+    // Selects the cell under a world point (µm) of either view: it is drawn white on the
+    // reference, its partner white on the compared scan, and its correlation is given.
+    void selectCellAt(double x, double y);
+    int selectedCell() const;  // index in the forward cells, -1 for none
 
 private:
     viewer3d::VtkView* left_;
@@ -45,7 +48,9 @@ private:
     QCheckBox* falseColour_;
     QSlider* splitLine_;
     std::shared_ptr<viewer3d::SurfaceScene> reference_, compared_;
-    QString referenceTitle_, splitTitle_;
+    QString referenceTitle_, splitTitle_, summaryText_;
+    matching::CmcResult result_;
+    int selectedCell_ = -1;
 };
 
 }  // namespace striae::ui

@@ -31,6 +31,8 @@ signals:
     void surfacePicked(double x, double y, double z);
     // The camera started or stopped moving (views sharing a camera follow).
     void interactionChanged(bool moving);
+    // A click (press and release in one place, no modifier) on the surface: the world point hit (µm).
+    void surfaceClicked(double x, double y, double z);
 
 protected:
     void initializeGL() override;
@@ -51,6 +53,7 @@ private:
     // The view's own state, not the scene's: a scene too small for a coarse
     // mesh never reports "moving", and views that follow each other must stop.
     bool interacting_ = false;
+    bool pick(const QPointF& at, double world[3]) const;
 };
 
 }  // namespace striae::viewer3d

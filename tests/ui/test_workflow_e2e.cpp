@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDateEdit>
+#include <QSpinBox>
 #include <QCheckBox>
 #include <QLineEdit>
 #include <QPushButton>
@@ -78,6 +79,22 @@ TEST(WorkflowThroughTheUi, IntakeCorrelateLeadHit) {
     }
     EXPECT_EQ(view.caseByNumber("2026-0417").offenceDate, "2026-11-14");
     EXPECT_EQ(view.itemsOfCase("2026-0417").at(0).kind, "cartridge_case");
+    {
+        // A bullet's rifling from the pick-lists.
+        ui::IntakeWizard wizard(&view);
+        fill(wizard, "caseNumber", "2026-0418");
+        fill(wizard, "itemLabel", "B1");
+        fill(wizard, "caliber", "9mm Luger");
+        auto* kind = wizard.findChild<QComboBox*>("kind");
+        kind->setCurrentIndex(kind->findData("bullet"));
+        wizard.findChild<QSpinBox*>("lands")->setValue(6);
+        auto* twist = wizard.findChild<QComboBox*>("twist");
+        twist->setCurrentIndex(twist->findData("right"));
+        const auto request = wizard.request();
+        EXPECT_EQ(request.item.kind, "bullet");
+        EXPECT_EQ(request.item.lands.value_or(0), 6);
+        EXPECT_EQ(request.item.twist, "right");
+    }
 
     // A PNG height map goes in too, converted to X3P with its spacing.
     {

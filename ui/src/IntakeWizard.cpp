@@ -3,6 +3,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateEdit>
+#include <QSpinBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -104,12 +105,23 @@ IntakeWizard::IntakeWizard(const records::Store* store, QWidget* parent) : QWiza
     label_ = new QLineEdit(itemPage);
     label_->setObjectName("itemLabel");
     kind_ = combo(records::kItemKinds, itemPage);
+    kind_->setObjectName("kind");
     origin_ = combo(records::kItemOrigins, itemPage);
     caliber_ = new QLineEdit(itemPage);
     caliber_->setObjectName("caliber");
     firingPin_ = editableChoice(records::kFiringPinShapes, "firingPinShape", itemPage);
     breechFace_ = editableChoice(records::kBreechFaceMarks, "breechFaceMarks", itemPage);
     notes_ = new QLineEdit(itemPage);
+    // Rifling, for bullets: number of lands and twist (pick-lists; 0 lands: not given).
+    lands_ = new QSpinBox(itemPage);
+    lands_->setObjectName("lands");
+    lands_->setRange(0, 40);
+    lands_->setSpecialValueText(tr("not given"));
+    twist_ = combo({"", "right", "left"}, itemPage);
+    twist_->setObjectName("twist");
+    twist_->setItemText(0, tr("not given"));
+    twist_->setItemText(1, tr("Right"));
+    twist_->setItemText(2, tr("Left"));
     auto* itemForm = new QFormLayout(itemPage);
     itemForm->addRow(tr("Label"), label_);
     itemForm->addRow(tr("Kind"), kind_);
@@ -117,6 +129,8 @@ IntakeWizard::IntakeWizard(const records::Store* store, QWidget* parent) : QWiza
     itemForm->addRow(tr("Caliber"), caliber_);
     itemForm->addRow(tr("Firing-pin shape"), firingPin_);
     itemForm->addRow(tr("Breech-face marks"), breechFace_);
+    itemForm->addRow(tr("Lands (rifling)"), lands_);
+    itemForm->addRow(tr("Twist"), twist_);
     itemForm->addRow(tr("Notes"), notes_);
     itemPage->registerField("itemLabel*", label_);
     addPage(itemPage);
@@ -259,6 +273,8 @@ IntakeRequest IntakeWizard::request() const {
     r.item.caliber = caliber_->text().trimmed().toStdString();
     r.item.firingPinShape = firingPin_->currentText().trimmed().toStdString();
     r.item.breechFaceMarks = breechFace_->currentText().trimmed().toStdString();
+    if (lands_->value() > 0) r.item.lands = lands_->value();
+    r.item.twist = twist_->currentData().toString().toStdString();
     r.item.notes = notes_->text().toStdString();
     for (int i = 0; i < files_->count(); ++i)
         if (files_->item(i)->data(kReadableRole).toBool()) r.files.push_back(files_->item(i)->data(kPathRole).toString().toStdString());

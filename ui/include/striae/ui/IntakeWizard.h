@@ -14,6 +14,7 @@
 class QCheckBox;
 class QComboBox;
 class QDateEdit;
+class QSpinBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
@@ -64,7 +65,8 @@ private:
     QDateEdit* date_;
     QLabel* caseState_;
     QLineEdit *label_, *caliber_, *notes_;
-    QComboBox *firingPin_, *breechFace_;
+    QComboBox *firingPin_, *breechFace_, *twist_;
+    QSpinBox* lands_;
     QComboBox *kind_, *origin_;
     QListWidget* files_;
     QLabel* preview_;

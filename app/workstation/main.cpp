@@ -12,6 +12,7 @@
 #include "striae/ui/ComparisonPanel.h"
 #include "striae/ui/SurfacePanel.h"
 #include <QSurfaceFormat>
+#include <QSettings>
 #include <QTimer>
 
 #include "striae/ui/MainWindow.h"
@@ -57,6 +58,12 @@ int main(int argc, char** argv) {
     parser.process(app);
 
     striae::ui::MainWindow window;
+    // The examiner's window layout and view settings from the last session; screenshots show the defaults.
+    QSettings settings("Striae", "workstation");
+    if (!parser.isSet(screenshot)) {
+        window.restoreSettings(settings);
+        QObject::connect(&app, &QApplication::aboutToQuit, &window, [&window, &settings] { window.saveSettings(settings); });
+    }
     if (parser.isSet(scans)) {
         const int n = window.caseBrowser()->addScanFolder(parser.value(scans));
         window.statusBar()->showMessage(QObject::tr("%1 scans listed from %2").arg(n).arg(parser.value(scans)));

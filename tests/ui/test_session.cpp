@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <QAction>
+#include <QCheckBox>
+#include <QSettings>
+#include <QSlider>
 #include <QApplication>
 #include <QDialog>
 #include <QKeyEvent>
@@ -17,6 +20,7 @@
 #include "TestData.h"
 #include "striae/records/Store.h"
 #include "striae/ui/MainWindow.h"
+#include "striae/ui/SurfacePanel.h"
 
 using namespace striae;
 
@@ -118,4 +122,27 @@ TEST(Session, LogInFailSwitchUserAndLogOutInTheWindow) {
     ASSERT_NE(lead, nullptr);
     EXPECT_FALSE(lead->isEnabled());
     EXPECT_TRUE(lead->toolTip().contains("Log in")) << lead->toolTip().toStdString();
+}
+
+// The layout and view settings an examiner chose come back in the next session.
+TEST(Session, ViewSettingsAndLayoutAreRemembered) {
+    ASSERT_NE(QApplication::instance(), nullptr);
+    test::TempDir dir;
+    QSettings settings(QString::fromStdString((dir / "workstation.ini").string()), QSettings::IniFormat);
+    {
+        ui::MainWindow window;
+        auto* panel = window.surfacePanel();
+        for (auto* s : panel->findChildren<QSlider*>()) s->setValue(s->minimum() + 7);
+        for (auto* c : panel->findChildren<QCheckBox*>())
+            if (c->text().contains("False colour")) c->setChecked(true);
+        window.saveSettings(settings);
+    }
+    settings.sync();
+    ui::MainWindow next;
+    next.restoreSettings(settings);
+    for (auto* s : next.surfacePanel()->findChildren<QSlider*>()) EXPECT_EQ(s->value(), s->minimum() + 7);
+    bool falseColour = false;
+    for (auto* c : next.surfacePanel()->findChildren<QCheckBox*>())
+        if (c->text().contains("False colour")) falseColour = c->isChecked();
+    EXPECT_TRUE(falseColour);
 }

@@ -227,6 +227,18 @@ std::optional<QString> MainWindow::tryLogin(const QString& username, const QStri
     }
 }
 
+void MainWindow::saveSettings(QSettings& s) const {
+    s.setValue("window/geometry", saveGeometry());
+    s.setValue("window/state", saveState());
+    surfacePanel_->saveSettings(s);
+}
+
+void MainWindow::restoreSettings(const QSettings& s) {
+    if (s.contains("window/geometry")) restoreGeometry(s.value("window/geometry").toByteArray());
+    if (s.contains("window/state")) restoreState(s.value("window/state").toByteArray());
+    surfacePanel_->restoreSettings(s);
+}
+
 void MainWindow::logout() {
     user_.reset();
     candidates_->setUser(std::nullopt);

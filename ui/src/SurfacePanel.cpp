@@ -3,6 +3,7 @@
 #include "striae/records/Store.h"
 
 #include <QCheckBox>
+#include <QSettings>
 #include <QInputDialog>
 #include <QMessageBox>
 #include <QComboBox>
@@ -170,6 +171,23 @@ void SurfacePanel::setAnnotationContext(records::Store* store, std::optional<rec
     pinMode_->setEnabled(store_ && user_ && acquisitionId_ > 0);
     pinMode_->setToolTip(!user_ ? tr("Log in to pin notes (Session, Log in)") : tr("Then shift+click the place on the surface and write the note"));
     refreshPins();
+}
+
+void SurfacePanel::saveSettings(QSettings& s) const {
+    s.setValue("view/lightAzimuth", azimuth_->value());
+    s.setValue("view/lightElevation", elevation_->value());
+    s.setValue("view/exaggeration", exaggeration_->value());
+    s.setValue("view/falseColour", falseColour_->isChecked());
+    s.setValue("view/colourMap", colourMap_->currentIndex());
+}
+
+void SurfacePanel::restoreSettings(const QSettings& s) {
+    azimuth_->setValue(s.value("view/lightAzimuth", azimuth_->value()).toInt());
+    elevation_->setValue(s.value("view/lightElevation", elevation_->value()).toInt());
+    exaggeration_->setValue(s.value("view/exaggeration", exaggeration_->value()).toInt());
+    falseColour_->setChecked(s.value("view/falseColour", falseColour_->isChecked()).toBool());
+    colourMap_->setCurrentIndex(s.value("view/colourMap", colourMap_->currentIndex()).toInt());
+    applyControls();
 }
 
 bool SurfacePanel::pinNote(double xUm, double yUm, const QString& note) {

@@ -1,5 +1,6 @@
 #pragma once
 #include <QMainWindow>
+#include <QSettings>
 #include <memory>
 #include <optional>
 
@@ -40,6 +41,9 @@ public:
     std::optional<QString> tryLogin(const QString& username, const QString& password);
     void logout();
     void showLoginDialog();
+    // Window layout (geometry, docks) and the 3D view's settings, kept between sessions.
+    void saveSettings(QSettings& settings) const;
+    void restoreSettings(const QSettings& settings);
     // The two scans side by side with their CMC cells (computed now).
     bool showComparison(qint64 referenceAcquisition, qint64 comparedAcquisition);
     // Two bullets (items with land scans, in land order) compared land by land.

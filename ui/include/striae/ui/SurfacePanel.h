@@ -9,6 +9,7 @@
 #include "striae/records/Types.h"
 
 class QCheckBox;
+class QSettings;
 class QPushButton;
 class QComboBox;
 class QLabel;
@@ -46,6 +47,9 @@ public:
     void setAnnotationContext(records::Store* store, std::optional<records::User> user, records::Id acquisitionId);
     // Pins a note at (x, y) µm from the scan's top-left point, in the store; false if refused (a dialog says why).
     bool pinNote(double xUm, double yUm, const QString& note);
+    // The view settings (light, exaggeration, false colour, colour map), kept between sessions.
+    void saveSettings(QSettings& settings) const;
+    void restoreSettings(const QSettings& settings);
     ProfilePlot* profilePlot() const { return plot_; }
 
 private:

@@ -293,3 +293,31 @@ TEST(ComparisonMouse, ClickingACellShowsItsPartnerAndCorrelation) {
     EXPECT_TRUE(summary.contains("Cell row") && summary.contains("correlation")) << summary.toStdString();
     EXPECT_GT(change(before, left->grabFramebuffer(), 0.2, 0.8), 0.05) << "the selected cell is drawn";
 }
+
+// Zoom to a drawn rectangle: Ctrl+drag around a part of the surface; it then fills the view.
+TEST(ComparisonMouse, CtrlDragZoomsToTheDrawnRectangle) {
+    if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no X display (scripts/test runs this under Xvfb)";
+    imaging::SynthOptions o;
+    o.sizePx = 160;
+    ui::SurfacePanel panel;
+    panel.resize(900, 600);
+    panel.show();
+    panel.showSurface(imaging::synthesizeShot(o, 1, 1), "scan");
+    settle(300);
+    viewer3d::VtkView* v = panel.findChildren<viewer3d::VtkView*>().at(0);
+    const double barBefore = [&] { v->grabFramebuffer(); return v->scene()->scaleBarMicrometres(); }();
+    const QPointF from(v->width() * 0.55, v->height() * 0.30), to(v->width() * 0.75, v->height() * 0.45);
+    QMouseEvent press(QEvent::MouseButtonPress, from, v->mapToGlobal(from), Qt::LeftButton, Qt::LeftButton, Qt::ControlModifier);
+    QApplication::sendEvent(v, &press);
+    for (int i = 1; i <= 8; ++i) {
+        const QPointF at = from + (to - from) * (i / 8.0);
+        QMouseEvent move(QEvent::MouseMove, at, v->mapToGlobal(at), Qt::NoButton, Qt::LeftButton, Qt::ControlModifier);
+        QApplication::sendEvent(v, &move);
+    }
+    QMouseEvent release(QEvent::MouseButtonRelease, to, v->mapToGlobal(to), Qt::LeftButton, Qt::NoButton, Qt::ControlModifier);
+    QApplication::sendEvent(v, &release);
+    settle(300);
+    v->grabFramebuffer();  // a frame at the new zoom: the scale bar follows it
+    const double barAfter = v->scene()->scaleBarMicrometres();
+    EXPECT_LT(barAfter, barBefore / 2) << "zoomed in by about the rectangle's size (bar " << barBefore << " -> " << barAfter << " µm)";
+}

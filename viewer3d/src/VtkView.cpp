@@ -1,5 +1,6 @@
 #include "striae/viewer3d/VtkView.h"
 
+#include <QRubberBand>
 #include <QTimer>
 
 #include <QMouseEvent>
@@ -147,6 +148,13 @@ void position(vtkGenericRenderWindowInteractor* i, QWidget* w, const QPointF& p,
 
 void VtkView::mousePressEvent(QMouseEvent* e) {
     pressedAt_ = e->position();
+    if (e->modifiers() & Qt::ControlModifier && e->button() == Qt::LeftButton && scene_) {
+        // Ctrl+drag: a rectangle to zoom to, not a camera move.
+        if (!band_) band_ = new QRubberBand(QRubberBand::Rectangle, this);
+        band_->setGeometry(QRect(e->position().toPoint(), QSize()));
+        band_->show();
+        return;
+    }
     if (e->modifiers() & Qt::ShiftModifier && e->button() == Qt::LeftButton && scene_) {
         // A pick, not a camera move: find the surface point under the cursor.
         const qreal ratio = devicePixelRatioF();
@@ -181,6 +189,11 @@ bool VtkView::pick(const QPointF& at, double world[3]) const {
 }
 
 void VtkView::mouseReleaseEvent(QMouseEvent* e) {
+    if (band_ && band_->isVisible()) {
+        band_->hide();
+        zoomTo(QRectF(pressedAt_, e->position()).normalized());
+        return;
+    }
     if (e->modifiers() & Qt::ShiftModifier && e->button() == Qt::LeftButton) return;
     const bool click = e->button() == Qt::LeftButton && e->modifiers() == Qt::NoModifier &&
                        (e->position() - pressedAt_).manhattanLength() < 4;
@@ -205,7 +218,31 @@ void VtkView::setInteracting(bool moving) {
     update();
 }
 
+void VtkView::zoomTo(const QRectF& r) {
+    if (!scene_ || r.width() < 4 || r.height() < 4) return;
+    double centre[3];
+    vtkCamera* camera = scene_->renderer()->GetActiveCamera();
+    if (!pick(r.center(), centre)) camera->GetFocalPoint(centre);  // off the surface: keep the depth
+    double f[3], c[3];
+    camera->GetFocalPoint(f);
+    camera->GetPosition(c);
+    for (int i = 0; i < 3; ++i) {  // look at the rectangle's centre from the same direction
+        c[i] += centre[i] - f[i];
+        f[i] = centre[i];
+    }
+    camera->SetFocalPoint(f);
+    camera->SetPosition(c);
+    camera->Zoom(std::min(width() / r.width(), height() / r.height()));
+    scene_->renderer()->ResetCameraClippingRange();
+    update();
+    emit viewChanged();
+}
+
 void VtkView::mouseMoveEvent(QMouseEvent* e) {
+    if (band_ && band_->isVisible()) {
+        band_->setGeometry(QRectF(pressedAt_, e->position()).normalized().toRect());
+        return;
+    }
     position(vtk_->interactor, this, e->position(), e->modifiers());
     vtk_->interactor->InvokeEvent(vtkCommand::MouseMoveEvent);
     update();

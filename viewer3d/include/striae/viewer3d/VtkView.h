@@ -5,6 +5,8 @@
 // trackball camera.
 
 #include <QOpenGLWidget>
+
+class QRubberBand;
 #include <memory>
 
 namespace striae::viewer3d {
@@ -23,6 +25,8 @@ public:
     void resetView();
     // While the camera moves the scene draws its coarse mesh (level of detail for interaction).
     void setInteracting(bool moving);
+    // Zooms so that this rectangle of the view (widget pixels) fills it (Ctrl+drag does it with the mouse).
+    void zoomTo(const QRectF& rect);
 
 signals:
     // The user turned, moved or zoomed the view (for views that share a camera).
@@ -54,6 +58,7 @@ private:
     // mesh never reports "moving", and views that follow each other must stop.
     bool interacting_ = false;
     bool pick(const QPointF& at, double world[3]) const;
+    QRubberBand* band_ = nullptr;
 };
 
 }  // namespace striae::viewer3d

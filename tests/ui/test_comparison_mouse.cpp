@@ -321,3 +321,20 @@ TEST(ComparisonMouse, CtrlDragZoomsToTheDrawnRectangle) {
     const double barAfter = v->scene()->scaleBarMicrometres();
     EXPECT_LT(barAfter, barBefore / 2) << "zoomed in by about the rectangle's size (bar " << barBefore << " -> " << barAfter << " µm)";
 }
+
+// Notes pinned on either scan show on both sides of a comparison.
+TEST(ComparisonMouse, PinsShowOnBothSidesOfAComparison) {
+    if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no X display (scripts/test runs this under Xvfb)";
+    const Pair p = pairOfShots();
+    ui::ComparisonPanel panel;
+    panel.resize(1200, 640);
+    panel.show();
+    panel.showComparison(p.a, p.b, p.result, "reference", "compared");
+    settle(400);
+    const auto views = panel.findChildren<viewer3d::VtkView*>();
+    const QImage leftBefore = views[0]->grabFramebuffer(), rightBefore = views[1]->grabFramebuffer();
+    panel.setPins({{60, 60}, {160, 150}}, {{60, 60}});
+    settle(200);
+    EXPECT_GT(change(leftBefore, views[0]->grabFramebuffer(), 0.0, 1.0), 0.02);
+    EXPECT_GT(change(rightBefore, views[1]->grabFramebuffer(), 0.0, 1.0), 0.01);
+}

@@ -160,6 +160,13 @@ void ComparisonPanel::showComparison(const imaging::Surface& referenceScan, cons
 
 int ComparisonPanel::selectedCell() const { return selectedCell_; }
 
+void ComparisonPanel::setPins(const std::vector<std::pair<double, double>>& reference, const std::vector<std::pair<double, double>>& compared) {
+    if (reference_) reference_->setPins(reference);
+    if (compared_) compared_->setPins(compared);
+    left_->update();
+    right_->update();
+}
+
 void ComparisonPanel::selectCellAt(double x, double y) {
     if (!reference_ || !compared_) return;
     double col = 0, row = 0;

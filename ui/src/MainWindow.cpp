@@ -293,6 +293,14 @@ bool MainWindow::showComparison(qint64 referenceId, qint64 comparedId) {
             return tr("<b>%1 / %2</b> (scan %3)").arg(QString::fromStdString(i.caseNumber), QString::fromStdString(i.label)).arg(id);
         };
         comparisonPanel_->showComparison(sa, sb, result, title(ia, referenceId), title(ib, comparedId));
+        // The notes pinned on either scan, at the coarser spacing the comparison shows both at.
+        auto pins = [&](qint64 id) {
+            std::vector<std::pair<double, double>> at;
+            const double um = result.spacing * 1e6;
+            for (const auto& n : store_->annotationsOf(id)) at.emplace_back(n.xUm / um, n.yUm / um);
+            return at;
+        };
+        comparisonPanel_->setPins(pins(referenceId), pins(comparedId));
         centre_->setCurrentWidget(comparisonPanel_);
         statusBar()->showMessage(tr("Comparing scan %1 with scan %2: %3 CMCs").arg(referenceId).arg(comparedId).arg(result.originalCount));
         QGuiApplication::restoreOverrideCursor();

@@ -360,6 +360,7 @@ void SurfaceScene::setRegistration(double thetaDeg, double dxPx, double dyPx) {
     t->Translate(d.centreX, d.centreY, 0);
     t->Translate(-dxPx * d.spacingX, dyPx * d.spacingY, 0);
     d.actor->SetUserTransform(t);
+    d.pins->SetUserTransform(t);  // notes stay on their place of the placed surface
 }
 
 SurfaceScene::CameraPose SurfaceScene::camera() const {

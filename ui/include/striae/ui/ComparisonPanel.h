@@ -36,6 +36,8 @@ public:
     // reference, its partner white on the compared scan, and its correlation is given.
     void selectCellAt(double x, double y);
     int selectedCell() const;  // index in the forward cells, -1 for none
+    // Annotation pins on each side, at pixels (column, row) of each scan as shown.
+    void setPins(const std::vector<std::pair<double, double>>& reference, const std::vector<std::pair<double, double>>& compared);
 
 private:
     viewer3d::VtkView* left_;

@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "striae/sync/HubError.h"
 
@@ -106,30 +107,31 @@ std::string acquisitionIdFrom(const std::string& segment) {
     return segment;
 }
 
+namespace {
+// The whole text as a non-negative decimal integer, or nothing.
+std::optional<std::int64_t> nonNegativeInteger(const std::string& text) {
+    try {
+        std::size_t used = 0;
+        const long long v = std::stoll(text, &used);
+        if (used == text.size() && v >= 0) return v;
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;
+}
+}  // namespace
+
 std::int64_t integerParameter(const Poco::URI::QueryParameters& query, const std::string& name, std::int64_t fallback) {
     for (const auto& [key, value] : query)
         if (key == name) {
-            try {
-                std::size_t used = 0;
-                const long long v = std::stoll(value, &used);
-                if (used != value.size() || v < 0) throw std::invalid_argument(value);
-                return v;
-            } catch (const std::exception&) {
-                throw HubError(400, "query parameter '" + name + "' must be a non-negative integer, not '" + value.substr(0, 40) + "'");
-            }
+            if (const auto v = nonNegativeInteger(value)) return *v;
+            throw HubError(400, "query parameter '" + name + "' must be a non-negative integer, not '" + value.substr(0, 40) + "'");
         }
     return fallback;
 }
 
 std::int64_t candidateIdFrom(const std::string& segment) {
-    try {
-        std::size_t used = 0;
-        const long long v = std::stoll(segment, &used);
-        if (used != segment.size() || v < 0) throw std::invalid_argument(segment);
-        return v;
-    } catch (const std::exception&) {
-        throw HubError(400, "candidate id '" + segment.substr(0, 40) + "' is not a number");
-    }
+    if (const auto v = nonNegativeInteger(segment)) return *v;
+    throw HubError(400, "candidate id '" + segment.substr(0, 40) + "' is not a number");
 }
 
 }  // namespace striae::sync

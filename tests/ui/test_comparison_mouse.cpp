@@ -105,16 +105,31 @@ Pair pairOfShots() {
     return p;
 }
 
-}  // namespace
-
-TEST(ComparisonMouse, DragAndWheelInBothViewsMoveBothTogether) {
-    if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no X display (scripts/test runs this under Xvfb)";
+// A comparison of two shots of one gun in a shown window, drawn.
+void showPairOfShots(ui::ComparisonPanel& panel) {
     const Pair p = pairOfShots();
-    ui::ComparisonPanel panel;
     panel.resize(1200, 640);
     panel.show();
     panel.showComparison(p.a, p.b, p.result, "reference", "compared");
     settle(400);
+}
+
+// One synthetic shot in a shown 3D view, drawn.
+void showShot(ui::SurfacePanel& panel) {
+    imaging::SynthOptions o;
+    o.sizePx = 160;
+    panel.resize(900, 600);
+    panel.show();
+    panel.showSurface(imaging::synthesizeShot(o, 1, 1), "scan");
+    settle(400);
+}
+
+}  // namespace
+
+TEST(ComparisonMouse, DragAndWheelInBothViewsMoveBothTogether) {
+    if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no X display (scripts/test runs this under Xvfb)";
+    ui::ComparisonPanel panel;
+    showPairOfShots(panel);
     const auto views = panel.findChildren<viewer3d::VtkView*>();
     ASSERT_EQ(views.size(), 2);
     viewer3d::VtkView* left = views[0];
@@ -149,12 +164,8 @@ TEST(ComparisonMouse, DragAndWheelInBothViewsMoveBothTogether) {
 
 TEST(ComparisonMouse, TheSplitViewShowsTheComparedScanRightOfTheLine) {
     if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no X display (scripts/test runs this under Xvfb)";
-    const Pair p = pairOfShots();
     ui::ComparisonPanel panel;
-    panel.resize(1200, 640);
-    panel.show();
-    panel.showComparison(p.a, p.b, p.result, "reference", "compared");
-    settle(400);
+    showPairOfShots(panel);
     const auto views = panel.findChildren<viewer3d::VtkView*>();
     ASSERT_EQ(views.size(), 2);
     viewer3d::VtkView* left = views[0];
@@ -182,13 +193,8 @@ TEST(ComparisonMouse, TheSplitViewShowsTheComparedScanRightOfTheLine) {
 
 TEST(ComparisonMouse, TheThreeDViewTurnsAndZoomsWithTheMouse) {
     if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no X display (scripts/test runs this under Xvfb)";
-    imaging::SynthOptions o;
-    o.sizePx = 160;
     ui::SurfacePanel panel;
-    panel.resize(900, 600);
-    panel.show();
-    panel.showSurface(imaging::synthesizeShot(o, 1, 1), "scan");
-    settle(400);
+    showShot(panel);
     const auto views = panel.findChildren<viewer3d::VtkView*>();
     ASSERT_EQ(views.size(), 1);
     viewer3d::VtkView* v = views[0];
@@ -253,13 +259,8 @@ TEST(ComparisonMouse, APinnedNoteIsKeptInTheStore) {
 // Zoom to the cursor: wheel notches over one side of the surface bring that side toward the centre.
 TEST(ComparisonMouse, TheWheelZoomsTowardTheCursor) {
     if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no X display (scripts/test runs this under Xvfb)";
-    imaging::SynthOptions o;
-    o.sizePx = 160;
     ui::SurfacePanel panel;
-    panel.resize(900, 600);
-    panel.show();
-    panel.showSurface(imaging::synthesizeShot(o, 1, 1), "scan");
-    settle(300);
+    showShot(panel);
     viewer3d::VtkView* v = panel.findChildren<viewer3d::VtkView*>().at(0);
     const auto before = v->scene()->camera();
     wheel(v, {v->width() * 0.62, v->height() * 0.5}, 4);  // right of the centre, on the surface
@@ -271,12 +272,8 @@ TEST(ComparisonMouse, TheWheelZoomsTowardTheCursor) {
 // Clicking a cell selects it and its partner on the other side, with its correlation.
 TEST(ComparisonMouse, ClickingACellShowsItsPartnerAndCorrelation) {
     if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no X display (scripts/test runs this under Xvfb)";
-    const Pair p = pairOfShots();
     ui::ComparisonPanel panel;
-    panel.resize(1200, 640);
-    panel.show();
-    panel.showComparison(p.a, p.b, p.result, "reference", "compared");
-    settle(400);
+    showPairOfShots(panel);
     viewer3d::VtkView* left = panel.findChildren<viewer3d::VtkView*>().at(0);
     EXPECT_EQ(panel.selectedCell(), -1);
     const QImage before = left->grabFramebuffer();
@@ -297,13 +294,8 @@ TEST(ComparisonMouse, ClickingACellShowsItsPartnerAndCorrelation) {
 // Zoom to a drawn rectangle: Ctrl+drag around a part of the surface; it then fills the view.
 TEST(ComparisonMouse, CtrlDragZoomsToTheDrawnRectangle) {
     if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no X display (scripts/test runs this under Xvfb)";
-    imaging::SynthOptions o;
-    o.sizePx = 160;
     ui::SurfacePanel panel;
-    panel.resize(900, 600);
-    panel.show();
-    panel.showSurface(imaging::synthesizeShot(o, 1, 1), "scan");
-    settle(300);
+    showShot(panel);
     viewer3d::VtkView* v = panel.findChildren<viewer3d::VtkView*>().at(0);
     const double barBefore = [&] { v->grabFramebuffer(); return v->scene()->scaleBarMicrometres(); }();
     const QPointF from(v->width() * 0.55, v->height() * 0.30), to(v->width() * 0.75, v->height() * 0.45);
@@ -325,12 +317,8 @@ TEST(ComparisonMouse, CtrlDragZoomsToTheDrawnRectangle) {
 // Notes pinned on either scan show on both sides of a comparison.
 TEST(ComparisonMouse, PinsShowOnBothSidesOfAComparison) {
     if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no X display (scripts/test runs this under Xvfb)";
-    const Pair p = pairOfShots();
     ui::ComparisonPanel panel;
-    panel.resize(1200, 640);
-    panel.show();
-    panel.showComparison(p.a, p.b, p.result, "reference", "compared");
-    settle(400);
+    showPairOfShots(panel);
     const auto views = panel.findChildren<viewer3d::VtkView*>();
     const QImage leftBefore = views[0]->grabFramebuffer(), rightBefore = views[1]->grabFramebuffer();
     panel.setPins({{60, 60}, {160, 150}}, {{60, 60}});

@@ -164,8 +164,9 @@ void CandidatesPanel::showRunsOf(records::Id acquisitionId) {
             table_->setItem(row, 3, high);
             const auto lead = store_->leadOfCandidate(c.id);
             QString review = c.decision == "lead" ? tr("lead") : c.decision == "not_lead" ? tr("not a lead") : tr("not reviewed");
-            if (lead && lead->status != "open") {
-                const auto hit = user_ ? store_->hitOfLead(*user_, lead->id) : std::nullopt;
+            const bool examined = lead && lead->status != "open";
+            const auto hit = examined && user_ ? store_->hitOfLead(*user_, lead->id) : std::nullopt;
+            if (examined) {
                 if (hit && hit->hidden)
                     review = tr("examined; conclusion hidden until you verify");
                 else if (hit)
@@ -176,9 +177,8 @@ void CandidatesPanel::showRunsOf(records::Id acquisitionId) {
             }
             auto* reviewItem = new QTableWidgetItem(review);
             // Lead, Examined, Verified, Approved (Okabe-Ito colours; the letter carries it without colour).
-            if (lead && lead->status == "open") reviewItem->setIcon(stageIcon("L", QColor(230, 159, 0)));
-            if (lead && lead->status != "open") {
-                const auto hit = user_ ? store_->hitOfLead(*user_, lead->id) : std::nullopt;
+            if (lead && !examined) reviewItem->setIcon(stageIcon("L", QColor(230, 159, 0)));
+            if (examined) {
                 if (hit && hit->approved) reviewItem->setIcon(stageIcon("A", QColor(0, 158, 115)));
                 else if (hit && hit->verifications > 0) reviewItem->setIcon(stageIcon("V", QColor(86, 180, 233)));
                 else reviewItem->setIcon(stageIcon("E", QColor(0, 114, 178)));

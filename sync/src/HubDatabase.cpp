@@ -62,10 +62,12 @@ std::string HubDatabase::translate(const std::string& sql) const {
     bool quoted = false;
     for (char c : sql) {
         if (c == '\'') quoted = !quoted;
-        if (c == '?' && !quoted)
-            out += "$" + std::to_string(++n);
-        else
+        if (c == '?' && !quoted) {
+            out += '$';  // appended in two steps: GCC 12 -O3 sees a false overlap in "$" + to_string (-Werror=restrict)
+            out += std::to_string(++n);
+        } else {
             out += c;
+        }
     }
     return out;
 }

@@ -353,10 +353,14 @@ void addAudit(CLI::App& app) {
     CLI::App* show = audit->add_subcommand("show", "The audit events of one record");
     show->add_option("entity", s->entity, "case, item, acquisition, run, candidate, lead, hit, user, agency")->required();
     show->add_option("id", s->id, "Record id")->required();
-    s->session.addOptions(*show, false);
+    // As the acting user: a blind verifier sees neither the first conclusion nor its author here either.
+    s->session.addOptions(*show);
     show->callback([s] {
-        for (const auto& e : s->session.open().auditTrail(s->entity, s->id))
-            std::cout << e.id << "  " << e.at << "  user " << e.userId << "  " << e.action << "  " << e.details << '\n';
+        auto store = s->session.open();
+        const auto viewer = s->session.login(store);
+        for (const auto& e : store.auditTrail(viewer, s->entity, s->id))
+            std::cout << e.id << "  " << e.at << "  " << (e.userId ? "user " + std::to_string(e.userId) : std::string("(user hidden)")) << "  "
+                      << e.action << "  " << e.details << '\n';
     });
 }
 

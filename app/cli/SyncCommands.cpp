@@ -68,6 +68,7 @@ void addSyncCommands(CLI::App& app) {
         store.setSyncSetting(actor, "agency", c->agency);
         store.setSyncSetting(actor, "hub_token", token);
         std::cout << "hub " << c->hub << " configured for agency " << c->agency << '\n';
+        if (!token.empty()) std::cout << "token kept in " << store.secretLocation("hub_token") << '\n';
     });
 
     struct Exchange {

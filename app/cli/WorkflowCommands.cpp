@@ -27,7 +27,7 @@ void addCorrelate(CLI::App& app) {
         CmcCliOptions cmc;
     };
     auto o = std::make_shared<Correlate>();
-    CLI::App* cmd = app.add_subcommand("correlate", "Correlate an acquisition against the store (same caliber, breech faces) and store the ranked candidates");
+    CLI::App* cmd = app.add_subcommand("correlate", "Correlate an acquisition against the store (same caliber: breech faces by CMC; a land's bullet against the other bullets by land signatures) and store the ranked candidates");
     cmd->add_option("acquisition", o->acquisition, "Acquisition id")->required();
     cmd->add_option("--threads,-j", o->threads, "Worker threads")->check(CLI::Range(1, 256));
     cmd->add_option("--top", o->top, "Candidates to print")->capture_default_str();
@@ -44,10 +44,14 @@ void addCorrelate(CLI::App& app) {
         });
         progress.finish();
         const auto cands = store.candidates(run.id);
+        const bool bullet = store.acquisition(run.queryAcquisitionId).region == "land";
         if (o->json) {
             Poco::JSON::Object out(Poco::JSON_PRESERVE_KEY_ORDER);
             out.set("run", run.id);
             out.set("query", run.queryAcquisitionId);
+            out.set("method", bullet ? "bullet" : "cmc");
+            out.set("score", bullet ? "bullet score: mean CCF of the land pairs on the best phase (docs/bullets.md)"
+                                    : "CMC count, original rule, the smaller of the two directions (docs/cmc.md)");
             Poco::JSON::Array arr;
             for (const auto& c : cands) {
                 Poco::JSON::Object k(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -56,8 +60,13 @@ void addCorrelate(CLI::App& app) {
                 k.set("acquisition", c.acquisitionId);
                 k.set("case", c.caseNumber);
                 k.set("item", c.itemLabel);
-                k.set("cmc", c.score);
-                k.set("cmcHigh", c.scoreHigh);
+                if (bullet) {
+                    k.set("score", c.score);
+                    k.set("cmpsMean", c.scoreHigh);
+                } else {
+                    k.set("cmc", c.score);
+                    k.set("cmcHigh", c.scoreHigh);
+                }
                 k.set("details", Poco::JSON::Parser().parse(c.details));
                 arr.add(k);
             }
@@ -66,8 +75,19 @@ void addCorrelate(CLI::App& app) {
             std::cout << '\n';
             return;
         }
+        if (bullet) {
+            std::cout << "bullet correlation run " << run.id << ": the bullet of acquisition " << run.queryAcquisitionId << " against "
+                      << cands.size() << " bullets (score: mean CCF of the land pairs on the best phase; docs/bullets.md)\n"
+                      << "  rank  candidate  case            item    score  mean CMPS\n";
+            for (const auto& c : cands) {
+                if (c.rank > o->top) break;
+                std::printf("  %4d  %9lld  %-14s  %-6s  %5.3f  %9.1f\n", c.rank, static_cast<long long>(c.id), c.caseNumber.c_str(),
+                            c.itemLabel.c_str(), c.score, c.scoreHigh);
+            }
+            return;
+        }
         std::cout << "correlation run " << run.id << ": acquisition " << run.queryAcquisitionId << " against " << cands.size()
-                  << " breech faces\n  rank  candidate  case            item    CMC  High CMC\n";
+                  << " breech faces (score: CMC count, original rule; docs/cmc.md)\n  rank  candidate  case            item    CMC  High CMC\n";
         for (const auto& c : cands) {
             if (c.rank > o->top) break;
             std::printf("  %4d  %9lld  %-14s  %-6s  %3.0f  %8.0f\n", c.rank, static_cast<long long>(c.id), c.caseNumber.c_str(),

@@ -16,6 +16,11 @@
 
 namespace striae::imaging {
 
+RgbImage renderShadedRelief(const Surface& surface, int maxSidePx) {
+    // Everything valid counts as kept, and no circle is found: a plain lit relief.
+    return renderRegionOverlay(surface, BreechFaceRegion{}, &surface, maxSidePx);
+}
+
 RgbImage renderRegionOverlay(const Surface& raw, const BreechFaceRegion& region, const Surface* masked, int maxSidePx) {
     RgbImage image;
     if (raw.empty()) return image;

@@ -83,10 +83,14 @@ void validateDate(const std::string& field, const std::string& value);
 }  // namespace striae::records
 
 namespace striae::records {
-// Secrets (the hub token) in <store>/secrets/<name>, mode 0600 in a 0700
-// folder, written atomically; "" when there is none.
+// Secrets (the hub token): in the system keyring when a Secret Service answers
+// (a marker <store>/secrets/<name>.in-keyring says so), else in
+// <store>/secrets/<name>, mode 0600 in a 0700 folder, written atomically;
+// "" when there is none. Reading a keyring secret without the keyring fails
+// with a message that says where it is.
 void writeSecret(const std::string& folder, const std::string& name, const std::string& value);
 std::string readSecret(const std::string& folder, const std::string& name);
+std::string secretLocation(const std::string& folder, const std::string& name);  // "" when unset
 // Owner-only permissions on the store's folders and files (0700 / 0600).
 void restrictPermissions(const std::string& folder);
 }  // namespace striae::records

@@ -42,7 +42,7 @@ void Store::setSyncSetting(const User& actor, const std::string& name, const std
         requireRole(actor, Role::Administrator, "configure the hub connection");
     if (!oneOf(name, kSyncSettings)) fail(RecordsError::Kind::InvalidInput, "sync setting '" + name + "' is not one of " + listOf(kSyncSettings));
     if (name == "hub_token") {
-        // The token is a credential: kept in a file only its owner can read, never in the database.
+        // The token is a credential: in the system keyring or a file only its owner can read, never in the database.
         writeSecret(impl_->folder, name, value);
         WriteTransaction t(*impl_);
         impl_->audit(actor.id, "sync_setting", "sync", 0, jsonObject({{"name", name}, {"value", value.empty() ? "(cleared)" : "(set)"}}));
@@ -55,6 +55,8 @@ void Store::setSyncSetting(const User& actor, const std::string& name, const std
         impl_->audit(actor.id, "sync_setting", "sync", 0, jsonObject({{"name", name}, {"value", name == "hub_token" ? "(set)" : value}}));
     t.commit();
 }
+
+std::string Store::secretLocation(const std::string& name) const { return records::secretLocation(impl_->folder, name); }
 
 std::string Store::syncSetting(const std::string& name) const {
     if (name == "hub_token") return readSecret(impl_->folder, name);

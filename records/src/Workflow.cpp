@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "ParallelWork.h"
 #include "StoreImpl.h"
 #include "striae/imaging/X3p.h"
 #include "striae/matching/Cmc.h"
@@ -29,9 +30,10 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
                                 const std::function<bool(int, int)>& progress) {
     requireRole(actor, Role::Technician, "run correlations");
     const Acquisition query = acquisition(acquisitionId);
+    if (query.region == "land") return correlateBullet(actor, acquisitionId, threads, progress);
     if (query.region != "breech_face")
         fail(RecordsError::Kind::InvalidInput, "acquisition " + std::to_string(acquisitionId) + " is a " + query.region +
-                                                   " scan; local correlation compares breech faces");
+                                                   " scan; local correlation compares breech faces and bullets");
     const Item queryItem = item(query.itemId);
     // The scope: breech faces of the same caliber, on other items.
     std::vector<CandidateRow> rows;
@@ -45,39 +47,14 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
     }
     const std::string startedAt = nowUtc();
     const imaging::Surface querySurface = readScan(query.processedSha256).surface;
-    std::atomic<int> next{0}, done{0};
-    std::atomic<bool> cancelled{false};
-    std::mutex errorMutex;
-    std::string error;
-    RecordsError::Kind errorKind = RecordsError::Kind::Storage;
     matching::setKernelThreads(1);
-    std::vector<std::thread> pool;
-    for (int t = 0; t < std::max(1, threads); ++t)
-        pool.emplace_back([&] {
-            for (int i; !cancelled && (i = next++) < int(rows.size());) {
-                try {
-                    const imaging::Surface other = readScan(rows[i].processedSha).surface;
-                    rows[i].result = matching::compareCmc(querySurface, other, parameters);
-                } catch (const std::exception& e) {
-                    std::lock_guard lock(errorMutex);
-                    if (error.empty()) {
-                        error = "acquisition " + std::to_string(rows[i].acquisitionId) + ": " + e.what();
-                        if (const auto* r = dynamic_cast<const RecordsError*>(&e)) errorKind = r->kind();
-                    }
-                    cancelled = true;
-                }
-                ++done;
-            }
-        });
-    for (;;) {
-        const int d = done;
-        if (progress && !progress(d, int(rows.size()))) cancelled = true;
-        if (d >= int(rows.size()) || cancelled) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    for (auto& t : pool) t.join();
-    if (!error.empty()) fail(errorKind, "correlation failed: " + error);
-    if (cancelled) fail(RecordsError::Kind::InvalidInput, "correlation cancelled; nothing stored");
+    forEachInParallel(
+        int(rows.size()), threads,
+        [&](int i) {
+            const imaging::Surface other = readScan(rows[std::size_t(i)].processedSha).surface;
+            rows[std::size_t(i)].result = matching::compareCmc(querySurface, other, parameters);
+        },
+        [&](int i) { return "acquisition " + std::to_string(rows[std::size_t(i)].acquisitionId); }, progress, "correlation");
 
     std::vector<CandidateInput> found;
     for (const auto& r : rows) found.push_back({r.acquisitionId, double(r.result.originalCount), double(r.result.highCount), matching::cmcSummaryJson(r.result)});

@@ -9,6 +9,7 @@
 
 #include "striae/imaging/X3p.h"
 #include "striae/matching/Cmc.h"
+#include "striae/matching/BulletJson.h"
 #include "striae/matching/CmcJson.h"
 #include "striae/imaging/LandSignature.h"
 #include "striae/matching/Bullets.h"
@@ -160,33 +161,6 @@ void CorrelationQueue::correlate(const std::string& id) {
 
 namespace {
 
-std::string bulletDetails(const matching::BulletComparison& c) {
-    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-    o.set("method", "bullet");
-    o.set("phase", c.phase);
-    o.set("phaseMargin", c.phaseMargin);
-    o.set("cmpsMean", c.cmpsMean);
-    o.set("cmsMean", c.cmsMean);
-    Poco::JSON::Array aligned;
-    o.set("rifling", c.lands);
-    Poco::JSON::Array landsA, landsB;
-    for (int n : c.landNumbersA) landsA.add(n);
-    for (int n : c.landNumbersB) landsB.add(n);
-    o.set("landsA", landsA);
-    o.set("landsB", landsB);
-    for (const auto& [i, j] : c.alignedPairs) {
-        Poco::JSON::Object p;
-        p.set("a", c.landNumbersA[std::size_t(i)]);
-        p.set("b", c.landNumbersB[std::size_t(j)]);
-        p.set("ccf", c.matrix[std::size_t(i)][std::size_t(j)].ccf);
-        p.set("lagUm", c.matrix[std::size_t(i)][std::size_t(j)].lagUm);
-        aligned.add(p);
-    }
-    o.set("alignedLands", aligned);
-    std::ostringstream out;
-    o.stringify(out);
-    return out.str();
-}
 
 // The bullet's lands when all that were scanned are held: one per land
 // number, as many as it said (lands_scanned, else every land of the rifling).
@@ -277,7 +251,7 @@ void CorrelationQueue::correlateBullet(const HubAcquisition& query) {
         k.acquisitionId = group.front().id;
         k.score = c.score;
         k.scoreHigh = c.cmpsMean;
-        k.details = bulletDetails(c);
+        k.details = matching::bulletSummaryJson(c);
         found.push_back(k);
         const auto back = matching::transposed(c);
         HubCandidate r;
@@ -285,7 +259,7 @@ void CorrelationQueue::correlateBullet(const HubAcquisition& query) {
         r.acquisitionId = key.id;
         r.score = back.score;
         r.scoreHigh = back.cmpsMean;
-        r.details = bulletDetails(back);
+        r.details = matching::bulletSummaryJson(back);
         reverse.push_back(r);
     }
     std::stable_sort(found.begin(), found.end(), [](const HubCandidate& a, const HubCandidate& b) { return a.score > b.score; });

@@ -9,7 +9,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "SyntheticLand.h"
 #include "TestData.h"
+#include "striae/imaging/X3p.h"
 
 namespace {
 
@@ -205,4 +207,70 @@ TEST(Cli, ImportReportsEachFileAndGoesOnPastABadOne) {
     const CliRun verify = run("audit verify --store " + store);
     EXPECT_EQ(verify.exitCode, 0) << verify.out;
     EXPECT_NE(verify.out.find("audit trail intact"), std::string::npos) << verify.out;
+}
+
+// A bullet from import to approval on the command line, with the land numbers
+// from the file names; the blind verifier's audit view hides the first conclusion.
+TEST(Cli, ABulletIsCorrelatedExaminedBlindlyVerifiedAndApproved) {
+    striae::test::TempDir dir;
+    const std::string store = (dir / "store").string();
+    for (const auto& [bullet, rotation] : {std::pair{"Q1", 0}, std::pair{"Q7", 1}, std::pair{"Q8", 0}}) {
+        std::filesystem::create_directories(dir / bullet);
+        for (int l = 0; l < 6; ++l) {
+            striae::test::SyntheticLandOptions o;
+            o.cols = 500, o.rows = 120, o.grooveLeftUm = 100, o.grooveRightUm = 900;
+            o.seed = unsigned(l) + 7 * unsigned(bullet[2]);
+            const unsigned barrel = std::string(bullet) == "Q8" ? 90 : 40;
+            striae::imaging::writeX3p(striae::test::syntheticLand(o, striae::test::randomStriae(barrel + unsigned((l + rotation) % 6))),
+                                      (dir / bullet / (std::string(bullet) + "-L" + std::to_string(l + 1) + ".x3p")).string());
+        }
+    }
+    const std::string as = " --store " + store + " --user ";
+    ::setenv("STRIAE_PASSWORD", "ada-password", 1);
+    ASSERT_EQ(run("db init " + store + " --agency A --agency-name A --country US --admin ada --admin-name Ada").exitCode, 0);
+    for (const auto& [name, role] : {std::pair{"tina", "technician"}, std::pair{"eve", "examiner"}, std::pair{"ed", "examiner"},
+                                     std::pair{"sam", "supervisor"}}) {
+        ::setenv("STRIAE_NEW_PASSWORD", (std::string(name) + "-password").c_str(), 1);
+        ASSERT_EQ(run(std::string("user add ") + name + " --name " + name + " --roles " + role + " --agency A" + as + "ada").exitCode, 0);
+    }
+    auto asUser = [&](const std::string& name, const std::string& args) {
+        ::setenv("STRIAE_PASSWORD", (name + "-password").c_str(), 1);
+        return run(args + as + name);
+    };
+    ASSERT_EQ(asUser("tina", "case add C1").exitCode, 0);
+    ASSERT_EQ(asUser("tina", "case add C2").exitCode, 0);
+    int itemId = 0;
+    for (const auto& [kase, bullet] : {std::pair{"C1", "Q1"}, std::pair{"C2", "Q7"}, std::pair{"C2", "Q8"}}) {
+        ASSERT_EQ(asUser("tina", std::string("item add ") + kase + " " + bullet + " --kind bullet --caliber 9mm --lands 6").exitCode, 0);
+        std::string files;
+        for (int l = 6; l >= 1; --l) files += " " + (dir / bullet / (std::string(bullet) + "-L" + std::to_string(l) + ".x3p")).string();
+        const CliRun imported = asUser("tina", "import " + std::to_string(++itemId) + files + " --region land --processed");
+        ASSERT_EQ(imported.exitCode, 0) << imported.out;
+    }
+    // Named by one of its lands (acquisition 3 is Q1's land 4: imported L6 first).
+    const CliRun correlated = asUser("tina", "correlate 3");
+    ASSERT_EQ(correlated.exitCode, 0) << correlated.out;
+    EXPECT_NE(correlated.out.find("bullet correlation run 1"), std::string::npos) << correlated.out;
+    EXPECT_NE(correlated.out.find("against 2 bullets"), std::string::npos) << correlated.out;
+    EXPECT_NE(correlated.out.find("mean CCF of the land pairs on the best phase"), std::string::npos) << correlated.out;
+    const CliRun listed = asUser("tina", "correlate 3 --json");
+    const auto json = Poco::JSON::Parser().parse(listed.out).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(json->getValue<std::string>("method"), "bullet");
+    const auto top = json->getArray("candidates")->getObject(0);
+    EXPECT_EQ(top->getValue<std::string>("item"), "Q7");
+    EXPECT_GT(top->getValue<double>("score"), 0.8);
+    const std::string candidate = std::to_string(top->getValue<int>("candidate"));
+    ASSERT_EQ(asUser("tina", "review " + candidate + " --lead").exitCode, 0);
+    ASSERT_EQ(asUser("tina", "lead " + candidate).exitCode, 0);
+    const CliRun examined = asUser("eve", "hit 1 --conclusion identification");
+    ASSERT_EQ(examined.exitCode, 0) << examined.out;
+    const CliRun blindView = asUser("ed", "audit show hit 1");
+    ASSERT_EQ(blindView.exitCode, 0) << blindView.out;
+    EXPECT_EQ(blindView.out.find("identification"), std::string::npos) << blindView.out;
+    EXPECT_NE(blindView.out.find("(user hidden)"), std::string::npos) << blindView.out;
+    EXPECT_NE(asUser("eve", "audit show hit 1").out.find("identification"), std::string::npos) << "the author sees their own";
+    EXPECT_EQ(asUser("ed", "verify 1 --conclusion identification --blind").exitCode, 0);
+    const CliRun approved = asUser("sam", "approve 1");
+    EXPECT_EQ(approved.exitCode, 0) << approved.out;
+    EXPECT_EQ(run("audit verify --store " + store).exitCode, 0);
 }

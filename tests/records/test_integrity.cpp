@@ -345,6 +345,7 @@ TEST_F(Input, HubStandInCasesAreANamespaceLocalCasesCannotTake) {
 }
 
 TEST_F(Input, TheHubTokenIsNotInTheDatabaseAndTheStoreIsOwnerOnly) {
+    ::setenv("STRIAE_KEYRING", "off", 1);  // the file, as without a desktop keyring (test_keyring.cpp covers the keyring)
     store->setSyncSetting(admin, "hub_token", "s3cret-token-value");
     EXPECT_EQ(store->syncSetting("hub_token"), "s3cret-token-value");
     {
@@ -361,6 +362,7 @@ TEST_F(Input, TheHubTokenIsNotInTheDatabaseAndTheStoreIsOwnerOnly) {
     o.preprocess = false;
     const auto a = store->importScan(tech, item(), (scans() / "F01-01.x3p").string(), o);
     EXPECT_EQ(mode(store->filePath(a.fileSha256)), 0600);
+    ::unsetenv("STRIAE_KEYRING");
 }
 
 TEST_F(Input, ATokenKeptInTheDatabaseByAnOlderVersionMovesToTheSecretsFile) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <QApplication>
+#include <QLabel>
 #include <QStackedWidget>
 #include <QTableWidget>
 
@@ -68,7 +69,16 @@ TEST(BulletComparisonView, ShowsTheMatrixThePhaseAndTheAlignedSignatures) {
     auto* matrix = panel->matrix();
     ASSERT_EQ(matrix->rowCount(), 6);
     ASSERT_EQ(matrix->columnCount(), 6);
-    EXPECT_EQ(matrix->verticalHeaderItem(0)->text(), "L1");
+    EXPECT_EQ(matrix->verticalHeaderItem(0)->text(), "Q1 · L1") << "rows and columns named by bullet and land";
+    EXPECT_EQ(matrix->horizontalHeaderItem(5)->text(), "K1 · L6");
+    // The selected pair's land images beside the signatures, grey and lit.
+    for (QLabel* image : {panel->landImageA(), panel->landImageB()}) {
+        ASSERT_FALSE(image->pixmap().isNull());
+        const QImage picture = image->pixmap().toImage();
+        const QColor centre = picture.pixelColor(picture.width() / 2, picture.height() / 2);
+        EXPECT_EQ(centre.red(), centre.green()) << "grey";
+        EXPECT_EQ(centre.green(), centre.blue());
+    }
     for (int i = 0; i < 6; ++i) {
         EXPECT_TRUE(matrix->item(i, (i + 5) % 6)->font().bold()) << "aligned land " << i;
         EXPECT_FALSE(matrix->item(i, (i + 1) % 6)->font().bold());
@@ -79,6 +89,10 @@ TEST(BulletComparisonView, ShowsTheMatrixThePhaseAndTheAlignedSignatures) {
     EXPECT_DOUBLE_EQ(panel->plot()->lagUm(), panel->result().matrix[2][3].lagUm);
     EXPECT_EQ(matrix->currentRow(), 2);
     EXPECT_EQ(matrix->currentColumn(), 3);
+    EXPECT_EQ(window.findChild<QLabel*>("LandImageA")->parentWidget()->findChildren<QLabel*>().size(), 4u) << "two images, two captions";
+    bool captioned = false;
+    for (auto* label : panel->findChildren<QLabel*>()) captioned = captioned || label->text() == "Q1 · L3";
+    EXPECT_TRUE(captioned) << "the image says which land it is";
     // A bullet without land scans: refused with the reason, the view stays.
     EXPECT_FALSE(window.showBulletComparison(1, 99));
 }

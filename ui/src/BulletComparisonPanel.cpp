@@ -1,17 +1,29 @@
 #include "striae/ui/BulletComparisonPanel.h"
 
 #include <QHeaderView>
+#include <QImage>
+#include <QPixmap>
 #include <QLabel>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <tuple>
+
+#include "striae/imaging/Preprocess.h"
 #include "striae/ui/SignaturePlot.h"
 
 namespace striae::ui {
 
 BulletComparisonPanel::BulletComparisonPanel(QWidget* parent)
-    : QWidget(parent), summary_(new QLabel(this)), matrix_(new QTableWidget(this)), plot_(new SignaturePlot(this)) {
+    : QWidget(parent),
+      summary_(new QLabel(this)),
+      matrix_(new QTableWidget(this)),
+      plot_(new SignaturePlot(this)),
+      imageA_(new QLabel(this)),
+      imageB_(new QLabel(this)),
+      captionA_(new QLabel(this)),
+      captionB_(new QLabel(this)) {
     setObjectName("BulletComparisonPanel");
     summary_->setWordWrap(true);
     summary_->setTextFormat(Qt::RichText);
@@ -19,9 +31,28 @@ BulletComparisonPanel::BulletComparisonPanel(QWidget* parent)
     matrix_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     matrix_->setSelectionMode(QAbstractItemView::SingleSelection);
     matrix_->setToolTip(tr("CCF of each land of A (rows) with each land of B (columns); the lands the phase lines up are in bold. Click a cell to plot the pair."));
+    // The two land images, one above the other, beside the signatures.
+    auto* images = new QWidget(this);
+    auto* imageColumn = new QVBoxLayout(images);
+    imageColumn->setContentsMargins(0, 0, 0, 0);
+    for (auto [image, caption, name] : {std::tuple{imageA_, captionA_, "LandImageA"}, std::tuple{imageB_, captionB_, "LandImageB"}}) {
+        image->setObjectName(name);
+        image->setAlignment(Qt::AlignCenter);
+        image->setMinimumSize(160, 120);
+        image->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+        image->setToolTip(tr("The land scan, grey and lit from the upper left; the signature is taken across the striae"));
+        caption->setAlignment(Qt::AlignCenter);
+        imageColumn->addWidget(caption);
+        imageColumn->addWidget(image, 1);
+    }
+    auto* bottom = new QSplitter(Qt::Horizontal, this);
+    bottom->addWidget(images);
+    bottom->addWidget(plot_);
+    bottom->setStretchFactor(0, 1);
+    bottom->setStretchFactor(1, 3);
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(matrix_);
-    splitter->addWidget(plot_);
+    splitter->addWidget(bottom);
     splitter->setStretchFactor(1, 2);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(summary_);
@@ -38,9 +69,15 @@ QString numbers(const std::vector<int>& v) {
 }  // namespace
 
 void BulletComparisonPanel::showComparison(std::vector<imaging::LandSignature> a, std::vector<imaging::LandSignature> b,
-                                           const matching::BulletComparison& result, const QString& titleA, const QString& titleB) {
+                                           const matching::BulletComparison& result, const QString& titleA, const QString& titleB,
+                                           std::vector<imaging::Surface> scansA, std::vector<imaging::Surface> scansB,
+                                           const QString& nameA, const QString& nameB) {
     a_ = std::move(a);
     b_ = std::move(b);
+    scansA_ = std::move(scansA);
+    scansB_ = std::move(scansB);
+    nameA_ = nameA;
+    nameB_ = nameB;
     result_ = result;
     const int rows = int(result.matrix.size()), cols = rows ? int(result.matrix[0].size()) : 0;
     double cmps = 0;
@@ -61,8 +98,8 @@ void BulletComparisonPanel::showComparison(std::vector<imaging::LandSignature> a
     matrix_->setRowCount(rows);
     matrix_->setColumnCount(cols);
     QStringList rowLabels, colLabels;
-    for (int i = 0; i < rows; ++i) rowLabels << QString::fromStdString(a_[std::size_t(i)].label);
-    for (int j = 0; j < cols; ++j) colLabels << QString::fromStdString(b_[std::size_t(j)].label);
+    for (int i = 0; i < rows; ++i) rowLabels << nameA_ + " · " + QString::fromStdString(a_[std::size_t(i)].label);
+    for (int j = 0; j < cols; ++j) colLabels << nameB_ + " · " + QString::fromStdString(b_[std::size_t(j)].label);
     matrix_->setVerticalHeaderLabels(rowLabels);
     matrix_->setHorizontalHeaderLabels(colLabels);
     auto aligned = [&](int i, int j) {
@@ -108,6 +145,19 @@ void BulletComparisonPanel::selectPair(int i, int j) {
     plot_->setSignatures(a_[std::size_t(i)].signature, b_[std::size_t(j)].signature, a_[std::size_t(i)].spacingUm, c.lagUm,
                          QString::fromStdString(a_[std::size_t(i)].label), QString::fromStdString(b_[std::size_t(j)].label),
                          tr("CCF %1, CMS %2, CMPS %3/%4").arg(c.ccf, 0, 'f', 3).arg(c.cms).arg(c.cmps).arg(c.segments));
+    auto show = [](QLabel* image, QLabel* caption, const std::vector<imaging::Surface>& scans, std::size_t k, const QString& name) {
+        caption->setText(name);
+        if (k >= scans.size() || scans[k].empty()) {
+            image->setPixmap({});
+            image->setText(tr("(no image)"));
+            return;
+        }
+        const imaging::RgbImage picture = imaging::renderShadedRelief(scans[k], 400);
+        const QImage q(picture.rgb.data(), picture.width, picture.height, picture.width * 3, QImage::Format_RGB888);
+        image->setPixmap(QPixmap::fromImage(q.copy()).scaled(image->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation));
+    };
+    show(imageA_, captionA_, scansA_, std::size_t(i), nameA_ + " · " + QString::fromStdString(a_[std::size_t(i)].label));
+    show(imageB_, captionB_, scansB_, std::size_t(j), nameB_ + " · " + QString::fromStdString(b_[std::size_t(j)].label));
 }
 
 }  // namespace striae::ui

@@ -1,5 +1,7 @@
 #include "striae/ui/CandidatesPanel.h"
 
+#include <cmath>
+
 #include <QHBoxLayout>
 #include <QCheckBox>
 #include <QHeaderView>
@@ -138,15 +140,44 @@ void CandidatesPanel::setUser(std::optional<records::User> user) {
 }
 
 void CandidatesPanel::showRunsOf(records::Id acquisitionId) {
+    // A bullet's runs are kept on its first land, whichever land is selected.
+    bool bullet = false;
+    if (store_) {
+        try {
+            const auto named = store_->acquisition(acquisitionId);
+            bullet = named.region == "land";
+            if (bullet) {
+                const auto lands = store_->landsOfBullet(named.itemId);
+                if (!lands.empty()) acquisitionId = lands.front().id;
+            }
+        } catch (const std::exception&) {
+        }
+    }
     query_ = acquisitionId;
     table_->setSortingEnabled(false);
     table_->setRowCount(0);
+    // Every score says what it is and where its validation lives.
+    auto header = [this](int column, const QString& name, const QString& meaning) {
+        auto* item = new QTableWidgetItem(name);
+        item->setToolTip(meaning);
+        table_->setHorizontalHeaderItem(column, item);
+    };
+    if (bullet) {
+        header(2, tr("Bullet score"), tr("Mean cross-correlation (CCF) of the land pairs the best phase lines up; 0 to 1, not a probability. Validation: docs/bullets.md"));
+        header(3, tr("Mean CMPS"), tr("Mean number of consecutive matching profile segments on the best phase. Validation: docs/bullets.md"));
+    } else {
+        header(2, tr("CMC"), tr("Count of congruent matching cells (original rule, the smaller of the two directions); a count, not a probability. Validation: docs/cmc.md"));
+        header(3, tr("High CMC"), tr("Count of congruent matching cells by the High CMC rule. Validation: docs/cmc.md"));
+    }
     const auto runs = store_ ? store_->runsOf(acquisitionId) : std::vector<records::CorrelationRun>{};
     if (runs.empty()) {
         heading_->setText(tr("Scan %1 has not been correlated (striae correlate %1)").arg(acquisitionId));
     } else {
         const auto& run = runs.front();
-        heading_->setText(tr("<b>Correlation run %1</b>: %2 candidates, %3 reviewed").arg(run.id).arg(run.candidateCount).arg(run.reviewedCount));
+        heading_->setText((bullet ? tr("<b>Bullet correlation run %1</b>: %2 bullets, %3 reviewed") : tr("<b>Correlation run %1</b>: %2 candidates, %3 reviewed"))
+                              .arg(run.id)
+                              .arg(run.candidateCount)
+                              .arg(run.reviewedCount));
         for (const auto& c : store_->candidates(run.id)) {
             const int row = table_->rowCount();
             table_->insertRow(row);
@@ -157,10 +188,10 @@ void CandidatesPanel::showRunsOf(records::Id acquisitionId) {
             table_->setItem(row, 0, rank);
             table_->setItem(row, 1, new QTableWidgetItem(QString::fromStdString(c.caseNumber + " / " + c.itemLabel)));
             auto* score = new QTableWidgetItem;
-            score->setData(Qt::DisplayRole, c.score);
+            score->setData(Qt::DisplayRole, bullet ? QVariant(std::round(c.score * 1000) / 1000) : QVariant(c.score));
             table_->setItem(row, 2, score);
             auto* high = new QTableWidgetItem;
-            high->setData(Qt::DisplayRole, c.scoreHigh);
+            high->setData(Qt::DisplayRole, bullet ? QVariant(std::round(c.scoreHigh * 10) / 10) : QVariant(c.scoreHigh));
             table_->setItem(row, 3, high);
             const auto lead = store_->leadOfCandidate(c.id);
             QString review = c.decision == "lead" ? tr("lead") : c.decision == "not_lead" ? tr("not a lead") : tr("not reviewed");

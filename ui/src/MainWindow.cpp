@@ -281,6 +281,11 @@ bool MainWindow::showComparison(qint64 referenceId, qint64 comparedId) {
     try {
         const auto a = store_->acquisition(referenceId), b = store_->acquisition(comparedId);
         const auto ia = store_->item(a.itemId), ib = store_->item(b.itemId);
+        // A bullet candidate names the two bullets by their first lands: compared land by land.
+        if (a.region == "land" && b.region == "land") {
+            QGuiApplication::restoreOverrideCursor();
+            return showBulletComparison(a.itemId, b.itemId);
+        }
         for (const auto* x : {&a, &b})
             if (x->processedSha256.empty())
                 throw std::runtime_error("scan " + std::to_string(x->id) +
@@ -312,51 +317,29 @@ bool MainWindow::showComparison(qint64 referenceId, qint64 comparedId) {
     }
 }
 
-namespace {
-
-// The land scans of a bullet item with their land numbers (from the import's
-// --land, else in order), the rifling from the item's number of lands; the
-// striae direction decided for the whole bullet.
-matching::BulletLands landSignaturesOf(const records::Store& store, qint64 itemId) {
-    auto acquisitions = store.acquisitionsOfItem(itemId);
-    std::erase_if(acquisitions, [](const records::Acquisition& a) { return a.region != "land" || a.processedSha256.empty(); });
-    std::stable_sort(acquisitions.begin(), acquisitions.end(),
-                     [](const records::Acquisition& x, const records::Acquisition& y) { return x.land.value_or(0) < y.land.value_or(0); });
-    if (acquisitions.size() < 2)
-        throw std::runtime_error("item " + std::to_string(itemId) + " has " + std::to_string(acquisitions.size()) +
-                                 " land scan(s); a bullet comparison needs the lands of a bullet");
-    std::vector<imaging::Surface> scans;
-    for (const auto& a : acquisitions) scans.push_back(store.readScan(a.processedSha256).surface);
-    imaging::LandOptions options;
-    options.striae = imaging::bulletStriaeDirection(scans);
-    matching::BulletLands out;
-    const auto item = store.item(itemId);
-    out.rifling = item.lands.value_or(0);
-    bool numbered = true;
-    for (const auto& a : acquisitions) numbered = numbered && a.land.has_value();
-    for (std::size_t i = 0; i < acquisitions.size(); ++i) {
-        const int number = numbered ? *acquisitions[i].land : int(i) + 1;
-        out.lands.push_back({number, imaging::extractLandSignature(scans[i], options)});
-        out.lands.back().signature.label = "L" + std::to_string(number);
-    }
-    return out;
-}
-
-}  // namespace
-
 bool MainWindow::showBulletComparison(qint64 itemA, qint64 itemB) {
     if (!store_) return false;
     QGuiApplication::setOverrideCursor(Qt::WaitCursor);
     try {
         const auto ia = store_->item(itemA), ib = store_->item(itemB);
-        auto la = landSignaturesOf(*store_, itemA), lb = landSignaturesOf(*store_, itemB);
+        auto la = store_->bulletLands(itemA), lb = store_->bulletLands(itemB);
         if (la.rifling == 0 || lb.rifling == 0) la.rifling = lb.rifling = std::max(la.rifling, lb.rifling);
         const auto result = matching::compareBullets(la, lb);
         std::vector<imaging::LandSignature> a, b;
         for (auto& l : la.lands) a.push_back(std::move(l.signature));
         for (auto& l : lb.lands) b.push_back(std::move(l.signature));
         auto title = [](const records::Item& i) { return QString::fromStdString(i.caseNumber + " / " + i.label); };
-        bulletPanel_->showComparison(std::move(a), std::move(b), result, title(ia), title(ib));
+        // The land scans, in the order of the signatures, for the land images.
+        auto scansOf = [this](qint64 itemId) {
+            std::vector<imaging::Surface> scans;
+            for (const auto& land : store_->landsOfBullet(itemId)) scans.push_back(store_->readScan(land.processedSha256).surface);
+            return scans;
+        };
+        // Two bullets of one label (Q1 of two cases) are told apart by their case.
+        const QString nameA = QString::fromStdString(ia.label), nameB = QString::fromStdString(ib.label);
+        const bool sameName = nameA == nameB;
+        bulletPanel_->showComparison(std::move(a), std::move(b), result, title(ia), title(ib), scansOf(itemA), scansOf(itemB),
+                                     sameName ? title(ia) : nameA, sameName ? title(ib) : nameB);
         centre_->setCurrentWidget(bulletPanel_);
         statusBar()->showMessage(tr("Bullets %1 and %2: score %3, phase %4")
                                      .arg(title(ia), title(ib))

@@ -96,7 +96,10 @@ struct RgbImage {
 };
 RgbImage renderRegionOverlay(const Surface& raw, const BreechFaceRegion& region, const Surface* masked = nullptr,
                              int maxSidePx = 1000);
-// The same written as a PNG; throws ImageError-like std::runtime_error naming the file.
+// A surface drawn grey and lit from the upper left (as the comparison view's
+// default), missing points dark purple; for thumbnails such as land images.
+RgbImage renderShadedRelief(const Surface& surface, int maxSidePx = 400);
+// The overlay written as a PNG; throws ImageError-like std::runtime_error naming the file.
 void writeRegionOverlay(const Surface& raw, const BreechFaceRegion& region, const Surface* masked, const std::string& pngPath,
                         int maxSidePx = 1000);
 

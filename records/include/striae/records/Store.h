@@ -13,6 +13,7 @@
 
 #include "striae/imaging/Preprocess.h"
 #include "striae/imaging/X3p.h"
+#include "striae/matching/Bullets.h"
 #include "striae/records/Types.h"
 
 namespace striae::matching {
@@ -95,10 +96,24 @@ public:
                                               int limit = 100) const;
 
     // Correlation of one acquisition against the store's breech faces of the
-    // same caliber (other items), ranked by CMC count. `progress(done, total)`
-    // may return false to cancel; nothing is stored then.
+    // same caliber (other items), ranked by CMC count. A land acquisition
+    // correlates its bullet (correlateBullet; the CMC parameters do not apply).
+    // `progress(done, total)` may return false to cancel; nothing is stored then.
     CorrelationRun correlate(const User& actor, Id acquisitionId, const matching::CmcParameters& parameters, int threads,
                              const std::function<bool(int, int)>& progress = {});
+    // A bullet (named by any of its land acquisitions) against every other
+    // bullet of the store with the same caliber and rifling, ranked by the
+    // bullet score (mean CCF of the land pairs the best phase lines up), the
+    // mean CMPS second. The run is kept on the bullet's first land, and each
+    // candidate is the other bullet's first land, as the hub keeps bullet leads.
+    CorrelationRun correlateBullet(const User& actor, Id landAcquisitionId, int threads, const std::function<bool(int, int)>& progress = {});
+    // The land scans of a bullet item as numbered signatures: land numbers from
+    // the import (else in order), the rifling from the item (0 when unknown), the
+    // striae direction decided for the whole bullet. Throws InvalidInput when the
+    // item holds fewer than two processed land scans.
+    matching::BulletLands bulletLands(Id itemId) const;
+    // The bullet's land acquisitions in land order (the first is its key).
+    std::vector<Acquisition> landsOfBullet(Id itemId) const;
     // Stores a finished run with its ranked candidates (from `correlate`, or pulled from a hub).
     struct CandidateInput {
         Id acquisitionId = 0;
@@ -156,6 +171,8 @@ public:
     // "hub", and the review outcomes still to report back.
     void setSyncSetting(const User& actor, const std::string& name, const std::string& value);  // administrators
     std::string syncSetting(const std::string& name) const;                                      // "" when unset
+    // Where the hub token is kept: "the system keyring", the secrets file, or "" when unset.
+    std::string secretLocation(const std::string& name) const;
     int enqueueForSync(const User& actor);  // queues this store's own acquisitions not queued yet; returns how many
     std::vector<OutboxEntry> dueOutbox(const std::string& now) const;
     std::vector<OutboxEntry> outbox() const;

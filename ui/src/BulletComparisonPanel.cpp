@@ -3,6 +3,7 @@
 #include <QHeaderView>
 #include <QImage>
 #include <QPixmap>
+#include <QEvent>
 #include <QLabel>
 #include <QSplitter>
 #include <QTableWidget>
@@ -37,19 +38,22 @@ BulletComparisonPanel::BulletComparisonPanel(QWidget* parent)
     imageColumn->setContentsMargins(0, 0, 0, 0);
     for (auto [image, caption, name] : {std::tuple{imageA_, captionA_, "LandImageA"}, std::tuple{imageB_, captionB_, "LandImageB"}}) {
         image->setObjectName(name);
-        image->setAlignment(Qt::AlignCenter);
+        image->setAlignment(Qt::AlignHCenter | Qt::AlignTop);  // under its caption
         image->setMinimumSize(160, 120);
+        image->installEventFilter(this);  // rescaled to its label as the splitters move
         image->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
         image->setToolTip(tr("The land scan, grey and lit from the upper left; the signature is taken across the striae"));
         caption->setAlignment(Qt::AlignCenter);
         imageColumn->addWidget(caption);
         imageColumn->addWidget(image, 1);
+        imageColumn->addSpacing(8);
     }
     auto* bottom = new QSplitter(Qt::Horizontal, this);
     bottom->addWidget(images);
     bottom->addWidget(plot_);
-    bottom->setStretchFactor(0, 1);
+    bottom->setStretchFactor(0, 2);
     bottom->setStretchFactor(1, 3);
+    bottom->setSizes({400, 600});  // the land images wide enough to see their striae
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(matrix_);
     splitter->addWidget(bottom);
@@ -143,21 +147,32 @@ void BulletComparisonPanel::selectPair(int i, int j) {
     matrix_->setCurrentCell(i, j);
     const auto& c = result_.matrix[std::size_t(i)][std::size_t(j)];
     plot_->setSignatures(a_[std::size_t(i)].signature, b_[std::size_t(j)].signature, a_[std::size_t(i)].spacingUm, c.lagUm,
-                         QString::fromStdString(a_[std::size_t(i)].label), QString::fromStdString(b_[std::size_t(j)].label),
-                         tr("CCF %1, CMS %2, CMPS %3/%4").arg(c.ccf, 0, 'f', 3).arg(c.cms).arg(c.cmps).arg(c.segments));
+                         nameA_ + " · " + QString::fromStdString(a_[std::size_t(i)].label),
+                         nameB_ + " · " + QString::fromStdString(b_[std::size_t(j)].label), tr("CCF %1, CMS %2, CMPS %3/%4").arg(c.ccf, 0, 'f', 3).arg(c.cms).arg(c.cmps).arg(c.segments));
     auto show = [](QLabel* image, QLabel* caption, const std::vector<imaging::Surface>& scans, std::size_t k, const QString& name) {
         caption->setText(name);
         if (k >= scans.size() || scans[k].empty()) {
             image->setPixmap({});
             image->setText(tr("(no image)"));
-            return;
+            return QPixmap();
         }
-        const imaging::RgbImage picture = imaging::renderShadedRelief(scans[k], 400);
+        const imaging::RgbImage picture = imaging::renderShadedRelief(scans[k], 600);
         const QImage q(picture.rgb.data(), picture.width, picture.height, picture.width * 3, QImage::Format_RGB888);
-        image->setPixmap(QPixmap::fromImage(q.copy()).scaled(image->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation));
+        return QPixmap::fromImage(q.copy());
     };
-    show(imageA_, captionA_, scansA_, std::size_t(i), nameA_ + " · " + QString::fromStdString(a_[std::size_t(i)].label));
-    show(imageB_, captionB_, scansB_, std::size_t(j), nameB_ + " · " + QString::fromStdString(b_[std::size_t(j)].label));
+    landPixmapA_ = show(imageA_, captionA_, scansA_, std::size_t(i), nameA_ + " · " + QString::fromStdString(a_[std::size_t(i)].label));
+    landPixmapB_ = show(imageB_, captionB_, scansB_, std::size_t(j), nameB_ + " · " + QString::fromStdString(b_[std::size_t(j)].label));
+    fitLandImages();
+}
+
+void BulletComparisonPanel::fitLandImages() {
+    for (auto [image, pixmap] : {std::pair{imageA_, &landPixmapA_}, std::pair{imageB_, &landPixmapB_}})
+        if (!pixmap->isNull()) image->setPixmap(pixmap->scaled(image->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation));
+}
+
+bool BulletComparisonPanel::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() == QEvent::Resize && (watched == imageA_ || watched == imageB_)) fitLandImages();
+    return QWidget::eventFilter(watched, event);
 }
 
 }  // namespace striae::ui

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QCheckBox>
 #include <QHeaderView>
@@ -70,8 +71,13 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
     table_->setSortingEnabled(true);
     table_->verticalHeader()->hide();
     table_->horizontalHeader()->setStretchLastSection(true);
-    auto* buttons = new QHBoxLayout;
-    for (QPushButton* b : {compare_, lead_, notLead_, identify_, verify_, reveal_, approve_}) buttons->addWidget(b);
+    // Two rows, in the order of the workflow, so the panel leaves the views room on a 1280-pixel screen.
+    auto* buttons = new QGridLayout;
+    int at = 0;
+    for (QPushButton* b : {compare_, lead_, notLead_, identify_, verify_, reveal_, approve_}) {
+        buttons->addWidget(b, at / 4, at % 4);
+        ++at;
+    }
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     auto* top = new QHBoxLayout;

@@ -3,6 +3,7 @@
 // columns named by bullet and land) with the lands the phase lines up
 // highlighted, the bullet score, and for the selected pair the two land
 // images (grey, lit) beside their aligned signatures plotted over each other.
+#include <QPixmap>
 #include <QWidget>
 
 #include <vector>
@@ -36,7 +37,11 @@ public:
     QLabel* landImageB() const { return imageB_; }
     const matching::BulletComparison& result() const { return result_; }
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
+    void fitLandImages();  // the selected lands' images scaled to their labels, aspect kept
     QLabel* summary_;
     QTableWidget* matrix_;
     SignaturePlot* plot_;
@@ -44,6 +49,7 @@ private:
     std::vector<imaging::LandSignature> a_, b_;
     std::vector<imaging::Surface> scansA_, scansB_;
     QString nameA_, nameB_;
+    QPixmap landPixmapA_, landPixmapB_;  // unscaled
     matching::BulletComparison result_;
 };
 

@@ -20,6 +20,7 @@
 #include <cstdlib>
 
 #include "TestData.h"
+#include "UiDriving.h"
 #include "UiTestStore.h"
 #include "striae/imaging/Preprocess.h"
 #include "striae/records/Store.h"
@@ -31,46 +32,9 @@
 #include "striae/viewer3d/VtkView.h"
 
 using namespace striae;
+using namespace striae::test;
 
 namespace {
-
-void settle(int ms = 150) {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-    while (std::chrono::steady_clock::now() < until) QApplication::processEvents(QEventLoop::AllEvents, 20);
-}
-
-void mouse(QWidget* w, QEvent::Type type, QPointF at, Qt::MouseButton button, Qt::MouseButtons buttons) {
-    QMouseEvent e(type, at, w->mapToGlobal(at), button, buttons, Qt::NoModifier);
-    QApplication::sendEvent(w, &e);
-}
-
-// A left-button drag across the view in small steps, as a hand does.
-void drag(QWidget* w, QPointF from, QPointF to, int steps = 12) {
-    mouse(w, QEvent::MouseButtonPress, from, Qt::LeftButton, Qt::LeftButton);
-    for (int i = 1; i <= steps; ++i) {
-        mouse(w, QEvent::MouseMove, from + (to - from) * (double(i) / steps), Qt::NoButton, Qt::LeftButton);
-        QApplication::processEvents();
-    }
-    mouse(w, QEvent::MouseButtonRelease, to, Qt::LeftButton, Qt::NoButton);
-    settle();
-}
-
-void wheel(QWidget* w, QPointF at, int notches) {
-    for (int i = 0; i < std::abs(notches); ++i) {
-        QWheelEvent e(at, w->mapToGlobal(at), QPoint(), QPoint(0, notches > 0 ? 120 : -120), Qt::NoButton, Qt::NoModifier,
-                      Qt::NoScrollPhase, false);
-        QApplication::sendEvent(w, &e);
-        QApplication::processEvents();
-    }
-    settle(400);  // past the still timer: the full mesh again
-}
-
-void click(QWidget* w) {
-    const QPointF at(w->width() / 2.0, w->height() / 2.0);
-    mouse(w, QEvent::MouseButtonPress, at, Qt::LeftButton, Qt::LeftButton);
-    mouse(w, QEvent::MouseButtonRelease, at, Qt::LeftButton, Qt::NoButton);
-    settle();
-}
 
 double distance(const viewer3d::SurfaceScene::CameraPose& a, const viewer3d::SurfaceScene::CameraPose& b) {
     double d = 0;

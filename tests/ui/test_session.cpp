@@ -18,50 +18,13 @@
 #include <functional>
 
 #include "TestData.h"
+#include "UiDriving.h"
 #include "striae/records/Store.h"
 #include "striae/ui/MainWindow.h"
 #include "striae/ui/SurfacePanel.h"
 
 using namespace striae;
-
-namespace {
-
-void typeInto(QWidget* w, const QString& text) {
-    w->setFocus();
-    for (const QChar ch : text) {
-        QKeyEvent press(QEvent::KeyPress, 0, Qt::NoModifier, QString(ch));
-        QKeyEvent release(QEvent::KeyRelease, 0, Qt::NoModifier, QString(ch));
-        QApplication::sendEvent(w, &press);
-        QApplication::sendEvent(w, &release);
-    }
-}
-
-void clickButton(QPushButton* b) {
-    const QPointF at(b->width() / 2.0, b->height() / 2.0);
-    QMouseEvent press(QEvent::MouseButtonPress, at, b->mapToGlobal(at), Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
-    QMouseEvent release(QEvent::MouseButtonRelease, at, b->mapToGlobal(at), Qt::LeftButton, Qt::NoButton, Qt::NoModifier);
-    QApplication::sendEvent(b, &press);
-    QApplication::sendEvent(b, &release);
-}
-
-QPushButton* buttonNamed(QWidget* w, const QString& text) {
-    for (auto* b : w->findChildren<QPushButton*>())
-        if (b->text() == text) return b;
-    return nullptr;
-}
-
-// Runs `steps` against the modal dialog once it is open, then triggers `open` (which blocks until it closes).
-void withDialog(const std::function<void()>& open, const std::function<void(QDialog*)>& steps) {
-    QTimer::singleShot(100, [steps] {
-        auto* dialog = qobject_cast<QDialog*>(QApplication::activeModalWidget());
-        ASSERT_NE(dialog, nullptr) << "no dialog opened";
-        steps(dialog);
-        if (dialog->isVisible()) dialog->reject();
-    });
-    open();
-}
-
-}  // namespace
+using namespace striae::test;
 
 TEST(Session, LogInFailSwitchUserAndLogOutInTheWindow) {
     ASSERT_NE(QApplication::instance(), nullptr);

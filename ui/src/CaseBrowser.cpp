@@ -23,14 +23,20 @@ CaseBrowser::CaseBrowser(QWidget* parent)
     model_->setHorizontalHeaderLabels({tr("Case / item / acquisition"), tr("Type"), tr("Caliber"), tr("Status")});
     filter_->setSourceModel(model_);
     filter_->setRecursiveFilteringEnabled(true);
+    filter_->setAutoAcceptChildRows(true);  // a case found by its number shows its items and scans
     filter_->setFilterCaseSensitivity(Qt::CaseInsensitive);
     filter_->setFilterKeyColumn(-1);
 
     search_->setPlaceholderText(tr("Search cases, items, calibers…"));
     search_->setClearButtonEnabled(true);
-    connect(search_, &QLineEdit::textChanged, filter_, &QSortFilterProxyModel::setFilterFixedString);
+    connect(search_, &QLineEdit::textChanged, this, [this](const QString& text) {
+        filter_->setFilterFixedString(text);
+        view_->expandAll();
+    });
 
     view_->setModel(filter_);
+    // Read-only: a double-click shows the scan instead of editing its label.
+    view_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     connect(view_, &QTreeView::activated, this, [this](const QModelIndex& index) {
         const QVariant id = index.siblingAtColumn(0).data(Qt::UserRole + 1);
         if (id.isValid()) emit acquisitionActivated(id.toLongLong());

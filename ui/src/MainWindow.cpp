@@ -20,6 +20,7 @@
 #include "striae/ui/CandidatesPanel.h"
 #include "striae/ui/SyncPanel.h"
 #include "striae/ui/BulletComparisonPanel.h"
+#include "striae/viewer3d/VtkView.h"
 #include "striae/imaging/LandSignature.h"
 #include "striae/matching/Bullets.h"
 
@@ -141,12 +142,17 @@ void MainWindow::createMenus() {
     file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
 
     QMenu* cases = menuBar()->addMenu(tr("&Case"));
-    cases->addAction(tr("&New case…"))->setEnabled(false);
-    cases->addAction(tr("&Correlate…"))->setEnabled(false);
+    cases->addAction(intakeAction_);  // a new case comes in through intake
+    // The scan shown in the 3D view (a land: its bullet) against the store.
+    correlateAction_ = cases->addAction(tr("&Correlate the shown scan"), this, [this] {
+        if (shownAcquisition_ > 0) correlate(shownAcquisition_);
+    });
     cases->addAction(tr("Compare &bullets…"), this, &MainWindow::openBulletComparison);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    view->addAction(tr("&Reset view"))->setEnabled(false);
+    view->addAction(tr("&Reset view"), QKeySequence(Qt::Key_Home), this, [this] {
+        for (auto* v : centre_->currentWidget()->findChildren<viewer3d::VtkView*>()) v->resetView();
+    });
 
     QMenu* session = menuBar()->addMenu(tr("&Session"));
     loginAction_ = session->addAction(tr("&Log in / switch user…"), QKeySequence(Qt::CTRL | Qt::Key_L), this, &MainWindow::showLoginDialog);
@@ -198,6 +204,7 @@ bool MainWindow::showAcquisition(qint64 id) {
         centre_->setCurrentWidget(surfacePanel_);
         candidates_->showRunsOf(id);
         audit_->showItem(a.itemId);
+        showSessionState();  // what may now be correlated
         statusBar()->showMessage(tr("Showing scan %1 of case %2").arg(id).arg(QString::fromStdString(item.caseNumber)));
         return true;
     } catch (const std::exception& e) {
@@ -264,6 +271,12 @@ void MainWindow::showSessionState() {
     intakeAction_->setEnabled(technician);
     intakeAction_->setToolTip(!store_ ? tr("Open a case store first") : !user_ ? tr("Log in as a technician to record intake")
                               : technician ? QString() : tr("Intake needs the technician role"));
+    if (correlateAction_) {
+        correlateAction_->setEnabled(technician && shownAcquisition_ > 0);
+        correlateAction_->setToolTip(!user_ ? tr("Log in as a technician to run correlations")
+                                     : !technician ? tr("Correlation needs the technician role")
+                                     : shownAcquisition_ <= 0 ? tr("Show a scan first: double-click it in the case browser") : QString());
+    }
     if (logoutAction_) logoutAction_->setEnabled(bool(user_));
     if (loginAction_) loginAction_->setEnabled(bool(store_));
     if (!userStatus_) return;

@@ -70,6 +70,7 @@ private:
     CaseBrowser* caseBrowser_;
     QLabel* storeStatus_;
     QAction* intakeAction_ = nullptr;
+    QAction* correlateAction_ = nullptr;
     QLabel* welcome_;
     QStackedWidget* centre_;
     SurfacePanel* surfacePanel_;

@@ -3,7 +3,6 @@
 // entries are inflated in chunks so a lying central directory cannot make us
 // allocate what the archive does not hold.
 
-#include <libdeflate.h>
 #include <openssl/evp.h>
 #include <zip.h>
 
@@ -28,6 +27,7 @@
 #include <optional>
 
 #include "HistoryCodec.h"
+#include "PipelinedInflate.h"
 #include "striae/imaging/X3p.h"
 
 namespace striae::imaging {
@@ -147,11 +147,12 @@ public:
     }
 
     // Inflates one entry straight into `out`, which must receive exactly
-    // `exactBytes`: the compressed bytes are read whole and inflated by
-    // libdeflate (about 4x zlib's speed), the CRC-32 checked against the
-    // archive's. A size that disagrees with the header fails before or while
-    // inflating, never after allocating what the archive claims.
-    void readInto(const std::string& entry, void* out, std::uint64_t exactBytes) {
+    // `exactBytes`: the compressed bytes are read whole and inflated by ISA-L
+    // while a second thread computes the CRC-32 (checked against the
+    // archive's) and passes the bytes to `follow` (the MD5). A size that
+    // disagrees with the header fails before or while inflating, never after
+    // allocating what the archive claims.
+    void readInto(const std::string& entry, void* out, std::uint64_t exactBytes, const detail::ByteSink& follow = {}) {
         const std::uint64_t archiveBytes = archiveBytes_;
         zip_stat_t st;
         zip_stat_init(&st);
@@ -165,6 +166,7 @@ public:
                 fail(name_, "point data '" + entry + "' holds " + std::to_string(data.size()) + " bytes but the header needs " +
                                 std::to_string(exactBytes));
             std::memcpy(out, data.data(), data.size());
+            if (follow) follow(static_cast<const unsigned char*>(out), data.size());
             return;
         }
         if (st.size != exactBytes)
@@ -195,21 +197,18 @@ public:
         const int closeError = zip_fclose(file);
         if (got != want || (st.comp_method == ZIP_CM_STORE && closeError != 0))
             fail(name_, "'" + entry + "' is damaged (" + std::to_string(got) + " of " + std::to_string(want) + " bytes)");
+        std::uint32_t crc = 0;
         if (st.comp_method == ZIP_CM_DEFLATE) {
-            libdeflate_decompressor* inflater = libdeflate_alloc_decompressor();
-            if (!inflater) fail(name_, "out of memory inflating '" + entry + "'");
-            std::size_t produced = 0;
-            const libdeflate_result result = libdeflate_deflate_decompress(inflater, compressed.data(), compressed.size(), out,
-                                                                           std::size_t(exactBytes), &produced);
-            libdeflate_free_decompressor(inflater);
-            if (result == LIBDEFLATE_INSUFFICIENT_SPACE)
-                fail(name_, "'" + entry + "' inflates to more than the " + std::to_string(exactBytes) + " bytes the header needs");
-            if (result != LIBDEFLATE_SUCCESS || produced != exactBytes)
-                fail(name_, "'" + entry + "' is damaged (its deflate stream " +
-                                (result == LIBDEFLATE_SHORT_OUTPUT ? std::string("ends early") : std::string("is corrupt")) + ")");
+            try {
+                crc = detail::inflateFollowed(compressed.data(), compressed.size(), static_cast<unsigned char*>(out), std::size_t(exactBytes), follow);
+            } catch (const std::runtime_error& e) {
+                const std::string why = e.what();
+                fail(name_, "'" + entry + "' " + (why.rfind("inflates", 0) == 0 ? why : "is damaged (its deflate stream " + why + ")"));
+            }
+        } else {
+            crc = detail::crcFollowed(static_cast<const unsigned char*>(out), std::size_t(exactBytes), follow);
         }
-        if (libdeflate_crc32(0, out, std::size_t(exactBytes)) != st.crc)
-            fail(name_, "'" + entry + "' is damaged (CRC-32 does not match the archive's)");
+        if (crc != st.crc) fail(name_, "'" + entry + "' is damaged (CRC-32 does not match the archive's)");
     }
 
 private:
@@ -520,10 +519,12 @@ X3pFile readArchive(ZipReader& zip, const std::string& name, const X3pReadOption
                 stored.resize(std::size_t(expected));
                 bytes = stored.data();
             }
-            zip.readInto(dataPath, bytes, expected);
+            // The MD5 is computed on the second core while the data inflates.
+            detail::Md5 md5;
+            zip.readInto(dataPath, bytes, expected, [&md5](const unsigned char* chunk, std::size_t size) { md5.update(chunk, size); });
             info.pointDataBytes = expected;
-            checkChecksum(name, "'" + dataPath + "'", text(child(link, "MD5ChecksumPointData")), md5Hex(bytes, std::size_t(expected)),
-                          options.ignoreChecksums, info.pointDataChecksum, info);
+            checkChecksum(name, "'" + dataPath + "'", text(child(link, "MD5ChecksumPointData")), md5.hex(), options.ignoreChecksums,
+                          info.pointDataChecksum, info);
             switch (az.dataType) {
                 case 'D': break;
                 case 'F': for (std::size_t i = 0; i < n; ++i) heights[i] = loadLE<float>(bytes + 4 * i); break;

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "StoreFixture.h"
@@ -84,7 +85,11 @@ TEST_F(Integrity, TheIntactStoreChecksEveryRowFileAndAnchor) {
     const auto r = store->verifyAudit();
     EXPECT_TRUE(r.ok());
     EXPECT_GE(r.rowsChecked, std::size_t(20));
-    EXPECT_EQ(r.filesChecked, 3u) << "each distinct file once (imported as processed: raw and processed are one file)";
+    // Each distinct stored file once. (The rewritten "processed" X3P equals the
+    // raw file only when both were written in the same second: the writer dates it.)
+    std::set<std::string> files;
+    for (const auto& a : {query, other, third}) files.insert({a.fileSha256, a.processedSha256});
+    EXPECT_EQ(r.filesChecked, files.size());
     EXPECT_EQ(r.anchored, r.events);
 }
 

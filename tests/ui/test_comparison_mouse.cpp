@@ -134,6 +134,7 @@ TEST(ComparisonMouse, TheSplitViewShowsTheComparedScanRightOfTheLine) {
     ASSERT_EQ(views.size(), 2);
     viewer3d::VtkView* left = views[0];
     const QImage alone = left->grabFramebuffer();
+    const int bothWidths = left->width() + views[1]->width();
     QCheckBox* split = nullptr;
     for (auto* box : panel.findChildren<QCheckBox*>())
         if (box->text().contains("Split")) split = box;
@@ -142,6 +143,7 @@ TEST(ComparisonMouse, TheSplitViewShowsTheComparedScanRightOfTheLine) {
     ASSERT_TRUE(split->isChecked());
     settle(400);
     EXPECT_FALSE(views[1]->isVisible()) << "one view in split mode";
+    EXPECT_GT(left->width(), bothWidths * 0.95) << "the split view takes the width of both";
     const QImage both = left->grabFramebuffer();
     both.save("/tmp/split-ui.png");
     // The view is wider now (the right view hid): compare by the scan's place, the middle of the view.

@@ -7,6 +7,7 @@
 
 #include <QCheckBox>
 #include <QGridLayout>
+#include <QVBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalBlocker>
@@ -35,23 +36,28 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
     splitLine_->setToolTip(tr("Where the reference ends and the compared scan begins"));
     showCells_->setChecked(true);
     auto* reset = new QPushButton(tr("Reset view"), this);
-    auto* grid = new QGridLayout(this);
-    grid->addWidget(leftTitle_, 0, 0);
-    grid->addWidget(rightTitle_, 0, 1);
-    grid->addWidget(left_, 1, 0);
-    grid->addWidget(right_, 1, 1);
-    grid->addWidget(summary_, 2, 0, 1, 2);
+    // The two views in a grid of their own: in split mode the right column is
+    // empty and the left view takes the whole width (rows spanning both
+    // columns would keep the empty column open).
+    auto* views = new QGridLayout;
+    views->addWidget(leftTitle_, 0, 0);
+    views->addWidget(rightTitle_, 0, 1);
+    views->addWidget(left_, 1, 0);
+    views->addWidget(right_, 1, 1);
+    views->setRowStretch(1, 1);
     auto* row = new QHBoxLayout;
     row->addWidget(showCells_);
     row->addWidget(falseColour_);
     row->addWidget(reset);
     row->addStretch();
-    grid->addLayout(row, 3, 0, 1, 2);
     auto* splitRow = new QHBoxLayout;
     splitRow->addWidget(split_);
     splitRow->addWidget(splitLine_, 1);
-    grid->addLayout(splitRow, 4, 0, 1, 2);
-    grid->setRowStretch(1, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(views, 1);
+    layout->addWidget(summary_);
+    layout->addLayout(row);
+    layout->addLayout(splitRow);
     summary_->setWordWrap(true);
     // One camera: when either view moves, repaint the other.
     connect(left_, &viewer3d::VtkView::viewChanged, right_, qOverload<>(&QWidget::update));

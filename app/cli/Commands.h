@@ -13,6 +13,7 @@ void addConvertCommand(CLI::App& app);
 void addPreprocessCommand(CLI::App& app);
 void addCompareCommand(CLI::App& app);
 void addEvalCommand(CLI::App& app);
+void addEvalSearchCommand(CLI::App& app);
 void addStoreCommands(CLI::App& app);
 void addWorkflowCommands(CLI::App& app);
 void addSyncCommands(CLI::App& app);

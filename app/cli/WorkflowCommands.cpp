@@ -24,6 +24,7 @@ void addCorrelate(CLI::App& app) {
         int threads = int(std::max(1u, std::thread::hardware_concurrency()));
         int top = 20;
         bool json = false;
+        std::string shortlist;
         CmcCliOptions cmc;
     };
     auto o = std::make_shared<Correlate>();
@@ -32,16 +33,22 @@ void addCorrelate(CLI::App& app) {
     cmd->add_option("--threads,-j", o->threads, "Worker threads")->check(CLI::Range(1, 256));
     cmd->add_option("--top", o->top, "Candidates to print")->capture_default_str();
     cmd->add_flag("--json", o->json, "Print JSON");
+    cmd->add_option("--shortlist", o->shortlist,
+                    "Holdings compared by CMC after the first stage: a count (500), a share (25%) or all; default 25% (at least 200)");
     addCmcOptions(*cmd, o->cmc);
     o->session.addOptions(*cmd);
     cmd->callback([o] {
         auto store = o->session.open();
         const auto actor = o->session.login(store);
         Progress progress("correlating");
-        const auto run = store.correlate(actor, o->acquisition, o->cmc.parameters(), o->threads, [&](int done, int total) {
-            progress.update(done, total);
-            return true;
-        });
+        const records::Shortlist shortlist = o->shortlist.empty() ? records::Shortlist{} : records::Shortlist::parse(o->shortlist);
+        const auto run = store.correlate(
+            actor, o->acquisition, o->cmc.parameters(), o->threads,
+            [&](int done, int total) {
+                progress.update(done, total);
+                return true;
+            },
+            shortlist);
         progress.finish();
         const auto cands = store.candidates(run.id);
         const bool bullet = store.acquisition(run.queryAcquisitionId).region == "land";
@@ -50,6 +57,11 @@ void addCorrelate(CLI::App& app) {
             out.set("run", run.id);
             out.set("query", run.queryAcquisitionId);
             out.set("method", bullet ? "bullet" : "cmc");
+            if (!bullet) {
+                out.set("holdings", run.holdings);
+                out.set("fullyCompared", run.fullyCompared);
+                out.set("shortlist", run.shortlist);
+            }
             out.set("score", bullet ? "bullet score: mean CCF of the land pairs on the best phase (docs/bullets.md)"
                                     : "CMC count, original rule, the smaller of the two directions (docs/cmc.md)");
             Poco::JSON::Array arr;
@@ -86,8 +98,10 @@ void addCorrelate(CLI::App& app) {
             }
             return;
         }
-        std::cout << "correlation run " << run.id << ": acquisition " << run.queryAcquisitionId << " against " << cands.size()
-                  << " breech faces (score: CMC count, original rule; docs/cmc.md)\n  rank  candidate  case            item    CMC  High CMC\n";
+        std::cout << "correlation run " << run.id << ": acquisition " << run.queryAcquisitionId << " against " << run.holdings
+                  << " breech faces of its caliber, " << run.fullyCompared << " of them compared by CMC (shortlist " << run.shortlist
+                  << (run.fullyCompared < run.holdings ? ", chosen by the first-stage signature; docs/search.md" : "")
+                  << "; score: CMC count, original rule; docs/cmc.md)\n  rank  candidate  case            item    CMC  High CMC\n";
         for (const auto& c : cands) {
             if (c.rank > o->top) break;
             std::printf("  %4d  %9lld  %-14s  %-6s  %3.0f  %8.0f\n", c.rank, static_cast<long long>(c.id), c.caseNumber.c_str(),

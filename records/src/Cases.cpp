@@ -409,6 +409,15 @@ Acquisition Store::importScan(const User& actor, Id itemId, const std::string& x
         processed = imaging::preprocessBreechFace(x3p.surface, pipeline);
         processing = "breechface-default";
     }
+    // The search signature of a breech face, computed once here (docs/search.md); a
+    // surface it cannot describe is still imported and always fully compared.
+    std::optional<matching::SearchSignature> signature;
+    if (o.region == "breech_face") {
+        try {
+            signature = matching::computeSignature(processed);
+        } catch (const std::invalid_argument&) {
+        }
+    }
     const fs::path tempFolder = fs::path(impl_->folder) / "files" / ".tmp";
     fs::create_directories(tempFolder);
     const fs::path temp = tempFolder / ("processed-" + std::to_string(std::random_device{}()) + ".x3p");
@@ -453,6 +462,7 @@ Acquisition Store::importScan(const User& actor, Id itemId, const std::string& x
     q.bind(10, target.caliber);
     q.exec();
     const Id id = impl_->db.getLastInsertRowid();
+    if (signature) storeSignature(impl_->db, id, *signature);
     impl_->audit(actor.id, "import", "acquisition", id,
                  jsonObject({{"item", std::to_string(itemId)}, {"case", target.caseNumber}, {"file", fs::path(x3pPath).filename().string()},
                              {"sha256", rawSha}, {"processing", processing}}),

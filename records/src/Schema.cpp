@@ -119,6 +119,12 @@ CREATE TABLE annotation(
   note TEXT NOT NULL, created_by INTEGER NOT NULL REFERENCES user(id), created_at TEXT NOT NULL);
 CREATE INDEX annotation_acquisition ON annotation(acquisition_id);
 )SQL",
+        // 7: the search's first-stage signature of each breech face (derived from its processed scan, recomputable)
+        R"SQL(
+CREATE TABLE search_signature(
+  acquisition_id INTEGER PRIMARY KEY REFERENCES acquisition(id), method TEXT NOT NULL, rings INTEGER NOT NULL,
+  harmonics INTEGER NOT NULL, data BLOB NOT NULL);
+)SQL",
     };
     return m;
 }

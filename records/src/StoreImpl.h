@@ -2,10 +2,12 @@
 // Internal: the store's connection and the helpers every operation shares.
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "striae/matching/SearchSignature.h"
 #include "striae/records/Store.h"
 
 namespace striae::records {
@@ -91,6 +93,10 @@ namespace striae::records {
 void writeSecret(const std::string& folder, const std::string& name, const std::string& value);
 std::string readSecret(const std::string& folder, const std::string& name);
 std::string secretLocation(const std::string& folder, const std::string& name);  // "" when unset
+// The search signature of a breech face (search_signature); std::nullopt when
+// missing or of another method or shape than this version computes.
+void storeSignature(SQLite::Database& db, Id acquisitionId, const matching::SearchSignature& signature);
+std::optional<matching::SearchSignature> loadSignature(SQLite::Database& db, Id acquisitionId);
 // Owner-only permissions on the store's folders and files (0700 / 0600).
 void restrictPermissions(const std::string& folder);
 }  // namespace striae::records

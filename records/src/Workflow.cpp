@@ -8,15 +8,32 @@
 #include <sstream>
 #include <thread>
 
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <cmath>
+#include <optional>
+
 #include "ParallelWork.h"
 #include "StoreImpl.h"
 #include "striae/imaging/X3p.h"
 #include "striae/matching/Cmc.h"
 #include "striae/matching/CmcJson.h"
+#include "striae/matching/SearchSignature.h"
 
 namespace striae::records {
 
 namespace {
+
+// The JSON object `json` with one more field.
+template <typename T>
+std::string withField(const std::string& json, const std::string& name, const T& value) {
+    Poco::JSON::Object::Ptr o = Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>();
+    o->set(name, value);
+    std::ostringstream out;
+    o->stringify(out);
+    return out.str();
+}
 
 struct CandidateRow {
     Id acquisitionId;
@@ -27,7 +44,7 @@ struct CandidateRow {
 }  // namespace
 
 CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const matching::CmcParameters& parameters, int threads,
-                                const std::function<bool(int, int)>& progress) {
+                                const std::function<bool(int, int)>& progress, const Shortlist& shortlist) {
     requireRole(actor, Role::Technician, "run correlations");
     const Acquisition query = acquisition(acquisitionId);
     if (query.region == "land") return correlateBullet(actor, acquisitionId, threads, progress);
@@ -47,6 +64,41 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
     }
     const std::string startedAt = nowUtc();
     const imaging::Surface querySurface = readScan(query.processedSha256).surface;
+    const int holdings = int(rows.size());
+    const int kept = shortlist.keep(holdings);
+    std::vector<double> firstStage(rows.size(), std::nan(""));
+    if (kept < holdings) {
+        // The first stage: every holding's signature against the query's; the best `kept` go on to CMC.
+        std::vector<std::optional<matching::SearchSignature>> signatures(rows.size());
+        std::vector<std::size_t> missing;
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            if (!(signatures[i] = loadSignature(impl_->db, rows[i].acquisitionId))) missing.push_back(i);
+        forEachInParallel(
+            int(missing.size()), threads,
+            [&](int m) {
+                const std::size_t i = missing[std::size_t(m)];
+                signatures[i] = matching::computeSignature(readScan(rows[i].processedSha).surface);
+            },
+            [&](int m) { return "signature of acquisition " + std::to_string(rows[missing[std::size_t(m)]].acquisitionId); }, progress,
+            "correlation");
+        const auto mine = loadSignature(impl_->db, acquisitionId).value_or(matching::computeSignature(querySurface));
+        for (std::size_t i = 0; i < rows.size(); ++i) firstStage[i] = matching::signatureSimilarity(mine, *signatures[i]);
+        {
+            WriteTransaction t(*impl_);  // derived data, kept so the next search need not compute it
+            for (std::size_t i : missing) storeSignature(impl_->db, rows[i].acquisitionId, *signatures[i]);
+            t.commit();
+        }
+        std::vector<std::size_t> order(rows.size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return firstStage[a] > firstStage[b]; });
+        order.resize(std::size_t(kept));
+        std::sort(order.begin(), order.end());
+        std::vector<CandidateRow> shortlisted;
+        std::vector<double> shortlistedScores;
+        for (std::size_t i : order) shortlisted.push_back(rows[i]), shortlistedScores.push_back(firstStage[i]);
+        rows = std::move(shortlisted);
+        firstStage = std::move(shortlistedScores);
+    }
     matching::setKernelThreads(1);
     forEachInParallel(
         int(rows.size()), threads,
@@ -57,8 +109,20 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
         [&](int i) { return "acquisition " + std::to_string(rows[std::size_t(i)].acquisitionId); }, progress, "correlation");
 
     std::vector<CandidateInput> found;
-    for (const auto& r : rows) found.push_back({r.acquisitionId, double(r.result.originalCount), double(r.result.highCount), matching::cmcSummaryJson(r.result)});
-    return recordCorrelationRun(actor, acquisitionId, "local", matching::cmcParametersJson(parameters), startedAt, std::move(found));
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto& r = rows[i];
+        std::string details = matching::cmcSummaryJson(r.result);
+        if (!std::isnan(firstStage[i])) details = withField(details, "firstStage", firstStage[i]);
+        found.push_back({r.acquisitionId, double(r.result.originalCount), double(r.result.highCount), details});
+    }
+    // What was searched and how, with the run: the partition, how much of it CMC compared, the shortlist.
+    std::string recorded = matching::cmcParametersJson(parameters);
+    recorded = withField(recorded, "holdings", holdings);
+    recorded = withField(recorded, "fullyCompared", kept);
+    recorded = withField(recorded, "shortlist", shortlist.describe());
+    recorded = withField(recorded, "firstStage", kept < holdings ? std::string(matching::signatureMethodName(matching::SignatureOptions{}.method))
+                                                                 : std::string("none: every holding compared"));
+    return recordCorrelationRun(actor, acquisitionId, "local", recorded, startedAt, std::move(found));
 }
 
 CorrelationRun Store::recordCorrelationRun(const User& actor, Id queryAcquisitionId, const std::string& scope,
@@ -136,6 +200,14 @@ CorrelationRun Store::run(Id id) const {
     r.runBy = q.getColumn(6).getInt64();
     r.candidateCount = q.getColumn(7).getInt();
     r.reviewedCount = q.getColumn(8).getInt();
+    try {
+        const auto p = Poco::JSON::Parser().parse(r.parameters).extract<Poco::JSON::Object::Ptr>();
+        if (p->has("holdings")) r.holdings = p->getValue<int>("holdings");
+        if (p->has("fullyCompared")) r.fullyCompared = p->getValue<int>("fullyCompared");
+        if (p->has("shortlist")) r.shortlist = p->getValue<std::string>("shortlist");
+    } catch (const std::exception&) {
+        // parameters of a hub run or an older version: nothing recorded
+    }
     return r;
 }
 

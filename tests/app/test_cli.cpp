@@ -274,3 +274,35 @@ TEST(Cli, ABulletIsCorrelatedExaminedBlindlyVerifiedAndApproved) {
     EXPECT_EQ(approved.exitCode, 0) << approved.out;
     EXPECT_EQ(run("audit verify --store " + store).exitCode, 0);
 }
+
+// correlate --shortlist: the first stage keeps a given number for CMC, and the output says how many of how many.
+TEST(Cli, CorrelateSaysHowManyHoldingsTheShortlistComparedFully) {
+    striae::test::TempDir dir;
+    const std::string store = (dir / "store").string();
+    ASSERT_EQ(run("synth --out " + (dir / "scans").string() + " --firearms 2 --shots 2 --size 160 --seed 4").exitCode, 0);
+    const std::string as = " --store " + store + " --user ";
+    ::setenv("STRIAE_PASSWORD", "ada-password", 1);
+    ::setenv("STRIAE_NEW_PASSWORD", "tina-password", 1);
+    ASSERT_EQ(run("db init " + store + " --agency A --agency-name A --country US --admin ada --admin-name Ada").exitCode, 0);
+    ASSERT_EQ(run("user add tina --name Tina --roles technician --agency A" + as + "ada").exitCode, 0);
+    ::setenv("STRIAE_PASSWORD", "tina-password", 1);
+    int item = 0;
+    for (const std::string scan : {"F01-01", "F01-02", "F02-01", "F02-02"}) {
+        ASSERT_EQ(run("case add C" + scan + as + "tina").exitCode, 0);
+        ASSERT_EQ(run("item add C" + scan + " Q1 --caliber 9mm" + as + "tina").exitCode, 0);
+        ASSERT_EQ(run("import " + std::to_string(++item) + " " + (dir / "scans" / (scan + ".x3p")).string() + " --processed" + as + "tina").exitCode, 0);
+    }
+    const CliRun shortlisted = run("correlate 1 --shortlist 2" + as + "tina");
+    ASSERT_EQ(shortlisted.exitCode, 0) << shortlisted.out;
+    EXPECT_NE(shortlisted.out.find("against 3 breech faces of its caliber, 2 of them compared by CMC (shortlist 2, chosen by the first-stage signature"),
+              std::string::npos)
+        << shortlisted.out;
+    const CliRun full = run("correlate 1 --shortlist all --json" + as + "tina");
+    const auto json = Poco::JSON::Parser().parse(full.out).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(json->getValue<int>("holdings"), 3);
+    EXPECT_EQ(json->getValue<int>("fullyCompared"), 3);
+    EXPECT_EQ(json->getArray("candidates")->size(), 3u);
+    const CliRun bad = run("correlate 1 --shortlist lots" + as + "tina");
+    EXPECT_EQ(bad.exitCode, 1);
+    EXPECT_NE(bad.out.find("shortlist 'lots' is not"), std::string::npos) << bad.out;
+}

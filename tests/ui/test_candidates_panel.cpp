@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <QApplication>
+#include <QComboBox>
 #include <QLabel>
 #include <QDialogButtonBox>
 #include <QMouseEvent>
@@ -125,6 +126,32 @@ TEST(MainWindow, CorrelatesOnAWorkerThreadAndListsTheCandidates) {
     const auto store = records::Store::open((dir / "store").string());
     EXPECT_EQ(store.candidates(run).size(), 1u);
     EXPECT_TRUE(store.verifyAudit().ok());
+}
+
+// The shortlist beside "Correlate now": chosen in the window, used by the run,
+// and the list's heading says how many holdings CMC compared of how many.
+TEST(MainWindow, TheShortlistIsChosenBesideCorrelateAndTheListSaysWhatWasCompared) {
+    ASSERT_NE(QApplication::instance(), nullptr);
+    test::TempDir dir;
+    test::makeStoreWithScans(dir / "store", dir / "scans", 2, 2, 160, {"F01-01.x3p", "F01-02.x3p", "F02-01.x3p", "F02-02.x3p"});
+    ui::MainWindow window;
+    ASSERT_TRUE(window.openStore(QString::fromStdString((dir / "store").string())));
+    ASSERT_TRUE(window.login("tina", "tech-password"));
+    ASSERT_TRUE(window.showAcquisition(1));
+    auto* panel = window.findChild<ui::CandidatesPanel*>();
+    auto* shortlist = panel->findChild<QComboBox*>("shortlist");
+    ASSERT_NE(shortlist, nullptr);
+    EXPECT_TRUE(shortlist->currentText().contains("25%")) << "the default is shown";
+    shortlist->setEditText("2");
+    const qint64 run = window.correlate(1);
+    ASSERT_GT(run, 0);
+    EXPECT_EQ(panel->table()->rowCount(), 2);
+    const QString heading = panel->findChildren<QLabel*>().front()->text();
+    EXPECT_TRUE(heading.contains("3 holdings of the caliber; the first stage kept 2 for CMC (shortlist 2)")) << heading.toStdString();
+    shortlist->setCurrentIndex(shortlist->findText("all"));
+    ASSERT_GT(window.correlate(1), 0);
+    EXPECT_EQ(panel->table()->rowCount(), 3);
+    EXPECT_TRUE(panel->findChildren<QLabel*>().front()->text().contains("3 holdings of the caliber, all compared by CMC"));
 }
 
 // No anchoring: the conclusion dialog opens with nothing chosen and OK off,

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include <QComboBox>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QCheckBox>
@@ -58,7 +59,15 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
       approve_(new QPushButton(tr("Approve"), this)),
       reveal_(new QPushButton(tr("Show first conclusion…"), this)),
       compare_(new QPushButton(tr("Compare side by side"), this)),
-      correlate_(new QPushButton(tr("Correlate now"), this)) {
+      correlate_(new QPushButton(tr("Correlate now"), this)),
+      shortlist_(new QComboBox(this)) {
+    // How many holdings CMC compares after the first stage: shown, adjustable, "all" for a full run.
+    shortlist_->setObjectName("shortlist");
+    shortlist_->setEditable(true);
+    shortlist_->addItem(tr("25% (at least 200)"), QString());
+    for (const char* choice : {"10%", "5%", "1000", "500", "all"}) shortlist_->addItem(QString::fromLatin1(choice), QString::fromLatin1(choice));
+    shortlist_->setToolTip(tr("Holdings fully compared by CMC after the first-stage signature ranks them: a count (500), a share (25%) "
+                              "or all (a full run). Every list says how many holdings there were and how many were compared. docs/search.md"));
     table_->setHorizontalHeaderLabels(
         {tr("Rank"), tr("Case / item"), tr("CMC"), tr("High CMC"), tr("Review"), tr("Caliber"), tr("Agency"), tr("Acquired")});
     filter_->setPlaceholderText(tr("Filter: case, caliber, agency, date…"));
@@ -82,6 +91,8 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
     layout->setContentsMargins(6, 6, 6, 6);
     auto* top = new QHBoxLayout;
     top->addWidget(heading_, 1);
+    top->addWidget(new QLabel(tr("Shortlist:"), this));
+    top->addWidget(shortlist_);
     top->addWidget(correlate_);
     layout->addLayout(top);
     auto* filters = new QHBoxLayout;
@@ -180,10 +191,19 @@ void CandidatesPanel::showRunsOf(records::Id acquisitionId) {
         heading_->setText(tr("Scan %1 has not been correlated (striae correlate %1)").arg(acquisitionId));
     } else {
         const auto& run = runs.front();
+        QString searched;
+        if (!bullet && run.holdings > 0)
+            searched = run.fullyCompared < run.holdings
+                           ? tr("<br>%1 holdings of the caliber; the first stage kept %2 for CMC (shortlist %3)")
+                                 .arg(run.holdings)
+                                 .arg(run.fullyCompared)
+                                 .arg(QString::fromStdString(run.shortlist))
+                           : tr("<br>%1 holdings of the caliber, all compared by CMC").arg(run.holdings);
         heading_->setText((bullet ? tr("<b>Bullet correlation run %1</b>: %2 bullets, %3 reviewed") : tr("<b>Correlation run %1</b>: %2 candidates, %3 reviewed"))
                               .arg(run.id)
                               .arg(run.candidateCount)
-                              .arg(run.reviewedCount));
+                              .arg(run.reviewedCount) +
+                          searched);
         for (const auto& c : store_->candidates(run.id)) {
             const int row = table_->rowCount();
             table_->insertRow(row);
@@ -322,6 +342,13 @@ void CandidatesPanel::examine(const std::string& conclusion) {
 
 void CandidatesPanel::verify(const std::string& conclusion, bool blind) {
     act([&](records::Id c) { store_->verifyHit(*user_, hitOf(*store_, *user_, c), conclusion, blind, note()); });
+}
+
+records::Shortlist CandidatesPanel::shortlist() const {
+    const QString chosen = shortlist_->currentIndex() >= 0 && shortlist_->currentText() == shortlist_->itemText(shortlist_->currentIndex())
+                               ? shortlist_->currentData().toString()
+                               : shortlist_->currentText().trimmed();
+    return chosen.isEmpty() ? records::Shortlist{} : records::Shortlist::parse(chosen.toStdString());
 }
 
 void CandidatesPanel::approve() {

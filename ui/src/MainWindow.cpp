@@ -489,6 +489,13 @@ std::vector<qint64> MainWindow::runIntake(const IntakeRequest& request) {
 
 qint64 MainWindow::correlate(qint64 acquisitionId) {
     if (!store_ || !user_) return 0;
+    records::Shortlist shortlist;
+    try {
+        shortlist = candidates_->shortlist();
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Not correlated"), QString::fromUtf8(e.what()));
+        return 0;
+    }
     WorkProgress progress;
     records::Id runId = 0;
     const std::string folder = storeFolder_.toStdString();
@@ -496,11 +503,15 @@ qint64 MainWindow::correlate(qint64 acquisitionId) {
     const std::string error = runInBackground(this, tr("Correlating scan %1 against the store…").arg(acquisitionId), progress, [&] {
         auto local = records::Store::open(folder);
         const int threads = int(std::max(1u, std::thread::hardware_concurrency()));
-        runId = local.correlate(actor, acquisitionId, matching::CmcParameters{}, threads, [&](int d, int t) {
-            progress.done = d;
-            progress.total = t;
-            return !progress.cancel.load();
-        }).id;
+        runId = local.correlate(
+                         actor, acquisitionId, matching::CmcParameters{}, threads,
+                         [&](int d, int t) {
+                             progress.done = d;
+                             progress.total = t;
+                             return !progress.cancel.load();
+                         },
+                         shortlist)
+                    .id;
     });
     if (!error.empty()) {
         statusBar()->showMessage(tr("Correlation not stored: %1").arg(QString::fromStdString(error)));

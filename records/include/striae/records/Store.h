@@ -99,8 +99,12 @@ public:
     // same caliber (other items), ranked by CMC count. A land acquisition
     // correlates its bullet (correlateBullet; the CMC parameters do not apply).
     // `progress(done, total)` may return false to cancel; nothing is stored then.
+    // With more holdings than the shortlist keeps, a first stage (the search
+    // signature, docs/search.md) ranks them and only the shortlist is compared
+    // by CMC; the run records how many holdings there were, how many were
+    // fully compared and the shortlist used (Shortlist::all() compares all).
     CorrelationRun correlate(const User& actor, Id acquisitionId, const matching::CmcParameters& parameters, int threads,
-                             const std::function<bool(int, int)>& progress = {});
+                             const std::function<bool(int, int)>& progress = {}, const Shortlist& shortlist = {});
     // A bullet (named by any of its land acquisitions) against every other
     // bullet of the store with the same caliber and rifling, ranked by the
     // bullet score (mean CCF of the land pairs the best phase lines up), the

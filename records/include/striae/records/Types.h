@@ -75,6 +75,25 @@ struct Acquisition {
     Id acquiredBy = 0;
 };
 
+// How many holdings a correlation compares fully by CMC after the first
+// stage: `count` when set, else the larger of `minimum` and `fraction` of the
+// partition; everything when `everything` is set or the partition is smaller.
+struct Shortlist {
+    bool everything = false;
+    double fraction = 0.25;
+    int minimum = 200;
+    std::optional<int> count;
+    static Shortlist all() {
+        Shortlist s;
+        s.everything = true;
+        return s;
+    }
+    // "all", "25%" or a count such as "500"; throws RecordsError (InvalidInput) otherwise.
+    static Shortlist parse(const std::string& text);
+    int keep(int holdings) const;
+    std::string describe() const;  // e.g. "25 % (at least 200)"
+};
+
 struct CorrelationRun {
     Id id = 0;
     Id queryAcquisitionId = 0;
@@ -82,6 +101,10 @@ struct CorrelationRun {
     Id runBy = 0;
     int candidateCount = 0;
     int reviewedCount = 0;
+    // The partition's size, how many of it CMC compared, and the shortlist
+    // that decided it (0 / "" for runs that did not record them: all compared).
+    int holdings = 0, fullyCompared = 0;
+    std::string shortlist;
 };
 
 struct Candidate {

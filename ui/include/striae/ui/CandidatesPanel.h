@@ -9,6 +9,7 @@
 #include "striae/records/Types.h"
 
 class QCheckBox;
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -34,6 +35,9 @@ public:
     void setHideReviewed(bool hide);
     // The note that goes with the next action (review, conclusion, approval).
     void setNote(const QString& note);
+    // The shortlist the next correlation uses (the control beside "Correlate now");
+    // throws records::RecordsError for text that is not a count, a share or "all".
+    records::Shortlist shortlist() const;
 
     // The actions on the selected candidate, as the buttons run them (after
     // asking for the AFTE conclusion where one is needed).
@@ -71,6 +75,7 @@ private:
     QPushButton* reveal_;
     QPushButton* compare_;
     QPushButton* correlate_;
+    QComboBox* shortlist_;
 };
 
 }  // namespace striae::ui

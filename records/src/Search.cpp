@@ -1,0 +1,76 @@
+// The search's first stage in the store: each breech face's signature
+// (docs/search.md), kept in search_signature (derived from the processed scan,
+// recomputed when missing or of another kind; not evidence, so not sealed),
+// and the shortlist that decides how many holdings CMC compares.
+#include <cmath>
+#include <cstring>
+#include <sstream>
+
+#include "StoreImpl.h"
+#include "striae/matching/SearchSignature.h"
+
+namespace striae::records {
+
+Shortlist Shortlist::parse(const std::string& text) {
+    if (text == "all") return all();
+    Shortlist s;
+    try {
+        std::size_t used = 0;
+        if (!text.empty() && text.back() == '%') {
+            const double percent = std::stod(text.substr(0, text.size() - 1), &used);
+            if (used != text.size() - 1 || !(percent > 0 && percent <= 100)) throw std::invalid_argument(text);
+            s.fraction = percent / 100;
+            return s;
+        }
+        const int count = std::stoi(text, &used);
+        if (used != text.size() || count < 1) throw std::invalid_argument(text);
+        s.count = count;
+        return s;
+    } catch (const std::logic_error&) {
+        fail(RecordsError::Kind::InvalidInput, "shortlist '" + text + "' is not 'all', a percentage such as '25%' or a count such as '500'");
+    }
+}
+
+int Shortlist::keep(int holdings) const {
+    if (everything) return holdings;
+    if (count) return std::min(holdings, *count);
+    return std::min(holdings, std::max(minimum, int(std::ceil(fraction * holdings))));
+}
+
+std::string Shortlist::describe() const {
+    if (everything) return "all";
+    if (count) return std::to_string(*count);
+    std::ostringstream out;
+    out << fraction * 100 << " % (at least " << minimum << ")";
+    return out.str();
+}
+
+void storeSignature(SQLite::Database& db, Id acquisitionId, const matching::SearchSignature& s) {
+    SQLite::Statement q(db, "INSERT OR REPLACE INTO search_signature(acquisition_id, method, rings, harmonics, data) VALUES (?, ?, ?, ?, ?)");
+    q.bind(1, acquisitionId);
+    q.bind(2, matching::signatureMethodName(s.method));
+    q.bind(3, s.rings);
+    q.bind(4, s.harmonics);
+    q.bind(5, s.values.data(), int(s.bytes()));
+    q.exec();
+}
+
+std::optional<matching::SearchSignature> loadSignature(SQLite::Database& db, Id acquisitionId) {
+    const matching::SignatureOptions current;
+    SQLite::Statement q(db, "SELECT method, rings, harmonics, data FROM search_signature WHERE acquisition_id = ?");
+    q.bind(1, acquisitionId);
+    if (!q.executeStep()) return std::nullopt;
+    // Another method or shape (an older version): recomputed by the caller.
+    if (q.getColumn(0).getString() != matching::signatureMethodName(current.method) || q.getColumn(1).getInt() != current.rings ||
+        q.getColumn(2).getInt() != current.harmonics)
+        return std::nullopt;
+    matching::SearchSignature s;
+    s.method = current.method, s.rings = current.rings, s.harmonics = current.harmonics;
+    const SQLite::Column data = q.getColumn(3);
+    if (std::size_t(data.getBytes()) != std::size_t(s.rings) * std::size_t(s.harmonics) * 2 * sizeof(float)) return std::nullopt;
+    s.values.resize(std::size_t(data.getBytes()) / sizeof(float));
+    std::memcpy(s.values.data(), data.getBlob(), std::size_t(data.getBytes()));
+    return s;
+}
+
+}  // namespace striae::records

@@ -1,0 +1,90 @@
+// The search's first stage in the store: signatures kept at import, the
+// shortlist deciding how many holdings CMC compares, and every run saying so.
+#include <gtest/gtest.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "StoreFixture.h"
+#include "striae/matching/Cmc.h"
+
+using namespace striae;
+
+namespace {
+
+class Search : public test::StoreFixture {
+protected:
+    std::vector<records::Acquisition> scansIn;  // F01-01 first, then the others
+
+    void SetUp() override {
+        StoreFixture::SetUp();
+        imaging::SynthOptions o;
+        o.firearms = 4;
+        o.shotsPerFirearm = 2;
+        o.sizePx = 220;
+        o.seed = 5;
+        imaging::writeSyntheticSet(o, (dir / "many").string());
+        records::ImportOptions io;
+        io.preprocess = false;
+        int n = 0;
+        for (const std::string name : {"F01-01", "F01-02", "F02-01", "F02-02", "F03-01", "F03-02", "F04-01", "F04-02"}) {
+            const std::string number = "S" + std::to_string(++n);
+            store->addCase(tech, test::newCase(number));
+            scansIn.push_back(store->importScan(tech, store->addItem(tech, number, test::newItem("Q1")).id, (dir / "many" / (name + ".x3p")).string(), io));
+        }
+    }
+};
+
+}  // namespace
+
+TEST_F(Search, ImportKeepsASignatureForEachBreechFace) {
+    SQLite::Database db((storePath / "store.db").string());
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM search_signature").getInt(), 8);
+    EXPECT_EQ(db.execAndGet("SELECT max(length(data)) FROM search_signature").getInt(), 4096);
+}
+
+TEST_F(Search, AShortlistComparesOnlyTheFirstStagesBestAndTheRunSaysSo) {
+    const auto run = store->correlate(tech, scansIn[0].id, {}, 2, {}, records::Shortlist::parse("3"));
+    EXPECT_EQ(run.holdings, 7);
+    EXPECT_EQ(run.fullyCompared, 3);
+    EXPECT_EQ(run.shortlist, "3");
+    const auto candidates = store->candidates(run.id);
+    ASSERT_EQ(candidates.size(), 3u) << "only the shortlist is listed, each fully compared";
+    EXPECT_EQ(candidates[0].acquisitionId, scansIn[1].id) << "the same firearm's shot survives the first stage and ranks first";
+    EXPECT_NE(candidates[0].details.find("\"firstStage\""), std::string::npos) << "each candidate carries its first-stage score";
+    EXPECT_NE(store->run(run.id).parameters.find("spectrum-rotation-search"), std::string::npos);
+}
+
+TEST_F(Search, AFullRunAndASmallStoreCompareEverything) {
+    const auto full = store->correlate(tech, scansIn[0].id, {}, 2, {}, records::Shortlist::all());
+    EXPECT_EQ(full.fullyCompared, 7);
+    EXPECT_EQ(store->candidates(full.id).size(), 7u);
+    EXPECT_EQ(store->candidates(full.id)[0].details.find("\"firstStage\""), std::string::npos) << "no first stage was run";
+    const auto byDefault = store->correlate(tech, scansIn[0].id, {}, 2);
+    EXPECT_EQ(byDefault.holdings, 7);
+    EXPECT_EQ(byDefault.fullyCompared, 7) << "fewer holdings than the default's minimum: all compared";
+    EXPECT_EQ(byDefault.shortlist, "25 % (at least 200)");
+}
+
+TEST_F(Search, ASignatureMissingFromTheTableIsComputedAndKept) {
+    {
+        SQLite::Database db((storePath / "store.db").string(), SQLite::OPEN_READWRITE);
+        db.exec("DELETE FROM search_signature WHERE acquisition_id <> " + std::to_string(scansIn[0].id));
+    }
+    records::Shortlist half;
+    half.fraction = 0.5;
+    half.minimum = 1;
+    const auto run = store->correlate(tech, scansIn[0].id, {}, 2, {}, half);
+    EXPECT_EQ(run.fullyCompared, 4);
+    SQLite::Database db((storePath / "store.db").string());
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM search_signature").getInt(), 8);
+}
+
+TEST(Shortlist, ParsesCountsPercentagesAndAllAndRefusesTheRest) {
+    EXPECT_TRUE(records::Shortlist::parse("all").everything);
+    EXPECT_EQ(records::Shortlist::parse("500").keep(10000), 500);
+    EXPECT_EQ(records::Shortlist::parse("10%").keep(10000), 1000);
+    EXPECT_EQ(records::Shortlist::parse("10%").keep(100), 100) << "never fewer than the minimum";
+    EXPECT_EQ(records::Shortlist{}.keep(100000), 25000);
+    for (const std::string bad : {"", "0", "-3", "12x", "150%", "%", "abc"})
+        EXPECT_THROW(records::Shortlist::parse(bad), records::RecordsError) << bad;
+}

@@ -1,7 +1,10 @@
 // Matching benchmarks on one core:
 //   one CMC comparison (both directions, default parameters) of two Weller
 //   scans (synthetic 570 px scans when ../shared/data is absent);
-//   the FFT library choice: cv::dft against FFTW at the CMC frame size.
+//   the FFT library choice: cv::dft against FFTW at the CMC frame size;
+//   the search's first stage: one query's signature against 100,000 and
+//   1,000,000 held signatures (docs/search.md), with what a full CMC scan
+//   of as many would take (the CMC benchmark's time per pair times N).
 #include <benchmark/benchmark.h>
 #include <fftw3.h>
 
@@ -13,6 +16,9 @@
 #include "striae/imaging/Synthetic.h"
 #include "striae/imaging/X3p.h"
 #include "striae/matching/Cmc.h"
+#include "striae/matching/SearchSignature.h"
+
+#include <random>
 
 using namespace striae;
 
@@ -52,6 +58,41 @@ void BM_CmcComparisonBothDirections(benchmark::State& state) {
     state.SetLabel(p.source + ", CMC " + std::to_string(count));
 }
 BENCHMARK(BM_CmcComparisonBothDirections)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+
+// Held signatures: the real signature of one scan, its coefficients jittered
+// per holding (timing does not depend on the values), 4 KB each.
+std::vector<matching::SearchSignature> heldSignatures(std::size_t n) {
+    const auto base = matching::computeSignature(pair().a);
+    std::mt19937 random(7);
+    std::normal_distribution<float> jitter(0, 0.02f);
+    std::vector<matching::SearchSignature> held(n, base);
+    for (auto& s : held)
+        for (float& v : s.values) v += jitter(random);
+    return held;
+}
+
+void BM_FirstStageOneQuery(benchmark::State& state) {
+    static std::vector<matching::SearchSignature> held;
+    const std::size_t n = std::size_t(state.range(0));
+    if (held.size() != n) held = heldSignatures(n);
+    const auto query = matching::computeSignature(pair().b);
+    double best = 0;
+    for (auto _ : state) {
+        best = -1;
+        for (const auto& h : held) best = std::max(best, matching::signatureSimilarity(query, h));
+        benchmark::DoNotOptimize(best);
+    }
+    state.counters["holdings"] = double(n);
+    state.counters["bytes_per_holding"] = double(query.bytes());
+    state.counters["similarities_per_s"] = benchmark::Counter(double(n), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_FirstStageOneQuery)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+void BM_SignatureOfOneScan(benchmark::State& state) {
+    for (auto _ : state) benchmark::DoNotOptimize(matching::computeSignature(pair().a).values.data());
+    state.SetLabel(pair().source);
+}
+BENCHMARK(BM_SignatureOfOneScan)->Unit(benchmark::kMillisecond);
 
 constexpr int kFrame = 216;  // the CMC frame for ~71 px cells and 3x regions
 

@@ -195,30 +195,42 @@ double signatureSimilarity(const SearchSignature& a, const SearchSignature& b) {
         for (std::size_t i = 0; i < a.values.size(); ++i) dot += double(a.values[i]) * b.values[i];
         return dot;
     }
-    // X(k) = Σ_r a_r(k) conj(b_r(k)); score(φ) = 2 Re Σ_k X(k) e^{ikφ}, maximised over φ.
+    // X(k) = Σ_r a_r(k) conj(b_r(k)); score(φ) = Re Σ_k X(k) e^{ikφ}, maximised over φ.
+    // In float, in plain loops over the harmonics that the compiler vectorises:
+    // the first stage runs this once per holding.
     const int K = a.harmonics;
-    std::vector<std::complex<double>> x(std::size_t(K), 0.0);
-    for (int r = 0; r < a.rings; ++r)
+    constexpr int kMaxHarmonics = 64;
+    if (K > kMaxHarmonics) throw std::invalid_argument("a search signature keeps at most 64 harmonics");
+    float xr[kMaxHarmonics] = {}, xi[kMaxHarmonics] = {};
+    const float* pa = a.values.data();
+    const float* pb = b.values.data();
+    for (int r = 0; r < a.rings; ++r, pa += 2 * K, pb += 2 * K)
         for (int k = 0; k < K; ++k) {
-            const std::size_t i = 2 * (std::size_t(r) * std::size_t(K) + std::size_t(k));
-            const std::complex<double> ca(a.values[i], a.values[i + 1]), cb(b.values[i], b.values[i + 1]);
-            x[std::size_t(k)] += ca * std::conj(cb);
+            const float ar = pa[2 * k], ai = pa[2 * k + 1], br = pb[2 * k], bi = pb[2 * k + 1];
+            xr[k] += ar * br + ai * bi;
+            xi[k] += ai * br - ar * bi;
         }
-    // e^{i(k+1)φ_j} for the rotations tried, computed once per harmonic count.
+    // cos and −sin of (k+1)φ_j for the rotations tried, computed once per harmonic count.
     const int steps = 4 * K;
     thread_local int tableFor = 0;
-    thread_local std::vector<std::complex<double>> turns;
+    thread_local std::vector<float> cosines, minusSines;
     if (tableFor != K) {
-        turns.resize(std::size_t(steps) * std::size_t(K));
+        cosines.resize(std::size_t(steps) * std::size_t(K));
+        minusSines.resize(cosines.size());
         for (int j = 0; j < steps; ++j)
-            for (int k = 0; k < K; ++k) turns[std::size_t(j) * std::size_t(K) + std::size_t(k)] = std::polar(1.0, (k + 1) * 2 * kPi * j / steps);
+            for (int k = 0; k < K; ++k) {
+                const double angle = (k + 1) * 2 * kPi * j / steps;
+                cosines[std::size_t(j * K + k)] = float(std::cos(angle));
+                minusSines[std::size_t(j * K + k)] = float(-std::sin(angle));
+            }
         tableFor = K;
     }
-    double best = -1e300;
+    float best = -1e30f;
     for (int j = 0; j < steps; ++j) {
-        const std::complex<double>* turn = turns.data() + std::size_t(j) * std::size_t(K);
-        double score = 0;
-        for (int k = 0; k < K; ++k) score += x[std::size_t(k)].real() * turn[k].real() - x[std::size_t(k)].imag() * turn[k].imag();
+        const float* c = cosines.data() + std::size_t(j) * std::size_t(K);
+        const float* m = minusSines.data() + std::size_t(j) * std::size_t(K);
+        float score = 0;
+        for (int k = 0; k < K; ++k) score += xr[k] * c[k] + xi[k] * m[k];
         best = std::max(best, score);
     }
     return best;  // the norms are 1: the correlation of the two at the best rotation

@@ -1,5 +1,6 @@
 // striae-workstation: the desktop application.
 #include <QApplication>
+#include <QCoreApplication>
 #include <QDockWidget>
 #include <QCommandLineParser>
 #include <QIcon>
@@ -15,9 +16,61 @@
 #include <QSettings>
 #include <QTimer>
 
+#include <cstring>
+
 #include "striae/ui/MainWindow.h"
 
+namespace {
+
+// The command line, the same whether it is answered with a display or without one.
+struct Options {
+    QCommandLineOption screenshot{"screenshot", "Save a screenshot of the main window to FILE, then quit.", "FILE"};
+    QCommandLineOption scans{"scans", "List the X3P scans of FOLDER in the case browser.", "FOLDER"};
+    QCommandLineOption storeOption{"store", "Open the case store in FOLDER.", "FOLDER"};
+    QCommandLineOption showOption{"show", "Show acquisition ID of the store in 3D.", "ID"};
+    QCommandLineOption compareOption{"compare", "Compare two acquisitions side by side: A,B.", "A,B"};
+    QCommandLineOption bulletsOption{"compare-bullets", "Compare two bullets (items with land scans): A,B.", "A,B"};
+    QCommandLineOption syncOption{"sync-panel", "Open the hub sync panel."};
+    QCommandLineOption splitOption{"split", "With --compare: the split view, line at PERCENT of the width.", "PERCENT"};
+    QCommandLineOption profileOption{"profile", "With --show: a height profile between two pixels C0,R0,C1,R1.", "C0,R0,C1,R1"};
+    QCommandLineOption userOption{"user", "Log in as USER (password from $STRIAE_PASSWORD, else asked).", "USER"};
+
+    void addTo(QCommandLineParser& parser) const {
+        parser.setApplicationDescription("Striae workstation: forensic ballistic imaging");
+        parser.addHelpOption();
+        parser.addVersionOption();
+        for (const auto* o : {&screenshot, &scans, &storeOption, &showOption, &compareOption, &bulletsOption, &syncOption, &splitOption,
+                              &profileOption, &userOption})
+            parser.addOption(*o);
+    }
+};
+
+void name(QCoreApplication&) {
+    QCoreApplication::setApplicationName("Striae");
+    QCoreApplication::setApplicationVersion(STRIAE_VERSION);
+    QCoreApplication::setOrganizationName("Striae");
+}
+
+// --help and --version answer without a display (a terminal, a package's build, help2man).
+bool asksOnlyForHelpOrVersion(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i)
+        for (const char* flag : {"-h", "--help", "-?", "--help-all", "-v", "--version"})
+            if (std::strcmp(argv[i], flag) == 0) return true;
+    return false;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+    const Options options;
+    if (asksOnlyForHelpOrVersion(argc, argv)) {
+        QCoreApplication core(argc, argv);
+        name(core);
+        QCommandLineParser parser;
+        options.addTo(parser);
+        parser.process(core);  // prints and exits
+        return 0;
+    }
     // VTK needs a 3.2 core context; it must be the default before QApplication exists.
     QSurfaceFormat format;
     format.setVersion(3, 2);
@@ -26,35 +79,13 @@ int main(int argc, char** argv) {
     QSurfaceFormat::setDefaultFormat(format);
 
     QApplication app(argc, argv);
-    QApplication::setApplicationName("Striae");
-    QApplication::setApplicationVersion(STRIAE_VERSION);
-    QApplication::setOrganizationName("Striae");
+    name(app);
     QApplication::setWindowIcon(QIcon(":/striae/striae.svg"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription("Striae workstation: forensic ballistic imaging");
-    parser.addHelpOption();
-    parser.addVersionOption();
-    QCommandLineOption screenshot("screenshot", "Save a screenshot of the main window to FILE, then quit.", "FILE");
-    parser.addOption(screenshot);
-    QCommandLineOption scans("scans", "List the X3P scans of FOLDER in the case browser.", "FOLDER");
-    parser.addOption(scans);
-    QCommandLineOption storeOption("store", "Open the case store in FOLDER.", "FOLDER");
-    parser.addOption(storeOption);
-    QCommandLineOption showOption("show", "Show acquisition ID of the store in 3D.", "ID");
-    parser.addOption(showOption);
-    QCommandLineOption compareOption("compare", "Compare two acquisitions side by side: A,B.", "A,B");
-    parser.addOption(compareOption);
-    QCommandLineOption bulletsOption("compare-bullets", "Compare two bullets (items with land scans): A,B.", "A,B");
-    parser.addOption(bulletsOption);
-    QCommandLineOption syncOption("sync-panel", "Open the hub sync panel.");
-    parser.addOption(syncOption);
-    QCommandLineOption splitOption("split", "With --compare: the split view, line at PERCENT of the width.", "PERCENT");
-    parser.addOption(splitOption);
-    QCommandLineOption profileOption("profile", "With --show: a height profile between two pixels C0,R0,C1,R1.", "C0,R0,C1,R1");
-    parser.addOption(profileOption);
-    QCommandLineOption userOption("user", "Log in as USER (password from $STRIAE_PASSWORD, else asked).", "USER");
-    parser.addOption(userOption);
+    options.addTo(parser);
+    const auto& [screenshot, scans, storeOption, showOption, compareOption, bulletsOption, syncOption, splitOption, profileOption,
+                 userOption] = options;
     parser.process(app);
 
     striae::ui::MainWindow window;

@@ -6,6 +6,7 @@
 #include <QColor>
 #include <QImage>
 #include <QSet>
+#include <cstdio>
 #include <cstdlib>
 
 #include "TestData.h"
@@ -83,5 +84,21 @@ TEST(Workstation, ComparesTwoStoredScansSideBySide) {
         for (int y = y0; y < y1; y += 2)
             for (int x = cx - 80; x < cx + 80; x += 2) greys.insert(qGray(image.pixel(x, y)));
         EXPECT_GT(greys.size(), 60) << "a lit surface around x = " << cx;
+    }
+}
+
+// --help and --version answer on a terminal without any display (help2man, a package build, SSH).
+TEST(Workstation, HelpAndVersionNeedNoDisplay) {
+    for (const char* flag : {"--version", "--help"}) {
+        const std::string cmd = "env -u DISPLAY -u WAYLAND_DISPLAY QT_QPA_PLATFORM=xcb " + std::string(STRIAE_WORKSTATION) + " " + flag + " 2>&1";
+        FILE* pipe = ::popen(cmd.c_str(), "r");
+        ASSERT_NE(pipe, nullptr);
+        std::string out;
+        char buffer[512];
+        while (std::fgets(buffer, sizeof buffer, pipe)) out += buffer;
+        const int status = ::pclose(pipe);
+        EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << flag << ": " << out;
+        EXPECT_EQ(out.find("could not connect to display"), std::string::npos) << out;
+        EXPECT_NE(out.find(std::string(flag) == "--version" ? "Striae " : "--compare-bullets <A,B>"), std::string::npos) << out;
     }
 }

@@ -32,6 +32,17 @@ CliRun run(const std::string& args) {
     return r;
 }
 
+// A new store at `store` with the administrator ada and the technician tina;
+// $STRIAE_PASSWORD is left as tina's.
+void newStoreWithTechnician(const std::string& store) {
+    const std::string as = " --store " + store + " --user ";
+    ::setenv("STRIAE_PASSWORD", "ada-password", 1);
+    ::setenv("STRIAE_NEW_PASSWORD", "tina-password", 1);
+    ASSERT_EQ(run("db init " + store + " --agency A --agency-name A --country US --admin ada --admin-name Ada").exitCode, 0);
+    ASSERT_EQ(run("user add tina --name Tina --roles technician --agency A" + as + "ada").exitCode, 0);
+    ::setenv("STRIAE_PASSWORD", "tina-password", 1);
+}
+
 }  // namespace
 
 TEST(Cli, VersionAndHelp) {
@@ -182,11 +193,7 @@ TEST(Cli, ImportReportsEachFileAndGoesOnPastABadOne) {
     ASSERT_EQ(run("synth --out " + (dir / "scans").string() + " --firearms 1 --shots 2 --size 64 --seed 3").exitCode, 0);
     { std::ofstream(dir / "bad.x3p") << "not a zip archive"; }
     const std::string as = " --store " + store + " --user ";
-    ::setenv("STRIAE_PASSWORD", "ada-password", 1);
-    ::setenv("STRIAE_NEW_PASSWORD", "tina-password", 1);
-    ASSERT_EQ(run("db init " + store + " --agency A --agency-name A --country US --admin ada --admin-name Ada").exitCode, 0);
-    ASSERT_EQ(run("user add tina --name Tina --roles technician --agency A" + as + "ada").exitCode, 0);
-    ::setenv("STRIAE_PASSWORD", "tina-password", 1);
+    ASSERT_NO_FATAL_FAILURE(newStoreWithTechnician(store));
     ASSERT_EQ(run("case add C1" + as + "tina").exitCode, 0);
     const CliRun item = run("item add C1 Q1 --caliber 9mm" + as + "tina");
     ASSERT_EQ(item.exitCode, 0) << item.out;
@@ -281,11 +288,7 @@ TEST(Cli, CorrelateSaysHowManyHoldingsTheShortlistComparedFully) {
     const std::string store = (dir / "store").string();
     ASSERT_EQ(run("synth --out " + (dir / "scans").string() + " --firearms 2 --shots 2 --size 160 --seed 4").exitCode, 0);
     const std::string as = " --store " + store + " --user ";
-    ::setenv("STRIAE_PASSWORD", "ada-password", 1);
-    ::setenv("STRIAE_NEW_PASSWORD", "tina-password", 1);
-    ASSERT_EQ(run("db init " + store + " --agency A --agency-name A --country US --admin ada --admin-name Ada").exitCode, 0);
-    ASSERT_EQ(run("user add tina --name Tina --roles technician --agency A" + as + "ada").exitCode, 0);
-    ::setenv("STRIAE_PASSWORD", "tina-password", 1);
+    ASSERT_NO_FATAL_FAILURE(newStoreWithTechnician(store));
     int item = 0;
     for (const std::string scan : {"F01-01", "F01-02", "F02-01", "F02-02"}) {
         ASSERT_EQ(run("case add C" + scan + as + "tina").exitCode, 0);

@@ -37,7 +37,10 @@ matching::BulletLands Store::bulletLands(Id itemId) const {
     for (std::size_t i = 0; i < lands.size(); ++i) {
         const int number = numbered ? *lands[i].land : int(i) + 1;
         out.lands.push_back({number, imaging::extractLandSignature(scans[i], options)});
-        out.lands.back().signature.label = "L" + std::to_string(number);
+        // Appended, not "L" + to_string(...): GCC 12 at -O3 warns falsely on that form (-Werror=restrict).
+        std::string label = "L";
+        label += std::to_string(number);
+        out.lands.back().signature.label = std::move(label);
     }
     return out;
 }

@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QLabel>
+#include <QMessageBox>
 #include <QDialogButtonBox>
 #include <QMouseEvent>
 #include <QRadioButton>
@@ -12,6 +13,7 @@
 #include <QTableWidget>
 
 #include "TestData.h"
+#include "UiDriving.h"
 #include "UiTestStore.h"
 #include "striae/imaging/Synthetic.h"
 #include "striae/matching/Cmc.h"
@@ -152,6 +154,41 @@ TEST(MainWindow, TheShortlistIsChosenBesideCorrelateAndTheListSaysWhatWasCompare
     ASSERT_GT(window.correlate(1), 0);
     EXPECT_EQ(panel->table()->rowCount(), 3);
     EXPECT_TRUE(panel->findChildren<QLabel*>().front()->text().contains("3 holdings of the caliber, all compared by CMC"));
+}
+
+// A correlation the store refuses is a dialog that says why, not a status line.
+TEST(MainWindow, ARefusedCorrelationIsADialogWithTheReason) {
+    ASSERT_NE(QApplication::instance(), nullptr);
+    test::TempDir dir;
+    {
+        auto store = test::makeStoreWithScans(dir / "store", dir / "scans", 1, 1, 120, {"F01-01.x3p"});
+        // A land alone: a bullet comparison needs at least two.
+        const auto tech = store.authenticate("tina", "tech-password");
+        records::CaseRecord c;
+        c.number = "B1";
+        store.addCase(tech, c);
+        records::Item bullet;
+        bullet.label = "Q9";
+        bullet.kind = "bullet";
+        bullet.origin = "crime_scene";
+        records::ImportOptions io;
+        io.region = "land";
+        io.preprocess = false;
+        io.land = 1;
+        store.importScan(tech, store.addItem(tech, "B1", bullet).id, (dir / "scans" / "F01-01.x3p").string(), io);
+    }
+    ui::MainWindow window;
+    ASSERT_TRUE(window.openStore(QString::fromStdString((dir / "store").string())));
+    ASSERT_TRUE(window.login("tina", "tech-password"));
+    QString said;
+    qint64 run = -1;
+    test::withDialog([&] { run = window.correlate(2); },
+                     [&](QDialog* d) {
+                         if (auto* box = qobject_cast<QMessageBox*>(d)) said = box->text();
+                         d->accept();
+                     });
+    EXPECT_EQ(run, 0);
+    EXPECT_TRUE(said.contains("1 processed land scan")) << said.toStdString();
 }
 
 // No anchoring: the conclusion dialog opens with nothing chosen and OK off,

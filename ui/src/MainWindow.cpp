@@ -484,6 +484,10 @@ std::vector<qint64> MainWindow::runIntake(const IntakeRequest& request) {
                                                  .arg(imported.size())
                                                  .arg(progress.cancel ? tr(", cancelled") : QString())
                                            : tr("Intake stopped: %1").arg(QString::fromStdString(error)));
+    // A refusal is a dialog, not only a status line (what was imported before it stays, and is said).
+    if (!error.empty())
+        QMessageBox::warning(this, tr("Intake stopped"),
+                             tr("%1\n\n%2 scan(s) were imported before it.").arg(QString::fromStdString(error)).arg(imported.size()));
     return imported;
 }
 
@@ -515,6 +519,8 @@ qint64 MainWindow::correlate(qint64 acquisitionId) {
     });
     if (!error.empty()) {
         statusBar()->showMessage(tr("Correlation not stored: %1").arg(QString::fromStdString(error)));
+        // Cancelled by the user: the status line says so; anything else is a refusal, shown as one.
+        if (!progress.cancel) QMessageBox::warning(this, tr("Correlation not stored"), QString::fromStdString(error));
         return 0;
     }
     statusBar()->showMessage(tr("Correlation run %1 stored").arg(runId));

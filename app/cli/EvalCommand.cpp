@@ -31,26 +31,6 @@ struct PairOutcome {
     std::string error;
 };
 
-// Runs work(i) for i in [0, n) on `threads` threads, reporting progress from this one.
-template <typename Work>
-void parallelFor(int n, int threads, const char* label, Work work) {
-    std::atomic<int> next{0}, done{0};
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t)
-        pool.emplace_back([&] {
-            for (int i; (i = next++) < n;) {
-                work(i);
-                ++done;
-            }
-        });
-    Progress progress(label);
-    while (done < n) {
-        progress.update(done, n);
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    for (auto& t : pool) t.join();
-    progress.finish();
-}
 
 void printRule(const char* name, const std::vector<matching::TruthPair>& pairs, const std::vector<PairOutcome>& out,
                bool high, int threshold) {

@@ -75,28 +75,15 @@ void addEvalSearchCommand(CLI::App& app) {
         if (files.size() < 3) throw std::runtime_error(o->dir + ": fewer than three X3P files");
         const std::size_t copies = o->mirrors ? 2 : 1;
         std::vector<Entry> entries(files.size() * copies);
-        std::atomic<int> next{0}, done{0};
         std::atomic<long long> signatureMicros{0};
-        std::vector<std::thread> pool;
-        for (int t = 0; t < o->threads; ++t)
-            pool.emplace_back([&] {
-                for (int i; (i = next++) < int(files.size());) {
-                    const auto surface = imaging::readX3p(files[std::size_t(i)].string()).surface;
-                    const std::string stem = files[std::size_t(i)].stem().string();
-                    const auto start = std::chrono::steady_clock::now();
-                    entries[std::size_t(i)] = {stem, stem.substr(0, stem.rfind('-')), matching::computeSignature(surface, so)};
-                    signatureMicros += std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
-                    if (o->mirrors) entries[files.size() + std::size_t(i)] = {stem + " (mirrored)", "", matching::computeSignature(mirrored(surface), so)};
-                    ++done;
-                }
-            });
-        Progress progress("signatures");
-        while (done < int(files.size())) {
-            progress.update(done, int(files.size()));
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        for (auto& t : pool) t.join();
-        progress.finish();
+        parallelFor(int(files.size()), o->threads, "signatures", [&](int i) {
+            const auto surface = imaging::readX3p(files[std::size_t(i)].string()).surface;
+            const std::string stem = files[std::size_t(i)].stem().string();
+            const auto start = std::chrono::steady_clock::now();
+            entries[std::size_t(i)] = {stem, stem.substr(0, stem.rfind('-')), matching::computeSignature(surface, so)};
+            signatureMicros += std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+            if (o->mirrors) entries[files.size() + std::size_t(i)] = {stem + " (mirrored)", "", matching::computeSignature(mirrored(surface), so)};
+        });
 
         const std::size_t gallery = entries.size() - 1;
         const std::size_t onePercent = std::max<std::size_t>(1, gallery / 100), fivePercent = std::max<std::size_t>(1, gallery * 5 / 100);

@@ -22,7 +22,7 @@ std::vector<Acquisition> Store::landsOfBullet(Id itemId) const {
     return lands;
 }
 
-matching::BulletLands Store::bulletLands(Id itemId) const {
+matching::BulletLands Store::bulletLands(Id itemId, std::vector<imaging::Surface>* scansOut) const {
     const auto lands = landsOfBullet(itemId);
     if (lands.size() < 2)
         fail(RecordsError::Kind::InvalidInput, "item " + std::to_string(itemId) + " has " + std::to_string(lands.size()) +
@@ -42,6 +42,7 @@ matching::BulletLands Store::bulletLands(Id itemId) const {
         label += std::to_string(number);
         out.lands.back().signature.label = std::move(label);
     }
+    if (scansOut) *scansOut = std::move(scans);
     return out;
 }
 

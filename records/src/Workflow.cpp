@@ -81,7 +81,8 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
             },
             [&](int m) { return "signature of acquisition " + std::to_string(rows[missing[std::size_t(m)]].acquisitionId); }, progress,
             "correlation");
-        const auto mine = loadSignature(impl_->db, acquisitionId).value_or(matching::computeSignature(querySurface));
+        std::optional<matching::SearchSignature> stored = loadSignature(impl_->db, acquisitionId);
+        const matching::SearchSignature mine = stored ? std::move(*stored) : matching::computeSignature(querySurface);
         for (std::size_t i = 0; i < rows.size(); ++i) firstStage[i] = matching::signatureSimilarity(mine, *signatures[i]);
         {
             WriteTransaction t(*impl_);  // derived data, kept so the next search need not compute it

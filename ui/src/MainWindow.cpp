@@ -335,23 +335,18 @@ bool MainWindow::showBulletComparison(qint64 itemA, qint64 itemB) {
     QGuiApplication::setOverrideCursor(Qt::WaitCursor);
     try {
         const auto ia = store_->item(itemA), ib = store_->item(itemB);
-        auto la = store_->bulletLands(itemA), lb = store_->bulletLands(itemB);
+        std::vector<imaging::Surface> scansA, scansB;  // read once: for the signatures and the land images
+        auto la = store_->bulletLands(itemA, &scansA), lb = store_->bulletLands(itemB, &scansB);
         if (la.rifling == 0 || lb.rifling == 0) la.rifling = lb.rifling = std::max(la.rifling, lb.rifling);
         const auto result = matching::compareBullets(la, lb);
         std::vector<imaging::LandSignature> a, b;
         for (auto& l : la.lands) a.push_back(std::move(l.signature));
         for (auto& l : lb.lands) b.push_back(std::move(l.signature));
         auto title = [](const records::Item& i) { return QString::fromStdString(i.caseNumber + " / " + i.label); };
-        // The land scans, in the order of the signatures, for the land images.
-        auto scansOf = [this](qint64 itemId) {
-            std::vector<imaging::Surface> scans;
-            for (const auto& land : store_->landsOfBullet(itemId)) scans.push_back(store_->readScan(land.processedSha256).surface);
-            return scans;
-        };
         // Two bullets of one label (Q1 of two cases) are told apart by their case.
         const QString nameA = QString::fromStdString(ia.label), nameB = QString::fromStdString(ib.label);
         const bool sameName = nameA == nameB;
-        bulletPanel_->showComparison(std::move(a), std::move(b), result, title(ia), title(ib), scansOf(itemA), scansOf(itemB),
+        bulletPanel_->showComparison(std::move(a), std::move(b), result, title(ia), title(ib), std::move(scansA), std::move(scansB),
                                      sameName ? title(ia) : nameA, sameName ? title(ib) : nameB);
         centre_->setCurrentWidget(bulletPanel_);
         statusBar()->showMessage(tr("Bullets %1 and %2: score %3, phase %4")

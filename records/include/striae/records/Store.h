@@ -115,7 +115,8 @@ public:
     // the import (else in order), the rifling from the item (0 when unknown), the
     // striae direction decided for the whole bullet. Throws InvalidInput when the
     // item holds fewer than two processed land scans.
-    matching::BulletLands bulletLands(Id itemId) const;
+    // `scans`, when given, receives the land scans in the same order (for showing them).
+    matching::BulletLands bulletLands(Id itemId, std::vector<imaging::Surface>* scans = nullptr) const;
     // The bullet's land acquisitions in land order (the first is its key).
     std::vector<Acquisition> landsOfBullet(Id itemId) const;
     // Stores a finished run with its ranked candidates (from `correlate`, or pulled from a hub).

@@ -6,6 +6,9 @@
 #include <cstring>
 #include <sstream>
 
+#include <filesystem>
+#include <map>
+
 #include "StoreImpl.h"
 #include "striae/matching/SearchSignature.h"
 
@@ -71,6 +74,25 @@ std::optional<matching::SearchSignature> loadSignature(SQLite::Database& db, Id 
     s.values.resize(std::size_t(data.getBytes()) / sizeof(float));
     std::memcpy(s.values.data(), data.getBlob(), std::size_t(data.getBytes()));
     return s;
+}
+
+std::string searchPartition(const std::string& caliber, const std::string& region) { return caliber + "|" + region; }
+
+matching::SearchIndex& reconciledSearchIndex(Store::Impl& impl) {
+    if (!impl.searchIndex) impl.searchIndex = std::make_unique<matching::SearchIndex>((std::filesystem::path(impl.folder) / "search.index").string());
+    std::map<std::string, std::string> wanted;
+    {
+        const matching::SignatureOptions current;
+        SQLite::Statement q(impl.db, "SELECT a.id, i.caliber, a.region FROM search_signature s JOIN acquisition a ON a.id = s.acquisition_id "
+                                     "JOIN item i ON i.id = a.item_id WHERE s.method = ? AND s.rings = ? AND s.harmonics = ? "
+                                     "AND a.processed_sha256 <> ''");
+        q.bind(1, matching::signatureMethodName(current.method));
+        q.bind(2, current.rings);
+        q.bind(3, current.harmonics);
+        while (q.executeStep()) wanted[q.getColumn(0).getString()] = searchPartition(q.getColumn(1).getString(), q.getColumn(2).getString());
+    }
+    impl.searchIndex->reconcile(wanted, [&](const std::string& id) { return loadSignature(impl.db, std::stoll(id)); });
+    return *impl.searchIndex;
 }
 
 }  // namespace striae::records

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "striae/matching/SearchIndex.h"
 #include "striae/matching/SearchSignature.h"
 #include "striae/records/Store.h"
 
@@ -24,6 +25,8 @@ struct Store::Impl {
     std::string folder;
     // Events committed in the open transaction, for the anchor file once it commits.
     std::vector<std::pair<Id, std::string>> pendingAnchors;
+    // The first stage's index (<store>/search.index), opened at the first search.
+    std::unique_ptr<matching::SearchIndex> searchIndex;
 
     Impl(const std::string& dbPath, int flags, std::string f);
 
@@ -97,6 +100,11 @@ std::string secretLocation(const std::string& folder, const std::string& name); 
 // missing or of another method or shape than this version computes.
 void storeSignature(SQLite::Database& db, Id acquisitionId, const matching::SearchSignature& signature);
 std::optional<matching::SearchSignature> loadSignature(SQLite::Database& db, Id acquisitionId);
+// The search index brought in line with the database's stored signatures
+// (each breech face under searchPartition(caliber, region)): opened when
+// first needed; the database is the truth, the index file derived from it.
+matching::SearchIndex& reconciledSearchIndex(Store::Impl& impl);
+std::string searchPartition(const std::string& caliber, const std::string& region);
 // Owner-only permissions on the store's folders and files (0700 / 0600).
 void restrictPermissions(const std::string& folder);
 }  // namespace striae::records

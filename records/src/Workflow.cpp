@@ -68,35 +68,43 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
     const int kept = shortlist.keep(holdings);
     std::vector<double> firstStage(rows.size(), std::nan(""));
     if (kept < holdings) {
-        // The first stage: every holding's signature against the query's; the best `kept` go on to CMC.
-        std::vector<std::optional<matching::SearchSignature>> signatures(rows.size());
-        std::vector<std::size_t> missing;
+        // The first stage: the index ranks the partition's signatures against the query's; the best `kept` go on to CMC.
+        std::vector<std::size_t> missing;  // holdings imported before signatures were kept (schema < 7)
         for (std::size_t i = 0; i < rows.size(); ++i)
-            if (!(signatures[i] = loadSignature(impl_->db, rows[i].acquisitionId))) missing.push_back(i);
+            if (!loadSignature(impl_->db, rows[i].acquisitionId)) missing.push_back(i);
+        std::vector<std::optional<matching::SearchSignature>> computed(missing.size());
         forEachInParallel(
             int(missing.size()), threads,
             [&](int m) {
-                const std::size_t i = missing[std::size_t(m)];
-                signatures[i] = matching::computeSignature(readScan(rows[i].processedSha).surface);
+                try {
+                    computed[std::size_t(m)] = matching::computeSignature(readScan(rows[missing[std::size_t(m)]].processedSha).surface);
+                } catch (const std::invalid_argument&) {
+                }  // a surface the signature cannot describe: always compared by CMC (below)
             },
             [&](int m) { return "signature of acquisition " + std::to_string(rows[missing[std::size_t(m)]].acquisitionId); }, progress,
             "correlation");
         std::optional<matching::SearchSignature> stored = loadSignature(impl_->db, acquisitionId);
         const matching::SearchSignature mine = stored ? std::move(*stored) : matching::computeSignature(querySurface);
-        for (std::size_t i = 0; i < rows.size(); ++i) firstStage[i] = matching::signatureSimilarity(mine, *signatures[i]);
         {
             WriteTransaction t(*impl_);  // derived data, kept so the next search need not compute it
-            for (std::size_t i : missing) storeSignature(impl_->db, rows[i].acquisitionId, *signatures[i]);
+            for (std::size_t m = 0; m < missing.size(); ++m)
+                if (computed[m]) storeSignature(impl_->db, rows[missing[m]].acquisitionId, *computed[m]);
             t.commit();
         }
-        std::vector<std::size_t> order(rows.size());
-        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return firstStage[a] > firstStage[b]; });
-        order.resize(std::size_t(kept));
+        std::unordered_map<std::string, std::size_t> inScope;
+        for (std::size_t i = 0; i < rows.size(); ++i) inScope[std::to_string(rows[i].acquisitionId)] = i;
+        const auto hits = reconciledSearchIndex(*impl_).search(searchPartition(queryItem.caliber, "breech_face"), mine, std::size_t(kept),
+                                                               [&](const std::string& id) { return inScope.count(id) != 0; });
+        std::vector<std::size_t> order;
+        std::vector<double> scoreOf(rows.size(), std::nan(""));
+        for (const auto& h : hits) order.push_back(inScope.at(h.id)), scoreOf[inScope.at(h.id)] = h.similarity;
+        // Holdings without a signature cannot be ranked: compared by CMC as well, not silently dropped.
+        for (std::size_t m = 0; m < missing.size(); ++m)
+            if (!computed[m]) order.push_back(missing[m]);
         std::sort(order.begin(), order.end());
         std::vector<CandidateRow> shortlisted;
         std::vector<double> shortlistedScores;
-        for (std::size_t i : order) shortlisted.push_back(rows[i]), shortlistedScores.push_back(firstStage[i]);
+        for (std::size_t i : order) shortlisted.push_back(rows[i]), shortlistedScores.push_back(scoreOf[i]);
         rows = std::move(shortlisted);
         firstStage = std::move(shortlistedScores);
     }
@@ -119,7 +127,7 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
     // What was searched and how, with the run: the partition, how much of it CMC compared, the shortlist.
     std::string recorded = matching::cmcParametersJson(parameters);
     recorded = withField(recorded, "holdings", holdings);
-    recorded = withField(recorded, "fullyCompared", kept);
+    recorded = withField(recorded, "fullyCompared", int(rows.size()));
     recorded = withField(recorded, "shortlist", shortlist.describe());
     recorded = withField(recorded, "firstStage", kept < holdings ? std::string(matching::signatureMethodName(matching::SignatureOptions{}.method))
                                                                  : std::string("none: every holding compared"));

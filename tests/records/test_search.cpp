@@ -4,6 +4,10 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <filesystem>
+#include <fstream>
+#include <set>
+
 #include "StoreFixture.h"
 #include "striae/matching/Cmc.h"
 
@@ -77,6 +81,31 @@ TEST_F(Search, ASignatureMissingFromTheTableIsComputedAndKept) {
     EXPECT_EQ(run.fullyCompared, 4);
     SQLite::Database db((storePath / "store.db").string());
     EXPECT_EQ(db.execAndGet("SELECT count(*) FROM search_signature").getInt(), 8);
+}
+
+TEST_F(Search, TheIndexIsKeptNextToTheStoreAndRebuiltWhenMissingOrDamaged) {
+    const auto first = store->correlate(tech, scansIn[0].id, {}, 2, {}, records::Shortlist::parse("3"));
+    const auto index = storePath / "search.index";
+    ASSERT_TRUE(std::filesystem::exists(index)) << "the first stage's index is persisted next to the store";
+    auto shortlisted = [&](records::Id run) {
+        std::set<records::Id> ids;
+        for (const auto& c : store->candidates(run)) ids.insert(c.acquisitionId);
+        return ids;
+    };
+    const auto expected = shortlisted(first.id);
+    // Missing (deleted), then garbage: the store rebuilds it from its signatures and shortlists the same holdings.
+    store.reset();
+    std::filesystem::remove(index);
+    store = records::Store::open(storePath.string());
+    const auto rebuilt = store->correlate(tech, scansIn[0].id, {}, 2, {}, records::Shortlist::parse("3"));
+    EXPECT_EQ(shortlisted(rebuilt.id), expected);
+    EXPECT_TRUE(std::filesystem::exists(index));
+    store.reset();
+    { std::ofstream(index, std::ios::binary | std::ios::trunc) << "not an index at all"; }
+    store = records::Store::open(storePath.string());
+    const auto repaired = store->correlate(tech, scansIn[0].id, {}, 2, {}, records::Shortlist::parse("3"));
+    EXPECT_EQ(shortlisted(repaired.id), expected);
+    EXPECT_EQ(repaired.holdings, 7);
 }
 
 TEST(Shortlist, ParsesCountsPercentagesAndAllAndRefusesTheRest) {

@@ -34,7 +34,7 @@ void addCorrelate(CLI::App& app) {
     cmd->add_option("--top", o->top, "Candidates to print")->capture_default_str();
     cmd->add_flag("--json", o->json, "Print JSON");
     cmd->add_option("--shortlist", o->shortlist,
-                    "Holdings compared by CMC after the first stage: a count (500), a share (25%) or all; default 25% (at least 200)");
+                    "Holdings compared by CMC after the first stage: a count (500), a share (25%) or all; default 20% (at least 200)");
     addCmcOptions(*cmd, o->cmc);
     o->session.addOptions(*cmd);
     cmd->callback([o] {

@@ -66,7 +66,7 @@ TEST_F(Search, AFullRunAndASmallStoreCompareEverything) {
     const auto byDefault = store->correlate(tech, scansIn[0].id, {}, 2);
     EXPECT_EQ(byDefault.holdings, 7);
     EXPECT_EQ(byDefault.fullyCompared, 7) << "fewer holdings than the default's minimum: all compared";
-    EXPECT_EQ(byDefault.shortlist, "25 % (at least 200)");
+    EXPECT_EQ(byDefault.shortlist, "20 % (at least 200)");
 }
 
 TEST_F(Search, ASignatureMissingFromTheTableIsComputedAndKept) {
@@ -113,7 +113,7 @@ TEST(Shortlist, ParsesCountsPercentagesAndAllAndRefusesTheRest) {
     EXPECT_EQ(records::Shortlist::parse("500").keep(10000), 500);
     EXPECT_EQ(records::Shortlist::parse("10%").keep(10000), 1000);
     EXPECT_EQ(records::Shortlist::parse("10%").keep(100), 100) << "never fewer than the minimum";
-    EXPECT_EQ(records::Shortlist{}.keep(100000), 25000);
+    EXPECT_EQ(records::Shortlist{}.keep(100000), 20000);
     for (const std::string bad : {"", "0", "-3", "12x", "150%", "%", "abc"})
         EXPECT_THROW(records::Shortlist::parse(bad), records::RecordsError) << bad;
 }

@@ -64,7 +64,7 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
     // How many holdings CMC compares after the first stage: shown, adjustable, "all" for a full run.
     shortlist_->setObjectName("shortlist");
     shortlist_->setEditable(true);
-    shortlist_->addItem(tr("25% (at least 200)"), QString());
+    shortlist_->addItem(QString::fromStdString(records::Shortlist{}.describe()), QString());  // the store's default
     for (const char* choice : {"10%", "5%", "1000", "500", "all"}) shortlist_->addItem(QString::fromLatin1(choice), QString::fromLatin1(choice));
     shortlist_->setToolTip(tr("Holdings fully compared by CMC after the first-stage signature ranks them: a count (500), a share (25%) "
                               "or all (a full run). Every list says how many holdings there were and how many were compared. docs/search.md"));

@@ -80,7 +80,7 @@ struct Acquisition {
 // partition; everything when `everything` is set or the partition is smaller.
 struct Shortlist {
     bool everything = false;
-    double fraction = 0.25;
+    double fraction = 0.20;  // chosen from eval-search at 10,000 and 100,000 holdings (docs/search.md)
     int minimum = 200;
     std::optional<int> count;
     static Shortlist all() {
@@ -91,7 +91,7 @@ struct Shortlist {
     // "all", "25%" or a count such as "500"; throws RecordsError (InvalidInput) otherwise.
     static Shortlist parse(const std::string& text);
     int keep(int holdings) const;
-    std::string describe() const;  // e.g. "25 % (at least 200)"
+    std::string describe() const;  // e.g. "20 % (at least 200)"
 };
 
 struct CorrelationRun {

@@ -30,6 +30,7 @@ struct Options {
     std::vector<std::string> peers, peerTokens;
     std::string portFile;
     int maxUploadMb = 512;
+    std::string shortlist;
 };
 
 void setUpLogging() {
@@ -59,6 +60,11 @@ void resolve(Options& o) {
         throw CLI::ValidationError("--listen", "port '" + o.listen.substr(colon + 1) + "' is not a number");
     }
     o.config.maxUploadBytes = std::int64_t(o.maxUploadMb) << 20;
+    if (!o.shortlist.empty()) try {
+            o.config.shortlist = striae::records::Shortlist::parse(o.shortlist);
+        } catch (const std::exception& e) {
+            throw CLI::ValidationError("--shortlist", e.what());
+        }
     const auto urls = pairs(o.peers, "--peer");
     const auto tokens = pairs(o.peerTokens, "--peer-token");
     for (const auto& [name, url] : urls) {
@@ -88,6 +94,9 @@ int main(int argc, char** argv) {
     serve->add_option("--port-file", o.portFile, "Write the port to this file once listening");
     serve->add_option("--workers", o.config.workers, "Correlation threads (0: hold and queue only)");
     serve->add_option("--list-size", o.config.listSize, "Candidates kept per lead list");
+    serve->add_option("--shortlist", o.shortlist,
+                      "Holdings CMC compares after the first stage ranks a partition: a count (500), a share (20%) or all; "
+                      "default 20% (at least 200)");
     serve->add_option("--max-upload-mb", o.maxUploadMb, "Largest scan accepted, MiB");
     serve->add_option("--peer", o.peers, "Peer hub to replicate from: NAME=URL (repeatable)");
     serve->add_option("--peer-token", o.peerTokens, "Token the peer issued to this hub: NAME=TOKEN");

@@ -222,6 +222,13 @@ bool SearchIndex::remove(const std::string& id) {
     return removed;
 }
 
+std::optional<std::string> SearchIndex::partitionOf(const std::string& id) const {
+    std::shared_lock lock(mutex_);
+    const auto it = where_.find(id);
+    if (it == where_.end()) return std::nullopt;
+    return it->second.first;
+}
+
 bool SearchIndex::contains(const std::string& id) const {
     std::shared_lock lock(mutex_);
     return where_.count(id) != 0;

@@ -6,6 +6,7 @@
 #include <list>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "striae/imaging/X3p.h"
 #include "striae/matching/Cmc.h"
@@ -16,6 +17,7 @@
 
 #include <Poco/JSON/Object.h>
 #include <sstream>
+#include "striae/sync/HubSearch.h"
 #include "striae/sync/HubStore.h"
 
 namespace striae::sync {
@@ -53,8 +55,9 @@ private:
     std::map<std::string, std::pair<std::shared_ptr<const imaging::Surface>, std::list<std::string>::iterator>> entries_;
 };
 
-CorrelationQueue::CorrelationQueue(HubStore& store, int threads, int listSize)
-    : store_(store), threads_(std::max(0, threads)), listSize_(std::max(1, listSize)), cache_(std::make_unique<SurfaceCache>(256)) {}
+CorrelationQueue::CorrelationQueue(HubStore& store, int threads, int listSize, const records::Shortlist& shortlist)
+    : store_(store), threads_(std::max(0, threads)), listSize_(std::max(1, listSize)), shortlist_(shortlist),
+      cache_(std::make_unique<SurfaceCache>(256)), search_(std::make_unique<HubSearch>(store.database(), store.dataDir())) {}
 
 CorrelationQueue::~CorrelationQueue() { stop(); }
 
@@ -122,8 +125,35 @@ void CorrelationQueue::correlate(const std::string& id) {
     }
     const auto querySurface = cache_->get(query->sha256, store_.filePath(query->sha256));
     const matching::CmcParameters parameters;
+    // The first stage: the query's signature (kept whatever the shortlist, so
+    // later pushes rank it) ranks the partition; CMC compares the shortlist.
+    const auto holdings = store_.holdingsFor(*query);
+    const int keep = shortlist_.keep(int(holdings.size()));
+    const auto mine = search_->signatureOf(*query, [&] { return *querySurface; });
+    std::vector<HubAcquisition> compared;
+    std::map<std::string, float> firstStage;
+    if (keep < int(holdings.size()) && mine) {
+        std::vector<std::string> unranked;  // no signature possible: compared by CMC rather than dropped
+        const auto hits = search_->shortlist(
+            *mine, HubSearch::partition(query->metadata), holdings, std::size_t(keep),
+            [&](const HubAcquisition& h) { return imaging::readX3p(store_.filePath(h.sha256)).surface; }, unranked);
+        for (const auto& h : hits) firstStage[h.id] = h.similarity;
+        const std::set<std::string> always(unranked.begin(), unranked.end());
+        for (const auto& h : holdings)
+            if (firstStage.count(h.id) || always.count(h.id)) compared.push_back(h);
+    } else {
+        compared = holdings;
+    }
+    const SearchScope scope{int(holdings.size()), int(compared.size()), shortlist_.describe()};
+    auto withFirstStage = [&](std::string details, const std::string& id) {
+        const auto it = firstStage.find(id);
+        if (it == firstStage.end() || details.empty() || details.front() != '{') return details;
+        std::ostringstream score;
+        score << it->second;
+        return "{\"firstStage\":" + score.str() + (details.size() > 2 ? "," : "") + details.substr(1);
+    };
     std::vector<HubCandidate> found, reverse;
-    for (const auto& other : store_.holdingsFor(*query)) {
+    for (const auto& other : compared) {
         {
             std::lock_guard lock(mutex_);
             if (stopping_) return;  // the job stays queued for the next start
@@ -139,7 +169,7 @@ void CorrelationQueue::correlate(const std::string& id) {
         c.acquisitionId = other.id;
         c.score = result.originalCount;
         c.scoreHigh = result.highCount;
-        c.details = matching::cmcSummaryJson(result);
+        c.details = withFirstStage(matching::cmcSummaryJson(result), other.id);
         found.push_back(std::move(c));
         // The same comparison seen from the holding's side (its cells registered in the new scan).
         matching::CmcResult swapped = result;
@@ -149,14 +179,14 @@ void CorrelationQueue::correlate(const std::string& id) {
         r.acquisitionId = id;
         r.score = result.originalCount;
         r.scoreHigh = result.highCount;
-        r.details = matching::cmcSummaryJson(swapped);
+        r.details = withFirstStage(matching::cmcSummaryJson(swapped), other.id);
         reverse.push_back(std::move(r));
     }
     std::stable_sort(found.begin(), found.end(), [](const HubCandidate& a, const HubCandidate& b) {
         return a.score != b.score ? a.score > b.score : a.scoreHigh > b.scoreHigh;
     });
     if (int(found.size()) > listSize_) found.resize(std::size_t(listSize_));
-    store_.storeLeadList(id, std::move(found), "correlated", reverse, listSize_);
+    store_.storeLeadList(id, std::move(found), "correlated", reverse, listSize_, scope);
 }
 
 namespace {

@@ -205,6 +205,11 @@ std::string write(const std::vector<LeadList>& lists, std::int64_t cursor) {
         o->set("cursor", l.cursor);
         o->set("correlated_at", l.correlatedAt);
         o->set("status", l.status);
+        if (l.holdings >= 0) {
+            o->set("holdings", l.holdings);
+            o->set("fully_compared", l.fullyCompared);
+            o->set("shortlist", l.shortlist);
+        }
         Array::Ptr cs = new Array;
         for (const auto& c : l.candidates) {
             Object::Ptr k = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -294,6 +299,11 @@ std::vector<LeadList> readLeadLists(const std::string& body, std::int64_t& curso
         l.cursor = integer(o, "cursor");
         l.correlatedAt = integer(o, "correlated_at");
         l.status = str(o, "status", true);
+        if (o->has("holdings")) {
+            l.holdings = int(integer(o, "holdings"));
+            l.fullyCompared = int(integer(o, "fully_compared"));
+            l.shortlist = str(o, "shortlist", false);
+        }
         const auto cs = arrayField(o, "candidates");
         for (std::size_t j = 0; j < cs->size(); ++j) {
             const auto k = cs->getObject(unsigned(j));

@@ -46,7 +46,8 @@ CREATE TABLE IF NOT EXISTS job(acquisition_id TEXT PRIMARY KEY, state TEXT NOT N
   error TEXT NOT NULL, queued_at BIGINT NOT NULL);
 CREATE INDEX IF NOT EXISTS job_state ON job(state);
 CREATE TABLE IF NOT EXISTS lead_list(acquisition_id TEXT PRIMARY KEY, agency TEXT NOT NULL, seq BIGINT NOT NULL,
-  status TEXT NOT NULL, correlated_at BIGINT NOT NULL);
+  status TEXT NOT NULL, correlated_at BIGINT NOT NULL, holdings BIGINT NOT NULL DEFAULT -1,
+  fully_compared BIGINT NOT NULL DEFAULT -1, shortlist TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS lead_list_feed ON lead_list(agency, seq);
 CREATE TABLE IF NOT EXISTS candidate(id BIGINT PRIMARY KEY, list_id TEXT NOT NULL, acquisition_id TEXT NOT NULL,
   rank BIGINT NOT NULL, score %REAL% NOT NULL, score_high %REAL% NOT NULL, details TEXT NOT NULL,
@@ -113,17 +114,26 @@ HubStore::HubStore(const std::string& dataDir, const std::string& databaseUrl, c
 }
 
 // Schema 2 (2026-12): lands_scanned, for bullets pushed without their damaged lands.
+// Schema 3 (2026-12): each lead list's search scope (holdings, fully_compared, shortlist).
 void HubStore::migrate() {
-    // A data folder made before has the table without the column (a query on it fails, outside any transaction).
-    bool hasColumn = true;
-    try {
-        db_.query("SELECT lands_scanned FROM acquisition WHERE 1 = 0");
-    } catch (const std::exception&) {
-        hasColumn = false;
-    }
+    // A data folder made before has the tables without the columns (a query on them fails, outside any transaction).
+    auto hasColumn = [&](const std::string& table, const std::string& column) {
+        try {
+            db_.query("SELECT " + column + " FROM " + table + " WHERE 1 = 0");
+            return true;
+        } catch (const std::exception&) {
+            return false;
+        }
+    };
+    const bool landsScanned = hasColumn("acquisition", "lands_scanned"), scope = hasColumn("lead_list", "shortlist");
     HubTransaction t(db_);
-    if (!hasColumn) db_.execute("ALTER TABLE acquisition ADD COLUMN lands_scanned BIGINT NOT NULL DEFAULT 0");
-    db_.execute("UPDATE hub_meta SET value = '2' WHERE name = 'schema_version' AND value = '1'");
+    if (!landsScanned) db_.execute("ALTER TABLE acquisition ADD COLUMN lands_scanned BIGINT NOT NULL DEFAULT 0");
+    if (!scope) {
+        db_.execute("ALTER TABLE lead_list ADD COLUMN holdings BIGINT NOT NULL DEFAULT -1");
+        db_.execute("ALTER TABLE lead_list ADD COLUMN fully_compared BIGINT NOT NULL DEFAULT -1");
+        db_.execute("ALTER TABLE lead_list ADD COLUMN shortlist TEXT NOT NULL DEFAULT ''");
+    }
+    db_.execute("UPDATE hub_meta SET value = '3' WHERE name = 'schema_version' AND value IN ('1', '2')");
     t.commit();
 }
 
@@ -369,7 +379,7 @@ std::vector<HubAcquisition> HubStore::holdingsFor(const HubAcquisition& q) {
 }
 
 void HubStore::storeLeadList(const std::string& acquisitionId, std::vector<HubCandidate> candidates, const std::string& status,
-                             const std::vector<HubCandidate>& reverse, int listSize) {
+                             const std::vector<HubCandidate>& reverse, int listSize, const SearchScope& scope) {
     HubTransaction t(db_);
     const auto a = findAcquisition(acquisitionId);
     if (!a || a->withdrawn) return;  // withdrawn while it was being correlated
@@ -380,8 +390,10 @@ void HubStore::storeLeadList(const std::string& acquisitionId, std::vector<HubCa
     });
     db_.execute("DELETE FROM candidate WHERE list_id = ?", {acquisitionId});
     db_.execute("DELETE FROM lead_list WHERE acquisition_id = ?", {acquisitionId});
-    db_.execute("INSERT INTO lead_list(acquisition_id, agency, seq, status, correlated_at) VALUES (?, ?, ?, ?, ?)",
-                {acquisitionId, a->agency, nextSeq(), status, nowMs()});
+    db_.execute("INSERT INTO lead_list(acquisition_id, agency, seq, status, correlated_at, holdings, fully_compared, shortlist) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                {acquisitionId, a->agency, nextSeq(), status, nowMs(), std::int64_t(scope.holdings), std::int64_t(scope.fullyCompared),
+                 scope.shortlist});
     int rank = 0;
     for (const auto& c : candidates)
         db_.execute("INSERT INTO candidate(id, list_id, acquisition_id, rank, score, score_high, details, outcome, outcome_at) "
@@ -427,7 +439,8 @@ std::vector<LeadList> HubStore::leads(const Caller& caller, std::int64_t since, 
     const char* pageQuery = "SELECT acquisition_id FROM lead_list WHERE agency = ? AND seq > ? ORDER BY seq LIMIT ?";
     std::map<std::string, std::size_t> index;
     for (const auto& l : db_.query(
-             std::string("SELECT l.acquisition_id, l.seq, l.correlated_at, l.status, a.case_ref, a.item_label FROM lead_list l "
+             std::string("SELECT l.acquisition_id, l.seq, l.correlated_at, l.status, a.case_ref, a.item_label, l.holdings, l.fully_compared, "
+                         "l.shortlist FROM lead_list l "
                          "JOIN acquisition a ON a.id = l.acquisition_id WHERE l.acquisition_id IN (") +
                  pageQuery + ") ORDER BY l.seq",
              page)) {
@@ -438,6 +451,9 @@ std::vector<LeadList> HubStore::leads(const Caller& caller, std::int64_t since, 
         list.status = l.text(3);
         list.caseRef = l.text(4);
         list.itemLabel = l.text(5);
+        list.holdings = int(l.integer(6));
+        list.fullyCompared = int(l.integer(7));
+        list.shortlist = l.text(8);
         index[list.acquisitionId] = out.size();
         out.push_back(std::move(list));
     }

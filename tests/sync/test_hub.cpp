@@ -128,6 +128,9 @@ TEST_P(HubTest, PushIsIdempotentAndEachAcquisitionGetsARankedLeadList) {
     EXPECT_EQ(last->candidates[0].acquisitionId, ids["F01-01"]);
     EXPECT_GT(last->candidates[0].score, last->candidates[1].score);
     EXPECT_NE(last->candidates[0].details.find("thetaDeg"), std::string::npos);
+    EXPECT_EQ(last->holdings, 3);
+    EXPECT_EQ(last->fullyCompared, 3) << "fewer holdings than the default shortlist's minimum: all compared";
+    EXPECT_EQ(last->shortlist, "20 % (at least 200)");
 
     // Pulling from the cursor gives nothing new.
     std::int64_t cursor = 0;
@@ -145,6 +148,63 @@ TEST_P(HubTest, PushIsIdempotentAndEachAcquisitionGetsARankedLeadList) {
     EXPECT_GT(stats.medianHoursToLead, 0.0);
     client.reportOutcome(last->candidates[0].id, "hit");
     EXPECT_EQ(client.stats().at(0).hits, 1);
+}
+
+// The hub's first stage: with --shortlist 2, each new breech face's signature
+// ranks the partition and CMC compares only the best two; every list says how
+// many holdings there were, how many were compared and the shortlist. The
+// signatures live in the database, the index beside the data; a hub whose
+// index file was deleted rebuilds it from the database.
+TEST_P(HubTest, AShortlistComparesTheFirstStagesBestAndEveryListSaysSo) {
+    imaging::SynthOptions o;
+    o.firearms = 3;
+    o.shotsPerFirearm = 3;
+    o.sizePx = 220;
+    o.seed = 5;
+    imaging::writeSyntheticSet(o, (dir / "large").string());
+    auto large = [&](const std::string& name) { return (dir / "large" / (name + ".x3p")).string(); };
+    auto h = hub("hub1");
+    const std::string token = h->addAgency("NYPD");
+    h->start({"--workers", "2", "--shortlist", "2"});
+    HubClient client(h->url(), token);
+    std::map<std::string, std::string> ids;
+    auto pushAndWait = [&](const std::string& name) {
+        ids[name] = client.push(large(name), metadata("2026-0002", name)).acquisition.id;
+        const std::size_t before = ids.size();
+        ASSERT_TRUE(eventually([&] { return allLeads(client).size() == before; })) << h->logText();
+    };
+    for (const std::string name : {"F01-01", "F02-01", "F03-01", "F02-02", "F03-02"}) ASSERT_NO_FATAL_FAILURE(pushAndWait(name));
+    ASSERT_NO_FATAL_FAILURE(pushAndWait("F01-02"));
+    auto lists = allLeads(client);
+    const LeadList* last = listOf(lists, ids["F01-02"]);
+    ASSERT_NE(last, nullptr);
+    EXPECT_EQ(last->holdings, 5);
+    EXPECT_EQ(last->fullyCompared, 2) << "only the shortlist is compared by CMC";
+    EXPECT_EQ(last->shortlist, "2");
+    ASSERT_EQ(last->candidates.size(), 2u);
+    EXPECT_EQ(last->candidates[0].acquisitionId, ids["F01-01"]) << "the same firearm's shot survives the first stage and ranks first";
+    EXPECT_NE(last->candidates[0].details.find("\"firstStage\""), std::string::npos) << last->candidates[0].details;
+    const LeadList* first = listOf(lists, ids["F02-01"]);
+    ASSERT_NE(first, nullptr);
+    EXPECT_EQ(first->holdings, 1);
+    EXPECT_EQ(first->fullyCompared, 1) << "fewer holdings than the shortlist: all compared";
+    EXPECT_TRUE(fs::exists(dir / "hub1" / "search.index"));
+
+    // Restarted without its index file: rebuilt from the signatures in the database, the same shortlist.
+    h->stop();
+    fs::remove(dir / "hub1" / "search.index");
+    h->start({"--workers", "2", "--shortlist", "2"});
+    HubClient again(h->url(), token);
+    ids["F01-03"] = again.push(large("F01-03"), metadata("2026-0002", "F01-03")).acquisition.id;
+    ASSERT_TRUE(eventually([&] { return allLeads(again).size() == 7; })) << h->logText();
+    lists = allLeads(again);
+    const LeadList* third = listOf(lists, ids["F01-03"]);
+    ASSERT_NE(third, nullptr);
+    EXPECT_EQ(third->holdings, 6);
+    EXPECT_EQ(third->fullyCompared, 2);
+    ASSERT_EQ(third->candidates.size(), 2u);
+    const std::set<std::string> top{third->candidates[0].acquisitionId, third->candidates[1].acquisitionId};
+    EXPECT_EQ(top, (std::set<std::string>{ids["F01-01"], ids["F01-02"]})) << "its firearm's two shots are the shortlist";
 }
 
 TEST_P(HubTest, ADifferentCaliberIsNotCompared) {
@@ -496,19 +556,22 @@ TEST(HubHttps, ServesTheApiOverTlsWithItsCertificate) {
 }
 
 // A hub data folder made before lands_scanned existed is brought up to date on open.
-TEST(HubSchema, AnOlderDataFolderGainsLandsScanned) {
+TEST(HubSchema, AnOlderDataFolderGainsLandsScannedAndTheListsSearchScope) {
     test::TempDir dir;
     {
         HubStore store((dir / "hub").string(), "", "hub1");
         store.addAgency("NYPD", "NYPD");
     }
     const std::string db = (dir / "hub" / "hub.db").string();
-    test::runCommand("sqlite3 '" + db + "' \"ALTER TABLE acquisition DROP COLUMN lands_scanned; UPDATE hub_meta SET value = '1' WHERE name = 'schema_version';\"");
+    test::runCommand("sqlite3 '" + db + "' \"ALTER TABLE acquisition DROP COLUMN lands_scanned; ALTER TABLE lead_list DROP COLUMN holdings; "
+                     "ALTER TABLE lead_list DROP COLUMN fully_compared; ALTER TABLE lead_list DROP COLUMN shortlist; "
+                     "UPDATE hub_meta SET value = '1' WHERE name = 'schema_version';\"");
     ASSERT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT count(*) FROM pragma_table_info('acquisition') WHERE name = 'lands_scanned'\"").substr(0, 1), "0");
     {
         HubStore store((dir / "hub").string(), "", "hub1");  // migrates
         EXPECT_THROW(store.addAgency("NYPD", "NYPD"), HubError) << "what was there is kept";
     }
     EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT count(*) FROM pragma_table_info('acquisition') WHERE name = 'lands_scanned'\"").substr(0, 1), "1");
-    EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT value FROM hub_meta WHERE name = 'schema_version'\"").substr(0, 1), "2");
+    EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT count(*) FROM pragma_table_info('lead_list') WHERE name IN ('holdings', 'fully_compared', 'shortlist')\"").substr(0, 1), "3");
+    EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT value FROM hub_meta WHERE name = 'schema_version'\"").substr(0, 1), "3");
 }

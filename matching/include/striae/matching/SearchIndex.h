@@ -39,6 +39,7 @@ public:
     void add(const std::string& partition, const std::string& id, const SearchSignature& signature);
     bool remove(const std::string& id);
     bool contains(const std::string& id) const;
+    std::optional<std::string> partitionOf(const std::string& id) const;
 
     // The `keep` most similar of the partition's holdings that `admit` lets in.
     std::vector<SearchHit> search(const std::string& partition, const SearchSignature& query, std::size_t keep,

@@ -13,16 +13,20 @@
 #include <vector>
 
 #include "striae/imaging/LandSignature.h"
+#include "striae/records/Types.h"
 #include "striae/sync/HubTypes.h"
 
 namespace striae::sync {
 
+class HubSearch;
 class HubStore;
 class SurfaceCache;
 
 class CorrelationQueue {
 public:
-    CorrelationQueue(HubStore& store, int threads, int listSize);
+    // `shortlist`: how many of a partition's holdings CMC compares after the
+    // first stage ranks them (docs/search.md); Shortlist::all() compares all.
+    CorrelationQueue(HubStore& store, int threads, int listSize, const records::Shortlist& shortlist = {});
     ~CorrelationQueue();
     void start();  // loads the queued jobs from the store
     void stop();
@@ -36,7 +40,9 @@ private:
 
     HubStore& store_;
     int threads_, listSize_;
+    records::Shortlist shortlist_;
     std::unique_ptr<SurfaceCache> cache_;
+    std::unique_ptr<HubSearch> search_;
     std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<std::string> queue_;

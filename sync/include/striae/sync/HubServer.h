@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "striae/records/Types.h"
 #include "striae/sync/PeerReplicator.h"
 
 namespace striae::sync {
@@ -22,6 +23,7 @@ struct HubConfig {
     int port = 8470;                      // 0: any free port
     int workers = 2;                      // correlation threads (0: hold and queue only)
     int listSize = 20;                    // candidates kept per lead list
+    records::Shortlist shortlist;         // holdings CMC compares after the first stage (docs/search.md)
     std::int64_t maxUploadBytes = 512LL << 20;
     std::string certificateFile, privateKeyFile;  // both set: HTTPS
     std::vector<PeerConfig> peers;

@@ -32,6 +32,9 @@ public:
 
     const std::string& hubName() const { return hubName_; }
     std::string filePath(const std::string& sha256) const;
+    const std::string& dataDir() const { return dataDir_; }
+    // The shared connection, for the concerns kept beside the holdings (HubSearch).
+    HubDatabase& database() { return db_; }
     // A temporary file beside the scans (same file system, so it can be renamed into place).
     std::string tempFile(const std::string& name) const;
 
@@ -73,7 +76,7 @@ public:
     // listAcquisitionId = the holding) where it ranks within `listSize`, so
     // every pair reaches both owners whichever arrived first.
     void storeLeadList(const std::string& acquisitionId, std::vector<HubCandidate> candidates, const std::string& status,
-                       const std::vector<HubCandidate>& reverse = {}, int listSize = 20);
+                       const std::vector<HubCandidate>& reverse = {}, int listSize = 20, const SearchScope& scope = {});
     void failJob(const std::string& acquisitionId, const std::string& error);
 
     // Lead lists of the caller's acquisitions changed after `since`.

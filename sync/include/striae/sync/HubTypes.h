@@ -49,7 +49,17 @@ struct LeadList {
     std::int64_t cursor = 0;         // the list's position in the agency's feed
     std::int64_t correlatedAt = 0;
     std::string status;              // correlated, waiting (no comparator), failed
+    // What the correlation searched: the partition's holdings, how many CMC
+    // compared, the shortlist that decided it (-1 / "": not recorded).
+    int holdings = -1, fullyCompared = -1;
+    std::string shortlist;
     std::vector<HubCandidate> candidates;
+};
+
+// How a lead list was searched (LeadList's holdings, fullyCompared, shortlist).
+struct SearchScope {
+    int holdings = -1, fullyCompared = -1;
+    std::string shortlist;
 };
 
 struct HubChange {

@@ -239,7 +239,7 @@ Id Store::remoteAcquisition(const User& actor, const RemoteAcquisition& r) {
 }
 
 CorrelationRun Store::recordHubLeadList(const User& actor, Id queryAcquisitionId, const std::string& correlatedAt,
-                                        const std::vector<HubCandidateLink>& links) {
+                                        const std::vector<HubCandidateLink>& links, const std::string& parameters) {
     // The same list pulled again (a pull interrupted before its cursor was
     // saved) is not recorded twice.
     std::vector<std::pair<std::int64_t, double>> incoming;
@@ -257,7 +257,7 @@ CorrelationRun Store::recordHubLeadList(const User& actor, Id queryAcquisitionId
     }
     std::vector<CandidateInput> inputs;
     for (const auto& l : links) inputs.push_back({l.acquisitionId, l.score, l.scoreHigh, l.details, l.hubCandidateId});
-    return recordCorrelationRun(actor, queryAcquisitionId, "hub", R"({"method":"hub"})", correlatedAt, inputs);
+    return recordCorrelationRun(actor, queryAcquisitionId, "hub", parameters, correlatedAt, inputs);
 }
 
 std::vector<OutcomeToReport> Store::outcomesToReport() const {

@@ -227,7 +227,17 @@ SyncReport SyncClient::pull() {
                         }
                         links.push_back({local, c.id, c.score, c.scoreHigh, c.details});
                     }
-                    store_.recordHubLeadList(actor_, *query, isoFromMs(list.correlatedAt), links);
+                    // How the hub searched, kept with the run so the workstation says it above the list.
+                    Poco::JSON::Object searched(Poco::JSON_PRESERVE_KEY_ORDER);
+                    searched.set("method", "hub");
+                    if (list.holdings >= 0) {
+                        searched.set("holdings", list.holdings);
+                        searched.set("fullyCompared", list.fullyCompared);
+                        searched.set("shortlist", list.shortlist);
+                    }
+                    std::ostringstream parameters;
+                    searched.stringify(parameters);
+                    store_.recordHubLeadList(actor_, *query, isoFromMs(list.correlatedAt), links, parameters.str());
                     ++report.listsPulled;
                     report.candidates += int(links.size());
                 }

@@ -193,8 +193,10 @@ public:
     // Stores the scan of an acquisition recorded without one (not yet disclosed when pulled; its
     // processed_sha256 is empty until then).
     void attachScan(const User& actor, Id acquisitionId, const std::string& x3pPath);
+    // `parameters`: how the hub searched, as a JSON object (method "hub";
+    // holdings, fullyCompared and shortlist when the hub said).
     CorrelationRun recordHubLeadList(const User& actor, Id queryAcquisitionId, const std::string& correlatedAt,
-                                     const std::vector<HubCandidateLink>& candidates);
+                                     const std::vector<HubCandidateLink>& candidates, const std::string& parameters = R"({"method":"hub"})");
     std::vector<OutcomeToReport> outcomesToReport() const;
     void markOutcomeReported(Id candidateId, const std::string& outcome);
 

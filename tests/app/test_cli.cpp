@@ -185,6 +185,33 @@ TEST(Cli, CompareAndEvalOnSyntheticScans) {
     EXPECT_NE(bad.out.find("no scan F09-09.x3p"), std::string::npos) << bad.out;
 }
 
+// FFT plans measured once are kept as FFTW wisdom in the user's cache folder
+// (a one-off compare then costs what the comparison costs); a damaged file
+// is ignored, the result the same.
+TEST(Cli, CompareKeepsFftWisdomInTheCacheAndSurvivesADamagedOne) {
+    striae::test::TempDir dir;
+    ASSERT_EQ(run("synth --out " + dir.path().string() + " --firearms 1 --shots 2 --size 200 --seed 8").exitCode, 0);
+    const std::string cache = (dir / "cache").string();
+    const std::string compare = "compare --json " + (dir / "F01-01.x3p").string() + " " + (dir / "F01-02.x3p").string();
+    ::setenv("XDG_CACHE_HOME", cache.c_str(), 1);
+    const CliRun first = run(compare);
+    ASSERT_EQ(first.exitCode, 0) << first.out;
+    const auto wisdom = dir / "cache" / "striae" / "fftw-wisdom";
+    ASSERT_TRUE(std::filesystem::exists(wisdom));
+    std::ifstream in(wisdom);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("fftw"), std::string::npos) << text.substr(0, 200);
+    const CliRun second = run(compare);
+    EXPECT_EQ(second.out, first.out) << "the same comparison with the plans read back";
+    std::ofstream(wisdom, std::ios::trunc) << "(not wisdom at all";
+    const CliRun damaged = run(compare);
+    ::unsetenv("XDG_CACHE_HOME");
+    EXPECT_EQ(damaged.exitCode, 0) << damaged.out;
+    EXPECT_EQ(damaged.out, first.out);
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir / "cache" / "striae"), std::filesystem::directory_iterator{}), 1)
+        << "no temporary file left";
+}
+
 // `import good bad good`: the bad file is reported by name, the third still
 // imported, the summary and the exit code say one failed.
 TEST(Cli, ImportReportsEachFileAndGoesOnPastABadOne) {

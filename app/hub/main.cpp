@@ -9,15 +9,19 @@
 #include <Poco/AutoPtr.h>
 #include <Poco/ConsoleChannel.h>
 #include <Poco/FormattingChannel.h>
+#include <Poco/Environment.h>
 #include <Poco/Logger.h>
 #include <Poco/PatternFormatter.h>
+#include <unistd.h>
 
+#include <cctype>
 #include <csignal>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <map>
 
+#include "striae/sync/CorrelationQueue.h"
 #include "striae/sync/HubError.h"
 #include "striae/sync/HubServer.h"
 #include "striae/sync/HubStore.h"
@@ -113,6 +117,19 @@ int main(int argc, char** argv) {
     serve->add_option("--rate", o.config.requestsPerSecond, "Requests per second per token (0: unlimited)")->capture_default_str();
     serve->add_option("--burst", o.config.requestBurst, "Requests at once per token")->capture_default_str();
 
+    auto* worker = app.add_subcommand("worker", "Take correlation jobs from the hub's PostgreSQL queue (any number, on any machine; "
+                                                "the serving hub then needs no --workers)");
+    int workerThreads = 1, leaseSeconds = 60;
+    striae::sync::WorkerLease lease;
+    worker->add_option("--threads", workerThreads, "Correlation threads in this process")->capture_default_str()->check(CLI::Range(1, 256));
+    worker->add_option("--id", lease.worker, "This worker's name in the job table (default: HUB@HOST:PID)");
+    worker->add_option("--lease-seconds", leaseSeconds, "A job this worker stops renewing (it died) is taken again after this long")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 86400));
+    worker->add_option("--index", lease.indexPath, "Where this worker keeps its first-stage index (default: DATA/search-ID.index)");
+    worker->add_option("--list-size", o.config.listSize, "Candidates kept per lead list")->capture_default_str();
+    worker->add_option("--shortlist", o.shortlist, "As for serve: holdings CMC compares after the first stage (default 20% (at least 200))");
+
     auto* agency = app.add_subcommand("agency", "Agencies")->require_subcommand(1);
     auto* agencyAdd = agency->add_subcommand("add", "Register an agency (or, with --peer, a peer hub)");
     std::string code, name;
@@ -151,6 +168,35 @@ int main(int argc, char** argv) {
             while (!stopRequested) pause();
             Poco::Logger::get("striae-hub").information("stopping");
             hub.stop();
+            return 0;
+        }
+        if (worker->parsed()) {
+            if (o.config.databaseUrl.rfind("postgresql:", 0) != 0)
+                throw CLI::ValidationError("--db", "a worker takes jobs from a PostgreSQL queue (--db postgresql:...); "
+                                                   "a SQLite hub correlates in its serving process (serve --workers N)");
+            if (!o.shortlist.empty()) try {
+                    o.config.shortlist = striae::records::Shortlist::parse(o.shortlist);
+                } catch (const std::exception& e) {
+                    throw CLI::ValidationError("--shortlist", e.what());
+                }
+            HubStore store(o.config.dataDir, o.config.databaseUrl, o.config.name);
+            lease.leaseMs = std::int64_t(leaseSeconds) * 1000;
+            if (lease.worker.empty()) lease.worker = o.config.name + "@" + Poco::Environment::nodeName() + ":" + std::to_string(::getpid());
+            if (lease.indexPath.empty()) {
+                std::string file = lease.worker;
+                for (char& c : file)
+                    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '_';
+                lease.indexPath = o.config.dataDir + "/search-" + file + ".index";
+            }
+            CorrelationQueue queue(store, workerThreads, o.config.listSize, o.config.shortlist, lease);
+            std::signal(SIGINT, onSignal);
+            std::signal(SIGTERM, onSignal);
+            queue.start();
+            Poco::Logger::get("striae-hub").information("worker " + lease.worker + " taking jobs (" + std::to_string(workerThreads) +
+                                                        " threads, lease " + std::to_string(leaseSeconds) + " s)");
+            while (!stopRequested) pause();
+            Poco::Logger::get("striae-hub").information("worker stopping; a job in progress goes back to the queue");
+            queue.stop();
             return 0;
         }
         HubStore store(o.config.dataDir, o.config.databaseUrl, o.config.name);

@@ -1,6 +1,12 @@
 #include "striae/sync/CorrelationQueue.h"
 
+#include <Poco/Environment.h>
 #include <Poco/Logger.h>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <optional>
 
 #include <algorithm>
 #include <list>
@@ -55,19 +61,22 @@ private:
     std::map<std::string, std::pair<std::shared_ptr<const imaging::Surface>, std::list<std::string>::iterator>> entries_;
 };
 
-CorrelationQueue::CorrelationQueue(HubStore& store, int threads, int listSize, const records::Shortlist& shortlist)
+CorrelationQueue::CorrelationQueue(HubStore& store, int threads, int listSize, const records::Shortlist& shortlist, WorkerLease lease)
     : store_(store), threads_(std::max(0, threads)), listSize_(std::max(1, listSize)), shortlist_(shortlist),
-      cache_(std::make_unique<SurfaceCache>(256)), search_(std::make_unique<HubSearch>(store.database(), store.dataDir())) {}
+      cache_(std::make_unique<SurfaceCache>(256)),
+      search_(std::make_unique<HubSearch>(store.database(), lease.indexPath.empty() ? store.dataDir() + "/search.index" : lease.indexPath)),
+      lease_(std::move(lease)) {
+    if (lease_.worker.empty()) lease_.worker = store.hubName() + "@" + Poco::Environment::nodeName() + ":" + std::to_string(::getpid());
+    lease_.leaseMs = std::max<std::int64_t>(lease_.leaseMs, 300);
+}
 
 CorrelationQueue::~CorrelationQueue() { stop(); }
 
 void CorrelationQueue::start() {
     matching::setKernelThreads(1);
-    {
-        std::lock_guard lock(mutex_);
-        for (const auto& job : store_.queuedJobs()) queue_.push_back(job.acquisitionId);
-    }
+    if (threads_ == 0) return;
     for (int i = 0; i < threads_; ++i) workers_.emplace_back([this] { work(); });
+    heartbeat_ = std::thread([this] { renewLeases(); });
 }
 
 void CorrelationQueue::stop() {
@@ -78,50 +87,86 @@ void CorrelationQueue::stop() {
     wake_.notify_all();
     for (auto& t : workers_) t.join();
     workers_.clear();
+    if (heartbeat_.joinable()) heartbeat_.join();
 }
 
-void CorrelationQueue::enqueue(const std::string& acquisitionId) {
+void CorrelationQueue::enqueue(const std::string&) {
     {
         std::lock_guard lock(mutex_);
-        queue_.push_back(acquisitionId);
+        ++wakeups_;
     }
     wake_.notify_one();
 }
 
-
-void CorrelationQueue::work() {
-    for (;;) {
-        std::string id;
-        {
-            std::unique_lock lock(mutex_);
-            wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-            if (stopping_) return;
-            id = queue_.front();
-            queue_.pop_front();
-        }
-        try {
-            correlate(id);
-        } catch (const std::exception& e) {
-            Poco::Logger::get("striae-hub").error("correlation of " + id + " failed: " + e.what());
-            try {
-                store_.failJob(id, e.what());
-            } catch (...) {
+// Renews the leases of the jobs in progress three times a lease.
+void CorrelationQueue::renewLeases() {
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_for(lock, std::chrono::milliseconds(lease_.leaseMs / 3), [&] { return stopping_; })) {
+        const std::set<std::string> held = active_;
+        lock.unlock();
+        for (const auto& id : held) try {
+                if (!store_.renewLease(id, lease_.worker, lease_.leaseMs))
+                    Poco::Logger::get("striae-hub").warning("lease on " + id + " lost (taken over after it ran out)");
+            } catch (const std::exception& e) {
+                Poco::Logger::get("striae-hub").error("renewing the lease on " + id + ": " + e.what());
             }
-        }
+        lock.lock();
     }
 }
 
-void CorrelationQueue::correlate(const std::string& id) {
-    const auto query = store_.findAcquisition(id);
-    if (!query || query->withdrawn) return;
-    if (query->metadata.itemType == "bullet") {
-        correlateBullet(*query);
-        return;
+void CorrelationQueue::work() {
+    for (;;) {
+        {
+            std::lock_guard lock(mutex_);
+            if (stopping_) return;
+        }
+        std::optional<std::string> id;
+        try {
+            id = store_.claimJob(lease_.worker, lease_.leaseMs);
+        } catch (const std::exception& e) {
+            Poco::Logger::get("striae-hub").error(std::string("claiming a correlation job: ") + e.what());
+        }
+        if (!id) {
+            std::unique_lock lock(mutex_);
+            wake_.wait_for(lock, std::chrono::milliseconds(lease_.pollMs), [&] { return stopping_ || wakeups_ > 0; });
+            if (wakeups_ > 0) --wakeups_;
+            continue;
+        }
+        {
+            std::lock_guard lock(mutex_);
+            active_.insert(*id);
+        }
+        bool stored = false;
+        try {
+            stored = correlate(*id);
+        } catch (const std::exception& e) {
+            Poco::Logger::get("striae-hub").error("correlation of " + *id + " failed: " + e.what());
+            try {
+                store_.failJob(*id, e.what());
+                stored = true;
+            } catch (...) {
+            }
+        }
+        bool stopping = false;
+        {
+            std::lock_guard lock(mutex_);
+            active_.erase(*id);
+            stopping = stopping_;
+        }
+        if (!stored && stopping) try {
+                store_.releaseJob(*id, lease_.worker);  // for the next start, or another worker
+            } catch (...) {
+            }
     }
+}
+
+bool CorrelationQueue::correlate(const std::string& id) {
+    const auto query = store_.findAcquisition(id);
+    if (!query || query->withdrawn) return true;
+    if (query->metadata.itemType == "bullet") return correlateBullet(*query);
     if (query->metadata.region != "breech_face") {
         // Held and replicated, but no comparator for this region yet.
-        store_.storeLeadList(id, {}, "waiting");
-        return;
+        return store_.storeLeadList(id, {}, "waiting", {}, listSize_, {}, lease_.worker);
     }
     const auto querySurface = cache_->get(query->sha256, store_.filePath(query->sha256));
     const matching::CmcParameters parameters;
@@ -156,7 +201,7 @@ void CorrelationQueue::correlate(const std::string& id) {
     for (const auto& other : compared) {
         {
             std::lock_guard lock(mutex_);
-            if (stopping_) return;  // the job stays queued for the next start
+            if (stopping_) return false;  // the job goes back to the queue
         }
         std::shared_ptr<const imaging::Surface> surface;
         try {
@@ -186,7 +231,9 @@ void CorrelationQueue::correlate(const std::string& id) {
         return a.score != b.score ? a.score > b.score : a.scoreHigh > b.scoreHigh;
     });
     if (int(found.size()) > listSize_) found.resize(std::size_t(listSize_));
-    store_.storeLeadList(id, std::move(found), "correlated", reverse, listSize_, scope);
+    if (store_.storeLeadList(id, std::move(found), "correlated", reverse, listSize_, scope, lease_.worker)) return true;
+    Poco::Logger::get("striae-hub").warning("correlation of " + id + " discarded: its lease ran out and another worker took it");
+    return false;
 }
 
 namespace {
@@ -243,12 +290,11 @@ std::vector<imaging::LandSignature> CorrelationQueue::signaturesOf(const std::ve
 // A bullet is pushed land by land. Once all its lands are held, it is
 // compared with every complete bullet of the same caliber; its lead list is
 // kept on its land 1 acquisition (the other lands' lists say "grouped").
-void CorrelationQueue::correlateBullet(const HubAcquisition& query) {
+bool CorrelationQueue::correlateBullet(const HubAcquisition& query) {
     const auto lands = store_.bulletOf(query);
-    if (!complete(lands)) {
-        store_.storeLeadList(query.id, {}, "waiting");  // for the bullet's other lands
-        return;
-    }
+    // The claimed job's list is stored under its lease; the bullet's other lands' without.
+    auto leaseFor = [&](const std::string& id) { return id == query.id ? lease_.worker : std::string(); };
+    if (!complete(lands)) return store_.storeLeadList(query.id, {}, "waiting", {}, listSize_, {}, lease_.worker);  // for the bullet's other lands
     const auto& key = lands.front();
     const auto mine = signaturesOf(lands);
     std::map<std::string, std::vector<HubAcquisition>> others;  // other bullets, by owner/case/item
@@ -263,7 +309,7 @@ void CorrelationQueue::correlateBullet(const HubAcquisition& query) {
         if (!complete(group) || group.front().metadata.lands != key.metadata.lands) continue;
         {
             std::lock_guard lock(mutex_);
-            if (stopping_) return;
+            if (stopping_) return false;
         }
         std::vector<imaging::LandSignature> theirs;
         try {
@@ -294,8 +340,10 @@ void CorrelationQueue::correlateBullet(const HubAcquisition& query) {
     }
     std::stable_sort(found.begin(), found.end(), [](const HubCandidate& a, const HubCandidate& b) { return a.score > b.score; });
     if (int(found.size()) > listSize_) found.resize(std::size_t(listSize_));
-    for (std::size_t i = 1; i < lands.size(); ++i) store_.storeLeadList(lands[i].id, {}, "grouped");
-    store_.storeLeadList(key.id, std::move(found), "correlated", reverse, listSize_);
+    bool stored = true;
+    for (std::size_t i = 1; i < lands.size(); ++i)
+        stored = store_.storeLeadList(lands[i].id, {}, "grouped", {}, listSize_, {}, leaseFor(lands[i].id)) && stored;
+    return store_.storeLeadList(key.id, std::move(found), "correlated", reverse, listSize_, {}, leaseFor(key.id)) && stored;
 }
 
 }  // namespace striae::sync

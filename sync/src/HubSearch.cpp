@@ -40,9 +40,9 @@ std::vector<float> decode(const std::string& text, std::size_t count) {
 
 }  // namespace
 
-HubSearch::HubSearch(HubDatabase& db, const std::string& dataDir) : db_(db) {
+HubSearch::HubSearch(HubDatabase& db, const std::string& journalPath) : db_(db) {
     db_.executeScript(kSchema);
-    index_ = std::make_unique<matching::SearchIndex>(dataDir + "/search.index");
+    index_ = std::make_unique<matching::SearchIndex>(journalPath);
     // The journal holds exactly the table's current, unwithdrawn signatures.
     const matching::SignatureOptions current;
     std::map<std::string, std::string> wanted;

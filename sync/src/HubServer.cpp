@@ -39,7 +39,7 @@ bool isLoopback(const std::string& host) {
 }  // namespace
 
 HubServer::HubServer(HubConfig config) : config_(std::move(config)), impl_(std::make_unique<Impl>()) {
-    impl_->store = std::make_unique<HubStore>(config_.dataDir, config_.databaseUrl, config_.name);
+    impl_->store = std::make_unique<HubStore>(config_.dataDir, config_.databaseUrl, config_.name, /*ownsUploads=*/true);
     impl_->queue = std::make_unique<CorrelationQueue>(*impl_->store, config_.workers, config_.listSize, config_.shortlist);
     impl_->rateLimiter = std::make_unique<RateLimiter>(config_.requestsPerSecond, config_.requestBurst);
 }

@@ -43,7 +43,7 @@ CREATE INDEX IF NOT EXISTS acquisition_bullet ON acquisition(agency, case_ref, i
 CREATE INDEX IF NOT EXISTS acquisition_holdings ON acquisition(caliber, item_type, region, withdrawn);
 CREATE INDEX IF NOT EXISTS acquisition_agency ON acquisition(agency);
 CREATE TABLE IF NOT EXISTS job(acquisition_id TEXT PRIMARY KEY, state TEXT NOT NULL, attempts BIGINT NOT NULL,
-  error TEXT NOT NULL, queued_at BIGINT NOT NULL);
+  error TEXT NOT NULL, queued_at BIGINT NOT NULL, leased_by TEXT NOT NULL DEFAULT '', lease_until BIGINT NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS job_state ON job(state);
 CREATE TABLE IF NOT EXISTS lead_list(acquisition_id TEXT PRIMARY KEY, agency TEXT NOT NULL, seq BIGINT NOT NULL,
   status TEXT NOT NULL, correlated_at BIGINT NOT NULL, holdings BIGINT NOT NULL DEFAULT -1,
@@ -103,18 +103,20 @@ void fsyncPath(const std::string& path, bool directory) {
 
 }  // namespace
 
-HubStore::HubStore(const std::string& dataDir, const std::string& databaseUrl, const std::string& hubName)
+HubStore::HubStore(const std::string& dataDir, const std::string& databaseUrl, const std::string& hubName, bool ownsUploads)
     : dataDir_(dataDir), hubName_(hubName),
       db_(databaseUrl.empty() ? "sqlite:" + (fs::create_directories(dataDir), dataDir + "/hub.db") : databaseUrl) {
     fs::create_directories(dataDir_ + "/files/.tmp");
     db_.executeScript(kSchema);
     migrate();
     // Leftovers of uploads a killed hub never finished.
-    for (const auto& e : fs::directory_iterator(dataDir_ + "/files/.tmp")) fs::remove(e.path());
+    if (ownsUploads)
+        for (const auto& e : fs::directory_iterator(dataDir_ + "/files/.tmp")) fs::remove(e.path());
 }
 
 // Schema 2 (2026-12): lands_scanned, for bullets pushed without their damaged lands.
-// Schema 3 (2026-12): each lead list's search scope (holdings, fully_compared, shortlist).
+// Schema 3 (2026-12): each lead list's search scope (holdings, fully_compared, shortlist);
+// job leases (leased_by, lease_until) for workers in other processes.
 void HubStore::migrate() {
     // A data folder made before has the tables without the columns (a query on them fails, outside any transaction).
     auto hasColumn = [&](const std::string& table, const std::string& column) {
@@ -125,13 +127,18 @@ void HubStore::migrate() {
             return false;
         }
     };
-    const bool landsScanned = hasColumn("acquisition", "lands_scanned"), scope = hasColumn("lead_list", "shortlist");
+    const bool landsScanned = hasColumn("acquisition", "lands_scanned"), scope = hasColumn("lead_list", "shortlist"),
+               leases = hasColumn("job", "lease_until");
     HubTransaction t(db_);
     if (!landsScanned) db_.execute("ALTER TABLE acquisition ADD COLUMN lands_scanned BIGINT NOT NULL DEFAULT 0");
     if (!scope) {
         db_.execute("ALTER TABLE lead_list ADD COLUMN holdings BIGINT NOT NULL DEFAULT -1");
         db_.execute("ALTER TABLE lead_list ADD COLUMN fully_compared BIGINT NOT NULL DEFAULT -1");
         db_.execute("ALTER TABLE lead_list ADD COLUMN shortlist TEXT NOT NULL DEFAULT ''");
+    }
+    if (!leases) {
+        db_.execute("ALTER TABLE job ADD COLUMN leased_by TEXT NOT NULL DEFAULT ''");
+        db_.execute("ALTER TABLE job ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0");
     }
     db_.execute("UPDATE hub_meta SET value = '3' WHERE name = 'schema_version' AND value IN ('1', '2')");
     t.commit();
@@ -378,11 +385,22 @@ std::vector<HubAcquisition> HubStore::holdingsFor(const HubAcquisition& q) {
     return out;
 }
 
-void HubStore::storeLeadList(const std::string& acquisitionId, std::vector<HubCandidate> candidates, const std::string& status,
-                             const std::vector<HubCandidate>& reverse, int listSize, const SearchScope& scope) {
+bool HubStore::storeLeadList(const std::string& acquisitionId, std::vector<HubCandidate> candidates, const std::string& status,
+                             const std::vector<HubCandidate>& reverse, int listSize, const SearchScope& scope,
+                             const std::string& worker) {
     HubTransaction t(db_);
+    if (!worker.empty()) {
+        // The job's row locked until commit: a worker taking it over meanwhile waits, then finds it done.
+        const auto job = db_.query(std::string("SELECT state, leased_by FROM job WHERE acquisition_id = ?") + (db_.isPostgres() ? " FOR UPDATE" : ""),
+                                   {acquisitionId});
+        if (job.empty() || job.front().text(0) != "running" || job.front().text(1) != worker) return false;
+    }
     const auto a = findAcquisition(acquisitionId);
-    if (!a || a->withdrawn) return;  // withdrawn while it was being correlated
+    if (!a || a->withdrawn) {
+        db_.execute("UPDATE job SET state = 'done' WHERE acquisition_id = ?", {acquisitionId});
+        t.commit();
+        return true;  // withdrawn while it was being correlated: nothing to list
+    }
     // A candidate withdrawn meanwhile is not listed.
     std::erase_if(candidates, [&](const HubCandidate& c) {
         auto other = findAcquisition(c.acquisitionId);
@@ -400,8 +418,9 @@ void HubStore::storeLeadList(const std::string& acquisitionId, std::vector<HubCa
                     "VALUES (?, ?, ?, ?, ?, ?, ?, '', 0)",
                     {nextSeq(), acquisitionId, c.acquisitionId, std::int64_t(++rank), c.score, c.scoreHigh, c.details});
     for (const auto& r : reverse) enterInList(r, listSize);
-    db_.execute("UPDATE job SET state = 'done', attempts = attempts + 1 WHERE acquisition_id = ?", {acquisitionId});
+    db_.execute("UPDATE job SET state = 'done', leased_by = '', lease_until = 0 WHERE acquisition_id = ?", {acquisitionId});
     t.commit();
+    return true;
 }
 
 void HubStore::enterInList(const HubCandidate& c, int listSize) {
@@ -428,8 +447,43 @@ void HubStore::enterInList(const HubCandidate& c, int listSize) {
 }
 
 void HubStore::failJob(const std::string& acquisitionId, const std::string& error) {
-    db_.execute("UPDATE job SET state = 'failed', attempts = attempts + 1, error = ? WHERE acquisition_id = ?",
+    db_.execute("UPDATE job SET state = 'failed', error = ?, leased_by = '', lease_until = 0 WHERE acquisition_id = ?",
                 {error, acquisitionId});
+}
+
+std::optional<std::string> HubStore::claimJob(const std::string& worker, std::int64_t leaseMs) {
+    const std::int64_t now = nowMs();
+    HubTransaction t(db_);
+    // A job that killed (or outlived) five workers is not handed to a sixth.
+    db_.execute("UPDATE job SET state = 'failed', error = 'abandoned: claimed 5 times without finishing', leased_by = '' "
+                "WHERE state = 'running' AND lease_until < ? AND attempts >= 5",
+                {now});
+    const auto rows = db_.query(std::string("SELECT acquisition_id FROM job WHERE state = 'queued' OR (state = 'running' AND lease_until < ?) "
+                                            "ORDER BY queued_at, acquisition_id LIMIT 1") +
+                                    (db_.isPostgres() ? " FOR UPDATE SKIP LOCKED" : ""),
+                                {now});
+    if (rows.empty()) return std::nullopt;
+    const std::string id = rows.front().text(0);
+    db_.execute("UPDATE job SET state = 'running', leased_by = ?, lease_until = ?, attempts = attempts + 1 WHERE acquisition_id = ?",
+                {worker, now + leaseMs, id});
+    t.commit();
+    return id;
+}
+
+bool HubStore::renewLease(const std::string& acquisitionId, const std::string& worker, std::int64_t leaseMs) {
+    HubTransaction t(db_);
+    const auto held = db_.query("SELECT acquisition_id FROM job WHERE acquisition_id = ? AND state = 'running' AND leased_by = ?",
+                                {acquisitionId, worker});
+    if (held.empty()) return false;
+    db_.execute("UPDATE job SET lease_until = ? WHERE acquisition_id = ?", {nowMs() + leaseMs, acquisitionId});
+    t.commit();
+    return true;
+}
+
+void HubStore::releaseJob(const std::string& acquisitionId, const std::string& worker) {
+    db_.execute("UPDATE job SET state = 'queued', leased_by = '', lease_until = 0, attempts = attempts - 1 "
+                "WHERE acquisition_id = ? AND state = 'running' AND leased_by = ?",
+                {acquisitionId, worker});
 }
 
 std::vector<LeadList> HubStore::leads(const Caller& caller, std::int64_t since, int limit) {

@@ -120,6 +120,46 @@ private:
     pid_t pid_ = -1;
 };
 
+// A `striae-hub worker` process taking jobs from the hub's PostgreSQL queue;
+// its log is DATA/worker-ID.log.
+class WorkerProcess {
+public:
+    WorkerProcess(std::filesystem::path dataDir, std::string database, std::string hubName, std::string id)
+        : dataDir_(std::move(dataDir)), database_(std::move(database)), hubName_(std::move(hubName)), id_(std::move(id)) {}
+    ~WorkerProcess() { kill(SIGTERM); }
+    void start(std::vector<std::string> extra = {}) {
+        std::vector<std::string> args{STRIAE_HUB, "--data", dataDir_.string(), "--name", hubName_, "--db", database_, "worker", "--id", id_};
+        args.insert(args.end(), extra.begin(), extra.end());
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        const std::string log = logPath().string();
+        posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        ASSERT_EQ(posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ), 0);
+        posix_spawn_file_actions_destroy(&actions);
+    }
+    void kill(int signal = SIGKILL) {
+        if (pid_ > 0) {
+            ::kill(pid_, signal);
+            ::waitpid(pid_, nullptr, 0);
+            pid_ = -1;
+        }
+    }
+    const std::string& id() const { return id_; }
+    std::filesystem::path logPath() const { return dataDir_ / ("worker-" + id_ + ".log"); }
+    std::string logText() const {
+        std::ifstream in(logPath());
+        return std::string((std::istreambuf_iterator<char>(in)), {});
+    }
+
+private:
+    std::filesystem::path dataDir_;
+    std::string database_, hubName_, id_;
+    pid_t pid_ = -1;
+};
+
 // A free loopback port (bound and released).
 inline int freePort() {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

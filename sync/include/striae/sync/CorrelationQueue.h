@@ -1,11 +1,15 @@
 #pragma once
 // The hub's correlation workers: each new acquisition is compared with the
 // holdings of the same caliber, item type and region, and its ranked lead
-// list stored. Jobs live in the database (HubStore), so a restart resumes
-// them; this class only feeds them to threads.
+// list stored. Jobs live in the database (HubStore), which is the queue:
+// each thread claims a job under a lease it renews while it works, so any
+// number of these queues, in the serving hub or in `striae-hub worker`
+// processes on other machines, share one PostgreSQL queue; a killed
+// worker's job is taken again once its lease runs out, and a result only
+// lands while its lease is held (exactly once).
 #include <atomic>
 #include <condition_variable>
-#include <deque>
+#include <set>
 #include <map>
 #include <mutex>
 #include <string>
@@ -22,20 +26,29 @@ class HubSearch;
 class HubStore;
 class SurfaceCache;
 
+struct WorkerLease {
+    std::string worker;            // the queue's name in the job table (default: hub@host:pid)
+    std::int64_t leaseMs = 60000;  // a job not renewed for this long is taken again
+    int pollMs = 1000;             // how often an idle thread looks for jobs pushed elsewhere
+    std::string indexPath;         // the first-stage index's journal (default: <data>/search.index)
+};
+
 class CorrelationQueue {
 public:
     // `shortlist`: how many of a partition's holdings CMC compares after the
     // first stage ranks them (docs/search.md); Shortlist::all() compares all.
-    CorrelationQueue(HubStore& store, int threads, int listSize, const records::Shortlist& shortlist = {});
+    CorrelationQueue(HubStore& store, int threads, int listSize, const records::Shortlist& shortlist = {}, WorkerLease lease = {});
     ~CorrelationQueue();
-    void start();  // loads the queued jobs from the store
-    void stop();
-    void enqueue(const std::string& acquisitionId);
+    void start();
+    void stop();  // a job in progress goes back to the queue
+    void enqueue(const std::string& acquisitionId);  // a job was queued here: wake an idle thread now
+    const std::string& worker() const { return lease_.worker; }
 
 private:
     void work();
-    void correlate(const std::string& acquisitionId);
-    void correlateBullet(const HubAcquisition& land);
+    void renewLeases();
+    bool correlate(const std::string& acquisitionId);  // false: stopped, or the lease was lost
+    bool correlateBullet(const HubAcquisition& land);
     std::vector<imaging::LandSignature> signaturesOf(const std::vector<HubAcquisition>& lands);
 
     HubStore& store_;
@@ -45,9 +58,12 @@ private:
     std::unique_ptr<HubSearch> search_;
     std::mutex mutex_;
     std::condition_variable wake_;
-    std::deque<std::string> queue_;
+    WorkerLease lease_;
+    int wakeups_ = 0;
     bool stopping_ = false;
+    std::set<std::string> active_;  // jobs this queue's threads hold
     std::vector<std::thread> workers_;
+    std::thread heartbeat_;
     std::mutex signatureMutex_;
     std::map<std::string, imaging::LandSignature> signatures_;  // by scan SHA-256
 };

@@ -24,7 +24,7 @@ class HubDatabase;
 
 class HubSearch {
 public:
-    HubSearch(HubDatabase& db, const std::string& dataDir);
+    HubSearch(HubDatabase& db, const std::string& journalPath);
 
     static std::string partition(const AcquisitionMetadata& m);
 

@@ -28,7 +28,10 @@ struct CorrelationJob {
 class HubStore {
 public:
     // `dataDir` holds the scans (and hub.db when `databaseUrl` is empty).
-    HubStore(const std::string& dataDir, const std::string& databaseUrl, const std::string& hubName);
+    // `ownsUploads`: this is the serving process, which removes the leftovers
+    // of uploads a killed hub never finished (a worker or an admin command
+    // beside a running hub must not touch the uploads in flight).
+    HubStore(const std::string& dataDir, const std::string& databaseUrl, const std::string& hubName, bool ownsUploads = false);
 
     const std::string& hubName() const { return hubName_; }
     std::string filePath(const std::string& sha256) const;
@@ -66,17 +69,28 @@ public:
     // The scan's path if `caller` may read it: owner, disclosed, or a peer hub.
     std::string scanPathFor(const Caller& caller, const std::string& id);
 
-    // Correlation queue (kept in the database: survives a restart).
+    // Correlation queue (kept in the database: survives a restart). Jobs are
+    // leased: claimJob takes the oldest queued job, or one whose lease ran
+    // out (its worker died), for `worker` until now + leaseMs, skipping rows
+    // another worker is claiming (FOR UPDATE SKIP LOCKED on PostgreSQL); a
+    // job that has been claimed 5 times without finishing is failed instead.
     std::vector<CorrelationJob> queuedJobs();
+    std::optional<std::string> claimJob(const std::string& worker, std::int64_t leaseMs);
+    bool renewLease(const std::string& acquisitionId, const std::string& worker, std::int64_t leaseMs);
+    void releaseJob(const std::string& acquisitionId, const std::string& worker);  // back to the queue (a worker stopping)
     std::vector<HubAcquisition> holdingsFor(const HubAcquisition& query);
     // The land acquisitions of the bullet `land` belongs to (same agency, case and item), in land order.
     std::vector<HubAcquisition> bulletOf(const HubAcquisition& land);
+    // With `worker`, only while that worker holds the job's lease: a result
+    // computed by a worker whose lease ran out (another took the job over)
+    // is discarded and false returned, so each job's result lands once.
     // Stores the new acquisition's list, and enters it in the lists of the
     // holdings it was compared with (`reverse`: one candidate per holding,
     // listAcquisitionId = the holding) where it ranks within `listSize`, so
     // every pair reaches both owners whichever arrived first.
-    void storeLeadList(const std::string& acquisitionId, std::vector<HubCandidate> candidates, const std::string& status,
-                       const std::vector<HubCandidate>& reverse = {}, int listSize = 20, const SearchScope& scope = {});
+    bool storeLeadList(const std::string& acquisitionId, std::vector<HubCandidate> candidates, const std::string& status,
+                       const std::vector<HubCandidate>& reverse = {}, int listSize = 20, const SearchScope& scope = {},
+                       const std::string& worker = {});
     void failJob(const std::string& acquisitionId, const std::string& error);
 
     // Lead lists of the caller's acquisitions changed after `since`.

@@ -85,7 +85,9 @@ struct Hub {
         fs::remove(portFile);
         std::vector<std::string> args{binary, "--data", data.string()};
         if (!db.empty()) args.insert(args.end(), {"--db", db});
-        args.insert(args.end(), {"serve", "--listen", "127.0.0.1:0", "--port-file", portFile.string(), "--workers", "0"});
+        // The load client is many clients from one address: the per-address and per-token limits lifted.
+        args.insert(args.end(), {"serve", "--listen", "127.0.0.1:0", "--port-file", portFile.string(), "--workers", "0",
+                                 "--max-connections-per-client", "1000", "--rate", "0"});
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());
         argv.push_back(nullptr);
@@ -171,10 +173,62 @@ void run(const std::string& backend, const std::string& db, const fs::path& root
                 backend.c_str(), pull.perSecond, pull.p50ms, pull.p99ms, pull.errors);
 }
 
+// Correlation throughput of W `striae-hub worker` processes (1 thread each)
+// on one PostgreSQL queue: a fresh hub with `jobs` breech faces of one
+// caliber queued (the serving process correlates nothing), then the workers
+// started and timed until every job is done.
+double workerThroughput(const std::string& conninfo, const fs::path& root, const std::vector<std::string>& scans, int workers) {
+    const std::string db = newPostgresDatabase(conninfo, "striae_hub_bench_w" + std::to_string(workers));
+    const fs::path data = root / ("workers-" + std::to_string(workers));
+    fs::create_directories(data);
+    std::string token;
+    {
+        HubStore store(data.string(), db, "bench");
+        store.addAgency("BENCH", "Bench PD");
+        token = store.issueToken("BENCH");
+    }
+    Hub hub;
+    hub.start(STRIAE_HUB, data, db);
+    const std::string url = "http://127.0.0.1:" + std::to_string(hub.port);
+    for (std::size_t i = 0; i < scans.size(); ++i) {
+        AcquisitionMetadata m;
+        m.caseRef = "W-" + std::to_string(i);
+        m.itemLabel = "Q1";
+        m.caliber = "9mm";
+        HubClient(url, token).push(scans[i], m);
+    }
+    HubDatabase watch(db);
+    const auto start = Clock::now();
+    std::vector<pid_t> pids;
+    for (int w = 0; w < workers; ++w) {
+        std::vector<std::string> args{STRIAE_HUB, "--data", data.string(), "--name", "bench", "--db", db, "worker", "--id", "w" + std::to_string(w)};
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        pid_t pid = -1;
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        const std::string log = (data / ("worker" + std::to_string(w) + ".log")).string();
+        posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) throw std::runtime_error("cannot start a worker");
+        posix_spawn_file_actions_destroy(&actions);
+        pids.push_back(pid);
+    }
+    const std::int64_t jobs = std::int64_t(scans.size());
+    while (watch.query("SELECT count(*) FROM job WHERE state = 'done'").front().integer(0) < jobs) {
+        if (std::chrono::duration<double>(Clock::now() - start).count() > 900) throw std::runtime_error("workers did not finish in 15 minutes");
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    for (pid_t pid : pids) ::kill(pid, SIGTERM);
+    for (pid_t pid : pids) ::waitpid(pid, nullptr, 0);
+    return double(jobs) / seconds;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    int held = 10000, clients = 8, pushes = 1000, pulls = 5000;
+    int held = 10000, clients = 8, pushes = 1000, pulls = 5000, workerJobs = 16;
     std::string postgres = std::getenv("STRIAE_TEST_POSTGRES") ? std::getenv("STRIAE_TEST_POSTGRES") : "";
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string a = argv[i];
@@ -183,8 +237,9 @@ int main(int argc, char** argv) {
         else if (a == "--pushes") pushes = std::atoi(argv[i + 1]);
         else if (a == "--pulls") pulls = std::atoi(argv[i + 1]);
         else if (a == "--postgres") postgres = argv[i + 1];
+        else if (a == "--worker-jobs") workerJobs = std::atoi(argv[i + 1]);
         else {
-            std::fprintf(stderr, "usage: hub_bench [--held N] [--clients C] [--pushes P] [--pulls Q] [--postgres CONNINFO]\n");
+            std::fprintf(stderr, "usage: hub_bench [--held N] [--clients C] [--pushes P] [--pulls Q] [--worker-jobs J] [--postgres CONNINFO]\n");
             return 2;
         }
     }
@@ -203,10 +258,29 @@ int main(int argc, char** argv) {
     std::printf("hub_bench: %d held, %d clients, %zu pushes of %ld-byte X3P files, %d lead-list pulls; %u cores\n", held, clients,
                 scans.size(), long(fs::file_size(scans.at(0))), pulls, std::thread::hardware_concurrency());
     run("sqlite", "", root, scans, held, clients, pushes, pulls);
-    if (!postgres.empty())
+    if (!postgres.empty()) {
         run("postgresql", newPostgresDatabase(postgres, "striae_hub_bench"), root, scans, held, clients, pushes, pulls);
-    else
+        if (workerJobs > 0) {
+            // Breech faces large enough that CMC, not the queue, is the work (300 px, 1.9 mm).
+            imaging::SynthOptions w;
+            w.firearms = (workerJobs + 1) / 2;
+            w.shotsPerFirearm = 2;
+            w.sizePx = 300;
+            w.seed = 31;
+            imaging::writeSyntheticSet(w, (root / "worker-scans").string());
+            std::vector<std::string> jobs;
+            for (const auto& e : fs::directory_iterator(root / "worker-scans"))
+                if (e.path().extension() == ".x3p") jobs.push_back(e.path().string());
+            std::sort(jobs.begin(), jobs.end());
+            jobs.resize(std::min(jobs.size(), std::size_t(workerJobs)));
+            const double one = workerThroughput(postgres, root, jobs, 1), three = workerThroughput(postgres, root, jobs, 3);
+            std::printf("workers:   %zu correlation jobs (each against the others held): 1 worker %.2f jobs/s, 3 workers %.2f jobs/s "
+                        "(x%.2f on %u cores)\n",
+                        jobs.size(), one, three, three / one, std::thread::hardware_concurrency());
+        }
+    } else {
         std::printf("postgresql: skipped (no --postgres or $STRIAE_TEST_POSTGRES)\n");
+    }
     fs::remove_all(root);
     return 0;
 }

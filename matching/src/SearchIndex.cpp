@@ -1,5 +1,8 @@
 #include "striae/matching/SearchIndex.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <Poco/Checksum.h>
 
 #include <cstring>
@@ -74,6 +77,15 @@ std::string readAll(const std::string& path) {
     return data;
 }
 
+// The journal is created owner-only (0600), as the store's and the hub's other files.
+std::FILE* openOwnerOnly(const std::string& path, bool append) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0600);
+    if (fd < 0) return nullptr;
+    std::FILE* f = ::fdopen(fd, append ? "ab" : "wb");
+    if (!f) ::close(fd);
+    return f;
+}
+
 }  // namespace
 
 SearchIndex::SearchIndex(std::string journalPath) : path_(std::move(journalPath)) {
@@ -135,7 +147,7 @@ void SearchIndex::load() {
         fs::resize_file(path_, good, ec);
         if (ec) throw std::runtime_error("search index " + path_ + ": cannot cut its damaged tail: " + ec.message());
     }
-    journal_ = std::fopen(path_.c_str(), "ab");
+    journal_ = openOwnerOnly(path_, true);
     if (!journal_) throw std::runtime_error("search index " + path_ + ": cannot open for appending: " + std::strerror(errno));
 }
 
@@ -144,7 +156,7 @@ void SearchIndex::compactLocked() {
     if (path_.empty()) return;
     const SignatureOptions shape;
     const std::string temporary = path_ + ".tmp";
-    std::FILE* f = std::fopen(temporary.c_str(), "wb");
+    std::FILE* f = openOwnerOnly(temporary, false);
     if (!f) throw std::runtime_error("search index " + temporary + ": cannot write: " + std::strerror(errno));
     bool ok = std::fwrite(header(shape.rings, shape.harmonics).data(), 1, kHeaderBytes, f) == kHeaderBytes;
     std::size_t records = 0;
@@ -168,7 +180,7 @@ void SearchIndex::compactLocked() {
         fs::remove(temporary, ec);
         throw std::runtime_error("search index " + path_ + ": cannot replace: " + ec.message());
     }
-    journal_ = std::fopen(path_.c_str(), "ab");
+    journal_ = openOwnerOnly(path_, true);
     if (!journal_) throw std::runtime_error("search index " + path_ + ": cannot open for appending: " + std::strerror(errno));
     journalRecords_ = records;
 }

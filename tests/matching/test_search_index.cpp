@@ -152,6 +152,7 @@ TEST(SearchIndex, JournalSurvivesARestartAndATornTail) {
         EXPECT_TRUE(index.remove("id7"));
     }
     const auto sizeBefore = fs::file_size(path);
+    EXPECT_EQ(fs::status(path).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write) << "owner-only, as the store's files";
     {
         matching::SearchIndex index(path);
         EXPECT_EQ(index.size(), 29u) << index.openNote();

@@ -59,6 +59,20 @@ inline std::string hubDatabase(const std::string& backend) {
     return std::string("postgresql:") + conninfo + " dbname=" + name;
 }
 
+// Starts `args` with its stderr appended to `log`; the pid, or -1.
+inline pid_t spawnLogged(std::vector<std::string> args, const std::filesystem::path& log) {
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    pid_t pid = -1;
+    if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid = -1;
+    posix_spawn_file_actions_destroy(&actions);
+    return pid;
+}
+
 class HubProcess {
 public:
     HubProcess(std::filesystem::path dataDir, std::string database, std::string name)
@@ -82,15 +96,8 @@ public:
         if (!database_.empty()) args.insert(args.end(), {"--db", database_});
         args.insert(args.end(), {"serve", "--listen", "127.0.0.1:" + std::to_string(port_), "--port-file", portFile.string()});
         args.insert(args.end(), extra.begin(), extra.end());
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        const std::string log = (dataDir_ / "hub.log").string();
-        posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-        ASSERT_EQ(posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ), 0);
-        posix_spawn_file_actions_destroy(&actions);
+        pid_ = spawnLogged(args, dataDir_ / "hub.log");
+        ASSERT_GT(pid_, 0) << "cannot start " << args[0];
         for (int i = 0; i < 500 && !std::filesystem::exists(portFile); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
         ASSERT_TRUE(std::filesystem::exists(portFile)) << "hub did not start; log:\n" << logText();
         std::ifstream(portFile) >> port_;  // the same port again after a restart (peers know it)
@@ -130,15 +137,8 @@ public:
     void start(std::vector<std::string> extra = {}) {
         std::vector<std::string> args{STRIAE_HUB, "--data", dataDir_.string(), "--name", hubName_, "--db", database_, "worker", "--id", id_};
         args.insert(args.end(), extra.begin(), extra.end());
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        const std::string log = logPath().string();
-        posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-        ASSERT_EQ(posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ), 0);
-        posix_spawn_file_actions_destroy(&actions);
+        pid_ = spawnLogged(args, logPath());
+        ASSERT_GT(pid_, 0) << "cannot start " << args[0];
     }
     void kill(int signal = SIGKILL) {
         if (pid_ > 0) {

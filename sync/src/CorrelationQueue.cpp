@@ -98,6 +98,15 @@ void CorrelationQueue::enqueue(const std::string&) {
     wake_.notify_one();
 }
 
+void CorrelationQueue::signOnPush(const HubAcquisition& a, const imaging::Surface& surface) {
+    if (a.metadata.itemType == "bullet" || a.metadata.region != "breech_face") return;
+    try {
+        search_->signatureOf(a, [&] { return surface; });
+    } catch (const std::exception& e) {
+        Poco::Logger::get("striae-hub").warning("search signature of " + a.id + " not kept at push (the job computes it): " + e.what());
+    }
+}
+
 // Renews the leases of the jobs in progress three times a lease.
 void CorrelationQueue::renewLeases() {
     std::unique_lock lock(mutex_);
@@ -296,6 +305,12 @@ bool CorrelationQueue::correlateBullet(const HubAcquisition& query) {
     auto leaseFor = [&](const std::string& id) { return id == query.id ? lease_.worker : std::string(); };
     if (!complete(lands)) return store_.storeLeadList(query.id, {}, "waiting", {}, listSize_, {}, lease_.worker);  // for the bullet's other lands
     const auto& key = lands.front();
+    // One job compares the bullet: its last land's (the others may run at the
+    // same time, on other workers, and would compare it again).
+    const auto last = std::max_element(lands.begin(), lands.end(), [](const HubAcquisition& a, const HubAcquisition& b) {
+        return a.uploadedAt != b.uploadedAt ? a.uploadedAt < b.uploadedAt : a.id < b.id;
+    });
+    if (last->id != query.id) return store_.finishJob(query.id, lease_.worker);  // its list is written by the last land's job
     const auto mine = signaturesOf(lands);
     std::map<std::string, std::vector<HubAcquisition>> others;  // other bullets, by owner/case/item
     for (const auto& h : store_.holdingsFor(query))

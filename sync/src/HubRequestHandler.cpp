@@ -120,8 +120,9 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
             if (!declaredSha.empty() && declaredSha != sha)
                 throw HubError(400, "the scan's SHA-256 is " + sha + " but the metadata says " + declaredSha +
                                         " (damaged in transit?)");
+            imaging::Surface surface;
             try {
-                imaging::readX3p(upload.scanPath);  // the hub holds only scans it can read
+                surface = imaging::readX3p(upload.scanPath).surface;  // the hub holds only scans it can read
             } catch (const std::exception& e) {
                 throw HubError(422, std::string("the scan is not a readable X3P file: ") + e.what());
             }
@@ -129,6 +130,7 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
             receiver.keep();
             const PushResult result = store.pushWithScan(caller, metadata, upload.scanPath, sha, upload.size);
             if (result.created) {
+                hub_.queue().signOnPush(result.acquisition, surface);  // the search signature, while the surface is read
                 hub_.queue().enqueue(result.acquisition.id);
                 Poco::Logger::get("striae-hub").information("push " + result.acquisition.id + " from " + caller.agency);
             }

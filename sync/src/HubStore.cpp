@@ -480,6 +480,16 @@ bool HubStore::renewLease(const std::string& acquisitionId, const std::string& w
     return true;
 }
 
+bool HubStore::finishJob(const std::string& acquisitionId, const std::string& worker) {
+    HubTransaction t(db_);
+    const auto job = db_.query(std::string("SELECT state, leased_by FROM job WHERE acquisition_id = ?") + (db_.isPostgres() ? " FOR UPDATE" : ""),
+                               {acquisitionId});
+    if (job.empty() || job.front().text(0) != "running" || job.front().text(1) != worker) return false;
+    db_.execute("UPDATE job SET state = 'done', leased_by = '', lease_until = 0 WHERE acquisition_id = ?", {acquisitionId});
+    t.commit();
+    return true;
+}
+
 void HubStore::releaseJob(const std::string& acquisitionId, const std::string& worker) {
     db_.execute("UPDATE job SET state = 'queued', leased_by = '', lease_until = 0, attempts = attempts - 1 "
                 "WHERE acquisition_id = ? AND state = 'running' AND leased_by = ?",

@@ -11,6 +11,7 @@
 #include "striae/imaging/X3p.h"
 #include "striae/imaging/Synthetic.h"
 #include "striae/sync/HubClient.h"
+#include "striae/sync/HubDatabase.h"
 #include "striae/sync/HubError.h"
 #include "striae/sync/HubStore.h"
 
@@ -205,6 +206,28 @@ TEST_P(HubTest, AShortlistComparesTheFirstStagesBestAndEveryListSaysSo) {
     ASSERT_EQ(third->candidates.size(), 2u);
     const std::set<std::string> top{third->candidates[0].acquisitionId, third->candidates[1].acquisitionId};
     EXPECT_EQ(top, (std::set<std::string>{ids["F01-01"], ids["F01-02"]})) << "its firearm's two shots are the shortlist";
+}
+
+// A breech face's search signature is computed at the push, from the surface
+// the hub reads to check the file, before any correlation runs.
+TEST_P(HubTest, APushedBreechFaceHasItsSearchSignatureBeforeItIsCorrelated) {
+    imaging::SynthOptions o;
+    o.firearms = 1;
+    o.shotsPerFirearm = 1;
+    o.sizePx = 220;
+    imaging::writeSyntheticSet(o, (dir / "one").string());
+    const std::string database = test::hubDatabase(GetParam());
+    test::HubProcess h(dir / "hub1", database, "hub1");
+    const std::string token = h.addAgency("NYPD");
+    h.start({"--workers", "0"});
+    HubClient client(h.url(), token);
+    const std::string id = client.push((dir / "one" / "F01-01.x3p").string(), metadata("2026-0003", "F01-01")).acquisition.id;
+    HubDatabase db(database.empty() ? "sqlite:" + (dir / "hub1" / "hub.db").string() : database);
+    EXPECT_EQ(db.query("SELECT state FROM job WHERE acquisition_id = ?", {id}).at(0).text(0), "queued") << "nothing correlated it";
+    const auto rows = db.query("SELECT method, length(data) FROM search_signature WHERE acquisition_id = ?", {id});
+    ASSERT_EQ(rows.size(), 1u) << h.logText();
+    EXPECT_EQ(rows[0].text(0), "spectrum-rotation-search");
+    EXPECT_GT(rows[0].integer(1), 4000) << "base64 of 4,096 bytes";
 }
 
 TEST_P(HubTest, ADifferentCaliberIsNotCompared) {

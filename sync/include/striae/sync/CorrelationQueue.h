@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "striae/imaging/LandSignature.h"
+#include "striae/imaging/Surface.h"
 #include "striae/records/Types.h"
 #include "striae/sync/HubTypes.h"
 
@@ -42,6 +43,9 @@ public:
     void start();
     void stop();  // a job in progress goes back to the queue
     void enqueue(const std::string& acquisitionId);  // a job was queued here: wake an idle thread now
+    // A pushed breech face's search signature, computed from the surface the
+    // push read anyway and stored; a failure is logged, never the push's.
+    void signOnPush(const HubAcquisition& acquisition, const imaging::Surface& surface);
     const std::string& worker() const { return lease_.worker; }
 
 private:

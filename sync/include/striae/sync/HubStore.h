@@ -78,6 +78,7 @@ public:
     std::optional<std::string> claimJob(const std::string& worker, std::int64_t leaseMs);
     bool renewLease(const std::string& acquisitionId, const std::string& worker, std::int64_t leaseMs);
     void releaseJob(const std::string& acquisitionId, const std::string& worker);  // back to the queue (a worker stopping)
+    bool finishJob(const std::string& acquisitionId, const std::string& worker);   // done without a list of its own (false: lease lost)
     std::vector<HubAcquisition> holdingsFor(const HubAcquisition& query);
     // The land acquisitions of the bullet `land` belongs to (same agency, case and item), in land order.
     std::vector<HubAcquisition> bulletOf(const HubAcquisition& land);

@@ -428,6 +428,9 @@ void HubStore::enterInList(const HubCandidate& c, int listSize) {
     if (db_.query("SELECT acquisition_id FROM lead_list WHERE acquisition_id = ?", {c.listAcquisitionId}).empty()) return;
     if (!db_.query("SELECT id FROM candidate WHERE list_id = ? AND acquisition_id = ?", {c.listAcquisitionId, c.acquisitionId}).empty())
         return;
+    // The holding's list was searched against one more acquisition, by CMC: its scope says so, listed or not.
+    db_.execute("UPDATE lead_list SET holdings = holdings + 1, fully_compared = fully_compared + 1 WHERE acquisition_id = ? AND holdings >= 0",
+                {c.listAcquisitionId});
     const auto held = db_.query("SELECT id, score, score_high FROM candidate WHERE list_id = ? ORDER BY score, score_high",
                                 {c.listAcquisitionId});
     if (int(held.size()) >= listSize) {

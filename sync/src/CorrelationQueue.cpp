@@ -133,6 +133,7 @@ void CorrelationQueue::work() {
         try {
             id = store_.claimJob(lease_.worker, lease_.leaseMs);
         } catch (const std::exception& e) {
+            // The database away: logged, and tried again after the poll interval, not in a tight loop.
             Poco::Logger::get("striae-hub").error(std::string("claiming a correlation job: ") + e.what());
         }
         if (!id) {

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "StoreImpl.h"
 #include "striae/matching/SearchSignature.h"
@@ -74,6 +75,18 @@ std::optional<matching::SearchSignature> loadSignature(SQLite::Database& db, Id 
     s.values.resize(std::size_t(data.getBytes()) / sizeof(float));
     std::memcpy(s.values.data(), data.getBlob(), std::size_t(data.getBytes()));
     return s;
+}
+
+std::set<Id> signedAcquisitions(SQLite::Database& db) {
+    const matching::SignatureOptions current;
+    SQLite::Statement q(db, "SELECT acquisition_id FROM search_signature WHERE method = ? AND rings = ? AND harmonics = ? AND length(data) = ?");
+    q.bind(1, matching::signatureMethodName(current.method));
+    q.bind(2, current.rings);
+    q.bind(3, current.harmonics);
+    q.bind(4, int(std::size_t(current.rings) * std::size_t(current.harmonics) * 2 * sizeof(float)));
+    std::set<Id> ids;
+    while (q.executeStep()) ids.insert(q.getColumn(0).getInt64());
+    return ids;
 }
 
 std::string searchPartition(const std::string& caliber, const std::string& region) { return caliber + "|" + region; }

@@ -2,7 +2,9 @@
 // Internal: the store's connection and the helpers every operation shares.
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -100,6 +102,8 @@ std::string secretLocation(const std::string& folder, const std::string& name); 
 // missing or of another method or shape than this version computes.
 void storeSignature(SQLite::Database& db, Id acquisitionId, const matching::SearchSignature& signature);
 std::optional<matching::SearchSignature> loadSignature(SQLite::Database& db, Id acquisitionId);
+// The acquisitions that have a signature of the current kind (ids only: no signature is read).
+std::set<Id> signedAcquisitions(SQLite::Database& db);
 // The search index brought in line with the database's stored signatures
 // (each breech face under searchPartition(caliber, region)): opened when
 // first needed; the database is the truth, the index file derived from it.

@@ -13,6 +13,8 @@
 
 #include <cmath>
 #include <optional>
+#include <set>
+#include <unordered_map>
 
 #include "ParallelWork.h"
 #include "StoreImpl.h"
@@ -70,8 +72,9 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
     if (kept < holdings) {
         // The first stage: the index ranks the partition's signatures against the query's; the best `kept` go on to CMC.
         std::vector<std::size_t> missing;  // holdings imported before signatures were kept (schema < 7)
+        const std::set<Id> signedIds = signedAcquisitions(impl_->db);
         for (std::size_t i = 0; i < rows.size(); ++i)
-            if (!loadSignature(impl_->db, rows[i].acquisitionId)) missing.push_back(i);
+            if (!signedIds.count(rows[i].acquisitionId)) missing.push_back(i);
         std::vector<std::optional<matching::SearchSignature>> computed(missing.size());
         forEachInParallel(
             int(missing.size()), threads,

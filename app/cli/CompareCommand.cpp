@@ -5,11 +5,13 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "CmcOptions.h"
 #include "Commands.h"
 #include "Format.h"
 #include "striae/imaging/X3p.h"
+#include "striae/matching/CalibrationModel.h"
 #include "striae/matching/Cmc.h"
 
 namespace striae::cli {
@@ -72,12 +74,26 @@ void printDirection(const char* title, const matching::CmcDirection& d, double s
     }
 }
 
+void printLikelihoodRatio(const matching::CalibrationModel& m, const matching::LrEstimate& lr) {
+    auto power = [](double log10) { return "10^" + fixed(log10, 2); };
+    std::cout << "likelihood ratio (same firearm vs different firearms): LR = " << power(lr.log10Lr) << ", 95 % interval "
+              << power(lr.lowerLog10) << " .. " << power(lr.upperLog10) << '\n';
+    if (lr.atUpperBound || lr.atLowerBound)
+        std::cout << "  at the " << (lr.atUpperBound ? "upper" : "lower")
+                  << " bound the reference data support (ELUB " << power(m.calibration.lowerBoundLog10) << " .. "
+                  << power(m.calibration.upperBoundLog10) << "): the data cannot support a stronger LR\n";
+    std::cout << "  " << m.label() << ", fitted " << m.created << " by " << m.software << " on " << m.data.pairs
+              << " pairs of " << m.data.firearms << " firearms" << (m.data.description.empty() ? "" : " (" + m.data.description + ")")
+              << "; cross-validated Cllr " << fixed(m.validation.score.cllr, 3) << " bits\n";
+}
+
 }  // namespace
 
 void addCompareCommand(CLI::App& app) {
     struct Options {
         std::string a, b;
         bool json = false, quiet = false;
+        std::string model;
         CmcCliOptions cmc;
     };
     auto o = std::make_shared<Options>();
@@ -86,11 +102,17 @@ void addCompareCommand(CLI::App& app) {
     cmd->add_option("compared", o->b, "Compared scan (X3P, processed)")->required()->check(CLI::ExistingFile);
     cmd->add_flag("--json", o->json, "Print JSON with every cell");
     cmd->add_flag("--summary", o->quiet, "Print the counts and consensus only");
+    cmd->add_option("--lr", o->model, "Calibration model (striae calibrate): also give the likelihood ratio with its interval")
+        ->check(CLI::ExistingFile);
     addCmcOptions(*cmd, o->cmc);
     cmd->callback([o] {
+        std::optional<matching::CalibrationModel> model;
+        if (!o->model.empty()) model = matching::readCalibrationModel(o->model);  // a bad model fails before the work
         const auto a = imaging::readX3p(o->a).surface;
         const auto b = imaging::readX3p(o->b).surface;
         const matching::CmcResult r = matching::compareCmc(a, b, o->cmc.parameters());
+        std::optional<matching::LrEstimate> lr;
+        if (model) lr = model->likelihoodRatio(r);
         if (o->json) {
             Poco::JSON::Object out(Poco::JSON_PRESERVE_KEY_ORDER);
             out.set("reference", o->a);
@@ -103,6 +125,25 @@ void addCompareCommand(CLI::App& app) {
             out.set("resampled", r.resampled);
             out.set("forward", directionJson(r.forward, r.spacing));
             out.set("backward", directionJson(r.backward, r.spacing));
+            out.set("countClass", "CMC count: interpretable, not a likelihood ratio (docs/cmc.md)");
+            if (lr) {
+                Poco::JSON::Object l(Poco::JSON_PRESERVE_KEY_ORDER);
+                l.set("class", "validated likelihood ratio");
+                l.set("log10Lr", lr->log10Lr);
+                l.set("lower95Log10", lr->lowerLog10);
+                l.set("upper95Log10", lr->upperLog10);
+                l.set("atUpperBound", lr->atUpperBound);
+                l.set("atLowerBound", lr->atLowerBound);
+                l.set("boundsLog10", Poco::JSON::Array());
+                l.getArray("boundsLog10")->add(model->calibration.lowerBoundLog10);
+                l.getArray("boundsLog10")->add(model->calibration.upperBoundLog10);
+                l.set("score", matching::scoreKindName(model->score.kind));
+                l.set("scoreValue", model->scoreOf(r));
+                l.set("model", model->id);
+                l.set("modelName", model->name);
+                l.set("validation", "docs/validation.md; figures in the model file");
+                out.set("likelihoodRatio", l);
+            }
             out.stringify(std::cout, 2);
             std::cout << '\n';
             return;
@@ -112,6 +153,8 @@ void addCompareCommand(CLI::App& app) {
                       << " µm): compared at the coarser, " << fixed(r.spacing * 1e6, 3) << " µm\n";
         std::cout << "CMC count (original rule, min of both directions): " << r.originalCount << '\n';
         std::cout << "CMC count (High CMC rule, min of both directions): " << r.highCount << '\n';
+        std::cout << "  (a count: interpretable, not a likelihood ratio; its validation is in docs/cmc.md)\n";
+        if (lr) printLikelihoodRatio(*model, *lr);
         if (o->quiet) return;
         printDirection("reference -> compared", r.forward, r.spacing);
         printDirection("compared -> reference", r.backward, r.spacing);

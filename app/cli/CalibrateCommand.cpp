@@ -21,6 +21,7 @@
 #include "Commands.h"
 #include "Format.h"
 #include "Progress.h"
+#include "StoreSession.h"
 #include "striae/imaging/X3p.h"
 #include "striae/matching/CalibrationModel.h"
 #include "striae/matching/CmcFeatures.h"
@@ -188,7 +189,60 @@ bool logisticWins(const matching::ValidationSummary& count, const matching::Vali
     return true;
 }
 
+void printModel(const matching::CalibrationModel& m) {
+    std::cout << "calibration model " << m.id << (m.name.empty() ? "" : " (" + m.name + ")") << "\n"
+              << "  fitted " << m.created << " by " << m.software << "\n"
+              << "  reference data: " << m.data.scans << " scans, " << m.data.firearms << " firearms, " << m.data.pairs << " pairs (KM "
+              << m.data.knownMatches << ", KNM " << m.data.knownNonMatches << "), truth " << m.data.truthFile << " (sha256 "
+              << m.data.truthSha256.substr(0, 16) << "…)\n";
+    if (!m.data.description.empty()) std::cout << "  " << m.data.description << "\n";
+    std::cout << "  score: " << matching::scoreKindName(m.score.kind) << " (" << m.validation.chosenBecause << ")\n"
+              << "  LR = 10^(" << fixed(m.calibration.a, 4) << " + " << fixed(m.calibration.b, 4) << " x score), bounded to 10^"
+              << fixed(m.calibration.lowerBoundLog10, 2) << " .. 10^" << fixed(m.calibration.upperBoundLog10, 2) << " (ELUB); "
+              << m.calibration.bootstrap.size() << " bootstrap refits for the intervals\n"
+              << "  validation: " << m.validation.scheme << "\n";
+    printSideBySide(m.validation.count, m.validation.score);
+    std::cout << "  (left: the CMC count calibrated on the same folds; right: this model's score" <<
+        (m.score.kind == matching::ScoreKind::CmcCount ? ", which is the count" : "") << "; docs/validation.md)\n";
+}
+
 }  // namespace
+
+void addCalibrationCommands(CLI::App& app) {
+    CLI::App* group = app.add_subcommand("calibration", "Show a calibration model, install one in a case store");
+    group->require_subcommand(1);
+    {
+        struct Show {
+            std::string model;
+            StoreSession session;
+        };
+        auto o = std::make_shared<Show>();
+        CLI::App* cmd = group->add_subcommand("show", "What a calibration model is, what it was fitted on, its cross-validated figures");
+        cmd->add_option("model", o->model, "Model file (default: the store's installed model)");
+        o->session.addOptions(*cmd, false);
+        cmd->callback([o] {
+            if (!o->model.empty()) return printModel(matching::readCalibrationModel(o->model));
+            const auto m = o->session.open().calibrationModel();
+            if (!m) throw std::runtime_error("the store has no calibration model (striae calibration install MODEL)");
+            printModel(*m);
+        });
+    }
+    {
+        struct Install {
+            std::string model;
+            StoreSession session;
+        };
+        auto o = std::make_shared<Install>();
+        CLI::App* cmd = group->add_subcommand("install", "Install a calibration model in a case store (supervisors); correlations then give LRs");
+        cmd->add_option("model", o->model, "Model file from striae calibrate")->required()->check(CLI::ExistingFile);
+        o->session.addOptions(*cmd);
+        cmd->callback([o] {
+            auto store = o->session.open();
+            const auto m = store.installCalibrationModel(o->session.login(store), o->model);
+            std::cout << "installed calibration model " << m.id << (m.name.empty() ? "" : " (" + m.name + ")") << '\n';
+        });
+    }
+}
 
 void addCalibrateCommand(CLI::App& app) {
     struct Options {

@@ -15,6 +15,7 @@ void addCompareCommand(CLI::App& app);
 void addEvalCommand(CLI::App& app);
 void addEvalSearchCommand(CLI::App& app);
 void addCalibrateCommand(CLI::App& app);
+void addCalibrationCommands(CLI::App& app);
 void addStoreCommands(CLI::App& app);
 void addWorkflowCommands(CLI::App& app);
 void addSyncCommands(CLI::App& app);

@@ -1,5 +1,7 @@
 // The review workflow on the command line: correlate, review, lead, hit, verify, approve.
 #include <CLI/CLI.hpp>
+
+#include <cmath>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -10,6 +12,7 @@
 
 #include "CmcOptions.h"
 #include "Commands.h"
+#include "Format.h"
 #include "Progress.h"
 #include "StoreSession.h"
 
@@ -25,6 +28,7 @@ void addCorrelate(CLI::App& app) {
         int top = 20;
         bool json = false;
         std::string shortlist;
+        double minLr = 0;
         CmcCliOptions cmc;
     };
     auto o = std::make_shared<Correlate>();
@@ -35,11 +39,16 @@ void addCorrelate(CLI::App& app) {
     cmd->add_flag("--json", o->json, "Print JSON");
     cmd->add_option("--shortlist", o->shortlist,
                     "Holdings compared by CMC after the first stage: a count (500), a share (25%) or all; default 20% (at least 200)");
+    cmd->add_option("--min-lr", o->minLr,
+                    "Print only candidates whose likelihood ratio (store's calibration model) is at least this")
+        ->check(CLI::PositiveNumber);
     addCmcOptions(*cmd, o->cmc);
     o->session.addOptions(*cmd);
     cmd->callback([o] {
         auto store = o->session.open();
         const auto actor = o->session.login(store);
+        const auto model = store.calibrationModel();
+        if (o->minLr > 0 && !model) throw std::runtime_error("--min-lr: the store has no calibration model (striae calibration install)");
         Progress progress("correlating");
         const records::Shortlist shortlist = o->shortlist.empty() ? records::Shortlist{} : records::Shortlist::parse(o->shortlist);
         const auto run = store.correlate(
@@ -50,8 +59,17 @@ void addCorrelate(CLI::App& app) {
             },
             shortlist);
         progress.finish();
-        const auto cands = store.candidates(run.id);
+        auto cands = store.candidates(run.id);
         const bool bullet = store.acquisition(run.queryAcquisitionId).region == "land";
+        const std::size_t listed = cands.size();
+        if (o->minLr > 0) {
+            // The cut is the examiner's stopping rule: candidates below it are stored with the run, not printed.
+            const double cut = std::log10(o->minLr);
+            std::erase_if(cands, [&](const records::Candidate& c) {
+                const auto lr = records::candidateLikelihoodRatio(c);
+                return !lr || lr->log10Lr < cut - 1e-12;
+            });
+        }
         if (o->json) {
             Poco::JSON::Object out(Poco::JSON_PRESERVE_KEY_ORDER);
             out.set("run", run.id);
@@ -82,6 +100,10 @@ void addCorrelate(CLI::App& app) {
                 k.set("details", Poco::JSON::Parser().parse(c.details));
                 arr.add(k);
             }
+            if (!bullet) {
+                out.set("lrClass", model ? "validated likelihood ratio: " + model->label() : std::string("none: no calibration model"));
+                if (o->minLr > 0) out.set("minLr", o->minLr), out.set("belowMinLr", int(listed - cands.size()));
+            }
             out.set("candidates", arr);
             out.stringify(std::cout, 2);
             std::cout << '\n';
@@ -101,11 +123,22 @@ void addCorrelate(CLI::App& app) {
         std::cout << "correlation run " << run.id << ": acquisition " << run.queryAcquisitionId << " against " << run.holdings
                   << " breech faces of its caliber, " << run.fullyCompared << " of them compared by CMC (shortlist " << run.shortlist
                   << (run.fullyCompared < run.holdings ? ", chosen by the first-stage signature; docs/search.md" : "")
-                  << "; score: CMC count, original rule; docs/cmc.md)\n  rank  candidate  case            item    CMC  High CMC\n";
+                  << "; score: CMC count, original rule, a count, not a likelihood ratio; docs/cmc.md)\n";
+        if (model)
+            std::cout << "LR: " << model->label() << "; bounded to 10^" << fixed(model->calibration.lowerBoundLog10, 2) << " .. 10^"
+                      << fixed(model->calibration.upperBoundLog10, 2) << " by the reference data\n";
+        if (o->minLr > 0)
+            std::cout << "cut at LR >= " << o->minLr << ": " << cands.size() << " of " << listed << " candidates\n";
+        std::cout << "  rank  candidate  case            item    CMC  High CMC" << (model ? "  log10 LR [95 %]" : "") << "\n";
+        int printed = 0;
         for (const auto& c : cands) {
-            if (c.rank > o->top) break;
-            std::printf("  %4d  %9lld  %-14s  %-6s  %3.0f  %8.0f\n", c.rank, static_cast<long long>(c.id), c.caseNumber.c_str(),
+            if (++printed > o->top) break;
+            std::printf("  %4d  %9lld  %-14s  %-6s  %3.0f  %8.0f", c.rank, static_cast<long long>(c.id), c.caseNumber.c_str(),
                         c.itemLabel.c_str(), c.score, c.scoreHigh);
+            if (const auto lr = records::candidateLikelihoodRatio(c))
+                std::printf("  %5.2f [%.2f, %.2f]%s", lr->log10Lr, lr->lowerLog10, lr->upperLog10,
+                            lr->bound.empty() ? "" : (" at the " + lr->bound + " bound").c_str());
+            std::printf("\n");
         }
     });
 }

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     striae::cli::addCompareCommand(app);
     striae::cli::addEvalCommand(app);
     striae::cli::addCalibrateCommand(app);
+    striae::cli::addCalibrationCommands(app);
     striae::cli::addEvalSearchCommand(app);
     striae::cli::addStoreCommands(app);
     striae::cli::addWorkflowCommands(app);

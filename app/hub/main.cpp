@@ -101,6 +101,9 @@ int main(int argc, char** argv) {
     serve->add_option("--shortlist", o.shortlist,
                       "Holdings CMC compares after the first stage ranks a partition: a count (500), a share (20%) or all; "
                       "default 20% (at least 200)");
+    serve->add_option("--calibration", o.config.calibrationModelFile,
+                      "Calibration model (striae calibrate): breech-face candidates carry its likelihood ratio")
+        ->check(CLI::ExistingFile);
     serve->add_option("--max-upload-mb", o.maxUploadMb, "Largest scan accepted, MiB");
     serve->add_option("--peer", o.peers, "Peer hub to replicate from: NAME=URL (repeatable)");
     serve->add_option("--peer-token", o.peerTokens, "Token the peer issued to this hub: NAME=TOKEN");
@@ -128,6 +131,8 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 86400));
     worker->add_option("--index", lease.indexPath, "Where this worker keeps its first-stage index (default: DATA/search-ID.index)");
     worker->add_option("--list-size", o.config.listSize, "Candidates kept per lead list")->capture_default_str();
+    worker->add_option("--calibration", o.config.calibrationModelFile, "As for serve: the calibration model for LRs")
+        ->check(CLI::ExistingFile);
     worker->add_option("--shortlist", o.shortlist, "As for serve: holdings CMC compares after the first stage (default 20% (at least 200))");
 
     auto* agency = app.add_subcommand("agency", "Agencies")->require_subcommand(1);
@@ -189,6 +194,8 @@ int main(int argc, char** argv) {
                 lease.indexPath = o.config.dataDir + "/search-" + file + ".index";
             }
             CorrelationQueue queue(store, workerThreads, o.config.listSize, o.config.shortlist, lease);
+            if (!o.config.calibrationModelFile.empty())
+                queue.setCalibrationModel(striae::matching::readCalibrationModel(o.config.calibrationModelFile));
             std::signal(SIGINT, onSignal);
             std::signal(SIGTERM, onSignal);
             queue.start();

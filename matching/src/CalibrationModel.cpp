@@ -178,6 +178,18 @@ std::string CalibrationModel::label() const {
     return "validated LR (calibration model " + id + (name.empty() ? "" : ", " + name) + "; docs/validation.md)";
 }
 
+std::string likelihoodRatioJson(const LrEstimate& lr, const std::string& modelId) {
+    Object l(Poco::JSON_PRESERVE_KEY_ORDER);
+    l.set("log10", lr.log10Lr);
+    l.set("lower95", lr.lowerLog10);
+    l.set("upper95", lr.upperLog10);
+    l.set("bound", lr.atUpperBound ? "upper" : lr.atLowerBound ? "lower" : "");
+    l.set("model", modelId);
+    std::ostringstream out;
+    l.stringify(out);
+    return out.str();
+}
+
 std::string calibrationModelJson(CalibrationModel& m) {
     Object o(Poco::JSON_PRESERVE_KEY_ORDER);
     o.set("format", kFormat);

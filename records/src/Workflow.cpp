@@ -120,11 +120,27 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
         },
         [&](int i) { return "acquisition " + std::to_string(rows[std::size_t(i)].acquisitionId); }, progress, "correlation");
 
+    // The LR of each candidate, when the store has a calibration model fitted with these parameters.
+    const auto model = calibrationModel();
+    std::string calibrationNote = "none installed: scores are CMC counts only";
+    if (model) {
+        try {
+            if (!rows.empty()) model->scoreOf(rows[0].result);
+            calibrationNote = model->id;
+        } catch (const std::invalid_argument&) {
+            calibrationNote = "none: model " + model->id + " was fitted with other CMC parameters";
+        }
+    }
+    const bool withLr = model && calibrationNote == model->id;
     std::vector<CandidateInput> found;
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const auto& r = rows[i];
         std::string details = matching::cmcSummaryJson(r.result);
         if (!std::isnan(firstStage[i])) details = withField(details, "firstStage", firstStage[i]);
+        if (withLr) {
+            const auto lr = Poco::JSON::Parser().parse(matching::likelihoodRatioJson(model->likelihoodRatio(r.result), model->id));
+            details = withField(details, "lr", lr);
+        }
         found.push_back({r.acquisitionId, double(r.result.originalCount), double(r.result.highCount), details});
     }
     // What was searched and how, with the run: the partition, how much of it CMC compared, the shortlist.
@@ -132,6 +148,7 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
     recorded = withField(recorded, "holdings", holdings);
     recorded = withField(recorded, "fullyCompared", int(rows.size()));
     recorded = withField(recorded, "shortlist", shortlist.describe());
+    recorded = withField(recorded, "calibrationModel", calibrationNote);
     recorded = withField(recorded, "firstStage", kept < holdings ? std::string(matching::signatureMethodName(matching::SignatureOptions{}.method))
                                                                  : std::string("none: every holding compared"));
     return recordCorrelationRun(actor, acquisitionId, "local", recorded, startedAt, std::move(found));

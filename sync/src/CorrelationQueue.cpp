@@ -207,6 +207,16 @@ bool CorrelationQueue::correlate(const std::string& id) {
         score << it->second;
         return "{\"firstStage\":" + score.str() + (details.size() > 2 ? "," : "") + details.substr(1);
     };
+    // The LR of the hub's calibration model, when it was fitted with these parameters.
+    auto withLr = [&](std::string details, const matching::CmcResult& result) {
+        if (!model_ || details.size() < 2 || details.front() != '{') return details;
+        try {
+            const std::string lr = matching::likelihoodRatioJson(model_->likelihoodRatio(result), model_->id);
+            return "{\"lr\":" + lr + (details.size() > 2 ? "," : "") + details.substr(1);
+        } catch (const std::invalid_argument&) {
+            return details;  // other CMC parameters: a count only
+        }
+    };
     std::vector<HubCandidate> found, reverse;
     for (const auto& other : compared) {
         {
@@ -224,7 +234,7 @@ bool CorrelationQueue::correlate(const std::string& id) {
         c.acquisitionId = other.id;
         c.score = result.originalCount;
         c.scoreHigh = result.highCount;
-        c.details = withFirstStage(matching::cmcSummaryJson(result), other.id);
+        c.details = withLr(withFirstStage(matching::cmcSummaryJson(result), other.id), result);
         found.push_back(std::move(c));
         // The same comparison seen from the holding's side (its cells registered in the new scan).
         matching::CmcResult swapped = result;
@@ -234,7 +244,7 @@ bool CorrelationQueue::correlate(const std::string& id) {
         r.acquisitionId = id;
         r.score = result.originalCount;
         r.scoreHigh = result.highCount;
-        r.details = withFirstStage(matching::cmcSummaryJson(swapped), other.id);
+        r.details = withLr(withFirstStage(matching::cmcSummaryJson(swapped), other.id), swapped);
         reverse.push_back(std::move(r));
     }
     std::stable_sort(found.begin(), found.end(), [](const HubCandidate& a, const HubCandidate& b) {

@@ -41,6 +41,8 @@ bool isLoopback(const std::string& host) {
 HubServer::HubServer(HubConfig config) : config_(std::move(config)), impl_(std::make_unique<Impl>()) {
     impl_->store = std::make_unique<HubStore>(config_.dataDir, config_.databaseUrl, config_.name, /*ownsUploads=*/true);
     impl_->queue = std::make_unique<CorrelationQueue>(*impl_->store, config_.workers, config_.listSize, config_.shortlist);
+    // A bad model stops the hub from starting, with the file and the problem named.
+    if (!config_.calibrationModelFile.empty()) impl_->queue->setCalibrationModel(matching::readCalibrationModel(config_.calibrationModelFile));
     impl_->rateLimiter = std::make_unique<RateLimiter>(config_.requestsPerSecond, config_.requestBurst);
 }
 

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <QApplication>
+#include <QKeyEvent>
+#include <cstdlib>
+#include <QChart>
+#include <QChartView>
 #include <QComboBox>
 #include <QLabel>
 #include <QMessageBox>
@@ -16,9 +20,11 @@
 #include "UiDriving.h"
 #include "UiTestStore.h"
 #include "striae/imaging/Synthetic.h"
+#include "striae/matching/CalibrationModel.h"
 #include "striae/matching/Cmc.h"
 #include "striae/records/Store.h"
 #include "striae/ui/AuditPanel.h"
+#include "striae/ui/CalibrationView.h"
 #include "striae/ui/CandidatesPanel.h"
 #include "striae/ui/ConclusionDialog.h"
 #include "striae/ui/MainWindow.h"
@@ -67,14 +73,14 @@ TEST(CandidatesPanel, ActionsFollowRolesAndChangeTheStore) {
     EXPECT_TRUE(identify->toolTip().contains("examiner"));
     lead->click();
     EXPECT_EQ(store.openLeads().size(), 1u);
-    EXPECT_EQ(panel.table()->item(0, 4)->text(), "lead");
+    EXPECT_EQ(panel.table()->item(0, 5)->text(), "lead");
 
     panel.setUser(exam);
     panel.table()->selectRow(0);
     panel.examine("identification");
     EXPECT_TRUE(store.openLeads().empty());
     EXPECT_EQ(store.stats().hits, 1);
-    EXPECT_EQ(panel.table()->item(0, 4)->text(), "Identification") << "the AFTE name, not the code";
+    EXPECT_EQ(panel.table()->item(0, 5)->text(), "Identification") << "the AFTE name, not the code";
     // The examiner who confirmed cannot verify: the store refuses and the hit stays unverified.
     panel.table()->selectRow(0);
     panel.verify("identification", true);
@@ -82,20 +88,20 @@ TEST(CandidatesPanel, ActionsFollowRolesAndChangeTheStore) {
     const auto exam2 = store.addUser(admin, "A", "ed", "Ed", {records::Role::Examiner}, "exam-password2");
     const auto boss = store.addUser(admin, "A", "sam", "Sam", {records::Role::Supervisor}, "super-password");
     panel.setUser(exam2);
-    EXPECT_EQ(panel.table()->item(0, 4)->text(), "examined; conclusion hidden until you verify") << "blind: the verifier's list";
+    EXPECT_EQ(panel.table()->item(0, 5)->text(), "examined; conclusion hidden until you verify") << "blind: the verifier's list";
     panel.table()->selectRow(0);
     EXPECT_TRUE(button(panel, "Show first conclusion…")->isEnabled());
     panel.verify("identification", true);
-    EXPECT_EQ(panel.table()->item(0, 4)->text(), "Identification, verified by you");
+    EXPECT_EQ(panel.table()->item(0, 5)->text(), "Identification, verified by you");
     EXPECT_EQ(store.stats().verifications, 1);
     panel.setUser(boss);
     panel.table()->selectRow(0);
     EXPECT_TRUE(button(panel, "Approve")->isEnabled());
     panel.approve();
     EXPECT_EQ(store.stats().approvals, 1);
-    EXPECT_EQ(panel.table()->item(0, 4)->text(), "Identification, approved");
-    EXPECT_EQ(panel.table()->item(0, 4)->data(Qt::UserRole + 4).toString(), "approved");
-    EXPECT_FALSE(panel.table()->item(0, 4)->icon().isNull()) << "a badge for the stage";
+    EXPECT_EQ(panel.table()->item(0, 5)->text(), "Identification, approved");
+    EXPECT_EQ(panel.table()->item(0, 5)->data(Qt::UserRole + 4).toString(), "approved");
+    EXPECT_FALSE(panel.table()->item(0, 5)->icon().isNull()) << "a badge for the stage";
     EXPECT_TRUE(store.verifyAudit().ok());
 
     // The audit panel tells the whole review chain in words, with the chain state.
@@ -218,4 +224,116 @@ TEST(ConclusionDialog, ChoosesNothingInAdvance) {
     EXPECT_TRUE(elimination->isChecked());
     EXPECT_TRUE(ok->isEnabled());
     EXPECT_EQ(dialog.conclusion().value_or(""), "elimination");
+}
+
+// With a calibration model installed, every candidate shows its validated LR
+// (with its interval and the model in the tooltip), the heading names the
+// model, and the list is cut at an LR chosen with the keyboard.
+TEST(MainWindow, CandidatesShowTheirValidatedLikelihoodRatioAndTheListIsCutAtAnLr) {
+    ASSERT_NE(QApplication::instance(), nullptr);
+    test::TempDir dir;
+    std::string modelId;
+    {
+        auto store = test::makeStoreWithScans(dir / "store", dir / "scans", 2, 2, 160, {"F01-01.x3p", "F01-02.x3p", "F02-01.x3p"});
+        matching::CalibrationModel m;
+        m.name = "ui test model";
+        m.created = "2026-12-02T00:00:00Z";
+        m.software = "striae test";
+        m.calibration.a = -2;  // log10 LR = -2 + 0.5 × CMC count, within [-2, 3]
+        m.calibration.b = 0.5;
+        m.calibration.lowerBoundLog10 = -2;
+        m.calibration.upperBoundLog10 = 3;
+        m.calibration.bootstrap = {{-2.2, 0.45}, {-1.8, 0.55}};
+        m.validation.scheme = "test";
+        matching::writeCalibrationModel(m, (dir / "model.json").string());
+        modelId = m.id;
+        store.installCalibrationModel(store.authenticate("admin", "admin-password"), (dir / "model.json").string());
+    }
+    ui::MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    ASSERT_TRUE(window.openStore(QString::fromStdString((dir / "store").string())));
+    ASSERT_TRUE(window.login("tina", "tech-password"));
+    ASSERT_TRUE(window.showAcquisition(1));
+    ASSERT_GT(window.correlate(1), 0);
+    auto* panel = window.findChild<ui::CandidatesPanel*>();
+    auto* table = panel->table();
+    ASSERT_EQ(table->rowCount(), 2);
+    EXPECT_EQ(table->horizontalHeaderItem(4)->text(), "log10 LR");
+    EXPECT_TRUE(table->horizontalHeaderItem(4)->toolTip().contains("docs/validation.md"));
+    const QString heading = panel->findChildren<QLabel*>().front()->text();
+    EXPECT_TRUE(heading.contains(QString::fromStdString(modelId))) << heading.toStdString();
+    // The same firearm: a CMC count of 8 or more, an LR of 100 or more.
+    int mate = -1, other = -1;
+    for (int r = 0; r < 2; ++r) (table->item(r, 1)->text().startsWith("C2") ? mate : other) = r;
+    ASSERT_GE(mate, 0);
+    ASSERT_GE(other, 0);
+    auto log10Lr = [&](int row) { return table->item(row, 4)->text().split(' ').front().toDouble(); };
+    EXPECT_GE(log10Lr(mate), 2.0) << table->item(mate, 4)->text().toStdString();
+    if (table->item(mate, 2)->data(Qt::DisplayRole).toDouble() >= 10) {
+        EXPECT_TRUE(table->item(mate, 4)->toolTip().contains("upper bound")) << table->item(mate, 4)->toolTip().toStdString();
+        EXPECT_TRUE(table->item(mate, 4)->text().endsWith("(upper bound)")) << table->item(mate, 4)->text().toStdString();
+    }
+    EXPECT_TRUE(table->item(mate, 4)->toolTip().contains(QString::fromStdString(modelId)));
+    EXPECT_LT(log10Lr(other), 2.0) << "the other firearm is below LR 100";
+
+    // The examiner's stopping rule: "LR ≥ 100", two steps down with the keyboard.
+    auto* cut = panel->findChild<QComboBox*>("minLr");
+    ASSERT_TRUE(cut && cut->isEnabled());
+    cut->setFocus();
+    for (int i = 0; i < 2; ++i) {
+        QKeyEvent press(QEvent::KeyPress, Qt::Key_Down, Qt::NoModifier);
+        QKeyEvent release(QEvent::KeyRelease, Qt::Key_Down, Qt::NoModifier);
+        QApplication::sendEvent(cut, &press);
+        QApplication::sendEvent(cut, &release);
+    }
+    test::settle();
+    EXPECT_EQ(cut->currentText(), "LR ≥ 100");
+    EXPECT_FALSE(table->isRowHidden(mate));
+    EXPECT_TRUE(table->isRowHidden(other)) << "below the cut";
+    window.grab().save(QString::fromStdString((dir / "lr.png").string()));
+    if (const char* shots = std::getenv("STRIAE_UI_SHOTS")) window.grab().save(QString(shots) + "/candidates-lr.png");
+}
+
+// Help → Calibration model… opens the installed model's view: its figures
+// beside the count's, a Tippett plot and an ECE plot, all from the file.
+TEST(MainWindow, TheCalibrationModelIsShownWithItsFiguresAndPlots) {
+    ASSERT_NE(QApplication::instance(), nullptr);
+    test::TempDir dir;
+    {
+        auto store = test::makeStoreWithScans(dir / "store", dir / "scans", 1, 1, 120, {"F01-01.x3p"});
+        matching::CalibrationModel m;
+        m.name = "plots";
+        m.created = "2026-12-02T00:00:00Z";
+        m.software = "striae test";
+        m.calibration = {-2, 0.5, -2, 3, {{-2.1, 0.5}}};
+        m.validation.scheme = "test scheme";
+        m.validation.score.auc = 0.99;
+        m.validation.score.errorRates.push_back({"LR >= 1", matching::wilsonInterval(2, 400), matching::wilsonInterval(1, 40)});
+        m.validation.count = m.validation.score;
+        m.validation.knownMatchLog10Lrs = {3, 3, 2.5, 1, -0.5};
+        m.validation.knownNonMatchLog10Lrs = {-2, -2, -1.5, -1, 0.5, -2};
+        matching::writeCalibrationModel(m, (dir / "model.json").string());
+        store.installCalibrationModel(store.authenticate("admin", "admin-password"), (dir / "model.json").string());
+    }
+    ui::MainWindow window;
+    window.show();
+    ASSERT_TRUE(window.openStore(QString::fromStdString((dir / "store").string())));
+    test::chooseMenu(window, "Help", "Calibration model…");
+    test::settle(300);
+    auto* view = window.findChild<ui::CalibrationView*>("calibrationView");
+    ASSERT_NE(view, nullptr);
+    EXPECT_TRUE(view->isVisible());
+    auto* figures = view->figures();
+    ASSERT_GE(figures->rowCount(), 5);
+    EXPECT_EQ(figures->item(0, 0)->text(), "AUC");
+    EXPECT_EQ(figures->item(3, 0)->text(), "False positives, LR >= 1");
+    EXPECT_TRUE(figures->item(3, 2)->text().startsWith("2/400")) << figures->item(3, 2)->text().toStdString();
+    EXPECT_EQ(view->tippett()->chart()->series().size(), 2);
+    EXPECT_EQ(view->ece()->chart()->series().size(), 3);
+    const QString summary = view->findChild<QLabel*>()->text();
+    EXPECT_TRUE(summary.contains("docs/validation.md"));
+    EXPECT_TRUE(summary.contains("10^-2.00 … 10^3.00")) << summary.toStdString();
+    if (const char* shots = std::getenv("STRIAE_UI_SHOTS")) view->grab().save(QString(shots) + "/calibration-view.png");
+    view->close();
 }

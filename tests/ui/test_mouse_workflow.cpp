@@ -240,7 +240,7 @@ TEST(MouseWorkflow, IntakeToApprovalInTheRealWindow) {
 
     // 7. A second examiner verifies blind: the list hides the first conclusion.
     logInAs(window, "ed", "ed-password");
-    EXPECT_TRUE(table->item(0, 4)->text().contains("hidden")) << table->item(0, 4)->text().toStdString();
+    EXPECT_TRUE(table->item(0, 5)->text().contains("hidden")) << table->item(0, 5)->text().toStdString();
     clickCell(table, table->model()->index(0, 1));
     conclude([&] { clickButton(buttonNamed(panel, "Verify…")); }, "Identification", "Blind verification");
 

@@ -25,6 +25,14 @@ namespace striae::ui {
 namespace {
 constexpr int kIdRole = Qt::UserRole + 1;
 constexpr int kAcquisitionRole = Qt::UserRole + 2;
+constexpr int kLog10LrRole = Qt::UserRole + 5;
+
+// Sorts by the LR itself, whatever the text says about bounds.
+struct LrItem : QTableWidgetItem {
+    bool operator<(const QTableWidgetItem& other) const override {
+        return data(kLog10LrRole).toDouble() < other.data(kLog10LrRole).toDouble();
+    }
+};
 
 // The review stage as a badge: a letter in a disc, so it reads without colour too.
 QIcon stageIcon(const QString& letter, const QColor& colour) {
@@ -51,7 +59,7 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
       filter_(new QLineEdit(this)),
       hideReviewed_(new QCheckBox(tr("Hide reviewed"), this)),
       note_(new QLineEdit(this)),
-      table_(new QTableWidget(0, 8, this)),
+      table_(new QTableWidget(0, 9, this)),
       lead_(new QPushButton(tr("Lead"), this)),
       notLead_(new QPushButton(tr("Not a lead"), this)),
       identify_(new QPushButton(tr("Examine…"), this)),
@@ -60,7 +68,8 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
       reveal_(new QPushButton(tr("Show first conclusion…"), this)),
       compare_(new QPushButton(tr("Compare side by side"), this)),
       correlate_(new QPushButton(tr("Correlate now"), this)),
-      shortlist_(new QComboBox(this)) {
+      shortlist_(new QComboBox(this)),
+      minLr_(new QComboBox(this)) {
     // How many holdings CMC compares after the first stage: shown, adjustable, "all" for a full run.
     shortlist_->setObjectName("shortlist");
     shortlist_->setEditable(true);
@@ -69,7 +78,13 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
     shortlist_->setToolTip(tr("Holdings fully compared by CMC after the first-stage signature ranks them: a count (500), a share (25%) "
                               "or all (a full run). Every list says how many holdings there were and how many were compared. docs/search.md"));
     table_->setHorizontalHeaderLabels(
-        {tr("Rank"), tr("Case / item"), tr("CMC"), tr("High CMC"), tr("Review"), tr("Caliber"), tr("Agency"), tr("Acquired")});
+        {tr("Rank"), tr("Case / item"), tr("CMC"), tr("High CMC"), tr("log10 LR"), tr("Review"), tr("Caliber"), tr("Agency"), tr("Acquired")});
+    // The stopping rule for the list: candidates below a likelihood ratio are hidden (they stay in the run).
+    minLr_->setObjectName("minLr");
+    minLr_->addItem(tr("all candidates"), 0.0);
+    for (double v : {1.0, 100.0, 10000.0}) minLr_->addItem(tr("LR ≥ %1").arg(v, 0, 'g', 6), v);
+    minLr_->setToolTip(tr("Hide candidates whose validated likelihood ratio is below this (needs a calibration model; docs/validation.md)"));
+    connect(minLr_, &QComboBox::currentIndexChanged, this, &CandidatesPanel::applyFilter);
     filter_->setPlaceholderText(tr("Filter: case, caliber, agency, date…"));
     filter_->setClearButtonEnabled(true);
     connect(filter_, &QLineEdit::textChanged, this, &CandidatesPanel::applyFilter);
@@ -98,6 +113,8 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
     auto* filters = new QHBoxLayout;
     filters->addWidget(filter_, 1);
     filters->addWidget(hideReviewed_);
+    filters->addWidget(new QLabel(tr("Show:"), this));
+    filters->addWidget(minLr_);
     layout->addLayout(filters);
     layout->addWidget(table_, 1);
     note_->setPlaceholderText(tr("Note for the review, conclusion or approval"));
@@ -186,6 +203,27 @@ void CandidatesPanel::showRunsOf(records::Id acquisitionId) {
         header(2, tr("CMC"), tr("Count of congruent matching cells (original rule, the smaller of the two directions); a count, not a probability. Validation: docs/cmc.md"));
         header(3, tr("High CMC"), tr("Count of congruent matching cells by the High CMC rule. Validation: docs/cmc.md"));
     }
+    std::optional<matching::CalibrationModel> model;
+    QString modelLine;
+    if (store_ && !bullet) {
+        try {
+            model = store_->calibrationModel();
+            modelLine = model ? tr("<br>LR: validated likelihood ratio, calibration model %1 (%2), bounded to 10^%3 … 10^%4 by its reference data")
+                                    .arg(QString::fromStdString(model->id), QString::fromStdString(model->name))
+                                    .arg(model->calibration.lowerBoundLog10, 0, 'f', 2)
+                                    .arg(model->calibration.upperBoundLog10, 0, 'f', 2)
+                              : tr("<br>No calibration model: the scores are counts, not likelihood ratios");
+        } catch (const std::exception& e) {
+            modelLine = tr("<br>The calibration model cannot be used: %1").arg(QString::fromUtf8(e.what()));
+        }
+    }
+    header(4, bullet ? tr("—") : tr("log10 LR"),
+           bullet ? tr("Bullet scores are not calibrated to likelihood ratios (docs/validation.md)")
+                  : model ? tr("Validated likelihood ratio (same firearm against different firearms), log10, from calibration model %1; "
+                               "the tooltip of each value gives its 95 % interval. Validation: docs/validation.md")
+                                .arg(QString::fromStdString(model->id))
+                          : tr("No calibration model installed (striae calibration install): no likelihood ratios"));
+    minLr_->setEnabled(!bullet && model.has_value());
     const auto runs = store_ ? store_->runsOf(acquisitionId) : std::vector<records::CorrelationRun>{};
     if (runs.empty()) {
         heading_->setText(tr("Scan %1 has not been correlated (striae correlate %1)").arg(acquisitionId));
@@ -203,7 +241,7 @@ void CandidatesPanel::showRunsOf(records::Id acquisitionId) {
                               .arg(run.id)
                               .arg(run.candidateCount)
                               .arg(run.reviewedCount) +
-                          searched);
+                          searched + modelLine);
         for (const auto& c : store_->candidates(run.id)) {
             const int row = table_->rowCount();
             table_->insertRow(row);
@@ -219,6 +257,20 @@ void CandidatesPanel::showRunsOf(records::Id acquisitionId) {
             auto* high = new QTableWidgetItem;
             high->setData(Qt::DisplayRole, bullet ? QVariant(std::round(c.scoreHigh * 10) / 10) : QVariant(c.scoreHigh));
             table_->setItem(row, 3, high);
+            auto* lrItem = new LrItem;
+            if (const auto lr = records::candidateLikelihoodRatio(c)) {
+                lrItem->setText(QString::number(lr->log10Lr, 'f', 2));
+                lrItem->setData(kLog10LrRole, lr->log10Lr);
+                lrItem->setToolTip(tr("LR = 10^%1, 95 %% interval 10^%2 … 10^%3%4; calibration model %5")
+                                       .arg(lr->log10Lr, 0, 'f', 2)
+                                       .arg(lr->lowerLog10, 0, 'f', 2)
+                                       .arg(lr->upperLog10, 0, 'f', 2)
+                                       .arg(lr->bound.empty() ? QString() : tr(", at the %1 bound the reference data support").arg(QString::fromStdString(lr->bound)))
+                                       .arg(QString::fromStdString(lr->model)));
+                // At a bound the data could not support more: shown, not hidden in a tooltip.
+                if (!lr->bound.empty()) lrItem->setText(lrItem->text() + (lr->bound == "upper" ? tr(" (upper bound)") : tr(" (lower bound)")));
+            }
+            table_->setItem(row, 4, lrItem);
             const auto lead = store_->leadOfCandidate(c.id);
             QString review = c.decision == "lead" ? tr("lead") : c.decision == "not_lead" ? tr("not a lead") : tr("not reviewed");
             const bool examined = lead && lead->status != "open";
@@ -244,10 +296,10 @@ void CandidatesPanel::showRunsOf(records::Id acquisitionId) {
                 reviewItem->setData(Qt::UserRole + 4, "lead");
             }
             reviewItem->setData(Qt::UserRole + 3, !c.decision.empty());
-            table_->setItem(row, 4, reviewItem);
-            table_->setItem(row, 5, new QTableWidgetItem(QString::fromStdString(c.caliber)));
-            table_->setItem(row, 6, new QTableWidgetItem(QString::fromStdString(c.agencyCode)));
-            table_->setItem(row, 7, new QTableWidgetItem(QString::fromStdString(c.acquiredAt.substr(0, 10))));
+            table_->setItem(row, 5, reviewItem);
+            table_->setItem(row, 6, new QTableWidgetItem(QString::fromStdString(c.caliber)));
+            table_->setItem(row, 7, new QTableWidgetItem(QString::fromStdString(c.agencyCode)));
+            table_->setItem(row, 8, new QTableWidgetItem(QString::fromStdString(c.acquiredAt.substr(0, 10))));
         }
     }
     table_->setSortingEnabled(true);
@@ -271,8 +323,11 @@ void CandidatesPanel::applyFilter() {
         bool match = text.isEmpty();
         for (int c = 0; c < table_->columnCount() && !match; ++c)
             match = table_->item(r, c) && table_->item(r, c)->text().contains(text, Qt::CaseInsensitive);
-        const bool reviewed = table_->item(r, 4) && table_->item(r, 4)->data(Qt::UserRole + 3).toBool();
-        table_->setRowHidden(r, !match || (hideReviewed_->isChecked() && reviewed));
+        const bool reviewed = table_->item(r, 5) && table_->item(r, 5)->data(Qt::UserRole + 3).toBool();
+        const double minLr = minLr_->isEnabled() ? minLr_->currentData().toDouble() : 0.0;
+        const QVariant lr = table_->item(r, 4) ? table_->item(r, 4)->data(kLog10LrRole) : QVariant();
+        const bool belowCut = minLr > 0 && (!lr.isValid() || lr.toDouble() < std::log10(minLr) - 1e-12);
+        table_->setRowHidden(r, !match || (hideReviewed_->isChecked() && reviewed) || belowCut);
     }
 }
 

@@ -1,3 +1,4 @@
+#include "striae/ui/CalibrationView.h"
 #include "striae/ui/MainWindow.h"
 
 #include <QApplication>
@@ -161,6 +162,32 @@ void MainWindow::createMenus() {
     logoutAction_->setObjectName("logoutAction");
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    // Where the LRs come from: the store's calibration model, its data and its validation figures.
+    help->addAction(tr("&Calibration model…"), this, [this] {
+        std::optional<matching::CalibrationModel> model;
+        QString problem;
+        try {
+            if (store_) model = store_->calibrationModel();
+        } catch (const std::exception& e) {
+            problem = QString::fromUtf8(e.what());
+        }
+        if (!model) {
+            auto* box = new QMessageBox(QMessageBox::Information, tr("Calibration model"),
+                                        !store_ ? tr("Open a case store first.")
+                                        : problem.isEmpty() ? tr("This store has no calibration model: its scores are CMC counts, "
+                                                                 "not likelihood ratios. A supervisor installs one with "
+                                                                 "'striae calibration install MODEL' (docs/validation.md).")
+                                                            : tr("The store's calibration model cannot be used: %1").arg(problem),
+                                        QMessageBox::Ok, this);
+            box->setObjectName("noCalibrationModel");
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+            return;
+        }
+        auto* view = new CalibrationView(*model, this);
+        view->setAttribute(Qt::WA_DeleteOnClose);
+        view->show();
+    })->setObjectName("calibrationModelAction");
     help->addAction(tr("&About Striae"), this, &MainWindow::showAbout);
 }
 

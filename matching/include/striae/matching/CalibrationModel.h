@@ -56,6 +56,10 @@ struct CalibrationModel {
     std::string label() const;
 };
 
+// The LR as a candidate's details carry it (store and hub alike):
+// {"log10":…,"lower95":…,"upper95":…,"bound":"upper"|"lower"|"","model":id}
+std::string likelihoodRatioJson(const LrEstimate& lr, const std::string& modelId);
+
 // Serialises with a fresh id (returned in the model).
 std::string calibrationModelJson(CalibrationModel& model);
 // Writes atomically (temporary file, then rename); nothing is left on failure.

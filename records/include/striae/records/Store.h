@@ -14,6 +14,7 @@
 #include "striae/imaging/Preprocess.h"
 #include "striae/imaging/X3p.h"
 #include "striae/matching/Bullets.h"
+#include "striae/matching/CalibrationModel.h"
 #include "striae/records/Types.h"
 
 namespace striae::matching {
@@ -199,6 +200,14 @@ public:
                                      const std::vector<HubCandidateLink>& candidates, const std::string& parameters = R"({"method":"hub"})");
     std::vector<OutcomeToReport> outcomesToReport() const;
     void markOutcomeReported(Id candidateId, const std::string& outcome);
+
+    // The calibration model (docs/validation.md) that turns this store's CMC
+    // comparisons into likelihood ratios: a `striae calibrate` file installed
+    // by a supervisor (audited), kept as <store>/calibration-model.json.
+    // correlate() then gives every candidate its LR with the model's id, and
+    // the run names the model. Throws InvalidInput for a bad model file.
+    matching::CalibrationModel installCalibrationModel(const User& actor, const std::string& modelPath);
+    std::optional<matching::CalibrationModel> calibrationModel() const;  // none installed: nullopt
 
     // The case with everything about it, as JSON.
     std::string exportCase(const std::string& caseNumber) const;

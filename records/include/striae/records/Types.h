@@ -120,6 +120,15 @@ struct Candidate {
     std::string decision;   // "", "lead", "not_lead"
 };
 
+// A candidate's likelihood ratio (details "lr"), when the store had a
+// calibration model whose CMC parameters matched the run's.
+struct CandidateLr {
+    double log10Lr = 0, lowerLog10 = 0, upperLog10 = 0;  // 95 % interval
+    std::string bound;   // "upper" / "lower" when clipped to what the reference data support
+    std::string model;   // the calibration model's id
+};
+std::optional<CandidateLr> candidateLikelihoodRatio(const Candidate& candidate);
+
 inline const std::vector<std::string> kAfteConclusions{"identification", "inconclusive_a", "inconclusive_b",
                                                        "inconclusive_c", "elimination", "unsuitable"};
 // What the store's codes are called in the user's language (the codes stay in files and APIs).

@@ -12,12 +12,14 @@
 #include <set>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "striae/imaging/LandSignature.h"
 #include "striae/imaging/Surface.h"
+#include "striae/matching/CalibrationModel.h"
 #include "striae/records/Types.h"
 #include "striae/sync/HubTypes.h"
 
@@ -47,6 +49,10 @@ public:
     // push read anyway and stored; a failure is logged, never the push's.
     void signOnPush(const HubAcquisition& acquisition, const imaging::Surface& surface);
     const std::string& worker() const { return lease_.worker; }
+    // Breech-face candidates then carry the model's likelihood ratio (details
+    // "lr", naming the model) when the job's CMC parameters match it; set
+    // before start().
+    void setCalibrationModel(std::optional<matching::CalibrationModel> model) { model_ = std::move(model); }
 
 private:
     void work();
@@ -58,6 +64,7 @@ private:
     HubStore& store_;
     int threads_, listSize_;
     records::Shortlist shortlist_;
+    std::optional<matching::CalibrationModel> model_;
     std::unique_ptr<SurfaceCache> cache_;
     std::unique_ptr<HubSearch> search_;
     std::mutex mutex_;

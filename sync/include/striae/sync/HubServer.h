@@ -24,6 +24,7 @@ struct HubConfig {
     int workers = 2;                      // correlation threads (0: hold and queue only)
     int listSize = 20;                    // candidates kept per lead list
     records::Shortlist shortlist;         // holdings CMC compares after the first stage (docs/search.md)
+    std::string calibrationModelFile;     // a `striae calibrate` model: candidates carry its LR (docs/validation.md)
     std::int64_t maxUploadBytes = 512LL << 20;
     std::string certificateFile, privateKeyFile;  // both set: HTTPS
     std::vector<PeerConfig> peers;

@@ -33,6 +33,7 @@ public:
     // Shows only rows with this text in any column (case, caliber, agency, date...).
     void setFilterText(const QString& text);
     void setHideReviewed(bool hide);
+    QComboBox* minLrControl() const { return minLr_; }
     // The note that goes with the next action (review, conclusion, approval).
     void setNote(const QString& note);
     // The shortlist the next correlation uses (the control beside "Correlate now");
@@ -76,6 +77,7 @@ private:
     QPushButton* compare_;
     QPushButton* correlate_;
     QComboBox* shortlist_;
+    QComboBox* minLr_;
 };
 
 }  // namespace striae::ui

@@ -272,6 +272,7 @@ void addCalibrateCommand(CLI::App& app) {
     cmd->callback([o] {
         const auto params = o->cmc.parameters();
         std::vector<LabelledComparison> rows;
+        std::vector<LabelledComparison> linkage;  // the firearms come from the whole table, even for a subset
         if (!o->featuresIn.empty()) {
             rows = readFeatures(o->featuresIn, params);
         } else {
@@ -281,11 +282,12 @@ void addCalibrateCommand(CLI::App& app) {
             std::vector<matching::TruthPair> pairs;
             for (std::size_t i = 0; i < table.pairs.size(); i += std::size_t(o->every)) pairs.push_back(table.pairs[i]);
             if (pairs.empty()) throw std::runtime_error(o->truth + ": no pairs");
+            for (const auto& p : table.pairs) linkage.push_back({p.reference, p.compared, p.knownMatch, {}});
             rows = computeFeatures(o->dir, pairs, params, o->threads);
         }
         if (!o->featuresOut.empty()) writeFeatures(o->featuresOut, rows, params);
 
-        const auto firearms = matching::firearmsFromKnownMatches(rows);
+        const auto firearms = matching::firearmsFromKnownMatches(linkage.empty() ? rows : linkage);
         int guns = 0;
         for (const auto& [n, f] : firearms) guns = std::max(guns, f + 1);
         const int km = int(std::count_if(rows.begin(), rows.end(), [](const auto& r) { return r.knownMatch; }));
@@ -352,6 +354,11 @@ void addCalibrateCommand(CLI::App& app) {
             std::vector<std::size_t> involved;
             for (std::size_t i = 0; i < rows.size(); ++i)
                 if (cv.firearmA[i] == f || cv.firearmB[i] == f) involved.push_back(i);
+            const auto kms = std::count_if(involved.begin(), involved.end(), [&](std::size_t i) { return rows[i].knownMatch; });
+            if (kms == 0 || kms == std::ptrdiff_t(involved.size())) {
+                std::printf("  firearm %2d (%s): %zu pairs, too few of one kind for a summary\n", f, example[f].c_str(), involved.size());
+                continue;
+            }
             auto s = matching::summarize(cv, rows, {kind == matching::ScoreKind::Logistic ? 0.0 : 6.0}, lrThresholds, involved);
             s.errorRates[0].rule = kind == matching::ScoreKind::Logistic ? "log-odds >= 0" : "CMC >= 6";
             std::printf("  firearm %2d (%s): AUC %.4f, Cllr %.4f, FPR at LR >= 1 %s, FNR at LR >= 1 %s\n", f,

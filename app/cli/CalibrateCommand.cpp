@@ -256,7 +256,7 @@ void addCalibrateCommand(CLI::App& app) {
     CLI::App* cmd = app.add_subcommand(
         "calibrate", "Fit a calibration model (CMC comparison -> likelihood ratio) on a labelled set, cross-validated over firearms");
     cmd->add_option("dir", o->dir, "Folder of processed X3P scans (NAME.x3p); not needed with --from-features");
-    cmd->add_option("--truth", o->truth, "CSV: reference, compared, KM/KNM (e.g. nist_cmc_counts.csv)")->required()->check(CLI::ExistingFile);
+    cmd->add_option("--truth", o->truth, "CSV: reference, compared, KM/KNM (e.g. nist_cmc_counts.csv); not needed with --from-features")->check(CLI::ExistingFile);
     cmd->add_option("--out,-o", o->out, "Write the calibration model (JSON) here")->required();
     cmd->add_option("--features", o->featuresOut, "Also write the per-pair features (CSV) here");
     cmd->add_option("--from-features", o->featuresIn, "Read the per-pair features from this CSV instead of comparing")->check(CLI::ExistingFile);
@@ -278,6 +278,7 @@ void addCalibrateCommand(CLI::App& app) {
         } else {
             if (o->dir.empty()) throw std::runtime_error("calibrate: give the scans' folder or --from-features");
             if (!fs::is_directory(o->dir)) throw std::runtime_error(o->dir + ": not a folder");
+            if (o->truth.empty()) throw CLI::ValidationError("--truth", "the truth table is required when comparing the scans");
             const auto table = matching::readTruthTable(o->truth);
             std::vector<matching::TruthPair> pairs;
             for (std::size_t i = 0; i < table.pairs.size(); i += std::size_t(o->every)) pairs.push_back(table.pairs[i]);

@@ -368,3 +368,44 @@ TEST(Cli, EvalSearchKeepsTrueMatesInTheShortlistAtTwoThousandHoldings) {
     // The first stage is no oracle: a true mate below rank 100 of 2,000 is what the shortlist is for.
     EXPECT_NE(r.out.find("deepest true mates at gallery 2000: "), std::string::npos);
 }
+
+// striae calibrate on real scans (issue 16): every 100th Weller pair (45 pairs,
+// 6 known matches), firearms taken from the whole truth table; then refitting
+// from the features file, applying the model with compare --lr, and refusing a
+// features file of another version without writing a model.
+TEST(Cli, CalibrateFitsAModelOnWellerAndCompareUsesIt) {
+    STRIAE_REQUIRE_DATA(data);
+    striae::test::TempDir dir;
+    const std::string weller = (data / "weller").string();
+    const std::string model = (dir / "model.json").string(), features = (dir / "features.csv").string();
+    const CliRun fit = run("calibrate " + weller + " --truth " + weller + "/nist_cmc_counts.csv --every 100 --bootstrap 20 -j 2 --out " +
+                           model + " --features " + features);
+    ASSERT_EQ(fit.exitCode, 0) << fit.out;
+    EXPECT_NE(fit.out.find("11 firearms, 45 pairs (KM 6, KNM 39)"), std::string::npos) << fit.out;
+    EXPECT_NE(fit.out.find("CMC count"), std::string::npos);
+    EXPECT_NE(fit.out.find("logistic score"), std::string::npos);
+    EXPECT_NE(fit.out.find("FPR LR >= 100"), std::string::npos);
+    EXPECT_NE(fit.out.find("LR bounds (ELUB"), std::string::npos);
+    ASSERT_TRUE(std::filesystem::exists(model));
+
+    const CliRun refit = run("calibrate --from-features " + features + " --bootstrap 20 --out " + (dir / "refit.json").string());
+    ASSERT_EQ(refit.exitCode, 0) << refit.out;
+    EXPECT_NE(refit.out.find("45 pairs"), std::string::npos) << refit.out;
+
+    const CliRun show = run("calibration show " + model);
+    EXPECT_EQ(show.exitCode, 0) << show.out;
+
+    const CliRun lr = run("compare " + weller + "/TW01-01.x3p " + weller + "/TW01-02.x3p --summary --lr " + model);
+    ASSERT_EQ(lr.exitCode, 0) << lr.out;
+    EXPECT_NE(lr.out.find("LR"), std::string::npos) << lr.out;
+
+    {
+        std::ofstream bad(dir / "bad.csv");
+        bad << "# cmc parameters: {}\nreference,compared,truth,cmc_min\nA,B,KM,3\n";
+    }
+    const std::string badOut = (dir / "bad.json").string();
+    const CliRun refused = run("calibrate --from-features " + (dir / "bad.csv").string() + " --out " + badOut);
+    EXPECT_EQ(refused.exitCode, 1) << refused.out;
+    EXPECT_NE(refused.out.find("bad.csv"), std::string::npos) << refused.out;
+    EXPECT_FALSE(std::filesystem::exists(badOut));
+}

@@ -15,6 +15,7 @@
 #include <memory>
 #include <numeric>
 #include <sstream>
+#include <set>
 #include <thread>
 
 #include "CmcOptions.h"
@@ -294,7 +295,9 @@ void addCalibrateCommand(CLI::App& app) {
         const int km = int(std::count_if(rows.begin(), rows.end(), [](const auto& r) { return r.knownMatch; }));
         if (guns < 6) throw std::runtime_error("calibrate: the known matches link only " + std::to_string(guns) +
                                                " firearms; cross-validation over firearms needs at least 6");
-        std::cout << "calibration set: " << firearms.size() << " scans, " << guns << " firearms, " << rows.size()
+        std::set<std::string> scans;
+        for (const auto& r : rows) scans.insert({r.reference, r.compared});
+        std::cout << "calibration set: " << scans.size() << " scans, " << guns << " firearms, " << rows.size()
                   << " pairs (KM " << km << ", KNM " << rows.size() - std::size_t(km) << ")\n";
 
         matching::ValidationOptions options;

@@ -1,6 +1,7 @@
 // striae-workstation: the desktop application.
 #include <QApplication>
 #include <QCoreApplication>
+#include <QGuiApplication>
 #include <QDockWidget>
 #include <QCommandLineParser>
 #include <QIcon>
@@ -39,6 +40,7 @@ struct Options {
         parser.setApplicationDescription("Striae workstation: forensic ballistic imaging");
         parser.addHelpOption();
         parser.addVersionOption();
+        parser.addPositionalArgument("files", "X3P scans to show in the 3D view (the last one stays shown).", "[FILE...]");
         for (const auto* o : {&screenshot, &scans, &storeOption, &showOption, &compareOption, &bulletsOption, &syncOption, &splitOption,
                               &profileOption, &userOption})
             parser.addOption(*o);
@@ -49,6 +51,8 @@ void name(QCoreApplication&) {
     QCoreApplication::setApplicationName("Striae");
     QCoreApplication::setApplicationVersion(STRIAE_VERSION);
     QCoreApplication::setOrganizationName("Striae");
+    // The desktop entry's name: Wayland and the task bar find the icon through it.
+    QGuiApplication::setDesktopFileName("org.striae.workstation");
 }
 
 // --help and --version answer without a display (a terminal, a package's build, help2man).
@@ -108,6 +112,7 @@ int main(int argc, char** argv) {
                                              QLineEdit::Password);
         window.login(parser.value(userOption), password);
     }
+    for (const QString& file : parser.positionalArguments()) window.openScanFile(file);
     if (parser.isSet(showOption)) window.showAcquisition(parser.value(showOption).toLongLong());
     if (parser.isSet(profileOption)) {
         const QStringList v = parser.value(profileOption).split(',');

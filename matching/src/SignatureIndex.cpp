@@ -102,9 +102,10 @@ struct RotationTable {
 };
 
 // max over the rotations j of Σ_k Re(X(k) e^{i(k+1)φ_j}). The hottest loop of
-// the search: compiled for AVX2 + FMA as well where the processor has them
-// (Debian's baseline is SSE2), chosen at run time.
-__attribute__((target_clones("avx2,fma", "default"))) float bestRotation(const float* fr, const float* fi, int harmonics,
+// the search: compiled for AVX2 as well where the processor has it (Debian's
+// baseline is SSE2), chosen at run time. (GCC read the former "avx2,fma" as two
+// separate clones and picked the AVX2 one; clang refuses that spelling.)
+__attribute__((target_clones("avx2", "default"))) float bestRotation(const float* fr, const float* fi, int harmonics,
                                                                           const float* cosines, const float* minusSines, int steps,
                                                                           float* score) {
     for (int j = 0; j < steps; ++j) score[j] = 0.f;

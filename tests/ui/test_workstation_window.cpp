@@ -38,19 +38,13 @@ TEST(Workstation, MainWindowAppearsAndIsNotBlank) {
     EXPECT_GT(dark, 20);
 }
 
-TEST(Workstation, ShowsAStoredScanIn3D) {
-    if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no X display (scripts/test runs this under Xvfb)";
-    striae::test::TempDir dir;
-    const auto storePath = dir / "store";
-    striae::test::makeStoreWithScans(storePath, dir / "scans", 1, 2, 160, {"F01-01.x3p", "F01-02.x3p"});
-    const std::string png = (dir / "3d.png").string();
-    const std::string cmd = std::string(STRIAE_WORKSTATION) + " --store " + storePath.string() + " --show 1 --screenshot " + png;
-    const int status = std::system(cmd.c_str());
-    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << cmd;
+namespace {
+
+// The 3D view sits right of the case browser: a grey surface lit by a raking light, as under a
+// comparison microscope (false colour is an option), so many grey levels and hardly any colour.
+void expectLitGreySurface(const std::string& png) {
     QImage image(QString::fromStdString(png));
     ASSERT_FALSE(image.isNull());
-    // The 3D view sits right of the case browser: a grey surface lit by a raking light, as under a
-    // comparison microscope (false colour is an option), so many grey levels and hardly any colour.
     QSet<int> greys;
     int saturated = 0, surface = 0;
     for (int y = image.height() / 4; y < image.height() * 3 / 4; y += 2)
@@ -64,6 +58,36 @@ TEST(Workstation, ShowsAStoredScanIn3D) {
     EXPECT_GT(greys.size(), 60) << "a lit surface, not an empty panel";
     EXPECT_GT(surface, 2000);
     EXPECT_LT(saturated, surface / 50) << "grey by default";
+}
+
+}  // namespace
+
+TEST(Workstation, ShowsAStoredScanIn3D) {
+    if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no X display (scripts/test runs this under Xvfb)";
+    striae::test::TempDir dir;
+    const auto storePath = dir / "store";
+    striae::test::makeStoreWithScans(storePath, dir / "scans", 1, 2, 160, {"F01-01.x3p", "F01-02.x3p"});
+    const std::string png = (dir / "3d.png").string();
+    const std::string cmd = std::string(STRIAE_WORKSTATION) + " --store " + storePath.string() + " --show 1 --screenshot " + png;
+    const int status = std::system(cmd.c_str());
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << cmd;
+    expectLitGreySurface(png);
+}
+
+// What a file manager does with the desktop entry (Exec=striae-workstation %F): the file in 3D, no store.
+TEST(Workstation, ShowsAnX3pFileNamedOnTheCommandLine) {
+    if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no X display (scripts/test runs this under Xvfb)";
+    striae::test::TempDir dir;
+    striae::imaging::SynthOptions o;
+    o.firearms = 1;
+    o.shotsPerFirearm = 1;
+    o.sizePx = 160;
+    const auto truth = striae::imaging::writeSyntheticSet(o, dir.path().string());
+    const std::string png = (dir / "file.png").string();
+    const std::string cmd = std::string(STRIAE_WORKSTATION) + " --screenshot " + png + " " + (dir / truth.at(0).file).string();
+    const int status = std::system(cmd.c_str());
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << cmd;
+    expectLitGreySurface(png);
 }
 
 TEST(Workstation, ComparesTwoStoredScansSideBySide) {

@@ -84,8 +84,6 @@ void BulletComparisonPanel::showComparison(std::vector<imaging::LandSignature> a
     nameB_ = nameB;
     result_ = result;
     const int rows = int(result.matrix.size()), cols = rows ? int(result.matrix[0].size()) : 0;
-    double cmps = 0;
-    for (const auto& [i, j] : result.alignedPairs) cmps += result.matrix[std::size_t(i)][std::size_t(j)].cmps;
     summary_->setText(tr("<b>A:</b> %1 &nbsp; <b>B:</b> %2<br>Bullet score (mean CCF of the aligned lands): <b>%3</b>; "
                          "phase: land p of A with land p+%4 of B, of %8 (%5 ahead of the next phase); mean CMPS %6, mean CMS %7"
                          "<br>%9 land pairs on the phase; lands compared: A %10, B %11")

@@ -7,6 +7,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QMessageBox>
 #include <QStatusBar>
 
@@ -139,6 +140,10 @@ void MainWindow::createMenus() {
     intakeAction_ = file->addAction(tr("New &intake…"), this, &MainWindow::openIntake);
     intakeAction_->setEnabled(false);
     intakeAction_->setToolTip(tr("Open a case store and log in as a technician"));
+    file->addAction(tr("Open &scan file…"), QKeySequence::Open, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open scan file"), QString(), tr("X3P scans (*.x3p)"));
+        if (!path.isEmpty()) openScanFile(path);
+    });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
 
@@ -208,6 +213,29 @@ bool MainWindow::openStore(const QString& folder) {
         return true;
     } catch (const std::exception& e) {
         statusBar()->showMessage(tr("Cannot open the case store: %1").arg(e.what()));
+        return false;
+    }
+}
+
+bool MainWindow::openScanFile(const QString& path) {
+    const QFileInfo info(path);
+    try {
+        const auto x3p = imaging::readX3p(info.absoluteFilePath().toStdString());
+        surfacePanel_->setAnnotationContext(nullptr, std::nullopt, 0);
+        surfacePanel_->showSurface(x3p.surface, tr("<b>%1</b><br>file, not in a case store (as recorded)<br>%2 × %3 points at %4 µm")
+                                                    .arg(info.fileName().toHtmlEscaped())
+                                                    .arg(x3p.surface.cols())
+                                                    .arg(x3p.surface.rows())
+                                                    .arg(x3p.surface.spacingX() * 1e6, 0, 'f', 3));
+        shownAcquisition_ = 0;  // nothing of the store is shown: no correlation from here
+        centre_->setCurrentWidget(surfacePanel_);
+        showSessionState();
+        statusBar()->showMessage(tr("Opened %1").arg(info.absoluteFilePath()));
+        return true;
+    } catch (const std::exception& e) {
+        statusBar()->showMessage(tr("Could not open %1").arg(info.fileName()));
+        QMessageBox::warning(this, tr("Scan not opened"),
+                             tr("%1 could not be read:\n%2").arg(info.absoluteFilePath(), QString::fromUtf8(e.what())));
         return false;
     }
 }

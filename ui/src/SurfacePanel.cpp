@@ -70,6 +70,7 @@ SurfacePanel::SurfacePanel(QWidget* parent)
     profileHeading->setWordWrap(true);
     side->addWidget(profileHeading);
     side->addWidget(plot_);
+    title_->setObjectName("surfaceTitle");
     measure_->setObjectName("measurement");
     measure_->setWordWrap(true);
     measure_->setTextInteractionFlags(Qt::TextSelectableByMouse);

@@ -33,6 +33,10 @@ public:
     bool openStore(const QString& folder);
     // Shows an acquisition's processed scan in 3D.
     bool showAcquisition(qint64 acquisitionId);
+    // Shows an X3P file as it is recorded (no store needed: a file opened from a
+    // file manager or the command line). A file that cannot be read is a dialog
+    // with the reason; nothing shown changes. Returns whether it was shown.
+    bool openScanFile(const QString& path);
     SurfacePanel* surfacePanel() const { return surfacePanel_; }
     ComparisonPanel* comparisonPanel() const { return comparisonPanel_; }
     // Logs a user of the open store in; the actions their roles allow become available.

@@ -1,5 +1,6 @@
 // striae-workstation: the desktop application.
 #include <QApplication>
+#include <QAction>
 #include <QCoreApplication>
 #include <QGuiApplication>
 #include <QDockWidget>
@@ -10,6 +11,7 @@
 #include <QScreen>
 #include <QStatusBar>
 
+#include "striae/ui/CalibrationView.h"
 #include "striae/ui/CaseBrowser.h"
 #include "striae/ui/ComparisonPanel.h"
 #include "striae/ui/SurfacePanel.h"
@@ -35,6 +37,7 @@ struct Options {
     QCommandLineOption splitOption{"split", "With --compare: the split view, line at PERCENT of the width.", "PERCENT"};
     QCommandLineOption profileOption{"profile", "With --show: a height profile between two pixels C0,R0,C1,R1.", "C0,R0,C1,R1"};
     QCommandLineOption userOption{"user", "Log in as USER (password from $STRIAE_PASSWORD, else asked).", "USER"};
+    QCommandLineOption calibrationOption{"calibration-view", "Open Help > Calibration model (with --screenshot: that window is saved)."};
 
     void addTo(QCommandLineParser& parser) const {
         parser.setApplicationDescription("Striae workstation: forensic ballistic imaging");
@@ -42,7 +45,7 @@ struct Options {
         parser.addVersionOption();
         parser.addPositionalArgument("files", "X3P scans to show in the 3D view (the last one stays shown).", "[FILE...]");
         for (const auto* o : {&screenshot, &scans, &storeOption, &showOption, &compareOption, &bulletsOption, &syncOption, &splitOption,
-                              &profileOption, &userOption})
+                              &profileOption, &userOption, &calibrationOption})
             parser.addOption(*o);
     }
 };
@@ -89,7 +92,7 @@ int main(int argc, char** argv) {
     QCommandLineParser parser;
     options.addTo(parser);
     const auto& [screenshot, scans, storeOption, showOption, compareOption, bulletsOption, syncOption, splitOption, profileOption,
-                 userOption] = options;
+                 userOption, calibrationOption] = options;
     parser.process(app);
 
     striae::ui::MainWindow window;
@@ -130,11 +133,15 @@ int main(int argc, char** argv) {
         const QStringList ids = parser.value(bulletsOption).split(',');
         if (ids.size() == 2) window.showBulletComparison(ids[0].toLongLong(), ids[1].toLongLong());
     }
+    if (parser.isSet(calibrationOption))
+        if (auto* action = window.findChild<QAction*>("calibrationModelAction")) action->trigger();
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);
-        // Grab what the X server shows once the window has been painted.
+        // Grab what the X server shows once the window has been painted (the calibration model's window if it was asked for).
         QTimer::singleShot(800, &window, [&window, file] {
-            const QPixmap shot = window.screen()->grabWindow(window.winId());
+            const auto views = window.findChildren<striae::ui::CalibrationView*>();
+            const QWidget* target = views.isEmpty() ? static_cast<QWidget*>(&window) : views.front();
+            const QPixmap shot = target->screen()->grabWindow(target->winId());
             const bool saved = !shot.isNull() && shot.save(file);
             QApplication::exit(saved ? 0 : 1);
         });

@@ -14,6 +14,7 @@
 
 #include "HubProcess.h"
 #include "striae/imaging/Synthetic.h"
+#include "CountCalibrationModel.h"
 #include "striae/matching/CalibrationModel.h"
 #include "striae/sync/HubClient.h"
 
@@ -25,22 +26,7 @@ using striae::test::HubProcess;
 
 namespace {
 
-// A count-based model: log10 LR = -2 + 0.5 × CMC count, bounded to [-2, 3].
-std::string writeModel(const fs::path& path) {
-    matching::CalibrationModel m;
-    m.name = "hub test model";
-    m.created = "2026-12-03T00:00:00Z";
-    m.software = "striae test";
-    m.score.kind = matching::ScoreKind::CmcCount;
-    m.calibration.a = -2;
-    m.calibration.b = 0.5;
-    m.calibration.lowerBoundLog10 = -2;
-    m.calibration.upperBoundLog10 = 3;
-    m.calibration.bootstrap = {{-2.2, 0.45}, {-1.8, 0.55}, {-2.0, 0.5}};
-    m.validation.scheme = "test";
-    matching::writeCalibrationModel(m, path.string());
-    return m.id;
-}
+std::string writeModel(const fs::path& path) { return test::writeCountCalibrationModel(path); }
 
 AcquisitionMetadata metadata(const std::string& label) {
     AcquisitionMetadata m;

@@ -20,6 +20,7 @@
 
 #include "CmcOptions.h"
 #include "Commands.h"
+#include "OutputFile.h"
 #include "Format.h"
 #include "Progress.h"
 #include "StoreSession.h"
@@ -56,24 +57,17 @@ std::string parametersLine(const matching::CmcParameters& p) { return "# cmc par
 
 // The features CSV: a parameters line, a header, one row per pair.
 void writeFeatures(const std::string& path, const std::vector<LabelledComparison>& rows, const matching::CmcParameters& p) {
-    const std::string temporary = path + ".tmp";
-    {
-        std::ofstream out(temporary, std::ios::trunc);
-        out.precision(10);
-        out << parametersLine(p) << "\nreference,compared,truth";
-        for (const auto& n : matching::cmcFeatureNames()) out << ',' << n;
+    std::ostringstream out;
+    out.precision(10);
+    out << parametersLine(p) << "\nreference,compared,truth";
+    for (const auto& n : matching::cmcFeatureNames()) out << ',' << n;
+    out << '\n';
+    for (const auto& r : rows) {
+        out << r.reference << ',' << r.compared << ',' << (r.knownMatch ? "KM" : "KNM");
+        for (double v : r.features) out << ',' << v;
         out << '\n';
-        for (const auto& r : rows) {
-            out << r.reference << ',' << r.compared << ',' << (r.knownMatch ? "KM" : "KNM");
-            for (double v : r.features) out << ',' << v;
-            out << '\n';
-        }
-        if (!out) {
-            fs::remove(temporary);
-            throw std::runtime_error(path + ": cannot write the features");
-        }
     }
-    fs::rename(temporary, path);
+    writeFileAtomically(path, out.str(), "features");
 }
 
 std::vector<LabelledComparison> readFeatures(const std::string& path, const matching::CmcParameters& p) {

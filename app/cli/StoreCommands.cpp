@@ -13,6 +13,7 @@
 #include "striae/matching/Bullets.h"
 #include "Progress.h"
 #include "RegionOptions.h"
+#include "OutputFile.h"
 #include "StoreSession.h"
 
 namespace striae::cli {
@@ -370,17 +371,20 @@ void addExport(CLI::App& app) {
         std::string number, out;
     };
     auto o = std::make_shared<Export>();
-    CLI::App* cmd = app.add_subcommand("export", "Export a case with everything about it as JSON");
+    CLI::App* cmd = app.add_subcommand("export",
+                                       "Export a case with everything about it as JSON: items, scans, runs, reviews, leads, "
+                                       "conclusions, verifications, approvals and their audit events, as the acting user may see them");
     cmd->add_option("--case", o->number, "Case number")->required();
-    cmd->add_option("--out,-o", o->out, "Write to this file (default: stdout)");
-    o->session.addOptions(*cmd, false);
+    cmd->add_option("--out,-o", o->out, "Write to this file, whole or not at all (default: stdout)");
+    o->session.addOptions(*cmd);
     cmd->callback([o] {
-        const std::string json = o->session.open().exportCase(o->number);
+        const auto store = o->session.open();
+        const std::string json = store.exportCase(o->session.login(store), o->number);
         if (o->out.empty()) {
             std::cout << json << '\n';
             return;
         }
-        std::ofstream(o->out) << json << '\n';
+        writeFileAtomically(o->out, json + "\n", "case export");
         std::cout << "case " << o->number << " exported to " << o->out << '\n';
     });
 }

@@ -5,6 +5,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include <array>
+#include <sstream>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -303,10 +304,33 @@ TEST(Cli, ABulletIsCorrelatedExaminedBlindlyVerifiedAndApproved) {
     EXPECT_EQ(blindView.out.find("identification"), std::string::npos) << blindView.out;
     EXPECT_NE(blindView.out.find("(user hidden)"), std::string::npos) << blindView.out;
     EXPECT_NE(asUser("eve", "audit show hit 1").out.find("identification"), std::string::npos) << "the author sees their own";
+    // The pending blind verifier's export of the case says a conclusion exists, not what it is.
+    const CliRun blindExport = asUser("ed", "export --case C1");
+    ASSERT_EQ(blindExport.exitCode, 0) << blindExport.out;
+    EXPECT_NE(blindExport.out.find("\"hidden\": true"), std::string::npos) << blindExport.out.substr(0, 2000);
+    EXPECT_EQ(blindExport.out.find("identification"), std::string::npos);
     EXPECT_EQ(asUser("ed", "verify 1 --conclusion identification --blind").exitCode, 0);
     const CliRun approved = asUser("sam", "approve 1");
     EXPECT_EQ(approved.exitCode, 0) << approved.out;
     EXPECT_EQ(run("audit verify --store " + store).exitCode, 0);
+
+    // The supervisor's export for court: the whole chain, written whole or not at all.
+    const std::string file = (dir / "C1.json").string();
+    const CliRun exported = asUser("sam", "export --case C1 -o " + file);
+    ASSERT_EQ(exported.exitCode, 0) << exported.out;
+    std::ifstream in(file);
+    const auto root = Poco::JSON::Parser().parse(in).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_TRUE(root->getObject("auditChain")->getValue<bool>("verified"));
+    std::ostringstream text;
+    root->stringify(text);
+    for (const char* expected : {"\"conclusion\":\"identification\"", "\"approve_hit\"", "\"verify_hit\"", "\"mark_lead\"", "\"by\":\"sam\""})
+        EXPECT_NE(text.str().find(expected), std::string::npos) << expected;
+    const std::string nowhere = (dir / "missing" / "C1.json").string();
+    const CliRun refused = asUser("sam", "export --case C1 -o " + nowhere);
+    EXPECT_EQ(refused.exitCode, 1) << refused.out;
+    EXPECT_NE(refused.out.find(nowhere), std::string::npos) << refused.out;
+    EXPECT_FALSE(std::filesystem::exists(dir / "missing")) << "nothing left behind";
+    EXPECT_NE(run("export --case C1 --store " + store).exitCode, 0) << "an export needs a user (what it shows depends on who asks)";
 }
 
 // correlate --shortlist: the first stage keeps a given number for CMC, and the output says how many of how many.

@@ -236,9 +236,9 @@ TEST_F(Store, TheWorkflowRunsInOrderAndOnlyInOrder) {
     const auto notes = store->searchNotes("casing");
     ASSERT_EQ(notes.size(), 1u) << "porter stemming finds 'casings'";
     EXPECT_EQ(notes[0].kind, "case");
-    const std::string json = store->exportCase("C1");
+    const std::string json = store->exportCase(supervisor, "C1");
     EXPECT_NE(json.find("\"decision\": \"lead\""), std::string::npos) << json.substr(0, 3000);
-    EXPECT_NE(json.find("striae-case-export/1"), std::string::npos);
+    EXPECT_NE(json.find("striae-case-export/2"), std::string::npos);
 }
 
 TEST_F(Store, CancelledCorrelationStoresNothing) {

@@ -209,8 +209,12 @@ public:
     matching::CalibrationModel installCalibrationModel(const User& actor, const std::string& modelPath);
     std::optional<matching::CalibrationModel> calibrationModel() const;  // none installed: nullopt
 
-    // The case with everything about it, as JSON.
-    std::string exportCase(const std::string& caseNumber) const;
+    // The case with everything about it, as JSON (format striae-case-export/2): items,
+    // scans, runs and candidates, each candidate's review, lead, conclusion,
+    // verifications and approval with their audit events, leads on its scans from
+    // other cases, and the audit chain's head. As `viewer` may see it: a hit's
+    // conclusion stays hidden from its pending blind verifiers.
+    std::string exportCase(const User& viewer, const std::string& caseNumber) const;
 
     struct Impl;
 

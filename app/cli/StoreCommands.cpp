@@ -1,6 +1,7 @@
 // Case store commands: db, user, case, item, import, search, audit, export.
 #include <CLI/CLI.hpp>
 #include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Object.h>
 
 #include <fstream>
@@ -14,6 +15,7 @@
 #include "Progress.h"
 #include "RegionOptions.h"
 #include "OutputFile.h"
+#include "Table.h"
 #include "StoreSession.h"
 
 namespace striae::cli {
@@ -148,7 +150,7 @@ void addCase(CLI::App& app) {
     struct List {
         StoreSession session;
         records::CaseFilter filter;
-        bool json = false;
+        bool json = false, csv = false;
     };
     auto l = std::make_shared<List>();
     CLI::App* list = cs->add_subcommand("list", "List cases (filters: number or prefix*, caliber, date range, open leads)");
@@ -158,11 +160,19 @@ void addCase(CLI::App& app) {
     list->add_option("--from", l->filter.fromDate, "Offence date from (YYYY-MM-DD)");
     list->add_option("--to", l->filter.toDate, "Offence date to (YYYY-MM-DD)");
     list->add_option("--status", l->filter.status, "open-leads: cases with an open lead");
-    list->add_flag("--json", l->json, "Print JSON");
+    auto* listJson = list->add_flag("--json", l->json, "Print JSON");
+    list->add_flag("--csv", l->csv, "Print CSV (the --json fields as columns)")->excludes(listJson);
     l->session.addOptions(*list, false);
     list->callback([l] {
         const auto store = l->session.open();
         const auto cases = store.findCases(l->filter);
+        if (l->csv) {
+            Table t{{"number", "agency", "offence", "offenceDate", "location", "items"}, {}};
+            for (const auto& c : cases)
+                t.rows.push_back({c.number, c.agencyCode, c.offence, c.offenceDate, c.location, std::to_string(c.itemCount)});
+            t.printCsv(std::cout);
+            return;
+        }
         if (l->json) {
             Poco::JSON::Array arr;
             for (const auto& c : cases) arr.add(caseJson(c));
@@ -349,17 +359,47 @@ void addAudit(CLI::App& app) {
         StoreSession session;
         std::string entity = "item";
         records::Id id = 0;
+        bool json = false, csv = false;
     };
     auto s = std::make_shared<Show>();
     CLI::App* show = audit->add_subcommand("show", "The audit events of one record");
     show->add_option("entity", s->entity, "case, item, acquisition, run, candidate, lead, hit, user, agency")->required();
     show->add_option("id", s->id, "Record id")->required();
+    auto* showJson = show->add_flag("--json", s->json, "Print JSON (details as objects; user null where hidden)");
+    show->add_flag("--csv", s->csv, "Print CSV (details as their JSON text)")->excludes(showJson);
     // As the acting user: a blind verifier sees neither the first conclusion nor its author here either.
     s->session.addOptions(*show);
     show->callback([s] {
         auto store = s->session.open();
         const auto viewer = s->session.login(store);
-        for (const auto& e : store.auditTrail(viewer, s->entity, s->id))
+        const auto events = store.auditTrail(viewer, s->entity, s->id);
+        if (s->csv) {
+            Table t{{"id", "at", "user", "action", "details", "hash"}, {}};
+            for (const auto& e : events)
+                t.rows.push_back({std::to_string(e.id), e.at, e.userId ? std::to_string(e.userId) : "", e.action, e.details, e.hash});
+            t.printCsv(std::cout);
+            return;
+        }
+        if (s->json) {
+            Poco::JSON::Array arr;
+            for (const auto& e : events) {
+                Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+                o.set("id", e.id);
+                o.set("at", e.at);
+                if (e.userId)
+                    o.set("user", e.userId);
+                else
+                    o.set("user", Poco::Dynamic::Var());
+                o.set("action", e.action);
+                o.set("details", Poco::JSON::Parser().parse(e.details));
+                o.set("hash", e.hash);
+                arr.add(o);
+            }
+            arr.stringify(std::cout, 2);
+            std::cout << '\n';
+            return;
+        }
+        for (const auto& e : events)
             std::cout << e.id << "  " << e.at << "  " << (e.userId ? "user " + std::to_string(e.userId) : std::string("(user hidden)")) << "  "
                       << e.action << "  " << e.details << '\n';
     });

@@ -8,6 +8,8 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <sstream>
 #include <thread>
 
 #include "CmcOptions.h"
@@ -15,10 +17,124 @@
 #include "Format.h"
 #include "Progress.h"
 #include "StoreSession.h"
+#include "Table.h"
 
 namespace striae::cli {
 
 namespace {
+
+// How a run's candidates are printed (correlate, run show): text, JSON or CSV.
+struct RunOutput {
+    bool json = false, csv = false;
+    int top = 20;
+    double minLr = 0;
+};
+
+void printRun(const records::Store& store, const records::CorrelationRun& run, const RunOutput& out) {
+    const auto model = store.calibrationModel();
+    auto cands = store.candidates(run.id);
+    const bool bullet = store.acquisition(run.queryAcquisitionId).region == "land";
+    const std::size_t listed = cands.size();
+    if (out.minLr > 0) {
+        // The cut is the examiner's stopping rule: candidates below it are stored with the run, not printed.
+        const double cut = std::log10(out.minLr);
+        std::erase_if(cands, [&](const records::Candidate& c) {
+            const auto lr = records::candidateLikelihoodRatio(c);
+            return !lr || lr->log10Lr < cut - 1e-12;
+        });
+    }
+    if (out.csv) {
+        Table t{{"candidate", "rank", "acquisition", "case", "item", "agency", "acquiredAt", bullet ? "score" : "cmc",
+                 bullet ? "cmpsMean" : "cmcHigh", "log10Lr", "log10LrLower95", "log10LrUpper95", "lrBound", "lrModel", "decision",
+                 "details"},
+                {}};
+        for (const auto& c : cands) {
+            const auto lr = bullet ? std::nullopt : records::candidateLikelihoodRatio(c);
+            auto number = [](double v) {
+                std::ostringstream s;
+                s.precision(12);
+                s << v;
+                return s.str();
+            };
+            t.rows.push_back({std::to_string(c.id), std::to_string(c.rank), std::to_string(c.acquisitionId), c.caseNumber, c.itemLabel,
+                              c.agencyCode, c.acquiredAt, number(c.score), number(c.scoreHigh), lr ? number(lr->log10Lr) : "",
+                              lr ? number(lr->lowerLog10) : "", lr ? number(lr->upperLog10) : "", lr ? lr->bound : "",
+                              lr ? lr->model : "", c.decision, c.details});
+        }
+        t.printCsv(std::cout);
+        return;
+    }
+    if (out.json) {
+        Poco::JSON::Object result(Poco::JSON_PRESERVE_KEY_ORDER);
+        result.set("run", run.id);
+        result.set("query", run.queryAcquisitionId);
+        result.set("method", bullet ? "bullet" : "cmc");
+        if (!bullet) {
+            result.set("holdings", run.holdings);
+            result.set("fullyCompared", run.fullyCompared);
+            result.set("shortlist", run.shortlist);
+        }
+        result.set("score", bullet ? "bullet score: mean CCF of the land pairs on the best phase (docs/bullets.md)"
+                                : "CMC count, original rule, the smaller of the two directions (docs/cmc.md)");
+        Poco::JSON::Array arr;
+        for (const auto& c : cands) {
+            Poco::JSON::Object k(Poco::JSON_PRESERVE_KEY_ORDER);
+            k.set("candidate", c.id);
+            k.set("rank", c.rank);
+            k.set("acquisition", c.acquisitionId);
+            k.set("case", c.caseNumber);
+            k.set("item", c.itemLabel);
+            if (bullet) {
+                k.set("score", c.score);
+                k.set("cmpsMean", c.scoreHigh);
+            } else {
+                k.set("cmc", c.score);
+                k.set("cmcHigh", c.scoreHigh);
+            }
+            k.set("details", Poco::JSON::Parser().parse(c.details));
+            arr.add(k);
+        }
+        if (!bullet) {
+            result.set("lrClass", model ? "validated likelihood ratio: " + model->label() : std::string("none: no calibration model"));
+            if (out.minLr > 0) result.set("minLr", out.minLr), result.set("belowMinLr", int(listed - cands.size()));
+        }
+        result.set("candidates", arr);
+        result.stringify(std::cout, 2);
+        std::cout << '\n';
+        return;
+    }
+    if (bullet) {
+        std::cout << "bullet correlation run " << run.id << ": the bullet of acquisition " << run.queryAcquisitionId << " against "
+                  << cands.size() << " bullets (score: mean CCF of the land pairs on the best phase; docs/bullets.md)\n"
+                  << "  rank  candidate  case            item    score  mean CMPS\n";
+        for (const auto& c : cands) {
+            if (c.rank > out.top) break;
+            std::printf("  %4d  %9lld  %-14s  %-6s  %5.3f  %9.1f\n", c.rank, static_cast<long long>(c.id), c.caseNumber.c_str(),
+                        c.itemLabel.c_str(), c.score, c.scoreHigh);
+        }
+        return;
+    }
+    std::cout << "correlation run " << run.id << ": acquisition " << run.queryAcquisitionId << " against " << run.holdings
+              << " breech faces of its caliber, " << run.fullyCompared << " of them compared by CMC (shortlist " << run.shortlist
+              << (run.fullyCompared < run.holdings ? ", chosen by the first-stage signature; docs/search.md" : "")
+              << "; score: CMC count, original rule, a count, not a likelihood ratio; docs/cmc.md)\n";
+    if (model)
+        std::cout << "LR: " << model->label() << "; bounded to 10^" << fixed(model->calibration.lowerBoundLog10, 2) << " .. 10^"
+                  << fixed(model->calibration.upperBoundLog10, 2) << " by the reference data\n";
+    if (out.minLr > 0)
+        std::cout << "cut at LR >= " << out.minLr << ": " << cands.size() << " of " << listed << " candidates\n";
+    std::cout << "  rank  candidate  case            item    CMC  High CMC" << (model ? "  log10 LR [95 %]" : "") << "\n";
+    int printed = 0;
+    for (const auto& c : cands) {
+        if (++printed > out.top) break;
+        std::printf("  %4d  %9lld  %-14s  %-6s  %3.0f  %8.0f", c.rank, static_cast<long long>(c.id), c.caseNumber.c_str(),
+                    c.itemLabel.c_str(), c.score, c.scoreHigh);
+        if (const auto lr = records::candidateLikelihoodRatio(c))
+            std::printf("  %5.2f [%.2f, %.2f]%s", lr->log10Lr, lr->lowerLog10, lr->upperLog10,
+                        lr->bound.empty() ? "" : (" at the " + lr->bound + " bound").c_str());
+        std::printf("\n");
+    }
+}
 
 void addCorrelate(CLI::App& app) {
     struct Correlate {
@@ -26,7 +142,7 @@ void addCorrelate(CLI::App& app) {
         records::Id acquisition = 0;
         int threads = int(std::max(1u, std::thread::hardware_concurrency()));
         int top = 20;
-        bool json = false;
+        bool json = false, csv = false;
         std::string shortlist;
         double minLr = 0;
         CmcCliOptions cmc;
@@ -36,7 +152,8 @@ void addCorrelate(CLI::App& app) {
     cmd->add_option("acquisition", o->acquisition, "Acquisition id")->required();
     cmd->add_option("--threads,-j", o->threads, "Worker threads")->check(CLI::Range(1, 256));
     cmd->add_option("--top", o->top, "Candidates to print")->capture_default_str();
-    cmd->add_flag("--json", o->json, "Print JSON");
+    auto* json = cmd->add_flag("--json", o->json, "Print JSON");
+    cmd->add_flag("--csv", o->csv, "Print the candidates as CSV")->excludes(json);
     cmd->add_option("--shortlist", o->shortlist,
                     "Holdings compared by CMC after the first stage: a count (500), a share (25%) or all; default 20% (at least 200)");
     cmd->add_option("--min-lr", o->minLr,
@@ -59,87 +176,7 @@ void addCorrelate(CLI::App& app) {
             },
             shortlist);
         progress.finish();
-        auto cands = store.candidates(run.id);
-        const bool bullet = store.acquisition(run.queryAcquisitionId).region == "land";
-        const std::size_t listed = cands.size();
-        if (o->minLr > 0) {
-            // The cut is the examiner's stopping rule: candidates below it are stored with the run, not printed.
-            const double cut = std::log10(o->minLr);
-            std::erase_if(cands, [&](const records::Candidate& c) {
-                const auto lr = records::candidateLikelihoodRatio(c);
-                return !lr || lr->log10Lr < cut - 1e-12;
-            });
-        }
-        if (o->json) {
-            Poco::JSON::Object out(Poco::JSON_PRESERVE_KEY_ORDER);
-            out.set("run", run.id);
-            out.set("query", run.queryAcquisitionId);
-            out.set("method", bullet ? "bullet" : "cmc");
-            if (!bullet) {
-                out.set("holdings", run.holdings);
-                out.set("fullyCompared", run.fullyCompared);
-                out.set("shortlist", run.shortlist);
-            }
-            out.set("score", bullet ? "bullet score: mean CCF of the land pairs on the best phase (docs/bullets.md)"
-                                    : "CMC count, original rule, the smaller of the two directions (docs/cmc.md)");
-            Poco::JSON::Array arr;
-            for (const auto& c : cands) {
-                Poco::JSON::Object k(Poco::JSON_PRESERVE_KEY_ORDER);
-                k.set("candidate", c.id);
-                k.set("rank", c.rank);
-                k.set("acquisition", c.acquisitionId);
-                k.set("case", c.caseNumber);
-                k.set("item", c.itemLabel);
-                if (bullet) {
-                    k.set("score", c.score);
-                    k.set("cmpsMean", c.scoreHigh);
-                } else {
-                    k.set("cmc", c.score);
-                    k.set("cmcHigh", c.scoreHigh);
-                }
-                k.set("details", Poco::JSON::Parser().parse(c.details));
-                arr.add(k);
-            }
-            if (!bullet) {
-                out.set("lrClass", model ? "validated likelihood ratio: " + model->label() : std::string("none: no calibration model"));
-                if (o->minLr > 0) out.set("minLr", o->minLr), out.set("belowMinLr", int(listed - cands.size()));
-            }
-            out.set("candidates", arr);
-            out.stringify(std::cout, 2);
-            std::cout << '\n';
-            return;
-        }
-        if (bullet) {
-            std::cout << "bullet correlation run " << run.id << ": the bullet of acquisition " << run.queryAcquisitionId << " against "
-                      << cands.size() << " bullets (score: mean CCF of the land pairs on the best phase; docs/bullets.md)\n"
-                      << "  rank  candidate  case            item    score  mean CMPS\n";
-            for (const auto& c : cands) {
-                if (c.rank > o->top) break;
-                std::printf("  %4d  %9lld  %-14s  %-6s  %5.3f  %9.1f\n", c.rank, static_cast<long long>(c.id), c.caseNumber.c_str(),
-                            c.itemLabel.c_str(), c.score, c.scoreHigh);
-            }
-            return;
-        }
-        std::cout << "correlation run " << run.id << ": acquisition " << run.queryAcquisitionId << " against " << run.holdings
-                  << " breech faces of its caliber, " << run.fullyCompared << " of them compared by CMC (shortlist " << run.shortlist
-                  << (run.fullyCompared < run.holdings ? ", chosen by the first-stage signature; docs/search.md" : "")
-                  << "; score: CMC count, original rule, a count, not a likelihood ratio; docs/cmc.md)\n";
-        if (model)
-            std::cout << "LR: " << model->label() << "; bounded to 10^" << fixed(model->calibration.lowerBoundLog10, 2) << " .. 10^"
-                      << fixed(model->calibration.upperBoundLog10, 2) << " by the reference data\n";
-        if (o->minLr > 0)
-            std::cout << "cut at LR >= " << o->minLr << ": " << cands.size() << " of " << listed << " candidates\n";
-        std::cout << "  rank  candidate  case            item    CMC  High CMC" << (model ? "  log10 LR [95 %]" : "") << "\n";
-        int printed = 0;
-        for (const auto& c : cands) {
-            if (++printed > o->top) break;
-            std::printf("  %4d  %9lld  %-14s  %-6s  %3.0f  %8.0f", c.rank, static_cast<long long>(c.id), c.caseNumber.c_str(),
-                        c.itemLabel.c_str(), c.score, c.scoreHigh);
-            if (const auto lr = records::candidateLikelihoodRatio(c))
-                std::printf("  %5.2f [%.2f, %.2f]%s", lr->log10Lr, lr->lowerLog10, lr->upperLog10,
-                            lr->bound.empty() ? "" : (" at the " + lr->bound + " bound").c_str());
-            std::printf("\n");
-        }
+        printRun(store, run, {o->json, o->csv, o->top, o->minLr});
     });
 }
 
@@ -218,8 +255,34 @@ void addExamination(CLI::App& app) {
 
 }  // namespace
 
+// A stored run again, as it was recorded (its candidates, their LRs and decisions), in any of the formats.
+void addRunShow(CLI::App& app) {
+    struct Show {
+        StoreSession session;
+        records::Id run = 0;
+        RunOutput out;
+    };
+    auto o = std::make_shared<Show>();
+    CLI::App* runCmd = app.add_subcommand("run", "Stored correlation runs");
+    runCmd->require_subcommand(1);
+    CLI::App* show = runCmd->add_subcommand("show", "A stored correlation run's candidates (text, --json or --csv)");
+    show->add_option("run", o->run, "Correlation run id")->required();
+    show->add_option("--top", o->out.top, "Candidates to print (text)")->capture_default_str();
+    auto* json = show->add_flag("--json", o->out.json, "Print JSON");
+    show->add_flag("--csv", o->out.csv, "Print the candidates as CSV")->excludes(json);
+    show->add_option("--min-lr", o->out.minLr, "Only candidates whose likelihood ratio is at least this")->check(CLI::PositiveNumber);
+    o->session.addOptions(*show, false);
+    show->callback([o] {
+        const auto store = o->session.open();
+        if (o->out.minLr > 0 && !store.calibrationModel())
+            throw std::runtime_error("--min-lr: the store has no calibration model (striae calibration install)");
+        printRun(store, store.run(o->run), o->out);
+    });
+}
+
 void addWorkflowCommands(CLI::App& app) {
     addCorrelate(app);
+    addRunShow(app);
     addReview(app);
     addExamination(app);
 }

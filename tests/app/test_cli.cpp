@@ -244,6 +244,54 @@ TEST(Cli, ImportReportsEachFileAndGoesOnPastABadOne) {
     EXPECT_NE(verify.out.find("audit trail intact"), std::string::npos) << verify.out;
 }
 
+// Lists as a spreadsheet or a script takes them: case list, a run's
+// candidates (as correlated and again from the store) and an audit trail in
+// CSV and JSON; a user's text that a spreadsheet would run as a formula is
+// quoted as text, commas and quotes survive.
+TEST(Cli, ListsComeAsCsvAndJsonWithTheSameFields) {
+    striae::test::TempDir dir;
+    const std::string store = (dir / "store").string();
+    ASSERT_EQ(run("synth --out " + (dir / "scans").string() + " --firearms 1 --shots 2 --size 160 --seed 5").exitCode, 0);
+    const std::string as = " --store " + store + " --user ";
+    ASSERT_NO_FATAL_FAILURE(newStoreWithTechnician(store));
+    ASSERT_EQ(run("case add C1 --offence 'shots, fired \"twice\"'" + as + "tina").exitCode, 0);
+    ASSERT_EQ(run("case add '=HYPERLINK(\"http://x\")'" + as + "tina").exitCode, 0);
+    ASSERT_EQ(run("item add C1 Q1" + as + "tina").exitCode, 0);
+    ASSERT_EQ(run("item add '=HYPERLINK(\"http://x\")' Q1" + as + "tina").exitCode, 0);
+    ASSERT_EQ(run("import 1 " + (dir / "scans" / "F01-01.x3p").string() + " --processed" + as + "tina").exitCode, 0);
+    ASSERT_EQ(run("import 2 " + (dir / "scans" / "F01-02.x3p").string() + " --processed" + as + "tina").exitCode, 0);
+
+    const CliRun cases = run("case list --csv --store " + store);
+    ASSERT_EQ(cases.exitCode, 0) << cases.out;
+    EXPECT_EQ(cases.out.substr(0, cases.out.find("\r\n")), "number,agency,offence,offenceDate,location,items");
+    EXPECT_NE(cases.out.find("C1,A,\"shots, fired \"\"twice\"\"\",,,1\r\n"), std::string::npos) << cases.out;
+    EXPECT_NE(cases.out.find("\"'=HYPERLINK(\"\"http://x\"\")\",A"), std::string::npos) << "text, not a formula: " << cases.out;
+    const auto json = Poco::JSON::Parser().parse(run("case list --json --store " + store).out).extract<Poco::JSON::Array::Ptr>();
+    ASSERT_EQ(json->size(), 2u);
+    EXPECT_EQ(json->getObject(1)->getValue<std::string>("offence"), "shots, fired \"twice\"");
+
+    const CliRun correlated = run("correlate 2 --csv" + as + "tina");
+    ASSERT_EQ(correlated.exitCode, 0) << correlated.out;
+    const std::string header = correlated.out.substr(0, correlated.out.find("\r\n"));
+    EXPECT_EQ(header.rfind("candidate,rank,acquisition,case,item,agency,acquiredAt,cmc,cmcHigh,log10Lr", 0), 0u) << header;
+    EXPECT_NE(correlated.out.find("\r\n1,1,1,C1,Q1,A,"), std::string::npos) << correlated.out;
+    const CliRun again = run("run show 1 --csv --store " + store);
+    ASSERT_EQ(again.exitCode, 0) << again.out;
+    EXPECT_EQ(again.out, correlated.out) << "the stored run prints as it was correlated";
+    const auto shown = Poco::JSON::Parser().parse(run("run show 1 --json --store " + store).out).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(shown->getArray("candidates")->getObject(0)->getValue<std::string>("case"), "C1");
+    EXPECT_NE(run("run show 99 --store " + store).exitCode, 0) << "no such run";
+
+    const auto events = Poco::JSON::Parser().parse(run("audit show case 1 --json" + as + "tina").out).extract<Poco::JSON::Array::Ptr>();
+    ASSERT_EQ(events->size(), 1u);
+    EXPECT_EQ(events->getObject(0)->getValue<std::string>("action"), "add_case");
+    EXPECT_EQ(events->getObject(0)->getObject("details")->getValue<std::string>("number"), "C1");
+    const CliRun auditCsv = run("audit show case 1 --csv" + as + "tina");
+    EXPECT_EQ(auditCsv.out.rfind("id,at,user,action,details,hash\r\n", 0), 0u) << auditCsv.out;
+    EXPECT_NE(auditCsv.out.find(",add_case,\"{"), std::string::npos) << auditCsv.out;
+    EXPECT_NE(run("case list --csv --json --store " + store).exitCode, 0) << "one format at a time";
+}
+
 // A bullet from import to approval on the command line, with the land numbers
 // from the file names; the blind verifier's audit view hides the first conclusion.
 TEST(Cli, ABulletIsCorrelatedExaminedBlindlyVerifiedAndApproved) {

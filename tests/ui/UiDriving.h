@@ -9,6 +9,9 @@
 #include <QAction>
 #include <QApplication>
 #include <QDialog>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLineEdit>
 #include <QKeyEvent>
 #include <QMainWindow>
 #include <QMenu>
@@ -98,6 +101,26 @@ Button* buttonNamed(QWidget* w, const QString& text) {
     for (auto* b : w->findChildren<Button*>())
         if (b->text().remove('&') == text) return b;
     return nullptr;
+}
+
+// Picks a file in Qt's file dialog as a user does: goes to its folder (the
+// dialog may open in the last one used), types the file's name and presses
+// Open once the dialog enables it (its file model lists the folder a moment later).
+inline void typePathAndOpen(QFileDialog* dialog, const QString& path) {
+    ASSERT_NE(dialog, nullptr) << "the file dialog";
+    const QFileInfo file(path);
+    dialog->setDirectory(file.absolutePath());
+    settle(100);
+    auto* name = dialog->findChild<QLineEdit*>("fileNameEdit");
+    ASSERT_NE(name, nullptr);
+    name->clear();
+    typeInto(name, file.fileName());
+    QPushButton* open = buttonNamed(dialog, "Open");
+    ASSERT_NE(open, nullptr);
+    for (int i = 0; i < 100 && !(open->isEnabled() && dialog->selectedFiles().value(0) == file.absoluteFilePath()); ++i) settle(50);
+    ASSERT_EQ(dialog->selectedFiles().value(0).toStdString(), file.absoluteFilePath().toStdString());
+    ASSERT_TRUE(open->isEnabled()) << "Open stayed disabled for " << path.toStdString();
+    clickButton(open);
 }
 
 // Runs `steps` against the modal dialog once it is open, then triggers `open`

@@ -152,10 +152,7 @@ TEST(MouseWorkflow, IntakeToApprovalInTheRealWindow) {
                    EXPECT_TRUE(processed->isChecked());
                    withDialog([&] { clickButton(buttonNamed(wizard, "Add scans…")); },
                               [&](QDialog* files) {
-                                  auto* dialog = qobject_cast<QFileDialog*>(files);
-                                  ASSERT_NE(dialog, nullptr) << "the file dialog";
-                                  typeInto(dialog->findChild<QLineEdit*>("fileNameEdit"), newScan);
-                                  clickButton(buttonNamed(dialog, "Open"));
+                                  typePathAndOpen(qobject_cast<QFileDialog*>(files), newScan);
                               });
                    clickButton(wizard->button(QWizard::FinishButton));
                });

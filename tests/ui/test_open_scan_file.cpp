@@ -31,7 +31,6 @@ void openThroughTheMenu(ui::MainWindow& window, const std::string& path, const s
                [&](QDialog* files) {
                    auto* dialog = qobject_cast<QFileDialog*>(files);
                    ASSERT_NE(dialog, nullptr) << "the file dialog";
-                   typeInto(dialog->findChild<QLineEdit*>("fileNameEdit"), QString::fromStdString(path));
                    if (afterwards) {
                        // What the Open button opens is modal too: answer it once it is up (polled: the
                        // file dialog closes first), or fail after 5 s.
@@ -51,7 +50,7 @@ void openThroughTheMenu(ui::MainWindow& window, const std::string& path, const s
                        });
                        poll->start(50);
                    }
-                   clickButton(buttonNamed(dialog, "Open"));
+                   typePathAndOpen(dialog, QString::fromStdString(path));
                });
     settle(300);
 }

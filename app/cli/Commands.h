@@ -20,5 +20,6 @@ void addStoreCommands(CLI::App& app);
 void addWorkflowCommands(CLI::App& app);
 void addSyncCommands(CLI::App& app);
 void addBulletCommands(CLI::App& app);
+void addStatsCommands(CLI::App& app);
 
 }  // namespace striae::cli

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
     striae::cli::addWorkflowCommands(app);
     striae::cli::addSyncCommands(app);
     striae::cli::addBulletCommands(app);
+    striae::cli::addStatsCommands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

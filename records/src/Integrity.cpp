@@ -26,7 +26,7 @@ const std::vector<std::string>& sealedTables() {
     static const std::vector<std::string> tables{"agency",      "user",   "case_file", "item",   "firearm",
                                                  "custody_event", "acquisition", "correlation_run", "candidate",
                                                  "review",      "lead",   "hit",       "verification", "approval",
-                                                 "hub_acquisition", "hit_view",  "annotation"};
+                                                 "hub_acquisition", "hit_view",  "annotation", "lead_outcome"};
     return tables;
 }
 

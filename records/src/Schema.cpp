@@ -125,6 +125,21 @@ CREATE TABLE search_signature(
   acquisition_id INTEGER PRIMARY KEY REFERENCES acquisition(id), method TEXT NOT NULL, rings INTEGER NOT NULL,
   harmonics INTEGER NOT NULL, data BLOB NOT NULL);
 )SQL",
+        // 8: what investigators reported came of a lead (the feedback loop), ours or received from the hub
+        // (then named by the pair of hub acquisitions), which of ours were sent (sync bookkeeping, outside the
+        // sealed row); and the index statistics need to find a scan's runs
+        R"SQL(
+CREATE TABLE lead_outcome(
+  id INTEGER PRIMARY KEY, lead_id INTEGER REFERENCES lead(id), candidate_id INTEGER REFERENCES candidate(id),
+  kind TEXT NOT NULL CHECK(kind IN ('arrest','linked_cases','charge','no_value')), note TEXT NOT NULL DEFAULT '',
+  agency_code TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL,
+  hub_feedback_id INTEGER UNIQUE, query_hub_id TEXT NOT NULL DEFAULT '', candidate_hub_id TEXT NOT NULL DEFAULT '');
+CREATE INDEX lead_outcome_lead ON lead_outcome(lead_id);
+CREATE INDEX lead_outcome_candidate ON lead_outcome(candidate_id);
+CREATE TABLE outcome_sent(
+  outcome_id INTEGER PRIMARY KEY REFERENCES lead_outcome(id), hub_feedback_id INTEGER NOT NULL UNIQUE, sent_at TEXT NOT NULL);
+CREATE INDEX correlation_run_query ON correlation_run(query_acquisition_id);
+)SQL",
     };
     return m;
 }

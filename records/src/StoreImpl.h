@@ -11,6 +11,7 @@
 
 #include "striae/matching/SearchIndex.h"
 #include "striae/matching/SearchSignature.h"
+#include "striae/records/Clock.h"
 #include "striae/records/Store.h"
 
 namespace striae::records {
@@ -63,7 +64,6 @@ std::string chainHash(const std::string& prev, Id id, const std::string& at, Id 
 void sealExistingRows(Store::Impl& impl);
 std::string anchorPath(const std::string& folder);
 
-std::string nowUtc();
 std::string sha256Hex(const void* data, std::size_t size);
 std::string hashPassword(const std::string& password);
 bool checkPassword(const std::string& password, const std::string& stored);

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <functional>
+#include <mutex>
 #include <sstream>
 
 #include "StoreImpl.h"
@@ -47,7 +49,21 @@ void requireRole(const User& actor, Role role, const std::string& action) {
                                                        " role");
 }
 
+namespace {
+std::mutex clockMutex;
+std::function<std::string()> replacedClock;
+}  // namespace
+
+void setClock(std::function<std::string()> clock) {
+    std::lock_guard lock(clockMutex);
+    replacedClock = std::move(clock);
+}
+
 std::string nowUtc() {
+    {
+        std::lock_guard lock(clockMutex);
+        if (replacedClock) return replacedClock();
+    }
     const auto now = std::chrono::system_clock::now();
     const std::time_t t = std::chrono::system_clock::to_time_t(now);
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;

@@ -31,6 +31,10 @@ struct CaseFilter {
     std::string status;      // "open-leads": cases with an open lead
 };
 
+class StoreStatistics;
+class LeadOutcomes;
+class LeadRegister;
+
 struct ImportOptions {
     std::string region = "breech_face";
     std::optional<int> land;
@@ -215,6 +219,13 @@ public:
     // other cases, and the audit chain's head. As `viewer` may see it: a hit's
     // conclusion stays hidden from its pending blind verifiers.
     std::string exportCase(const User& viewer, const std::string& caseNumber) const;
+
+    // Concerns kept beside the store on its database, each in its own header:
+    // the NIBIN statistics (StoreStatistics.h), the feedback loop (LeadOutcomes.h)
+    // and the register of leads and hits (LeadRegister.h).
+    StoreStatistics statistics() const;
+    LeadOutcomes outcomes();
+    LeadRegister leadRegister() const;
 
     struct Impl;
 

@@ -24,6 +24,9 @@
 #include "striae/sync/CorrelationQueue.h"
 #include "striae/sync/HubError.h"
 #include "striae/sync/HubServer.h"
+#include "striae/sync/HubStatistics.h"
+#include "striae/sync/HubJson.h"
+#include "striae/records/Statistics.h"
 #include "striae/sync/HubStore.h"
 
 namespace {
@@ -150,7 +153,15 @@ int main(int argc, char** argv) {
     std::string tokenText;
     revoke->add_option("token", tokenText, "The token")->required();
 
-    auto* stats = app.add_subcommand("stats", "Per-agency counts: acquisitions, leads, hits, time to lead");
+    auto* stats = app.add_subcommand("stats", "Per-agency counts, and the NIBIN metrics: turnaround, leads and hits per month, "
+                                              "agency and caliber, backlog, confirmation rate, outcomes");
+    striae::records::StatisticsFilter statsFilter;
+    bool statsJson = false;
+    stats->add_option("--from", statsFilter.from, "Period start, ISO date (inclusive)");
+    stats->add_option("--to", statsFilter.to, "Period end, ISO date (inclusive)");
+    stats->add_option("--agency", statsFilter.agency, "Only this agency's evidence");
+    stats->add_option("--caliber", statsFilter.caliber, "Only this caliber");
+    stats->add_flag("--json", statsJson, "Print JSON (the body of GET /v1/stats)");
 
     try {
         app.parse(argc, argv);
@@ -216,6 +227,11 @@ int main(int argc, char** argv) {
             store.revokeToken(tokenText);
             std::cout << "token revoked\n";
         } else if (stats->parsed()) {
+            const auto figures = hubStatistics(store.database(), statsFilter);
+            if (statsJson) {
+                std::cout << json::write(store.stats(statsFilter.agency), striae::records::statisticsJson(figures)) << '\n';
+                return 0;
+            }
             std::cout << std::left << std::setw(16) << "agency" << std::right << std::setw(13) << "acquisitions"
                       << std::setw(10) << "withdrawn" << std::setw(8) << "leads" << std::setw(7) << "hits" << std::setw(12)
                       << "eliminated" << std::setw(16) << "median h->lead" << '\n';
@@ -223,6 +239,7 @@ int main(int argc, char** argv) {
                 std::cout << std::left << std::setw(16) << s.agency << std::right << std::setw(13) << s.acquisitions
                           << std::setw(10) << s.withdrawn << std::setw(8) << s.leads << std::setw(7) << s.hits << std::setw(12)
                           << s.eliminated << std::setw(16) << std::fixed << std::setprecision(2) << s.medianHoursToLead << '\n';
+            std::cout << '\n' << striae::records::statisticsText(figures);
         }
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);

@@ -96,7 +96,8 @@ bool LeadOutcomes::receive(const User& actor, const HubOutcome& o) {
     validateText("outcome note", o.note, true);
     validateText("outcome agency", o.agencyCode, false, 64);
     validateText("outcome recorded by", o.recordedBy, false, 200);
-    validateDate("outcome time", o.recordedAt);
+    if (!parseIsoTime(o.recordedAt))
+        fail(RecordsError::Kind::InvalidInput, "outcome time '" + o.recordedAt.substr(0, 40) + "' is not an ISO date and time");
     WriteTransaction t(impl_);
     SQLite::Statement known(impl_.db, "SELECT 1 FROM lead_outcome WHERE hub_feedback_id = ?");
     known.bind(1, o.hubId);

@@ -177,6 +177,26 @@ void HubClient::reportOutcome(std::int64_t candidateId, const std::string& outco
 
 std::vector<AgencyStats> HubClient::stats() { return json::readStats(call("GET", "/v1/stats")); }
 
+std::string HubClient::statistics(const records::StatisticsFilter& filter) {
+    Poco::URI uri("/v1/stats");
+    if (!filter.from.empty()) uri.addQueryParameter("from", filter.from);
+    if (!filter.to.empty()) uri.addQueryParameter("to", filter.to);
+    if (!filter.agency.empty()) uri.addQueryParameter("agency", filter.agency);
+    if (!filter.caliber.empty()) uri.addQueryParameter("caliber", filter.caliber);
+    return call("GET", uri.toString());
+}
+
+HubFeedback HubClient::sendFeedback(std::int64_t candidateId, const HubFeedback& feedback) {
+    const std::string body = call("POST", "/v1/candidates/" + std::to_string(candidateId) + "/feedback", json::writeFeedbackInput(feedback));
+    std::int64_t cursor = 0;
+    auto list = json::readFeedback("{\"cursor\":0,\"feedback\":[" + body + "]}", cursor);
+    return list.at(0);
+}
+
+std::vector<HubFeedback> HubClient::feedback(std::int64_t since, int limit, std::int64_t& cursor) {
+    return json::readFeedback(call("GET", "/v1/feedback?since=" + std::to_string(since) + "&limit=" + std::to_string(limit)), cursor);
+}
+
 std::vector<HubChange> HubClient::changes(std::int64_t since, int limit, std::int64_t& cursor) {
     return json::readChanges(
         call("GET", "/v1/changes?since=" + std::to_string(since) + "&limit=" + std::to_string(limit)), cursor);

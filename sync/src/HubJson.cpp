@@ -1,4 +1,5 @@
 #include "striae/sync/HubJson.h"
+#include "striae/records/Statistics.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -32,6 +33,7 @@ Object::Ptr object(const AcquisitionMetadata& m) {
     Poco::JSON::Parser parser;
     o->set("class", parser.parse(m.classJson.empty() ? "{}" : m.classJson));
     o->set("acquired_at", m.acquiredAt);
+    if (!m.recoveredAt.empty()) o->set("recovered_at", m.recoveredAt);
     if (m.land > 0) o->set("land", m.land);
     if (m.lands > 0) o->set("lands", m.lands);
     if (m.landsScanned > 0) o->set("lands_scanned", m.landsScanned);
@@ -117,6 +119,9 @@ AcquisitionMetadata metadataFrom(const Object::Ptr& o) {
         m.classJson = text(o->get("class"));
     }
     m.acquiredAt = str(o, "acquired_at", false);
+    m.recoveredAt = str(o, "recovered_at", false);
+    if (!m.recoveredAt.empty() && !records::parseIsoTime(m.recoveredAt))
+        throw HubError(400, "field 'recovered_at' is '" + m.recoveredAt.substr(0, 40) + "': expected an ISO date or time");
     auto optionalInt = [&](const std::string& field) {
         if (!o->has(field) || o->isNull(field)) return 0;
         const auto v = o->get(field);
@@ -250,7 +255,7 @@ std::string write(const std::vector<HubChange>& changes, std::int64_t cursor) {
     return text(root);
 }
 
-std::string write(const std::vector<AgencyStats>& stats) {
+std::string write(const std::vector<AgencyStats>& stats, const std::string& statistics) {
     Array::Ptr out = new Array;
     for (const auto& s : stats) {
         Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -263,9 +268,78 @@ std::string write(const std::vector<AgencyStats>& stats) {
         o->set("median_hours_to_lead", s.medianHoursToLead);
         out->add(o);
     }
-    Object::Ptr root = new Object;
+    Object::Ptr root = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     root->set("agencies", out);
+    if (!statistics.empty()) root->set("statistics", Poco::JSON::Parser().parse(statistics));
     return text(root);
+}
+
+namespace {
+Object::Ptr object(const HubFeedback& f) {
+    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("id", f.id);
+    o->set("list_acquisition", f.listAcquisitionId);
+    o->set("candidate_acquisition", f.candidateAcquisitionId);
+    o->set("agency", f.agency);
+    o->set("kind", f.kind);
+    o->set("note", f.note);
+    o->set("recorded_by", f.recordedBy);
+    o->set("recorded_at", f.recordedAt);
+    return o;
+}
+}  // namespace
+
+std::string write(const HubFeedback& f) { return text(object(f)); }
+
+std::string write(const std::vector<HubFeedback>& feedback, std::int64_t cursor) {
+    Object::Ptr root = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    root->set("cursor", cursor);
+    Array::Ptr out = new Array;
+    for (const auto& f : feedback) out->add(object(f));
+    root->set("feedback", out);
+    return text(root);
+}
+
+std::string writeFeedbackInput(const HubFeedback& f) {
+    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("kind", f.kind);
+    o->set("note", f.note);
+    o->set("recorded_by", f.recordedBy);
+    o->set("recorded_at", f.recordedAt);
+    return text(o);
+}
+
+HubFeedback readFeedbackInput(const std::string& body) {
+    const auto o = parseObject(body);
+    HubFeedback f;
+    f.kind = str(o, "kind", true);
+    f.note = str(o, "note", false);
+    f.recordedBy = str(o, "recorded_by", true);
+    f.recordedAt = str(o, "recorded_at", true);
+    return f;
+}
+
+std::vector<HubFeedback> readFeedback(const std::string& body, std::int64_t& cursor) {
+    const auto root = parseObject(body);
+    cursor = root->getValue<std::int64_t>("cursor");
+    std::vector<HubFeedback> out;
+    const auto list = root->getArray("feedback");
+    if (!list) throw HubError(502, "the hub's answer has no 'feedback' list");
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        const auto o = list->getObject(unsigned(i));
+        if (!o) throw HubError(502, "the hub's feedback list holds something other than objects");
+        HubFeedback f;
+        f.id = o->getValue<std::int64_t>("id");
+        f.listAcquisitionId = str(o, "list_acquisition", true);
+        f.candidateAcquisitionId = str(o, "candidate_acquisition", true);
+        f.agency = str(o, "agency", true);
+        f.kind = str(o, "kind", true);
+        f.note = str(o, "note", false);
+        f.recordedBy = str(o, "recorded_by", false);
+        f.recordedAt = str(o, "recorded_at", true);
+        out.push_back(std::move(f));
+    }
+    return out;
 }
 
 std::string error(int status, const std::string& message) {

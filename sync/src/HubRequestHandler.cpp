@@ -15,6 +15,8 @@
 #include "striae/imaging/X3p.h"
 #include "RateLimiter.h"
 #include "RequestParsing.h"
+#include "striae/records/Statistics.h"
+#include "striae/sync/HubStatistics.h"
 #include "striae/sync/CorrelationQueue.h"
 #include "striae/sync/HubError.h"
 #include "striae/sync/HubJson.h"
@@ -192,8 +194,34 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
             return;
         }
 
+        if (path.size() == 4 && path[1] == "candidates" && path[3] == "feedback" && method == "POST") {
+            const std::int64_t candidate = candidateIdFrom(path[2]);
+            sendJson(response, 201, json::write(store.addFeedback(caller, candidate, json::readFeedbackInput(readJsonBody(request)))));
+            return;
+        }
+
+        if (path.size() == 2 && path[1] == "feedback" && get) {
+            const std::int64_t since = integerParameter(query, "since", 0);
+            const int limit = int(std::min<std::int64_t>(integerParameter(query, "limit", 200), 1000));
+            const auto feedback = store.feedback(caller, since, limit);
+            sendJson(response, 200, json::write(feedback, feedback.empty() ? since : feedback.back().id));
+            return;
+        }
+
         if (path.size() == 2 && path[1] == "stats" && get) {
-            sendJson(response, 200, json::write(store.stats(caller.peer ? "" : caller.agency)));
+            // An agency sees its own evidence; a peer hub (or the operator's CLI) every agency's, or the one asked for.
+            records::StatisticsFilter filter;
+            filter.from = textParameter(query, "from");
+            filter.to = textParameter(query, "to");
+            filter.caliber = textParameter(query, "caliber");
+            filter.agency = textParameter(query, "agency");
+            if (!caller.peer) {
+                if (!filter.agency.empty() && filter.agency != caller.agency)
+                    throw HubError(403, "agency " + caller.agency + " may see its own statistics, not " + filter.agency.substr(0, 64) + "'s");
+                filter.agency = caller.agency;
+            }
+            const auto figures = hubStatistics(store.database(), filter);
+            sendJson(response, 200, json::write(store.stats(caller.peer ? filter.agency : caller.agency), records::statisticsJson(figures)));
             return;
         }
 

@@ -56,12 +56,17 @@ CREATE INDEX IF NOT EXISTS candidate_list ON candidate(list_id, rank);
 CREATE INDEX IF NOT EXISTS candidate_acquisition ON candidate(acquisition_id);
 CREATE TABLE IF NOT EXISTS change_event(seq BIGINT PRIMARY KEY, kind TEXT NOT NULL, acquisition_id TEXT NOT NULL,
   at BIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS peer_cursor(peer TEXT PRIMARY KEY, last_seq BIGINT NOT NULL)
+CREATE TABLE IF NOT EXISTS peer_cursor(peer TEXT PRIMARY KEY, last_seq BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS feedback(id BIGINT PRIMARY KEY, list_id TEXT NOT NULL, acquisition_id TEXT NOT NULL, agency TEXT NOT NULL,
+  kind TEXT NOT NULL, note TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL, received_at BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS feedback_list ON feedback(list_id);
+CREATE INDEX IF NOT EXISTS feedback_acquisition ON feedback(acquisition_id);
+INSERT INTO counter(name, value) SELECT 'feedback', 0 WHERE NOT EXISTS (SELECT 1 FROM counter WHERE name = 'feedback')
 )SQL";
 
 const char* kAcquisitionColumns =
     "id, agency, origin_hub, sha256, size, case_ref, item_label, item_type, region, caliber, class_json, acquired_at, "
-    "disclosed, withdrawn, uploaded_at, updated_at, land, lands, lands_scanned";
+    "disclosed, withdrawn, uploaded_at, updated_at, land, lands, lands_scanned, recovered_at";
 
 HubAcquisition acquisitionFromRow(const SqlRow& r, std::size_t c = 0) {
     HubAcquisition a;
@@ -84,6 +89,7 @@ HubAcquisition acquisitionFromRow(const SqlRow& r, std::size_t c = 0) {
     a.metadata.land = int(r.integer(c + 16));
     a.metadata.lands = int(r.integer(c + 17));
     a.metadata.landsScanned = int(r.integer(c + 18));
+    a.metadata.recoveredAt = r.text(c + 19);
     return a;
 }
 
@@ -128,7 +134,8 @@ void HubStore::migrate() {
         }
     };
     const bool landsScanned = hasColumn("acquisition", "lands_scanned"), scope = hasColumn("lead_list", "shortlist"),
-               leases = hasColumn("job", "lease_until");
+               leases = hasColumn("job", "lease_until"), recovered = hasColumn("acquisition", "recovered_at"),
+               leadAt = hasColumn("candidate", "lead_at");
     HubTransaction t(db_);
     if (!landsScanned) db_.execute("ALTER TABLE acquisition ADD COLUMN lands_scanned BIGINT NOT NULL DEFAULT 0");
     if (!scope) {
@@ -140,7 +147,10 @@ void HubStore::migrate() {
         db_.execute("ALTER TABLE job ADD COLUMN leased_by TEXT NOT NULL DEFAULT ''");
         db_.execute("ALTER TABLE job ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0");
     }
-    db_.execute("UPDATE hub_meta SET value = '3' WHERE name = 'schema_version' AND value IN ('1', '2')");
+    // 4: the recovery date and the time a candidate first became a lead (turnaround statistics).
+    if (!recovered) db_.execute("ALTER TABLE acquisition ADD COLUMN recovered_at TEXT NOT NULL DEFAULT ''");
+    if (!leadAt) db_.execute("ALTER TABLE candidate ADD COLUMN lead_at BIGINT NOT NULL DEFAULT 0");
+    db_.execute("UPDATE hub_meta SET value = '4' WHERE name = 'schema_version' AND value IN ('1', '2', '3')");
     t.commit();
 }
 
@@ -222,10 +232,10 @@ std::string HubStore::storeScanFile(const std::string& tempPath, std::string sha
 void HubStore::insertAcquisition(const HubAcquisition& a) {
     const auto& m = a.metadata;
     db_.execute(std::string("INSERT INTO acquisition(") + kAcquisitionColumns +
-                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 {a.id, a.agency, a.originHub, a.sha256, a.size, m.caseRef, m.itemLabel, m.itemType, m.region, m.caliber,
                  m.classJson, m.acquiredAt, std::int64_t(a.disclosed), std::int64_t(a.withdrawn), a.uploadedAt,
-                 a.updatedAt, std::int64_t(m.land), std::int64_t(m.lands), std::int64_t(m.landsScanned)});
+                 a.updatedAt, std::int64_t(m.land), std::int64_t(m.lands), std::int64_t(m.landsScanned), m.recoveredAt});
     if (!a.withdrawn)
         db_.execute("INSERT INTO job(acquisition_id, state, attempts, error, queued_at) VALUES (?, 'queued', 0, '', ?)",
                     {a.id, nowMs()});
@@ -306,8 +316,8 @@ HubAcquisition HubStore::update(const Caller& caller, const std::string& id, con
     if (m.caliber != a.metadata.caliber || m.itemType != a.metadata.itemType || m.region != a.metadata.region ||
         m.land != a.metadata.land || m.lands != a.metadata.lands || m.landsScanned != a.metadata.landsScanned)
         throw HubError(400, "caliber, item type, region and land decide what an acquisition is compared with; withdraw and push again to change them");
-    db_.execute("UPDATE acquisition SET case_ref = ?, item_label = ?, class_json = ?, acquired_at = ?, updated_at = ? WHERE id = ?",
-                {m.caseRef, m.itemLabel, m.classJson, m.acquiredAt, nowMs(), id});
+    db_.execute("UPDATE acquisition SET case_ref = ?, item_label = ?, class_json = ?, acquired_at = ?, recovered_at = ?, updated_at = ? WHERE id = ?",
+                {m.caseRef, m.itemLabel, m.classJson, m.acquiredAt, m.recoveredAt, nowMs(), id});
     recordChange("update", id);
     t.commit();
     return acquisition(id);
@@ -562,7 +572,11 @@ void HubStore::reportOutcome(const Caller& caller, std::int64_t candidateId, con
     if (rows[0].text(0) != caller.agency)
         throw HubError(403, "candidate " + std::to_string(candidateId) + " is on " + rows[0].text(0) +
                                 "'s lead list; only that agency reports its outcome");
-    db_.execute("UPDATE candidate SET outcome = ?, outcome_at = ? WHERE id = ?", {outcome, nowMs(), candidateId});
+    // lead_at keeps when it first became a lead (a hit is one too), for the turnaround.
+    const std::int64_t now = nowMs();
+    db_.execute("UPDATE candidate SET outcome = ?, outcome_at = ?, lead_at = CASE WHEN lead_at = 0 AND ? IN ('lead', 'hit') THEN ? ELSE lead_at END "
+                "WHERE id = ?",
+                {outcome, now, outcome, now, candidateId});
     t.commit();
 }
 
@@ -633,9 +647,9 @@ void HubStore::applyReplicatedUpdate(const HubAcquisition& a) {
     const auto known = findAcquisition(a.id);
     if (!known || known->withdrawn) return;
     const auto& m = a.metadata;
-    db_.execute("UPDATE acquisition SET case_ref = ?, item_label = ?, class_json = ?, acquired_at = ?, disclosed = ?, "
+    db_.execute("UPDATE acquisition SET case_ref = ?, item_label = ?, class_json = ?, acquired_at = ?, recovered_at = ?, disclosed = ?, "
                 "updated_at = ? WHERE id = ?",
-                {m.caseRef, m.itemLabel, m.classJson, m.acquiredAt, std::int64_t(a.disclosed), nowMs(), a.id});
+                {m.caseRef, m.itemLabel, m.classJson, m.acquiredAt, m.recoveredAt, std::int64_t(a.disclosed), nowMs(), a.id});
     if (a.disclosed != known->disclosed) touchListsNaming(a.id);
     t.commit();
 }

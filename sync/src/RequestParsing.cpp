@@ -129,6 +129,17 @@ std::int64_t integerParameter(const Poco::URI::QueryParameters& query, const std
     return fallback;
 }
 
+std::string textParameter(const Poco::URI::QueryParameters& query, const std::string& name) {
+    for (const auto& [key, value] : query)
+        if (key == name) {
+            if (value.size() > 64) throw HubError(400, "query parameter '" + name + "' is longer than 64 bytes");
+            for (unsigned char c : value)
+                if (c < 0x20 || c == 0x7f) throw HubError(400, "query parameter '" + name + "' holds a control character");
+            return value;
+        }
+    return {};
+}
+
 std::int64_t candidateIdFrom(const std::string& segment) {
     if (const auto v = nonNegativeInteger(segment)) return *v;
     throw HubError(400, "candidate id '" + segment.substr(0, 40) + "' is not a number");

@@ -42,6 +42,8 @@ private:
 std::string acquisitionIdFrom(const std::string& segment);
 // A non-negative integer query parameter, `fallback` if absent (HubError 400).
 std::int64_t integerParameter(const Poco::URI::QueryParameters& query, const std::string& name, std::int64_t fallback);
+// A short text query parameter ("" if absent); more than 64 bytes or a control character is HubError 400.
+std::string textParameter(const Poco::URI::QueryParameters& query, const std::string& name);
 // A candidate id from a path segment (HubError 400).
 std::int64_t candidateIdFrom(const std::string& segment);
 

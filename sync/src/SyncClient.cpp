@@ -1,4 +1,5 @@
 #include "striae/sync/SyncClient.h"
+#include "striae/records/LeadOutcomes.h"
 
 #include <Poco/JSON/Object.h>
 
@@ -85,6 +86,7 @@ SyncReport SyncClient::push(const std::function<bool(int, int)>& progress) {
             m.caliber = item.caliber;
             m.classJson = classJson(item);
             m.acquiredAt = a.acquiredAt;
+            m.recoveredAt = item.recoveredAt;
             if (m.itemType == "bullet") {
                 // A bullet goes land by land: which land, of how many.
                 m.region = "land";
@@ -121,6 +123,27 @@ SyncReport SyncClient::push(const std::function<bool(int, int)>& progress) {
                 ++report.outcomesReported;
             } catch (const std::exception& e) {
                 report.errors.push_back("outcome of candidate " + std::to_string(o.candidateId) + ": " + e.what());
+                if (const auto* h = dynamic_cast<const HubError*>(&e); h && h->status() == 0) {
+                    reachable = false;
+                    break;
+                }
+            }
+        }
+    }
+    // What investigators reported came of leads on hub candidates.
+    if (reachable) {
+        auto outcomes = store_.outcomes();
+        for (const auto& o : outcomes.toSend()) {
+            try {
+                HubFeedback f;
+                f.kind = o.kind;
+                f.note = o.note;
+                f.recordedBy = o.recordedBy;
+                f.recordedAt = o.recordedAt;
+                outcomes.markSent(o.outcomeId, hub.sendFeedback(o.hubCandidateId, f).id);
+                ++report.feedbackSent;
+            } catch (const std::exception& e) {
+                report.errors.push_back("outcome " + std::to_string(o.outcomeId) + ": " + e.what());
                 if (const auto* h = dynamic_cast<const HubError*>(&e); h && h->status() == 0) {
                     reachable = false;
                     break;
@@ -243,6 +266,21 @@ SyncReport SyncClient::pull() {
                 }
                 store_.setSyncSetting(actor_, "leads_cursor", std::to_string(list.cursor));
             }
+        }
+        // What other agencies reported came of leads on pairs we hold (the feedback loop).
+        auto outcomes = store_.outcomes();
+        for (;;) {
+            const std::string stored = store_.syncSetting("feedback_cursor");
+            const std::int64_t since = stored.empty() ? 0 : std::stoll(stored);
+            std::int64_t cursor = since;
+            const auto batch = hub.feedback(since, 200, cursor);
+            if (batch.empty()) break;
+            for (const auto& f : batch)
+                if (outcomes.receive(actor_, {f.id, f.listAcquisitionId, f.candidateAcquisitionId, f.kind, f.note, f.agency, f.recordedBy,
+                                              f.recordedAt}))
+                    ++report.outcomesReceived;
+            store_.setSyncSetting(actor_, "feedback_cursor", std::to_string(cursor));
+            if (batch.size() < 200) break;
         }
         store_.noteHubContact("");
     } catch (const HubError& e) {

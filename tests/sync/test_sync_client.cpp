@@ -18,7 +18,11 @@
 #include "striae/matching/Bullets.h"
 #include "striae/imaging/LandSignature.h"
 #include "striae/imaging/Synthetic.h"
+#include "striae/records/LeadOutcomes.h"
+#include "striae/records/StoreStatistics.h"
 #include "striae/records/Store.h"
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include "striae/sync/HubClient.h"
 #include "striae/sync/HubError.h"
 #include "striae/sync/SyncClient.h"
@@ -49,7 +53,7 @@ struct Site {
         tech = store->addUser(admin, agency, "tech", "Tech", {records::Role::Technician}, "tech-password");
         examiner = store->addUser(admin, agency, "exam", "Exam", {records::Role::Examiner, records::Role::Technician}, "exam-password");
     }
-    records::Id import(const std::string& caseNumber, const std::string& label, const std::string& path) {
+    records::Id import(const std::string& caseNumber, const std::string& label, const std::string& path, const std::string& recoveredAt = {}) {
         records::CaseRecord c;
         c.number = caseNumber;
         try {
@@ -62,6 +66,7 @@ struct Site {
         i.origin = "crime_scene";
         i.caliber = "9mm";
         i.firingPinShape = "hemispherical";
+        i.recoveredAt = recoveredAt;
         const auto item = store->addItem(tech, caseNumber, i);
         records::ImportOptions o;
         o.preprocess = false;  // synthetic scans are processed surfaces already
@@ -165,6 +170,122 @@ TEST_P(SyncTest, TwoAgenciesPushPullReviewAndDisclose) {
     EXPECT_EQ(fetched.processedSha256, ny.store->acquisition(ny1).processedSha256) << "the scan NYPD pushed, byte for byte";
     EXPECT_TRUE(fs::exists(la.store->filePath(fetched.processedSha256)));
     { const auto rep = la.store->verifyAudit(); std::string all; for (const auto& p : rep.problems) all += p + "\n"; EXPECT_TRUE(rep.ok()) << all; }
+}
+
+// The feedback loop: what came of a lead travels from the agency that reviewed it,
+// through the hub, to the agency holding the other scan, and into the statistics.
+TEST_P(SyncTest, WhatCameOfALeadReachesTheOtherAgencyAndTheStatistics) {
+    const fs::path folder = scans(2, 2, 128);
+    HubProcess hub(dir / "hub", database, "hub1");
+    const std::string tokenNy = hub.addAgency("NYPD");
+    const std::string tokenLa = hub.addAgency("LAPD");
+    hub.start({"--workers", "2"});
+    Site ny(dir / "ny", "NYPD"), la(dir / "la", "LAPD");
+    const records::Id ny1 = ny.import("NY-1", "casing 1", (folder / "F01-01.x3p").string(), "2026-01-05");
+    const records::Id la1 = la.import("LA-1", "casing 1", (folder / "F01-02.x3p").string(), "2026-01-06T22:30");
+    ny.configure(hub.url(), tokenNy, "NYPD");
+    la.configure(hub.url(), tokenLa, "LAPD");
+    SyncClient nyClient(*ny.store, ny.tech), laClient(*la.store, la.tech);
+    ASSERT_EQ(nyClient.push().pushed, 1);
+    ASSERT_EQ(laClient.push().pushed, 1);
+    HubClient laHub(hub.url(), tokenLa), nyHub(hub.url(), tokenNy);
+    ASSERT_TRUE(eventually([&] {
+        std::int64_t cursor = 0;
+        const auto lists = laHub.leads(0, 10, cursor);
+        const auto nyLists = nyHub.leads(0, 10, cursor);
+        return lists.size() == 1 && lists[0].candidates.size() == 1 && nyLists.size() == 1 && nyLists[0].candidates.size() == 1;
+    })) << hub.logText();
+    ASSERT_EQ(laClient.pull().listsPulled, 1);
+    ASSERT_EQ(nyClient.pull().listsPulled, 1);
+    const auto candidate = la.store->candidates(la.store->runsOf(la1).at(0).id).at(0);
+    la.store->review(la.tech, candidate.id, true, "same breech-face marks");
+    const auto lead = la.store->markLead(la.tech, candidate.id, "to the examiner");
+    la.store->outcomes().record(la.examiner, lead.id, "arrest", "suspect arrested with a 9 mm pistol");
+
+    auto r = laClient.push();
+    EXPECT_EQ(r.outcomesReported, 1);
+    EXPECT_EQ(r.feedbackSent, 1);
+    EXPECT_TRUE(r.errors.empty()) << r.errors.at(0);
+    EXPECT_EQ(laClient.push().feedbackSent, 0) << "sent once";
+    EXPECT_EQ(laClient.pull().outcomesReceived, 0) << "LAPD's own outcome coming back is not a second one";
+
+    // NYPD holds the other scan of the pair: its next pull brings the outcome, on its own candidate for LAPD's scan.
+    r = nyClient.pull();
+    EXPECT_EQ(r.outcomesReceived, 1);
+    const auto received = ny.store->outcomes().all();
+    ASSERT_EQ(received.size(), 1u);
+    EXPECT_TRUE(received[0].received);
+    EXPECT_EQ(received[0].kind, "arrest");
+    EXPECT_EQ(received[0].agencyCode, "LAPD");
+    EXPECT_EQ(received[0].recordedBy, "exam");
+    EXPECT_EQ(received[0].note, "suspect arrested with a 9 mm pistol");
+    const auto nyCandidates = ny.store->candidates(ny.store->runsOf(ny1).at(0).id);
+    ASSERT_EQ(nyCandidates.size(), 1u);
+    EXPECT_EQ(received[0].candidateId, nyCandidates[0].id);
+    EXPECT_EQ(nyClient.pull().outcomesReceived, 0) << "received once";
+    EXPECT_EQ(ny.store->statistics().compute({}).outcomes.at("arrest"), 1);
+
+    // The hub's statistics: LAPD's evidence, its lead and the outcome; another agency's figures are not LAPD's to read.
+    const auto body = Poco::JSON::Parser().parse(laHub.statistics({})).extract<Poco::JSON::Object::Ptr>();
+    const auto figures = body->getObject("statistics");
+    ASSERT_TRUE(figures) << laHub.statistics({});
+    EXPECT_EQ(figures->getValue<int>("evidence"), 1);
+    EXPECT_EQ(figures->getValue<int>("leads"), 1);
+    EXPECT_EQ(figures->getValue<int>("open_leads"), 1);
+    EXPECT_EQ(figures->getObject("outcomes")->getValue<int>("arrest"), 1);
+    const auto stages = figures->getArray("turnaround");
+    EXPECT_EQ(stages->getObject(0)->getValue<std::string>("stage"), "recovery_to_entry");
+    EXPECT_EQ(stages->getObject(0)->getValue<int>("count"), 1);
+    EXPECT_GT(stages->getObject(0)->getValue<double>("median_hours"), 24.0 * 300) << "recovered 2026-01-06, entered today";
+    EXPECT_EQ(stages->getObject(2)->getValue<std::string>("stage"), "correlation_to_lead");
+    EXPECT_EQ(stages->getObject(2)->getValue<int>("count"), 1);
+    EXPECT_EQ(figures->getObject("filter")->getValue<std::string>("agency"), "LAPD");
+    records::StatisticsFilter other;
+    other.agency = "NYPD";
+    try {
+        laHub.statistics(other);
+        ADD_FAILURE() << "LAPD read NYPD's statistics";
+    } catch (const HubError& e) {
+        EXPECT_EQ(e.status(), 403) << e.what();
+    }
+    other = {};
+    other.from = "last week";
+    try {
+        laHub.statistics(other);
+        ADD_FAILURE() << "a period that is not a date was accepted";
+    } catch (const HubError& e) {
+        EXPECT_EQ(e.status(), 400) << e.what();
+        EXPECT_NE(std::string(e.what()).find("last week"), std::string::npos) << e.what();
+    }
+
+    // Only the list's agency reports on its candidates, with a kind the hub knows.
+    HubFeedback f;
+    f.kind = "charge";
+    f.recordedBy = "someone";
+    f.recordedAt = "2026-12-01T10:00:00Z";
+    const std::int64_t hubCandidate = [&] {
+        std::int64_t cursor = 0;
+        return laHub.leads(0, 10, cursor).at(0).candidates.at(0).id;
+    }();
+    try {
+        nyHub.sendFeedback(hubCandidate, f);
+        ADD_FAILURE() << "NYPD reported on LAPD's list";
+    } catch (const HubError& e) {
+        EXPECT_EQ(e.status(), 403) << e.what();
+    }
+    f.kind = "conviction";
+    try {
+        laHub.sendFeedback(hubCandidate, f);
+        ADD_FAILURE() << "an unknown kind was accepted";
+    } catch (const HubError& e) {
+        EXPECT_EQ(e.status(), 400) << e.what();
+    }
+    std::int64_t cursor = 0;
+    EXPECT_EQ(nyHub.feedback(0, 100, cursor).size(), 1u) << "nothing refused was kept";
+    for (auto* site : {&ny, &la}) {
+        const auto rep = site->store->verifyAudit();
+        EXPECT_TRUE(rep.ok()) << (rep.problems.empty() ? "" : rep.problems[0]);
+    }
 }
 
 TEST_P(SyncTest, AnUnreachableHubLeavesTheOutboxQueuedWithBackoff) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "striae/records/Statistics.h"
 #include "striae/sync/HubTypes.h"
 
 namespace striae::sync {
@@ -33,6 +34,11 @@ public:
     std::vector<LeadList> leads(std::int64_t since, int limit, std::int64_t& cursor);
     void reportOutcome(std::int64_t candidateId, const std::string& outcome);
     std::vector<AgencyStats> stats();
+    // GET /v1/stats with the filter: the whole answer (agencies and statistics) as JSON.
+    std::string statistics(const records::StatisticsFilter& filter);
+    // The feedback loop: what came of a lead on one of our lists; and what others reported on pairs we hold.
+    HubFeedback sendFeedback(std::int64_t candidateId, const HubFeedback& feedback);
+    std::vector<HubFeedback> feedback(std::int64_t since, int limit, std::int64_t& cursor);
     std::vector<HubChange> changes(std::int64_t since, int limit, std::int64_t& cursor);
 
     // A raw request, for tests of the API's refusals: returns the status and fills `body`.

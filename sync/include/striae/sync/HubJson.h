@@ -15,7 +15,11 @@ std::vector<HubAcquisition> readAcquisitions(const std::string& text);
 std::string writeMetadata(const AcquisitionMetadata& m, const std::string& sha256 = {});
 std::string write(const std::vector<LeadList>& lists, std::int64_t cursor);
 std::string write(const std::vector<HubChange>& changes, std::int64_t cursor);
-std::string write(const std::vector<AgencyStats>& stats);
+// {"agencies": [...], "statistics": {...}} (the NIBIN statistics' JSON, when given).
+std::string write(const std::vector<AgencyStats>& stats, const std::string& statistics = {});
+std::string write(const HubFeedback& feedback);
+std::string write(const std::vector<HubFeedback>& feedback, std::int64_t cursor);  // {"cursor": N, "feedback": [...]}
+std::string writeFeedbackInput(const HubFeedback& feedback);                      // kind, note, recorded_by, recorded_at
 std::string error(int status, const std::string& message);
 
 // Throws HubError(400) naming the field.
@@ -24,6 +28,8 @@ HubAcquisition readAcquisition(const std::string& text);
 std::vector<LeadList> readLeadLists(const std::string& text, std::int64_t& cursor);
 std::vector<HubChange> readChanges(const std::string& text, std::int64_t& cursor);
 std::vector<AgencyStats> readStats(const std::string& text);
+HubFeedback readFeedbackInput(const std::string& text);
+std::vector<HubFeedback> readFeedback(const std::string& text, std::int64_t& cursor);
 std::string readString(const std::string& text, const std::string& field);
 bool readBool(const std::string& text, const std::string& field);
 

@@ -98,6 +98,10 @@ public:
     std::vector<LeadList> leads(const Caller& caller, std::int64_t since, int limit);
     void reportOutcome(const Caller& caller, std::int64_t candidateId, const std::string& outcome);
     std::vector<AgencyStats> stats(const std::string& agency = {});
+    // The feedback loop (HubFeedback.cpp): what came of a lead on the caller's
+    // list, passed on to every agency holding either acquisition of the pair.
+    HubFeedback addFeedback(const Caller& caller, std::int64_t candidateId, const HubFeedback& input);
+    std::vector<HubFeedback> feedback(const Caller& caller, std::int64_t since, int limit);
 
     // Replication. changes(): what happened at this hub (not what it replicated).
     std::vector<HubChange> changes(std::int64_t since, int limit);

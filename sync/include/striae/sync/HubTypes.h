@@ -15,6 +15,7 @@ struct AcquisitionMetadata {
     std::string caseRef, itemLabel, itemType = "cartridge_case", region = "breech_face", caliber;
     std::string classJson = "{}";  // class characteristics, a JSON object
     std::string acquiredAt;        // ISO time at the submitting site
+    std::string recoveredAt;       // when the evidence was recovered (ISO date or time; "" unknown), for turnaround
     int land = 0;                  // bullets: this scan's land (1 ... lands); one acquisition per land
     int lands = 0;                 // bullets: how many lands the bullet has (its rifling)
     int landsScanned = 0;          // bullets: how many of them were scanned and pushed (0: all); damaged lands are not
@@ -72,6 +73,14 @@ struct AgencyStats {
     std::string agency;
     std::int64_t acquisitions = 0, withdrawn = 0, leads = 0, hits = 0, eliminated = 0;
     double medianHoursToLead = 0;   // upload to first lead, over the agency's leads
+};
+
+// What an investigator reported came of a lead (the feedback loop), as the hub
+// passes it to every agency holding one of the pair's acquisitions.
+struct HubFeedback {
+    std::int64_t id = 0;
+    std::string listAcquisitionId, candidateAcquisitionId;
+    std::string agency, kind, note, recordedBy, recordedAt;
 };
 
 struct Caller {

@@ -18,7 +18,8 @@ struct SyncReport {
     int alreadyHeld = 0;       // the hub had them (a retry after a lost reply)
     int failed = 0;
     int listsPulled = 0, candidates = 0, scansFetched = 0;
-    int outcomesReported = 0;
+    int outcomesReported = 0;  // review outcomes (lead, hit, eliminated)
+    int feedbackSent = 0, outcomesReceived = 0;  // the feedback loop: what came of leads
     std::vector<std::string> errors;
 };
 

@@ -1,5 +1,6 @@
 #include "striae/sync/HubStatistics.h"
 
+#include <cstdlib>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -11,7 +12,6 @@ namespace striae::sync {
 
 records::Statistics hubStatistics(HubDatabase& db, const records::StatisticsFilter& filter, std::int64_t now) {
     records::StatisticsInput in;
-    std::unordered_map<std::string, std::size_t> evidenceOf;
     const auto lock = db.lock();
     // Rows for the filter's agency and caliber only: at hub scale most agencies ask for their own.
     std::string where = " WHERE a.withdrawn = 0 AND a.land <= 1";
@@ -24,57 +24,61 @@ records::Statistics hubStatistics(HubDatabase& db, const records::StatisticsFilt
         where += " AND a.caliber = ?";
         parameters.push_back(filter.caliber);
     }
-    for (const auto& r : db.query("SELECT a.id, a.agency, a.caliber, a.recovered_at, a.acquired_at, a.uploaded_at, "
-                                  "coalesce(l.correlated_at, 0), coalesce(l.status, '') FROM acquisition a "
-                                  "LEFT JOIN lead_list l ON l.acquisition_id = a.id" + where,
+    // One row per acquisition with its list: when it was correlated, its state (0 no candidates,
+    // 1 nobody reviewed one, 2 reviewed). The fixed-form columns (hex id, agency code, numbers) come
+    // joined by '|' in one cell: at 100,000 rows converting each cell costs more than the query.
+    std::unordered_map<std::string, std::size_t> evidenceOf;
+    // A list's state per row: SQLite probes the candidate index per row; PostgreSQL groups once and hash-joins
+    // (each plan is the other's slow one: measured in benchmarks/stats_bench).
+    const std::string state = "max(CASE WHEN c.outcome <> '' THEN 2 ELSE 1 END)";
+    const std::string listState = db.isPostgres() ? "k.state" : "(SELECT " + state + " FROM candidate c WHERE c.list_id = a.id)";
+    const std::string listJoin =
+        db.isPostgres() ? " LEFT JOIN (SELECT c.list_id, " + state + " AS state FROM candidate c GROUP BY c.list_id) k ON k.list_id = a.id" : "";
+    for (const auto& r : db.query("SELECT a.id || '|' || a.agency || '|' || a.uploaded_at || '|' || "
+                                  "CASE WHEN l.status = 'correlated' THEN l.correlated_at ELSE 0 END || '|' || "
+                                  "CASE WHEN l.status = 'correlated' THEN coalesce(" + listState + ", 0) ELSE 0 END, "
+                                  "a.recovered_at, a.acquired_at, a.caliber "
+                                  "FROM acquisition a LEFT JOIN lead_list l ON l.acquisition_id = a.id" + listJoin + where,
                                   parameters)) {
+        const std::string& packed = r.text(0);
+        std::size_t at[4];
+        at[0] = packed.find('|');
+        for (int i = 1; i < 4; ++i) at[i] = packed.find('|', at[i - 1] + 1);
+        if (at[3] == std::string::npos) continue;
+        const auto number = [&](std::size_t from) { return std::int64_t(std::strtoll(packed.c_str() + from, nullptr, 10)); };
         records::EvidenceTimeline e;
-        e.agency = r.text(1);
-        e.caliber = r.text(2);
-        e.recovered = records::epochSeconds(r.text(3));
+        e.agency = packed.substr(at[0] + 1, at[1] - at[0] - 1);
+        e.caliber = r.text(3);
+        e.recovered = records::epochSeconds(r.text(1));
         // Entry is the site's acquisition time; without one, the upload to the hub.
-        e.entered = records::epochSeconds(r.text(4));
-        if (!e.entered) e.entered = r.integer(5) / 1000;
-        if (r.text(7) == "correlated") e.correlated = r.integer(6) / 1000;
-        evidenceOf.emplace(r.text(0), in.evidence.size());
+        e.entered = records::epochSeconds(r.text(2));
+        if (!e.entered) e.entered = number(at[1] + 1) / 1000;
+        e.correlated = number(at[2] + 1) / 1000;
+        if (const auto state = number(at[3] + 1)) in.lists.push_back({e.agency, e.caliber, e.correlated, state == 2});
+        evidenceOf.emplace(packed.substr(0, at[0]), in.evidence.size());
         in.evidence.push_back(std::move(e));
     }
-    // Each list's candidates that became leads, and whether anyone has reviewed the list.
-    std::unordered_map<std::string, bool> reviewed;
+    // The candidates that became leads (lead_at), with what the agency reported they came to.
     for (const auto& r : db.query("SELECT c.list_id, c.outcome, c.outcome_at, c.lead_at FROM candidate c JOIN acquisition a ON a.id = c.list_id" +
-                                      where + " AND c.outcome <> ''",
+                                      where + " AND c.lead_at > 0",
                                   parameters)) {
         const auto it = evidenceOf.find(r.text(0));
         if (it == evidenceOf.end()) continue;
-        reviewed[r.text(0)] = true;
-        const std::int64_t leadAt = r.integer(3) / 1000;
-        if (!leadAt) continue;  // eliminated without having been a lead
         auto& e = in.evidence[it->second];
         records::LeadRecord l;
         l.agency = e.agency;
         l.caliber = e.caliber;
-        l.markedAt = leadAt;
+        l.markedAt = r.integer(3) / 1000;
         const std::string outcome = r.text(1);
         l.status = outcome == "hit" ? "hit" : outcome == "eliminated" ? "rejected" : "open";
         if (l.status != "open") l.decidedAt = r.integer(2) / 1000;
-        if (!e.lead || leadAt < e.lead) e.lead = leadAt;
+        if (!e.lead || l.markedAt < e.lead) e.lead = l.markedAt;
         if (l.status == "hit" && (!e.hit || l.decidedAt < e.hit)) e.hit = l.decidedAt;
         in.leads.push_back(std::move(l));
     }
-    for (const auto& r : db.query("SELECT l.acquisition_id FROM lead_list l JOIN acquisition a ON a.id = l.acquisition_id" + where +
-                                      " AND l.status = 'correlated' AND EXISTS (SELECT 1 FROM candidate c WHERE c.list_id = l.acquisition_id)",
-                                  parameters)) {
-        const auto it = evidenceOf.find(r.text(0));
-        if (it == evidenceOf.end()) continue;
-        const auto& e = in.evidence[it->second];
-        in.lists.push_back({e.agency, e.caliber, e.correlated, reviewed.count(r.text(0)) > 0});
-    }
-    for (const auto& r : db.query("SELECT f.list_id, f.kind, f.recorded_at FROM feedback f JOIN acquisition a ON a.id = f.list_id" + where,
-                                  parameters)) {
-        const auto it = evidenceOf.find(r.text(0));
-        if (it == evidenceOf.end()) continue;
-        in.outcomes.push_back({in.evidence[it->second].agency, in.evidence[it->second].caliber, r.text(1), records::epochSeconds(r.text(2))});
-    }
+    for (const auto& r : db.query("SELECT a.agency, a.caliber, f.kind, f.recorded_at FROM feedback f JOIN acquisition a ON a.id = f.list_id" + where,
+                                  parameters))
+        in.outcomes.push_back({r.text(0), r.text(1), r.text(2), records::epochSeconds(r.text(3))});
     try {
         return records::computeStatistics(in, filter, now ? now : nowMs() / 1000);
     } catch (const std::invalid_argument& e) {

@@ -31,6 +31,9 @@ int main(int argc, char** argv) {
     striae::cli::addSyncCommands(app);
     striae::cli::addBulletCommands(app);
     striae::cli::addStatsCommands(app);
+#ifdef STRIAE_WITH_REPORTS
+    striae::cli::addReportCommand(app);
+#endif
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

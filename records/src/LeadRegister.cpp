@@ -43,6 +43,7 @@ std::vector<LeadEntry> LeadRegister::leads(const User& viewer, const std::string
         e.hitId = hit->id;
         e.conclusion = hit->conclusion;
         e.conclusionHidden = hit->hidden;
+        if (hit->hidden) e.status = "examined";  // "hit" or "rejected" would tell a blind verifier the conclusion
         e.examinedAt = hit->confirmedAt;
         e.verifications = hit->verifications;
         e.approved = hit->approved;

@@ -481,3 +481,104 @@ TEST(Cli, CalibrateFitsAModelOnWellerAndCompareUsesIt) {
     EXPECT_NE(refused.out.find("bad.csv"), std::string::npos) << refused.out;
     EXPECT_FALSE(std::filesystem::exists(badOut));
 }
+
+namespace {
+std::string fileText(const std::string& command) {
+    CliRun r;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    std::array<char, 4096> buf;
+    while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) r.out.append(buf.data(), n);
+    ::pclose(pipe);
+    // The fonts' ligatures come out as U+FB01 / U+FB02; a reader searching "fi" finds them, so does this test.
+    for (const auto& [ligature, letters] : {std::pair{"\xEF\xAC\x81", "fi"}, std::pair{"\xEF\xAC\x82", "fl"}})
+        for (std::size_t at; (at = r.out.find(ligature)) != std::string::npos;) r.out.replace(at, 3, letters);
+    return r.out;
+}
+}  // namespace
+
+// A hit from correlation to approval and an investigator's outcome, then what a
+// supervisor hands on: the statistics, the lead register and both reports as
+// PDF, read back as a reader would (pdftotext, pdfimages, pdftoppm).
+TEST(Cli, AHitsReportsCarryItsCasesConclusionsAndChainHash) {
+    if (std::system("command -v pdftotext >/dev/null && command -v pdfimages >/dev/null && command -v pdftoppm >/dev/null") != 0)
+        GTEST_SKIP() << "poppler-utils not installed";
+    if (run("report --help").exitCode != 0) GTEST_SKIP() << "built without the Qt part (STRIAE_BUILD_UI=OFF): no reports";
+    striae::test::TempDir dir;
+    const std::string store = (dir / "store").string();
+    ASSERT_EQ(run("synth --out " + (dir / "scans").string() + " --firearms 2 --shots 2 --size 200 --seed 9").exitCode, 0);
+    ::setenv("STRIAE_PASSWORD", "ada-password", 1);
+    ASSERT_EQ(run("db init " + store + " --agency SFPD --agency-name 'San Francisco PD' --country US --admin ada --admin-name Ada").exitCode, 0);
+    const auto as = [&](const std::string& user) {
+        ::setenv("STRIAE_PASSWORD", (user + "-password").c_str(), 1);
+        return " --store " + store + " --user " + user;
+    };
+    for (const auto& [user, role] : {std::pair{"tina", "technician"}, std::pair{"eve", "examiner"}, std::pair{"ed", "examiner"},
+                                     std::pair{"sam", "supervisor"}}) {
+        ::setenv("STRIAE_NEW_PASSWORD", (std::string(user) + "-password").c_str(), 1);
+        ::setenv("STRIAE_PASSWORD", "ada-password", 1);
+        ASSERT_EQ(run(std::string("user add ") + user + " --name " + user + " --roles " + role + " --agency SFPD --store " + store + " --user ada").exitCode, 0);
+    }
+    ASSERT_EQ(run("case add 2026-SF-0101 --offence 'shots fired' --date 2026-11-02 --location 'Mission St'" + as("tina")).exitCode, 0);
+    ASSERT_EQ(run("case add 2026-SF-0240 --offence homicide --date 2026-11-20 --location 'Valencia St'" + as("tina")).exitCode, 0);
+    ASSERT_EQ(run("item add 2026-SF-0101 Q1 --caliber 9mm --recovered-at 2026-11-02" + as("tina")).exitCode, 0);
+    ASSERT_EQ(run("item add 2026-SF-0240 Q1 --caliber 9mm --recovered-at 2026-11-21" + as("tina")).exitCode, 0);
+    ASSERT_EQ(run("import 1 " + (dir / "scans" / "F01-01.x3p").string() + " --processed" + as("tina")).exitCode, 0);
+    ASSERT_EQ(run("import 2 " + (dir / "scans" / "F01-02.x3p").string() + " --processed" + as("tina")).exitCode, 0);
+    ASSERT_EQ(run("correlate 2" + as("tina")).exitCode, 0);
+    ASSERT_EQ(run("review 1 --lead --note 'many congruent cells'" + as("tina")).exitCode, 0);
+    ASSERT_EQ(run("lead 1 --note 'to the examiner'" + as("tina")).exitCode, 0);
+    ASSERT_EQ(run("hit 1 --conclusion identification --note 'breech-face marks agree in the firing-pin aperture shear'" + as("eve")).exitCode, 0);
+    ASSERT_EQ(run("verify 1 --conclusion identification --blind --note 'agree'" + as("ed")).exitCode, 0);
+    ASSERT_EQ(run("approve 1 --note 'for the report'" + as("sam")).exitCode, 0);
+    const CliRun outcome = run("outcome record 1 --kind arrest --note 'suspect arrested with the pistol'" + as("tina"));
+    ASSERT_EQ(outcome.exitCode, 0) << outcome.out;
+    EXPECT_NE(run("outcome record 1 --kind conviction" + as("tina")).exitCode, 0);
+
+    const auto stats = Poco::JSON::Parser().parse(run("stats --json" + as("sam")).out).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(stats->getValue<int>("evidence"), 2);
+    EXPECT_EQ(stats->getValue<int>("hits"), 1);
+    EXPECT_EQ(stats->getObject("outcomes")->getValue<int>("arrest"), 1);
+    const CliRun statsCsv = run("stats --csv" + as("sam"));
+    EXPECT_EQ(statsCsv.out.rfind("section,key,metric,value\r\n", 0), 0u) << statsCsv.out;
+    EXPECT_NE(statsCsv.out.find("turnaround,recovery_to_entry,count,2\r\n"), std::string::npos) << statsCsv.out;
+    EXPECT_NE(run("stats --from 'last week'" + as("sam")).exitCode, 0);
+    const CliRun leads = run("leads --csv" + as("sam"));
+    EXPECT_NE(leads.out.find("\r\n1,hit,"), std::string::npos) << leads.out;
+    EXPECT_NE(leads.out.find(",2026-SF-0240,Q1,2026-SF-0101,Q1,SFPD,9mm,"), std::string::npos) << leads.out;
+    const auto leadsJson = Poco::JSON::Parser().parse(run("leads --json" + as("sam")).out).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(leadsJson->getArray("leads")->getObject(0)->getValue<std::string>("conclusion"), "identification");
+
+    const std::string intelligence = (dir / "intelligence.pdf").string(), court = (dir / "court.pdf").string();
+    const CliRun made = run("report 1 --kind intelligence -o " + intelligence + as("sam"));
+    ASSERT_EQ(made.exitCode, 0) << made.out;
+    ASSERT_EQ(run("report 1 --kind court -o " + court + as("sam")).exitCode, 0);
+    const auto exported = Poco::JSON::Parser().parse(run("export --case 2026-SF-0101" + as("sam")).out).extract<Poco::JSON::Object::Ptr>();
+    const std::string chainHash = exported->getObject("auditChain")->getValue<std::string>("lastHash");
+    ASSERT_EQ(chainHash.size(), 64u);
+
+    const std::string intelText = fileText("pdftotext -layout " + intelligence + " - 2>&1");
+    for (const std::string expected : {"Intelligence report", "2026-SF-0101", "2026-SF-0240", "Mission St", "homicide", "Identification",
+                                       "breech-face marks", "(blind)", "Approved", "arrest", "CMC count", chainHash.c_str()})
+        EXPECT_NE(intelText.find(expected), std::string::npos) << "missing '" << expected << "' in\n" << intelText;
+    const std::string courtText = fileText("pdftotext -layout " + court + " - 2>&1");
+    for (const std::string expected : {"Comparison report", "Processing history", "Validation of the method", "4,465 pairs", "Signature",
+                                       "Verifier", "eve", "ed", "sam", chainHash.c_str()})
+        EXPECT_NE(courtText.find(expected), std::string::npos) << "missing '" << expected << "' in\n" << courtText;
+    // Both scans are in each report as images, and the first page renders.
+    for (const auto& pdf : {intelligence, court}) {
+        const std::string images = fileText("pdfimages -list " + pdf + " 2>&1");
+        int imageLines = 0;
+        for (std::size_t at = 0; (at = images.find(" image ", at)) != std::string::npos; ++at) ++imageLines;
+        EXPECT_GE(imageLines, 2) << images;
+        const std::string png = pdf + "-page";
+        ASSERT_EQ(std::system(("pdftoppm -r 40 -png -f 1 -l 1 " + pdf + " " + png).c_str()), 0);
+        EXPECT_TRUE(std::filesystem::exists(png + "-1.png") || std::filesystem::exists(png + "-01.png"));
+    }
+    // Bad requests: no such lead, a folder that does not exist; nothing is left behind.
+    const CliRun missing = run("report 99 -o " + (dir / "none.pdf").string() + as("sam"));
+    EXPECT_NE(missing.exitCode, 0);
+    EXPECT_NE(missing.out.find("no lead 99"), std::string::npos) << missing.out;
+    EXPECT_FALSE(std::filesystem::exists(dir / "none.pdf"));
+    EXPECT_NE(run("report 1 -o " + (dir / "no" / "such" / "r.pdf").string() + as("sam")).exitCode, 0);
+    EXPECT_FALSE(std::filesystem::exists(dir / "no"));
+}

@@ -34,6 +34,7 @@ struct CaseFilter {
 class StoreStatistics;
 class LeadOutcomes;
 class LeadRegister;
+class LeadReportBuilder;
 
 struct ImportOptions {
     std::string region = "breech_face";
@@ -226,6 +227,7 @@ public:
     StoreStatistics statistics() const;
     LeadOutcomes outcomes();
     LeadRegister leadRegister() const;
+    LeadReportBuilder reports() const;  // what reports of a lead carry (LeadReport.h)
 
     struct Impl;
 

@@ -15,6 +15,8 @@
 #include <QRadioButton>
 #include <QPushButton>
 #include <QTableWidget>
+#include <QBarSeries>
+#include <QLineEdit>
 
 #include "TestData.h"
 #include "UiDriving.h"
@@ -28,6 +30,7 @@
 #include "striae/ui/CandidatesPanel.h"
 #include "striae/ui/ConclusionDialog.h"
 #include "striae/ui/MainWindow.h"
+#include "striae/ui/StatisticsDashboard.h"
 
 using namespace striae;
 
@@ -336,4 +339,76 @@ TEST(MainWindow, TheCalibrationModelIsShownWithItsFiguresAndPlots) {
     EXPECT_TRUE(summary.contains("10^-2.00 … 10^3.00")) << summary.toStdString();
     if (const char* shots = std::getenv("STRIAE_UI_SHOTS")) view->grab().save(QString(shots) + "/calibration-view.png");
     view->close();
+}
+
+namespace {
+void pressReturn(QWidget* w) {
+    QKeyEvent press(QEvent::KeyPress, Qt::Key_Return, Qt::NoModifier, "\r");
+    QKeyEvent release(QEvent::KeyRelease, Qt::Key_Return, Qt::NoModifier, "\r");
+    QApplication::sendEvent(w, &press);
+    QApplication::sendEvent(w, &release);
+}
+}  // namespace
+
+// The statistics dashboard as a supervisor uses it: View > Statistics after
+// logging in, the figures of the store, a filter typed and applied with the
+// mouse and with Enter, a filter that is not a date refused without losing
+// what was shown.
+TEST(MainWindow, TheStatisticsDashboardShowsTheStoresFiguresAndTakesFilters) {
+    ASSERT_NE(QApplication::instance(), nullptr);
+    test::TempDir dir;
+    {
+        std::vector<records::Id> ids;
+        auto store = test::makeStoreWithScans(dir / "store", dir / "scans", 2, 2, 120, {"F01-01.x3p", "F01-02.x3p", "F02-01.x3p"}, &ids);
+        const auto tech = store.authenticate("tina", "tech-password");
+        const auto run = store.correlate(tech, ids[1], matching::CmcParameters{}, 2);
+        const auto top = store.candidates(run.id).at(0).id;
+        store.review(tech, top, true, "");
+        store.markLead(tech, top, "");
+    }
+    ui::MainWindow window;
+    window.show();
+    ASSERT_TRUE(window.openStore(QString::fromStdString((dir / "store").string())));
+    auto* action = window.findChild<QAction*>("statisticsAction");
+    ASSERT_NE(action, nullptr);
+    EXPECT_FALSE(action->isEnabled()) << "statistics are for a logged-in user";
+    ASSERT_TRUE(window.login("tina", "tech-password"));
+    test::chooseMenu(window, "View", "Statistics…");
+    test::settle(300);
+    auto* dashboard = window.findChild<ui::StatisticsDashboard*>("statisticsDashboard");
+    ASSERT_NE(dashboard, nullptr);
+    EXPECT_TRUE(dashboard->isVisible());
+    EXPECT_TRUE(dashboard->summary()->text().contains("<b>3</b> pieces of evidence")) << dashboard->summary()->text().toStdString();
+    EXPECT_TRUE(dashboard->summary()->text().contains("<b>1</b> leads (1 open)")) << dashboard->summary()->text().toStdString();
+    auto* table = dashboard->turnaround();
+    EXPECT_EQ(table->item(1, 0)->text(), "1") << "one scan was correlated";
+    EXPECT_EQ(table->item(2, 0)->text(), "1") << "and became a lead";
+    EXPECT_EQ(table->item(0, 0)->text(), "0") << "no recovery dates were entered";
+    ASSERT_EQ(dashboard->monthly()->chart()->series().size(), 1);
+    EXPECT_EQ(qobject_cast<QBarSeries*>(dashboard->monthly()->chart()->series().at(0))->count(), 3);
+
+    auto* from = dashboard->findChild<QLineEdit*>("statsFrom");
+    auto* agency = dashboard->findChild<QLineEdit*>("statsAgency");
+    auto* problem = dashboard->findChild<QLabel*>("statsProblem");
+    test::click(from);
+    test::typeInto(from, "last week");
+    test::clickButton(dashboard->findChild<QPushButton*>("statsShow"));
+    test::settle();
+    EXPECT_TRUE(problem->isVisible());
+    EXPECT_TRUE(problem->text().contains("last week")) << problem->text().toStdString();
+    EXPECT_EQ(dashboard->shown().evidence, 3) << "the figures shown stay";
+    from->clear();
+    test::click(agency);
+    test::typeInto(agency, "ZZ");
+    pressReturn(agency);
+    test::settle();
+    EXPECT_FALSE(problem->isVisible());
+    EXPECT_EQ(dashboard->shown().evidence, 0);
+    EXPECT_TRUE(dashboard->summary()->text().contains("<b>0</b> pieces of evidence"));
+    agency->clear();
+    pressReturn(agency);
+    test::settle(200);
+    EXPECT_EQ(dashboard->shown().evidence, 3);
+    if (const char* shots = std::getenv("STRIAE_UI_SHOTS")) dashboard->grab().save(QString(shots) + "/statistics.png");
+    dashboard->close();
 }

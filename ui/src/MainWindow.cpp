@@ -1,4 +1,5 @@
 #include "striae/ui/CalibrationView.h"
+#include "striae/ui/StatisticsDashboard.h"
 #include "striae/ui/MainWindow.h"
 
 #include <QApplication>
@@ -159,6 +160,14 @@ void MainWindow::createMenus() {
     view->addAction(tr("&Reset view"), QKeySequence(Qt::Key_Home), this, [this] {
         for (auto* v : centre_->currentWidget()->findChildren<viewer3d::VtkView*>()) v->resetView();
     });
+    // The NIBIN metrics of the store, for the logged-in user (as `striae stats`).
+    statisticsAction_ = view->addAction(tr("&Statistics…"), this, [this] {
+        if (!store_ || !user_) return;
+        auto* dashboard = new StatisticsDashboard(*store_, this);
+        dashboard->setAttribute(Qt::WA_DeleteOnClose);
+        dashboard->show();
+    });
+    statisticsAction_->setObjectName("statisticsAction");
 
     QMenu* session = menuBar()->addMenu(tr("&Session"));
     loginAction_ = session->addAction(tr("&Log in / switch user…"), QKeySequence(Qt::CTRL | Qt::Key_L), this, &MainWindow::showLoginDialog);
@@ -331,6 +340,10 @@ void MainWindow::showSessionState() {
         correlateAction_->setToolTip(!user_ ? tr("Log in as a technician to run correlations")
                                      : !technician ? tr("Correlation needs the technician role")
                                      : shownAcquisition_ <= 0 ? tr("Show a scan first: double-click it in the case browser") : QString());
+    }
+    if (statisticsAction_) {
+        statisticsAction_->setEnabled(store_ && user_);
+        statisticsAction_->setToolTip(!store_ ? tr("Open a case store first") : !user_ ? tr("Log in to see the store's statistics") : QString());
     }
     if (logoutAction_) logoutAction_->setEnabled(bool(user_));
     if (loginAction_) loginAction_->setEnabled(bool(store_));

@@ -75,6 +75,7 @@ private:
     QLabel* storeStatus_;
     QAction* intakeAction_ = nullptr;
     QAction* correlateAction_ = nullptr;
+    QAction* statisticsAction_ = nullptr;
     QLabel* welcome_;
     QStackedWidget* centre_;
     SurfacePanel* surfacePanel_;

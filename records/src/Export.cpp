@@ -31,11 +31,6 @@ Poco::JSON::Array::Ptr auditArray(const std::vector<AuditEvent>& events) {
     }
     return out;
 }
-std::string usernameOf(SQLite::Database& db, Id userId) {
-    SQLite::Statement q(db, "SELECT username FROM user WHERE id = ?");
-    q.bind(1, userId);
-    return q.executeStep() ? q.getColumn(0).getString() : std::string();
-}
 // The review of a candidate and, when it became a lead, the lead with its hit.
 Poco::JSON::Object::Ptr workflowOfCandidate(const Store& store, SQLite::Database& db, const User& viewer, Id candidateId) {
     auto w = object();

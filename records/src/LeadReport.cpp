@@ -11,11 +11,6 @@
 namespace striae::records {
 
 namespace {
-std::string usernameOf(SQLite::Database& db, Id userId) {
-    SQLite::Statement q(db, "SELECT username FROM user WHERE id = ?");
-    q.bind(1, userId);
-    return q.executeStep() ? q.getColumn(0).getString() : std::string();
-}
 
 ReportScan scanOf(const Store& store, SQLite::Database& db, Id acquisitionId) {
     ReportScan s;

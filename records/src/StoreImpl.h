@@ -68,6 +68,7 @@ std::string sha256Hex(const void* data, std::size_t size);
 std::string hashPassword(const std::string& password);
 bool checkPassword(const std::string& password, const std::string& stored);
 std::string joinRoles(const std::vector<Role>& roles);
+std::string usernameOf(SQLite::Database& db, Id userId);  // "" for an unknown user
 std::vector<Role> parseRoles(const std::string& text);
 [[noreturn]] void fail(RecordsError::Kind kind, const std::string& message);
 void requireRole(const User& actor, Role role, const std::string& action);

@@ -177,6 +177,12 @@ void Store::Impl::indexNote(const std::string& kind, Id id, const std::string& t
     q.exec();
 }
 
+std::string usernameOf(SQLite::Database& db, Id userId) {
+    SQLite::Statement q(db, "SELECT username FROM user WHERE id = ?");
+    q.bind(1, userId);
+    return q.executeStep() ? q.getColumn(0).getString() : std::string();
+}
+
 User Store::Impl::loadUser(Id id) const {
     SQLite::Statement q(db, "SELECT id, agency_id, username, full_name, roles, active FROM user WHERE id = ?");
     q.bind(1, id);

@@ -585,7 +585,7 @@ TEST(HubHttps, ServesTheApiOverTlsWithItsCertificate) {
     EXPECT_EQ(statusOf([&] { HubClient(h.url(), token).health(); }), 0) << "plain HTTP to the TLS port fails";
 }
 
-// A hub data folder made before lands_scanned existed is brought up to date on open.
+// A hub data folder made before lands_scanned (and the statistics' recovered_at and lead_at) existed is brought up to date on open.
 TEST(HubSchema, AnOlderDataFolderGainsLandsScannedAndTheListsSearchScope) {
     test::TempDir dir;
     {
@@ -595,6 +595,7 @@ TEST(HubSchema, AnOlderDataFolderGainsLandsScannedAndTheListsSearchScope) {
     const std::string db = (dir / "hub" / "hub.db").string();
     test::runCommand("sqlite3 '" + db + "' \"ALTER TABLE acquisition DROP COLUMN lands_scanned; ALTER TABLE lead_list DROP COLUMN holdings; "
                      "ALTER TABLE lead_list DROP COLUMN fully_compared; ALTER TABLE lead_list DROP COLUMN shortlist; "
+                     "ALTER TABLE acquisition DROP COLUMN recovered_at; ALTER TABLE candidate DROP COLUMN lead_at; "
                      "UPDATE hub_meta SET value = '1' WHERE name = 'schema_version';\"");
     ASSERT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT count(*) FROM pragma_table_info('acquisition') WHERE name = 'lands_scanned'\"").substr(0, 1), "0");
     {
@@ -603,5 +604,7 @@ TEST(HubSchema, AnOlderDataFolderGainsLandsScannedAndTheListsSearchScope) {
     }
     EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT count(*) FROM pragma_table_info('acquisition') WHERE name = 'lands_scanned'\"").substr(0, 1), "1");
     EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT count(*) FROM pragma_table_info('lead_list') WHERE name IN ('holdings', 'fully_compared', 'shortlist')\"").substr(0, 1), "3");
-    EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT value FROM hub_meta WHERE name = 'schema_version'\"").substr(0, 1), "3");
+    EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT count(*) FROM pragma_table_info('acquisition') WHERE name = 'recovered_at'\"").substr(0, 1), "1");
+    EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT count(*) FROM pragma_table_info('candidate') WHERE name = 'lead_at'\"").substr(0, 1), "1");
+    EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT value FROM hub_meta WHERE name = 'schema_version'\"").substr(0, 1), "4");
 }

@@ -150,7 +150,7 @@ void fillStore(const std::string& folder, const std::vector<Synthetic>& rows) {
         const auto& s = rows[i];
         const auto id = std::int64_t(i + 1);
         item.bind(1, id);
-        item.bind(2, "Q" + std::to_string(i));
+        item.bind(2, std::string("Q").append(std::to_string(i)));
         item.bind(3, s.caliber);
         item.bind(4, s.recovered);
         reset(item);

@@ -224,7 +224,8 @@ void writeLeadReportPdf(const records::Store& store, const records::LeadReport& 
     doc.setHtml(h);
 
     const std::filesystem::path target(pdfPath);
-    const std::filesystem::path temp = target.parent_path() / ("." + target.filename().string() + ".partial");
+    std::filesystem::path temp = target;
+    temp += ".partial";  // beside it, on the same file system, so the rename is atomic
     {
         QPdfWriter writer(QString::fromStdString(temp.string()));
         writer.setPageSize(QPageSize(QPageSize::A4));

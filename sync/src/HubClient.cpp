@@ -187,10 +187,7 @@ std::string HubClient::statistics(const records::StatisticsFilter& filter) {
 }
 
 HubFeedback HubClient::sendFeedback(std::int64_t candidateId, const HubFeedback& feedback) {
-    const std::string body = call("POST", "/v1/candidates/" + std::to_string(candidateId) + "/feedback", json::writeFeedbackInput(feedback));
-    std::int64_t cursor = 0;
-    auto list = json::readFeedback("{\"cursor\":0,\"feedback\":[" + body + "]}", cursor);
-    return list.at(0);
+    return json::readFeedbackItem(call("POST", "/v1/candidates/" + std::to_string(candidateId) + "/feedback", json::writeFeedbackInput(feedback)));
 }
 
 std::vector<HubFeedback> HubClient::feedback(std::int64_t since, int limit, std::int64_t& cursor) {

@@ -10,8 +10,6 @@
 namespace striae::sync {
 
 namespace {
-const std::vector<std::string> kKinds{"arrest", "linked_cases", "charge", "no_value"};
-
 void checkText(const std::string& field, const std::string& value, std::size_t maxLength, bool multiline) {
     if (value.size() > maxLength) throw HubError(400, "field '" + field + "' is longer than " + std::to_string(maxLength) + " bytes");
     for (unsigned char c : value)
@@ -21,7 +19,8 @@ void checkText(const std::string& field, const std::string& value, std::size_t m
 }  // namespace
 
 HubFeedback HubStore::addFeedback(const Caller& caller, std::int64_t candidateId, const HubFeedback& input) {
-    if (std::find(kKinds.begin(), kKinds.end(), input.kind) == kKinds.end())
+    // The kinds the case stores record (records::kLeadOutcomes), so what one agency sends every other can store.
+    if (std::find(records::kLeadOutcomes.begin(), records::kLeadOutcomes.end(), input.kind) == records::kLeadOutcomes.end())
         throw HubError(400, "field 'kind' is '" + input.kind.substr(0, 40) + "': expected arrest, linked_cases, charge or no_value");
     checkText("note", input.note, 4000, true);
     checkText("recorded_by", input.recordedBy, 200, false);

@@ -319,6 +319,23 @@ HubFeedback readFeedbackInput(const std::string& body) {
     return f;
 }
 
+namespace {
+HubFeedback feedbackFrom(const Object::Ptr& o) {
+    HubFeedback f;
+    f.id = o->getValue<std::int64_t>("id");
+    f.listAcquisitionId = str(o, "list_acquisition", true);
+    f.candidateAcquisitionId = str(o, "candidate_acquisition", true);
+    f.agency = str(o, "agency", true);
+    f.kind = str(o, "kind", true);
+    f.note = str(o, "note", false);
+    f.recordedBy = str(o, "recorded_by", false);
+    f.recordedAt = str(o, "recorded_at", true);
+    return f;
+}
+}  // namespace
+
+HubFeedback readFeedbackItem(const std::string& body) { return feedbackFrom(parseObject(body)); }
+
 std::vector<HubFeedback> readFeedback(const std::string& body, std::int64_t& cursor) {
     const auto root = parseObject(body);
     cursor = root->getValue<std::int64_t>("cursor");
@@ -328,16 +345,7 @@ std::vector<HubFeedback> readFeedback(const std::string& body, std::int64_t& cur
     for (std::size_t i = 0; i < list->size(); ++i) {
         const auto o = list->getObject(unsigned(i));
         if (!o) throw HubError(502, "the hub's feedback list holds something other than objects");
-        HubFeedback f;
-        f.id = o->getValue<std::int64_t>("id");
-        f.listAcquisitionId = str(o, "list_acquisition", true);
-        f.candidateAcquisitionId = str(o, "candidate_acquisition", true);
-        f.agency = str(o, "agency", true);
-        f.kind = str(o, "kind", true);
-        f.note = str(o, "note", false);
-        f.recordedBy = str(o, "recorded_by", false);
-        f.recordedAt = str(o, "recorded_at", true);
-        out.push_back(std::move(f));
+        out.push_back(feedbackFrom(o));
     }
     return out;
 }

@@ -30,6 +30,7 @@ std::vector<HubChange> readChanges(const std::string& text, std::int64_t& cursor
 std::vector<AgencyStats> readStats(const std::string& text);
 HubFeedback readFeedbackInput(const std::string& text);
 std::vector<HubFeedback> readFeedback(const std::string& text, std::int64_t& cursor);
+HubFeedback readFeedbackItem(const std::string& text);  // one stored feedback, as POST .../feedback answers
 std::string readString(const std::string& text, const std::string& field);
 bool readBool(const std::string& text, const std::string& field);
 

@@ -1,6 +1,8 @@
 // The feedback loop at the hub: an agency reports what came of a lead on its
 // list; every agency holding either acquisition of the pair gets it at its
-// next pull (GET /v1/feedback).
+// next pull (GET /v1/feedback). Peer hubs read the whole feed and store each
+// outcome once (by the hub it was first reported to and its id there), so it
+// reaches the agencies of every hub that holds the pair.
 #include "striae/records/Statistics.h"
 #include "striae/sync/HubError.h"
 #include "striae/sync/HubStore.h"
@@ -16,16 +18,24 @@ void checkText(const std::string& field, const std::string& value, std::size_t m
         if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7f)
             throw HubError(400, "field '" + field + "' holds a control character");
 }
+
+void checkFeedback(const HubFeedback& f) {
+    // The kinds the case stores record (records::kLeadOutcomes), so what one agency sends every other can store.
+    if (std::find(records::kLeadOutcomes.begin(), records::kLeadOutcomes.end(), f.kind) == records::kLeadOutcomes.end())
+        throw HubError(400, "field 'kind' is '" + f.kind.substr(0, 40) + "': expected arrest, linked_cases, charge or no_value");
+    checkText("note", f.note, 4000, true);
+    checkText("recorded_by", f.recordedBy, 200, false);
+    if (!records::parseIsoTime(f.recordedAt))
+        throw HubError(400, "field 'recorded_at' is '" + f.recordedAt.substr(0, 40) + "': expected an ISO date and time");
+}
+
+const char* kInsertFeedback =
+    "INSERT INTO feedback(id, list_id, acquisition_id, agency, kind, note, recorded_by, recorded_at, received_at, origin_hub, origin_id) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 }  // namespace
 
 HubFeedback HubStore::addFeedback(const Caller& caller, std::int64_t candidateId, const HubFeedback& input) {
-    // The kinds the case stores record (records::kLeadOutcomes), so what one agency sends every other can store.
-    if (std::find(records::kLeadOutcomes.begin(), records::kLeadOutcomes.end(), input.kind) == records::kLeadOutcomes.end())
-        throw HubError(400, "field 'kind' is '" + input.kind.substr(0, 40) + "': expected arrest, linked_cases, charge or no_value");
-    checkText("note", input.note, 4000, true);
-    checkText("recorded_by", input.recordedBy, 200, false);
-    if (!records::parseIsoTime(input.recordedAt))
-        throw HubError(400, "field 'recorded_at' is '" + input.recordedAt.substr(0, 40) + "': expected an ISO date and time");
+    checkFeedback(input);
     HubTransaction t(db_);
     const auto rows = db_.query("SELECT l.agency, c.list_id, c.acquisition_id FROM candidate c JOIN lead_list l ON l.acquisition_id = c.list_id "
                                 "WHERE c.id = ?",
@@ -39,11 +49,27 @@ HubFeedback HubStore::addFeedback(const Caller& caller, std::int64_t candidateId
     f.listAcquisitionId = rows[0].text(1);
     f.candidateAcquisitionId = rows[0].text(2);
     f.agency = caller.agency;
-    db_.execute("INSERT INTO feedback(id, list_id, acquisition_id, agency, kind, note, recorded_by, recorded_at, received_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                {f.id, f.listAcquisitionId, f.candidateAcquisitionId, f.agency, f.kind, f.note, f.recordedBy, f.recordedAt, nowMs()});
+    f.originHub = hubName_;
+    f.originId = f.id;
+    db_.execute(kInsertFeedback, {f.id, f.listAcquisitionId, f.candidateAcquisitionId, f.agency, f.kind, f.note, f.recordedBy, f.recordedAt,
+                                  nowMs(), f.originHub, f.originId});
     t.commit();
     return f;
+}
+
+bool HubStore::applyReplicatedFeedback(const HubFeedback& f) {
+    checkFeedback(f);
+    if (f.originHub.empty() || f.originId <= 0) throw HubError(502, "a peer sent an outcome without its origin (hub and id)");
+    if (f.listAcquisitionId.empty() || f.candidateAcquisitionId.empty() || f.agency.empty())
+        throw HubError(502, "a peer sent an outcome without its pair or agency");
+    HubTransaction t(db_);
+    // Each hub gives it an id of its own (its agencies' cursors count those); the origin makes it one outcome everywhere.
+    if (!db_.query("SELECT 1 FROM feedback WHERE origin_hub = ? AND origin_id = ?", {f.originHub, f.originId}).empty()) return false;
+    const std::int64_t id = db_.query("UPDATE counter SET value = value + 1 WHERE name = 'feedback' RETURNING value").at(0).integer(0);
+    db_.execute(kInsertFeedback, {id, f.listAcquisitionId, f.candidateAcquisitionId, f.agency, f.kind, f.note, f.recordedBy, f.recordedAt,
+                                  nowMs(), f.originHub, f.originId});
+    t.commit();
+    return true;
 }
 
 std::vector<HubFeedback> HubStore::feedback(const Caller& caller, std::int64_t since, int limit) {
@@ -54,11 +80,11 @@ std::vector<HubFeedback> HubStore::feedback(const Caller& caller, std::int64_t s
                                             "OR EXISTS (SELECT 1 FROM acquisition a WHERE a.id = f.acquisition_id AND a.agency = ?))";
     const std::vector<SqlValue> parameters = caller.peer ? std::vector<SqlValue>{since, count}
                                                          : std::vector<SqlValue>{since, caller.agency, caller.agency, count};
-    const std::string sql = "SELECT f.id, f.list_id, f.acquisition_id, f.agency, f.kind, f.note, f.recorded_by, f.recorded_at "
-                            "FROM feedback f WHERE f.id > ?" + scope + " ORDER BY f.id LIMIT ?";
+    const std::string sql = "SELECT f.id, f.list_id, f.acquisition_id, f.agency, f.kind, f.note, f.recorded_by, f.recorded_at, f.origin_hub, "
+                            "f.origin_id FROM feedback f WHERE f.id > ?" + scope + " ORDER BY f.id LIMIT ?";
     std::vector<HubFeedback> out;
     for (const auto& r : db_.query(sql, parameters))
-        out.push_back({r.integer(0), r.text(1), r.text(2), r.text(3), r.text(4), r.text(5), r.text(6), r.text(7)});
+        out.push_back({r.integer(0), r.text(1), r.text(2), r.text(3), r.text(4), r.text(5), r.text(6), r.text(7), r.text(8), r.integer(9)});
     return out;
 }
 

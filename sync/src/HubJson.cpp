@@ -285,6 +285,8 @@ Object::Ptr object(const HubFeedback& f) {
     o->set("note", f.note);
     o->set("recorded_by", f.recordedBy);
     o->set("recorded_at", f.recordedAt);
+    o->set("origin_hub", f.originHub);
+    o->set("origin_id", f.originId);
     return o;
 }
 }  // namespace
@@ -322,7 +324,7 @@ HubFeedback readFeedbackInput(const std::string& body) {
 namespace {
 HubFeedback feedbackFrom(const Object::Ptr& o) {
     HubFeedback f;
-    f.id = o->getValue<std::int64_t>("id");
+    f.id = integer(o, "id");
     f.listAcquisitionId = str(o, "list_acquisition", true);
     f.candidateAcquisitionId = str(o, "candidate_acquisition", true);
     f.agency = str(o, "agency", true);
@@ -330,6 +332,8 @@ HubFeedback feedbackFrom(const Object::Ptr& o) {
     f.note = str(o, "note", false);
     f.recordedBy = str(o, "recorded_by", false);
     f.recordedAt = str(o, "recorded_at", true);
+    f.originHub = str(o, "origin_hub", false);
+    f.originId = o->has("origin_id") ? integer(o, "origin_id") : 0;
     return f;
 }
 }  // namespace

@@ -58,7 +58,8 @@ CREATE TABLE IF NOT EXISTS change_event(seq BIGINT PRIMARY KEY, kind TEXT NOT NU
   at BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS peer_cursor(peer TEXT PRIMARY KEY, last_seq BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS feedback(id BIGINT PRIMARY KEY, list_id TEXT NOT NULL, acquisition_id TEXT NOT NULL, agency TEXT NOT NULL,
-  kind TEXT NOT NULL, note TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL, received_at BIGINT NOT NULL);
+  kind TEXT NOT NULL, note TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL, received_at BIGINT NOT NULL,
+  origin_hub TEXT NOT NULL DEFAULT '', origin_id BIGINT NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS feedback_list ON feedback(list_id);
 CREATE INDEX IF NOT EXISTS feedback_acquisition ON feedback(acquisition_id);
 INSERT INTO counter(name, value) SELECT 'feedback', 0 WHERE NOT EXISTS (SELECT 1 FROM counter WHERE name = 'feedback')
@@ -135,7 +136,7 @@ void HubStore::migrate() {
     };
     const bool landsScanned = hasColumn("acquisition", "lands_scanned"), scope = hasColumn("lead_list", "shortlist"),
                leases = hasColumn("job", "lease_until"), recovered = hasColumn("acquisition", "recovered_at"),
-               leadAt = hasColumn("candidate", "lead_at");
+               leadAt = hasColumn("candidate", "lead_at"), feedbackOrigin = hasColumn("feedback", "origin_hub");
     HubTransaction t(db_);
     if (!landsScanned) db_.execute("ALTER TABLE acquisition ADD COLUMN lands_scanned BIGINT NOT NULL DEFAULT 0");
     if (!scope) {
@@ -150,7 +151,14 @@ void HubStore::migrate() {
     // 4: the recovery date and the time a candidate first became a lead (turnaround statistics).
     if (!recovered) db_.execute("ALTER TABLE acquisition ADD COLUMN recovered_at TEXT NOT NULL DEFAULT ''");
     if (!leadAt) db_.execute("ALTER TABLE candidate ADD COLUMN lead_at BIGINT NOT NULL DEFAULT 0");
-    db_.execute("UPDATE hub_meta SET value = '4' WHERE name = 'schema_version' AND value IN ('1', '2', '3')");
+    // 5: where an outcome was first reported, so that peers replicate it once (feedback between hubs).
+    if (!feedbackOrigin) {
+        db_.execute("ALTER TABLE feedback ADD COLUMN origin_hub TEXT NOT NULL DEFAULT ''");
+        db_.execute("ALTER TABLE feedback ADD COLUMN origin_id BIGINT NOT NULL DEFAULT 0");
+    }
+    db_.execute("UPDATE feedback SET origin_hub = ?, origin_id = id WHERE origin_hub = ''", {hubName_});
+    db_.execute("CREATE UNIQUE INDEX IF NOT EXISTS feedback_origin ON feedback(origin_hub, origin_id)");
+    db_.execute("UPDATE hub_meta SET value = '5' WHERE name = 'schema_version' AND value IN ('1', '2', '3', '4')");
     t.commit();
 }
 

@@ -75,6 +75,15 @@ int PeerReplicator::pullOnce() {
         store_.setPeerCursor(key, change.seq);
         ++applied;
     }
+    // Outcomes of leads (the feedback loop), once the acquisitions they name are here.
+    if (changes.size() < 200) {
+        const std::string feedbackKey = "peer-feedback:" + peer_.name;
+        std::int64_t feedbackCursor = 0;
+        const auto feedback = client.feedback(store_.peerCursor(feedbackKey), 200, feedbackCursor);
+        for (const auto& f : feedback) store_.applyReplicatedFeedback(f);  // idempotent: known ones are skipped
+        if (!feedback.empty()) store_.setPeerCursor(feedbackKey, feedbackCursor);
+        applied += int(feedback.size());
+    }
     return applied;
 }
 

@@ -5,6 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <thread>
+
+#include <Poco/JSON/Parser.h>
 
 #include "HubProcess.h"
 #include "SyntheticLand.h"
@@ -450,6 +453,86 @@ TEST_P(HubTest, TwoPeerHubsReplicateAndConvergeAfterOneWasDown) {
     }
 }
 
+TEST_P(HubTest, WhatCameOfALeadReachesTheAgenciesOfAPeerHubOnce) {
+    // NYPD works with hub1, LAPD with hub2; the hubs replicate each other.
+    auto h1 = hub("hub1");
+    auto h2 = hub("hub2");
+    const std::string tokenA = h1->addAgency("NYPD");
+    const std::string tokenB = h2->addAgency("LAPD");
+    const std::string peer1 = h1->addAgency("hub2", true);
+    const std::string peer2 = h2->addAgency("hub1", true);
+    h1->usePort(test::freePort());
+    h2->usePort(test::freePort());
+    const std::string url1 = h1->url(), url2 = h2->url();
+    auto args = [&](const std::string& peerName, const std::string& url, const std::string& token) {
+        return std::vector<std::string>{"--workers", "1", "--replication-interval-ms", "200", "--peer", peerName + "=" + url, "--peer-token",
+                                        peerName + "=" + token};
+    };
+    h1->start(args("hub2", url2, peer2));
+    h2->start(args("hub1", url1, peer1));
+    HubClient a(url1, tokenA), b(url2, tokenB);
+    const auto a1 = a.push(scan("F01-01"), metadata("NY-1", "1")).acquisition;
+    const auto b1 = b.push(scan("F01-02"), metadata("LA-1", "1")).acquisition;
+
+    // LAPD's list at hub2 holds NYPD's shot of the same gun (replicated from hub1).
+    std::int64_t candidateAtHub2 = 0;
+    ASSERT_TRUE(eventually([&] {
+        for (const auto& l : allLeads(b))
+            for (const auto& c : l.candidates)
+                if (c.acquisitionId == a1.id) candidateAtHub2 = c.id;
+        return candidateAtHub2 != 0;
+    })) << h1->logText() << h2->logText();
+
+    HubFeedback report;
+    report.kind = "arrest";
+    report.note = "suspect arrested with the pistol";
+    report.recordedBy = "det. garcia";
+    report.recordedAt = "2026-12-01T10:00:00Z";
+    const HubFeedback sent = b.sendFeedback(candidateAtHub2, report);
+    EXPECT_EQ(sent.originHub, "hub2");
+    EXPECT_EQ(sent.originId, sent.id);
+
+    // NYPD, which only talks to hub1, gets it at its next pull, with who reported it and where.
+    std::vector<HubFeedback> atHub1;
+    ASSERT_TRUE(eventually([&] {
+        std::int64_t cursor = 0;
+        atHub1 = a.feedback(0, 100, cursor);
+        return !atHub1.empty();
+    })) << h1->logText();
+    ASSERT_EQ(atHub1.size(), 1u);
+    EXPECT_EQ(atHub1[0].agency, "LAPD");
+    EXPECT_EQ(atHub1[0].kind, "arrest");
+    EXPECT_EQ(atHub1[0].note, "suspect arrested with the pistol");
+    EXPECT_EQ(atHub1[0].listAcquisitionId, b1.id);
+    EXPECT_EQ(atHub1[0].candidateAcquisitionId, a1.id);
+    EXPECT_EQ(atHub1[0].originHub, "hub2");
+    EXPECT_EQ(atHub1[0].originId, sent.id);
+
+    // hub2 reads hub1's feed too, where the outcome now is: it is not stored there a second time,
+    // nor at hub1 again after more passes (a marker outcome sent after it shows the passes happened).
+    report.kind = "charge";
+    report.recordedAt = "2026-12-02T10:00:00Z";
+    b.sendFeedback(candidateAtHub2, report);
+    ASSERT_TRUE(eventually([&] {
+        std::int64_t cursor = 0;
+        return a.feedback(0, 100, cursor).size() == 2;
+    }));
+    HubClient peerView1(url1, peer1), peerView2(url2, peer2);
+    for (int pass = 0; pass < 3; ++pass) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    std::int64_t cursor = 0;
+    EXPECT_EQ(peerView2.feedback(0, 100, cursor).size(), 2u) << "hub2 holds its two outcomes once each";
+    EXPECT_EQ(peerView1.feedback(0, 100, cursor).size(), 2u) << "hub1 holds the two replicated outcomes once each";
+    EXPECT_EQ(b.feedback(0, 100, cursor).size(), 2u);
+
+    // They count in hub1's statistics too, under the list's agency (LAPD, as LAPD reads them there).
+    HubClient lapdAtHub1(url1, h1->addAgency("LAPD"));
+    const std::string body = lapdAtHub1.statistics({});
+    const auto figures = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>()->getObject("statistics");
+    ASSERT_TRUE(figures) << body;
+    EXPECT_EQ(figures->getObject("outcomes")->getValue<int>("arrest"), 1) << body;
+    EXPECT_EQ(figures->getObject("outcomes")->getValue<int>("charge"), 1) << body;
+}
+
 TEST_P(HubTest, BulletsAreCorrelatedOnceAllTheirLandsAreHeld) {
     // Three bullets of six lands: Q and K from one barrel (K's land l carries barrel land l + 2), X from another.
     auto bulletMetadata = [](const std::string& label, int land) {
@@ -585,7 +668,7 @@ TEST(HubHttps, ServesTheApiOverTlsWithItsCertificate) {
     EXPECT_EQ(statusOf([&] { HubClient(h.url(), token).health(); }), 0) << "plain HTTP to the TLS port fails";
 }
 
-// A hub data folder made before lands_scanned (and the statistics' recovered_at and lead_at) existed is brought up to date on open.
+// A hub data folder made before lands_scanned (and the statistics' recovered_at and lead_at, the outcomes' origin) existed is brought up to date on open.
 TEST(HubSchema, AnOlderDataFolderGainsLandsScannedAndTheListsSearchScope) {
     test::TempDir dir;
     {
@@ -596,6 +679,9 @@ TEST(HubSchema, AnOlderDataFolderGainsLandsScannedAndTheListsSearchScope) {
     test::runCommand("sqlite3 '" + db + "' \"ALTER TABLE acquisition DROP COLUMN lands_scanned; ALTER TABLE lead_list DROP COLUMN holdings; "
                      "ALTER TABLE lead_list DROP COLUMN fully_compared; ALTER TABLE lead_list DROP COLUMN shortlist; "
                      "ALTER TABLE acquisition DROP COLUMN recovered_at; ALTER TABLE candidate DROP COLUMN lead_at; "
+                     "DROP INDEX feedback_origin; ALTER TABLE feedback DROP COLUMN origin_hub; ALTER TABLE feedback DROP COLUMN origin_id; "
+                     "INSERT INTO feedback(id, list_id, acquisition_id, agency, kind, note, recorded_by, recorded_at, received_at) "
+                     "VALUES (7, 'x', 'y', 'NYPD', 'arrest', '', 'a', '2026-01-01T00:00:00Z', 0); "
                      "UPDATE hub_meta SET value = '1' WHERE name = 'schema_version';\"");
     ASSERT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT count(*) FROM pragma_table_info('acquisition') WHERE name = 'lands_scanned'\"").substr(0, 1), "0");
     {
@@ -606,5 +692,7 @@ TEST(HubSchema, AnOlderDataFolderGainsLandsScannedAndTheListsSearchScope) {
     EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT count(*) FROM pragma_table_info('lead_list') WHERE name IN ('holdings', 'fully_compared', 'shortlist')\"").substr(0, 1), "3");
     EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT count(*) FROM pragma_table_info('acquisition') WHERE name = 'recovered_at'\"").substr(0, 1), "1");
     EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT count(*) FROM pragma_table_info('candidate') WHERE name = 'lead_at'\"").substr(0, 1), "1");
-    EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT value FROM hub_meta WHERE name = 'schema_version'\"").substr(0, 1), "4");
+    // An outcome stored before is this hub's own (schema 5: where each outcome was first reported).
+    EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT origin_hub || ':' || origin_id FROM feedback\""), "hub1:7");
+    EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT value FROM hub_meta WHERE name = 'schema_version'\"").substr(0, 1), "5");
 }

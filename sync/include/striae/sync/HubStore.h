@@ -102,6 +102,8 @@ public:
     // list, passed on to every agency holding either acquisition of the pair.
     HubFeedback addFeedback(const Caller& caller, std::int64_t candidateId, const HubFeedback& input);
     std::vector<HubFeedback> feedback(const Caller& caller, std::int64_t since, int limit);
+    // An outcome a peer hub passed on (false: this hub has it already, from wherever).
+    bool applyReplicatedFeedback(const HubFeedback& feedback);
 
     // Replication. changes(): what happened at this hub (not what it replicated).
     std::vector<HubChange> changes(std::int64_t since, int limit);

@@ -81,6 +81,10 @@ struct HubFeedback {
     std::int64_t id = 0;
     std::string listAcquisitionId, candidateAcquisitionId;
     std::string agency, kind, note, recordedBy, recordedAt;
+    // Where it was first reported (the hub's name and its id there): the same
+    // outcome replicated between peer hubs is stored once on each.
+    std::string originHub;
+    std::int64_t originId = 0;
 };
 
 struct Caller {

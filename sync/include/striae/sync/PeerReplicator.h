@@ -1,7 +1,8 @@
 #pragma once
 // Replication from one peer hub: pulls the peer's change feed from the last
 // cursor, fetches the scans of new acquisitions, applies updates and
-// withdrawals. Applying is idempotent and the cursor advances only after a
+// withdrawals, and passes on what agencies reported came of leads (the
+// feedback loop). Applying is idempotent and the cursor advances only after a
 // change is applied, so a hub that was down catches up without duplicates.
 #include <atomic>
 #include <condition_variable>
@@ -25,7 +26,8 @@ public:
     ~PeerReplicator();
     void start();
     void stop();
-    // One pass over the feed; returns the number of changes applied. Throws HubError.
+    // One pass over the feed, then (once it is drained) over the peer's outcomes of
+    // leads; returns the number of changes and outcomes read. Throws HubError.
     int pullOnce();
 
 private:

@@ -2,7 +2,7 @@
 // PDF, headless (Qt's offscreen platform), as the acting user may see it.
 #include <CLI/CLI.hpp>
 
-#include <QGuiApplication>
+#include <QApplication>
 
 #include <cstdlib>
 #include <iostream>
@@ -37,7 +37,7 @@ void addReportCommand(CLI::App& app) {
         static int argc = 1;
         static char name[] = "striae";
         static char* argv[] = {name, nullptr};
-        QGuiApplication qt(argc, argv);
+        QApplication qt(argc, argv);  // Qt Charts (the timeline) needs the Widgets application
         report::writeLeadReportPdf(store, model, report::reportKindFromString(o->kind), o->output, STRIAE_VERSION);
         std::cout << o->kind << " report of lead " << o->lead << " written to " << o->output << '\n';
     });

@@ -11,11 +11,13 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <sstream>
 #include <stdexcept>
 
+#include "ClusterCharts.h"
 #include "ScanFigure.h"
 #include "striae/imaging/Preprocess.h"
 #include "striae/matching/Cmc.h"
@@ -105,9 +107,15 @@ QString auditTable(const records::LeadReport& r) {
     return h;
 }
 
-QString clusterSection(const records::LeadReport& r) {
-    QString h = "<h2>Linked incidents</h2><p>Cases joined to this lead's two through confirmed hits, in order of offence date "
-                "(timeline), and the links between them.</p><table class='grid'><tr><th>Date</th><th>Case</th><th>Agency</th><th>Offence</th><th>Place</th></tr>";
+QString clusterSection(const records::LeadReport& r, bool timeline, int linkChartWidth) {
+    QString h = "<h2>Linked incidents</h2><p>Cases joined to this lead's two through confirmed hits (and this lead), across agencies.</p>";
+    if (timeline)
+        h += "<p align='center'><img src='figure:timeline' width='620'></p><p class='small'>Timeline: each case at its offence date, on its agency's row; "
+             "a solid line is a confirmed hit, a dashed one a lead not (yet) confirmed.</p>";
+    if (linkChartWidth > 0)
+        h += "<p align='center'><img src='figure:links' width='" + QString::number(linkChartWidth) + "'></p><p class='small'>Link chart: cases as "
+             "nodes in their agency's box, leads as edges (solid: hit, dashed: not confirmed); laid out by Graphviz (fdp).</p>";
+    h += "<p>The cases in order of offence date, and the links between them:</p><table class='grid'><tr><th>Date</th><th>Case</th><th>Agency</th><th>Offence</th><th>Place</th></tr>";
     for (const auto& c : r.clusterCases)
         h += "<tr><td>" + orDash(c.offenceDate) + "</td><td>" + esc(c.number) + "</td><td>" + orDash(c.agency) + "</td><td>" + orDash(c.offence) +
              "</td><td>" + orDash(c.location) + "</td></tr>";
@@ -212,7 +220,15 @@ void writeLeadReportPdf(const records::Store& store, const records::LeadReport& 
                  "</td><td>" + esc(o.note) + "</td></tr>";
         h += "</table>";
     }
-    if (!court) h += clusterSection(r);
+    if (!court) {
+        // Drawn only for the intelligence report: the timeline by Qt Charts, the link chart by Graphviz.
+        const QImage timeline = clusterTimeline(r.clusterCases, r.clusterLinks);
+        const QImage links = clusterLinkChart(r.clusterCases, r.clusterLinks);
+        doc.addResource(QTextDocument::ImageResource, QUrl("figure:timeline"), timeline);
+        doc.addResource(QTextDocument::ImageResource, QUrl("figure:links"), links);
+        // Graphviz draws at 144 dpi, the text is laid out at 96: two thirds keeps its fonts the text's size.
+        h += clusterSection(r, !timeline.isNull(), links.isNull() ? 0 : std::min(620, links.width() * 2 / 3));
+    }
     h += "<h2>Audit excerpt</h2>" + auditTable(r);
     if (court) {
         h += "<h2>Signatures</h2><table width='100%' cellpadding='10'>";

@@ -505,7 +505,7 @@ TEST(Cli, AHitsReportsCarryItsCasesConclusionsAndChainHash) {
     if (run("report --help").exitCode != 0) GTEST_SKIP() << "built without the Qt part (STRIAE_BUILD_UI=OFF): no reports";
     striae::test::TempDir dir;
     const std::string store = (dir / "store").string();
-    ASSERT_EQ(run("synth --out " + (dir / "scans").string() + " --firearms 2 --shots 2 --size 200 --seed 9").exitCode, 0);
+    ASSERT_EQ(run("synth --out " + (dir / "scans").string() + " --firearms 2 --shots 3 --size 200 --seed 9").exitCode, 0);
     ::setenv("STRIAE_PASSWORD", "ada-password", 1);
     ASSERT_EQ(run("db init " + store + " --agency SFPD --agency-name 'San Francisco PD' --country US --admin ada --admin-name Ada").exitCode, 0);
     const auto as = [&](const std::string& user) {
@@ -564,6 +564,34 @@ TEST(Cli, AHitsReportsCarryItsCasesConclusionsAndChainHash) {
     for (const std::string expected : {"Comparison report", "Processing history", "Validation of the method", "4,465 pairs", "Signature",
                                        "Verifier", "eve", "ed", "sam", chainHash.c_str()})
         EXPECT_NE(courtText.find(expected), std::string::npos) << "missing '" << expected << "' in\n" << courtText;
+    // A third incident with the same gun, a lead not yet examined: its report's cluster holds the three cases,
+    // drawn as a timeline and a link chart besides the tables.
+    ASSERT_EQ(run("case add 2026-SF-0300 --offence robbery --date 2026-11-28 --location 'Folsom St'" + as("tina")).exitCode, 0);
+    ASSERT_EQ(run("item add 2026-SF-0300 Q1 --caliber 9mm --recovered-at 2026-11-28" + as("tina")).exitCode, 0);
+    ASSERT_EQ(run("import 3 " + (dir / "scans" / "F01-03.x3p").string() + " --processed" + as("tina")).exitCode, 0);
+    ASSERT_EQ(run("correlate 3" + as("tina")).exitCode, 0);
+    ASSERT_EQ(run("review 2 --lead" + as("tina")).exitCode, 0);
+    ASSERT_EQ(run("lead 2" + as("tina")).exitCode, 0);
+    const std::string third = (dir / "third.pdf").string();
+    ASSERT_EQ(run("report 2 --kind intelligence -o " + third + as("sam")).exitCode, 0);
+    const std::string thirdText = fileText("pdftotext -layout " + third + " - 2>&1");
+    for (const std::string expected : {"Linked incidents", "Timeline", "Link chart", "2026-SF-0101", "2026-SF-0240", "2026-SF-0300", "robbery"})
+        EXPECT_NE(thirdText.find(expected), std::string::npos) << "missing '" << expected << "' in\n" << thirdText;
+    // Two scans, the timeline and the link chart.
+    const auto imagesIn = [&](const std::string& pdf) {  // rows of type "image" (not the masks) in pdfimages' list
+        std::istringstream lines(fileText("pdfimages -list " + pdf + " 2>&1"));
+        int images = 0;
+        for (std::string line; std::getline(lines, line);) {
+            std::istringstream fields(line);
+            std::string page, number, type;
+            if (fields >> page >> number >> type && type == "image") ++images;
+        }
+        return images;
+    };
+    EXPECT_EQ(imagesIn(third), 4) << fileText("pdfimages -list " + third + " 2>&1");
+    EXPECT_EQ(imagesIn(intelligence), 4) << "a hit's two cases are a cluster too";
+    EXPECT_EQ(imagesIn(court), 2) << "the court report draws the scans only";
+
     // Both scans are in each report as images, and the first page renders.
     for (const auto& pdf : {intelligence, court}) {
         const std::string images = fileText("pdfimages -list " + pdf + " 2>&1");

@@ -140,4 +140,6 @@ void AuditPanel::showItem(records::Id itemId) {
     table_->resizeRowsToContents();
 }
 
+QString AuditPanel::chainStatus() const { return chain_->text(); }
+
 }  // namespace striae::ui

@@ -3,7 +3,11 @@
 #include <cmath>
 
 #include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
 #include <QGridLayout>
+#include <QGuiApplication>
+#include <QMenu>
 #include <QHBoxLayout>
 #include <QCheckBox>
 #include <QHeaderView>
@@ -17,7 +21,9 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include "striae/records/LeadReport.h"
 #include "striae/records/Store.h"
+#include "striae/report/LeadReportPdf.h"
 #include "striae/ui/ConclusionDialog.h"
 
 namespace striae::ui {
@@ -66,6 +72,7 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
       verify_(new QPushButton(tr("Verify…"), this)),
       approve_(new QPushButton(tr("Approve"), this)),
       reveal_(new QPushButton(tr("Show first conclusion…"), this)),
+      report_(new QPushButton(tr("Report…"), this)),
       compare_(new QPushButton(tr("Compare side by side"), this)),
       correlate_(new QPushButton(tr("Correlate now"), this)),
       shortlist_(new QComboBox(this)),
@@ -98,7 +105,7 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
     // Two rows, in the order of the workflow, so the panel leaves the views room on a 1280-pixel screen.
     auto* buttons = new QGridLayout;
     int at = 0;
-    for (QPushButton* b : {compare_, lead_, notLead_, identify_, verify_, reveal_, approve_}) {
+    for (QPushButton* b : {compare_, lead_, notLead_, identify_, verify_, reveal_, approve_, report_}) {
         buttons->addWidget(b, at / 4, at % 4);
         ++at;
     }
@@ -164,7 +171,50 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
         showRunsOf(query_);
     });
     connect(approve_, &QPushButton::clicked, this, [this] { approve(); });
+    // A lead's reports (docs/reports.md): the kind from the button's menu, then where to save it.
+    auto* reports = new QMenu(report_);
+    reports->setObjectName("reportMenu");
+    auto askAndSave = [this](bool court) {
+        const auto lead = selectedLead();
+        if (!lead) return;
+        const QString suggested = QDir::home().filePath(QString("lead-%1-%2.pdf").arg(lead->id).arg(court ? "court" : "intelligence"));
+        const QString path = QFileDialog::getSaveFileName(this, court ? tr("Save the comparison report for court") : tr("Save the intelligence report"),
+                                                          suggested, tr("PDF (*.pdf)"));
+        if (!path.isEmpty()) saveReport(court, path);
+    };
+    reports->addAction(tr("Intelligence report (PDF)…"), this, [askAndSave] { askAndSave(false); });
+    reports->addAction(tr("Comparison report for court (PDF)…"), this, [askAndSave] { askAndSave(true); });
+    report_->setMenu(reports);
     refreshActions();
+}
+
+QString CandidatesPanel::heading() const { return heading_->text(); }
+
+std::optional<records::Lead> CandidatesPanel::selectedLead() const {
+    const auto rows = table_->selectionModel()->selectedRows();
+    if (rows.isEmpty() || !store_) return std::nullopt;
+    return store_->leadOfCandidate(table_->item(rows[0].row(), 0)->data(kIdRole).toLongLong());
+}
+
+bool CandidatesPanel::saveReport(bool court, const QString& path) {
+    const auto lead = selectedLead();
+    if (!lead || !store_ || !user_) {
+        refuse(tr("Select a candidate that is a lead (and log in) to make its report"));
+        return false;
+    }
+    QGuiApplication::setOverrideCursor(Qt::WaitCursor);  // a second or two: the figures' cells are recomputed
+    try {
+        const auto model = store_->reports().build(*user_, lead->id);
+        report::writeLeadReportPdf(*store_, model, court ? report::ReportKind::Court : report::ReportKind::Intelligence, path.toStdString(),
+                                   STRIAE_VERSION);
+        QGuiApplication::restoreOverrideCursor();
+        emit message(tr("%1 of lead %2 written to %3").arg(court ? tr("Comparison report") : tr("Intelligence report")).arg(lead->id).arg(path));
+        return true;
+    } catch (const std::exception& e) {
+        QGuiApplication::restoreOverrideCursor();
+        refuse(tr("The report of lead %1 was not written: %2").arg(lead->id).arg(QString::fromUtf8(e.what())));
+        return false;
+    }
 }
 
 void CandidatesPanel::setUser(std::optional<records::User> user) {
@@ -352,6 +402,11 @@ void CandidatesPanel::refreshActions() {
     allow(verify_, records::Role::Examiner, tr("Verifying hits"));
     allow(approve_, records::Role::Supervisor, tr("Approving hits"));
     const auto hit = selectedHit();
+    const bool isLead = selectedLead().has_value();
+    report_->setEnabled(isLead && user_);
+    report_->setToolTip(!user_ ? tr("Reports: log in first (Session, Log in)")
+                        : !isLead ? tr("Select a candidate marked as a lead: its intelligence or court report (PDF)")
+                                  : tr("The lead's intelligence report or comparison report for court, as PDF"));
     allow(reveal_, records::Role::Examiner, tr("Seeing the first conclusion"));
     if (reveal_->isEnabled() && !(hit && hit->hidden)) {
         reveal_->setEnabled(false);

@@ -1,6 +1,7 @@
 #include "striae/ui/CalibrationView.h"
 #include "striae/ui/StatisticsDashboard.h"
 #include "striae/ui/MainWindow.h"
+#include "striae/ui/ListPrinter.h"
 
 #include <QApplication>
 #include <QDockWidget>
@@ -11,6 +12,8 @@
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QStatusBar>
+#include <QTableWidget>
+#include <QTreeView>
 
 #include <QStackedWidget>
 
@@ -144,6 +147,20 @@ void MainWindow::createMenus() {
     file->addAction(tr("Open &scan file…"), QKeySequence::Open, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open scan file"), QString(), tr("X3P scans (*.x3p)"));
         if (!path.isEmpty()) openScanFile(path);
+    });
+    file->addSeparator();
+    // The lists as shown (filters applied, in their order), on paper or to a PDF file through the print dialog.
+    auto printed = [this](const QAbstractItemView& view, const QString& title, const QString& subtitle) {
+        const QString who = user_ ? tr(", printed by %1").arg(QString::fromStdString(user_->username)) : QString();
+        const QString where = storeFolder_.isEmpty() ? QString() : tr("Case store %1%2").arg(storeFolder_.toHtmlEscaped(), who.toHtmlEscaped());
+        if (printListWithDialog(this, view, title, subtitle.isEmpty() ? where : subtitle + "<br>" + where))
+            statusBar()->showMessage(tr("%1 printed").arg(title));
+    };
+    file->addAction(tr("&Print correlation results…"), QKeySequence::Print, this,
+                    [this, printed] { printed(*candidates_->table(), tr("Correlation results"), candidates_->heading()); });
+    file->addAction(tr("Print &case list…"), this, [this, printed] { printed(*caseBrowser_->view(), tr("Case list"), QString()); });
+    file->addAction(tr("Print &audit trail…"), this, [this, printed] {
+        printed(*audit_->table(), tr("Audit trail"), audit_->chainStatus());
     });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);

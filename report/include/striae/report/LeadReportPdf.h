@@ -4,11 +4,13 @@
 // (linked cases, items, both scans grey and lit with the matched cells and a
 // scale bar, scores with what they are, conclusions, verification, approval,
 // outcomes, the audit excerpt with the chain hash, and the cluster of linked
-// incidents as a timeline and a list of links) and the comparison report for
+// incidents as a timeline (Qt Charts) and a link chart (Graphviz), with their
+// tables) and the comparison report for
 // court (method and parameters, software version, processing history,
 // validation figures, the examiner's notes and conclusion, verifier, approver,
 // signature lines). Qt's QTextDocument and QPdfWriter: needs a
-// QGuiApplication (the offscreen platform will do: the CLI and the hub run headless).
+// QApplication (the charts draw through Qt Charts; the offscreen platform
+// will do: the CLI runs headless).
 #include <string>
 
 #include "striae/records/LeadReport.h"

@@ -28,6 +28,8 @@ public:
     // One event as a sentence (who is in its own column).
     QString describe(const records::AuditEvent& event) const;
     QTableWidget* table() const { return table_; }
+    // Whether the store's chain is intact, as said above the list (rich text).
+    QString chainStatus() const;
 
 private:
     const records::Store* store_ = nullptr;

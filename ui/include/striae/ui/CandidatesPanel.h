@@ -30,6 +30,8 @@ public:
     // Lists the newest run of this acquisition (or says there is none).
     void showRunsOf(records::Id acquisitionId);
     QTableWidget* table() const { return table_; }
+    // What is listed: the run, how it was searched, the calibration model (rich text).
+    QString heading() const;
     // Shows only rows with this text in any column (case, caliber, agency, date...).
     void setFilterText(const QString& text);
     void setHideReviewed(bool hide);
@@ -45,6 +47,10 @@ public:
     void examine(const std::string& conclusion);
     void verify(const std::string& conclusion, bool blind);
     void approve();
+    // The selected lead's report (intelligence or court) as PDF at `path`, as the
+    // logged-in user may see it; refused with a dialog when there is no lead. The
+    // Report… button asks for the kind and the file, then calls this.
+    bool saveReport(bool court, const QString& path);
 
 signals:
     void compareRequested(records::Id queryAcquisition, records::Id candidateAcquisition);
@@ -56,6 +62,7 @@ private:
     void act(const std::function<void(records::Id candidate)>& action);
     std::optional<records::Hit> selectedHit() const;
     void refuse(const QString& why);
+    std::optional<records::Lead> selectedLead() const;
 
     records::Store* store_ = nullptr;
     std::optional<records::User> user_;
@@ -74,6 +81,7 @@ private:
     QPushButton* verify_;
     QPushButton* approve_;
     QPushButton* reveal_;
+    QPushButton* report_;
     QPushButton* compare_;
     QPushButton* correlate_;
     QComboBox* shortlist_;

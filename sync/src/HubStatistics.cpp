@@ -28,17 +28,14 @@ records::Statistics hubStatistics(HubDatabase& db, const records::StatisticsFilt
     // 1 nobody reviewed one, 2 reviewed). The fixed-form columns (hex id, agency code, numbers) come
     // joined by '|' in one cell: at 100,000 rows converting each cell costs more than the query.
     std::unordered_map<std::string, std::size_t> evidenceOf;
-    // A list's state per row: SQLite probes the candidate index per row; PostgreSQL groups once and hash-joins
-    // (each plan is the other's slow one: measured in benchmarks/stats_bench).
-    const std::string state = "max(CASE WHEN c.outcome <> '' THEN 2 ELSE 1 END)";
-    const std::string listState = db.isPostgres() ? "k.state" : "(SELECT " + state + " FROM candidate c WHERE c.list_id = a.id)";
-    const std::string listJoin =
-        db.isPostgres() ? " LEFT JOIN (SELECT c.list_id, " + state + " AS state FROM candidate c GROUP BY c.list_id) k ON k.list_id = a.id" : "";
+    // A list's state per row: 2 if a candidate was reviewed (a partial index holds those), else 1 if it has any.
+    const std::string listState = "CASE WHEN EXISTS (SELECT 1 FROM candidate c WHERE c.list_id = a.id AND c.outcome <> '') THEN 2 "
+                                  "WHEN EXISTS (SELECT 1 FROM candidate c WHERE c.list_id = a.id) THEN 1 ELSE 0 END";
     for (const auto& r : db.query("SELECT a.id || '|' || a.agency || '|' || a.uploaded_at || '|' || "
                                   "CASE WHEN l.status = 'correlated' THEN l.correlated_at ELSE 0 END || '|' || "
-                                  "CASE WHEN l.status = 'correlated' THEN coalesce(" + listState + ", 0) ELSE 0 END, "
+                                  "CASE WHEN l.status = 'correlated' THEN " + listState + " ELSE 0 END, "
                                   "a.recovered_at, a.acquired_at, a.caliber "
-                                  "FROM acquisition a LEFT JOIN lead_list l ON l.acquisition_id = a.id" + listJoin + where,
+                                  "FROM acquisition a LEFT JOIN lead_list l ON l.acquisition_id = a.id" + where,
                                   parameters)) {
         const std::string& packed = r.text(0);
         std::size_t at[4];
@@ -58,10 +55,9 @@ records::Statistics hubStatistics(HubDatabase& db, const records::StatisticsFilt
         evidenceOf.emplace(packed.substr(0, at[0]), in.evidence.size());
         in.evidence.push_back(std::move(e));
     }
-    // The candidates that became leads (lead_at), with what the agency reported they came to.
-    for (const auto& r : db.query("SELECT c.list_id, c.outcome, c.outcome_at, c.lead_at FROM candidate c JOIN acquisition a ON a.id = c.list_id" +
-                                      where + " AND c.lead_at > 0",
-                                  parameters)) {
+    // The candidates that became leads (lead_at; a partial index), with what the agency reported they came to,
+    // joined here to the evidence read above (which holds the filter's rows only).
+    for (const auto& r : db.query("SELECT c.list_id, c.outcome, c.outcome_at, c.lead_at FROM candidate c WHERE c.lead_at > 0")) {
         const auto it = evidenceOf.find(r.text(0));
         if (it == evidenceOf.end()) continue;
         auto& e = in.evidence[it->second];
@@ -76,9 +72,12 @@ records::Statistics hubStatistics(HubDatabase& db, const records::StatisticsFilt
         if (l.status == "hit" && (!e.hit || l.decidedAt < e.hit)) e.hit = l.decidedAt;
         in.leads.push_back(std::move(l));
     }
-    for (const auto& r : db.query("SELECT a.agency, a.caliber, f.kind, f.recorded_at FROM feedback f JOIN acquisition a ON a.id = f.list_id" + where,
-                                  parameters))
-        in.outcomes.push_back({r.text(0), r.text(1), r.text(2), records::epochSeconds(r.text(3))});
+    for (const auto& r : db.query("SELECT f.list_id, f.kind, f.recorded_at FROM feedback f")) {
+        const auto it = evidenceOf.find(r.text(0));
+        if (it == evidenceOf.end()) continue;
+        const auto& e = in.evidence[it->second];
+        in.outcomes.push_back({e.agency, e.caliber, r.text(1), records::epochSeconds(r.text(2))});
+    }
     try {
         return records::computeStatistics(in, filter, now ? now : nowMs() / 1000);
     } catch (const std::invalid_argument& e) {

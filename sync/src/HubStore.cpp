@@ -158,6 +158,9 @@ void HubStore::migrate() {
     }
     db_.execute("UPDATE feedback SET origin_hub = ?, origin_id = id WHERE origin_hub = ''", {hubName_});
     db_.execute("CREATE UNIQUE INDEX IF NOT EXISTS feedback_origin ON feedback(origin_hub, origin_id)");
+    // The few candidates that became leads, and the reviewed ones: the statistics read them without a scan of all.
+    db_.execute("CREATE INDEX IF NOT EXISTS candidate_leads ON candidate(list_id) WHERE lead_at > 0");
+    db_.execute("CREATE INDEX IF NOT EXISTS candidate_reviewed ON candidate(list_id) WHERE outcome <> ''");
     db_.execute("UPDATE hub_meta SET value = '5' WHERE name = 'schema_version' AND value IN ('1', '2', '3', '4')");
     t.commit();
 }

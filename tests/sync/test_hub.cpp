@@ -676,7 +676,7 @@ TEST(HubSchema, AnOlderDataFolderGainsLandsScannedAndTheListsSearchScope) {
         store.addAgency("NYPD", "NYPD");
     }
     const std::string db = (dir / "hub" / "hub.db").string();
-    test::runCommand("sqlite3 '" + db + "' \"ALTER TABLE acquisition DROP COLUMN lands_scanned; ALTER TABLE lead_list DROP COLUMN holdings; "
+    test::runCommand("sqlite3 '" + db + "' \"DROP INDEX candidate_leads; ALTER TABLE acquisition DROP COLUMN lands_scanned; ALTER TABLE lead_list DROP COLUMN holdings; "
                      "ALTER TABLE lead_list DROP COLUMN fully_compared; ALTER TABLE lead_list DROP COLUMN shortlist; "
                      "ALTER TABLE acquisition DROP COLUMN recovered_at; ALTER TABLE candidate DROP COLUMN lead_at; "
                      "DROP INDEX feedback_origin; ALTER TABLE feedback DROP COLUMN origin_hub; ALTER TABLE feedback DROP COLUMN origin_id; "
@@ -694,5 +694,8 @@ TEST(HubSchema, AnOlderDataFolderGainsLandsScannedAndTheListsSearchScope) {
     EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT count(*) FROM pragma_table_info('candidate') WHERE name = 'lead_at'\"").substr(0, 1), "1");
     // An outcome stored before is this hub's own (schema 5: where each outcome was first reported).
     EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT origin_hub || ':' || origin_id FROM feedback\""), "hub1:7");
+    EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+                                                  "('candidate_leads', 'candidate_reviewed', 'feedback_origin')\""),
+              "3");
     EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT value FROM hub_meta WHERE name = 'schema_version'\"").substr(0, 1), "5");
 }

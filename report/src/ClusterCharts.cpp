@@ -78,7 +78,8 @@ QImage clusterTimeline(const std::vector<records::ClusterCase>& cases, const std
     chart->setAnimationOptions(QChart::NoAnimation);
     chart->setTitle("Timeline of the linked incidents (offence dates)");
     chart->setBackgroundRoundness(0);
-    chart->setBackgroundBrush(Qt::white);
+    chart->setBackgroundVisible(false);  // the page's white, not the theme's panel
+    chart->setDropShadowEnabled(false);
     auto* xAxis = new QDateTimeAxis;
     xAxis->setFormat("yyyy-MM-dd");
     xAxis->setRange(QDateTime::fromMSecsSinceEpoch(first.toMSecsSinceEpoch() - pad, Qt::UTC),
@@ -175,9 +176,8 @@ QImage clusterLinkChart(const std::vector<records::ClusterCase>& cases, const st
     gv.graph = agopen(c("links"), Agundirected, nullptr);
     agattr(gv.graph, AGRAPH, c("dpi"), c("144"));
     agattr(gv.graph, AGRAPH, c("bgcolor"), c("white"));
-    agattr(gv.graph, AGRAPH, c("overlap"), c("false"));
-    agattr(gv.graph, AGRAPH, c("splines"), c("true"));
-    agattr(gv.graph, AGRAPH, c("sep"), c("+12"));
+    agattr(gv.graph, AGRAPH, c("rankdir"), c("LR"));
+    agattr(gv.graph, AGRAPH, c("nodesep"), c("0.3"));
     agattr(gv.graph, AGRAPH, c("fontname"), c("DejaVu Sans"));
     agattr(gv.graph, AGRAPH, c("label"), c(""));
     agattr(gv.graph, AGRAPH, c("labelloc"), c("t"));
@@ -225,8 +225,8 @@ QImage clusterLinkChart(const std::vector<records::ClusterCase>& cases, const st
         agset(edge, c("style"), c(l.status == "hit" ? "solid" : "dashed"));
         agset(edge, c("penwidth"), c(l.status == "hit" ? "2" : "1"));
     }
-    // fdp: a force-directed layout that keeps each agency's cases in its box.
-    if (gvLayout(gv.gvc, gv.graph, "fdp") != 0) throw std::runtime_error("Graphviz could not lay out the link chart");
+    // dot, left to right: it keeps each agency's cases in its box and places edge labels clear of the nodes.
+    if (gvLayout(gv.gvc, gv.graph, "dot") != 0) throw std::runtime_error("Graphviz could not lay out the link chart");
     gv.laidOut = true;
     char* data = nullptr;
     unsigned int length = 0;

@@ -114,7 +114,7 @@ QString clusterSection(const records::LeadReport& r, bool timeline, int linkChar
              "a solid line is a confirmed hit, a dashed one a lead not (yet) confirmed.</p>";
     if (linkChartWidth > 0)
         h += "<p align='center'><img src='figure:links' width='" + QString::number(linkChartWidth) + "'></p><p class='small'>Link chart: cases as "
-             "nodes in their agency's box, leads as edges (solid: hit, dashed: not confirmed); laid out by Graphviz (fdp).</p>";
+             "nodes in their agency's box, leads as edges (solid: hit, dashed: not confirmed); laid out by Graphviz (dot).</p>";
     h += "<p>The cases in order of offence date, and the links between them:</p><table class='grid'><tr><th>Date</th><th>Case</th><th>Agency</th><th>Offence</th><th>Place</th></tr>";
     for (const auto& c : r.clusterCases)
         h += "<tr><td>" + orDash(c.offenceDate) + "</td><td>" + esc(c.number) + "</td><td>" + orDash(c.agency) + "</td><td>" + orDash(c.offence) +

@@ -21,6 +21,7 @@ void addWorkflowCommands(CLI::App& app);
 void addSyncCommands(CLI::App& app);
 void addBulletCommands(CLI::App& app);
 void addStatsCommands(CLI::App& app);
+void addFirearmCommands(CLI::App& app);
 void addReportCommand(CLI::App& app);  // with STRIAE_WITH_REPORTS
 
 }  // namespace striae::cli

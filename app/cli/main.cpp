@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
     striae::cli::addSyncCommands(app);
     striae::cli::addBulletCommands(app);
     striae::cli::addStatsCommands(app);
+    striae::cli::addFirearmCommands(app);
 #ifdef STRIAE_WITH_REPORTS
     striae::cli::addReportCommand(app);
 #endif

@@ -26,7 +26,8 @@ const std::vector<std::string>& sealedTables() {
     static const std::vector<std::string> tables{"agency",      "user",   "case_file", "item",   "firearm",
                                                  "custody_event", "acquisition", "correlation_run", "candidate",
                                                  "review",      "lead",   "hit",       "verification", "approval",
-                                                 "hub_acquisition", "hit_view",  "annotation", "lead_outcome"};
+                                                 "hub_acquisition", "hit_view",  "annotation", "lead_outcome",
+                                                 "firearm_record"};
     return tables;
 }
 

@@ -23,14 +23,17 @@ const char* toString(Role role) {
         case Role::Examiner: return "examiner";
         case Role::Supervisor: return "supervisor";
         case Role::Administrator: return "administrator";
+        case Role::RecordsOfficer: return "records_officer";
+        case Role::TraceOfficer: return "trace_officer";
     }
     return "?";
 }
 
 Role roleFromString(const std::string& name) {
-    for (Role r : {Role::Technician, Role::Examiner, Role::Supervisor, Role::Administrator})
+    for (Role r : {Role::Technician, Role::Examiner, Role::Supervisor, Role::Administrator, Role::RecordsOfficer, Role::TraceOfficer})
         if (name == toString(r)) return r;
-    fail(RecordsError::Kind::InvalidInput, "unknown role '" + name + "' (technician, examiner, supervisor, administrator)");
+    fail(RecordsError::Kind::InvalidInput,
+         "unknown role '" + name + "' (technician, examiner, supervisor, administrator, records_officer, trace_officer)");
 }
 
 bool User::has(Role r) const {

@@ -35,6 +35,8 @@ class StoreStatistics;
 class LeadOutcomes;
 class LeadRegister;
 class LeadReportBuilder;
+class FirearmRecords;
+class Calibers;
 
 struct ImportOptions {
     std::string region = "breech_face";
@@ -228,6 +230,8 @@ public:
     LeadOutcomes outcomes();
     LeadRegister leadRegister() const;
     LeadReportBuilder reports() const;  // what reports of a lead carry (LeadReport.h)
+    FirearmRecords firearmRecords();    // lost, stolen … seized firearms (FirearmRecords.h)
+    Calibers calibers() const;          // the reference list of calibers (Calibers.h)
 
     struct Impl;
 

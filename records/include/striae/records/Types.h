@@ -21,7 +21,9 @@ private:
     Kind kind_;
 };
 
-enum class Role { Technician, Examiner, Supervisor, Administrator };
+// Records officers keep the firearm records (lost, stolen, seized …); trace
+// officers handle trace requests (docs/firearms.md).
+enum class Role { Technician, Examiner, Supervisor, Administrator, RecordsOfficer, TraceOfficer };
 const char* toString(Role role);
 Role roleFromString(const std::string& name);  // throws InvalidInput
 

@@ -1,0 +1,255 @@
+// Firearm records and the caliber list on the command line:
+// `striae firearm add|update|share|unshare|withdraw|show|search` and
+// `striae reftable calibers` (docs/firearms.md).
+#include <CLI/CLI.hpp>
+
+#include <Poco/JSON/Object.h>
+
+#include <iostream>
+#include <memory>
+
+#include "Commands.h"
+#include "ListOutput.h"
+#include "StoreSession.h"
+#include "striae/records/Calibers.h"
+#include "striae/records/FirearmRecords.h"
+
+namespace striae::cli {
+
+namespace {
+
+struct FieldOptions {
+    records::FirearmRecordFields f;
+    bool freeTextCaliber = false;
+    void add(CLI::App& cmd, bool statusRequired) {
+        auto* status = cmd.add_option("--status", f.status, "lost, stolen, trafficked, smuggled, found, seized, recovered or cleared");
+        if (statusRequired) status->required();
+        cmd.add_option("--serial", f.serial, "Serial number as marked (searched normalised: case, spaces, dashes, O/0, I/1, leading zeros)");
+        cmd.add_flag("--obliterated", f.serialObliterated, "The serial number is obliterated (it may then be empty)");
+        cmd.add_flag("--partial", f.serialPartial, "Only part of the serial number could be read");
+        cmd.add_option("--make", f.make, "Make");
+        cmd.add_option("--model", f.model, "Model");
+        cmd.add_option("--caliber", f.caliber, "Caliber, by a name or alias of the reference list (striae reftable calibers)");
+        cmd.add_flag("--free-text-caliber", freeTextCaliber, "Keep a caliber the list does not have as written (it is flagged)");
+        cmd.add_option("--type", f.type, "pistol, revolver, rifle, shotgun, submachine_gun, machine_gun or other");
+        cmd.add_option("--country-of-manufacture", f.countryOfManufacture, "ISO 3166 two-letter code");
+        cmd.add_option("--country-of-import", f.countryOfImport, "Country of last import, ISO 3166 two-letter code");
+        cmd.add_option("--importer", f.importer, "Importer");
+        cmd.add_option("--markings", f.otherMarkings, "Other markings");
+        cmd.add_option("--event-date", f.eventDate, "Date of the loss, theft or seizure (ISO)");
+        cmd.add_option("--reported", f.reportedAt, "Date it was reported (ISO)");
+        cmd.add_option("--agency-case", f.agencyCaseNumber, "The reporting agency's case number");
+        cmd.add_option("--remarks", f.remarks, "Remarks");
+    }
+};
+
+Poco::JSON::Object::Ptr json(const records::FirearmRecord& r) {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    const auto& f = r.fields;
+    o->set("id", r.id);
+    o->set("uid", r.uid);
+    o->set("owner_agency", r.ownerAgency);
+    o->set("status", f.status);
+    o->set("serial", f.serial);
+    o->set("serial_normalized", r.serialNormalized);
+    o->set("serial_obliterated", f.serialObliterated);
+    o->set("serial_partial", f.serialPartial);
+    o->set("make", f.make);
+    o->set("model", f.model);
+    o->set("caliber", f.caliber);
+    o->set("caliber_listed", r.caliberListed);
+    o->set("type", f.type);
+    o->set("country_of_manufacture", f.countryOfManufacture);
+    o->set("country_of_import", f.countryOfImport);
+    o->set("importer", f.importer);
+    o->set("other_markings", f.otherMarkings);
+    o->set("event_date", f.eventDate);
+    o->set("reported_at", f.reportedAt);
+    o->set("agency_case_number", f.agencyCaseNumber);
+    o->set("remarks", f.remarks);
+    o->set("shared", r.shared);
+    o->set("withdrawn", r.withdrawn);
+    o->set("created_by", r.createdBy);
+    o->set("created_at", r.createdAt);
+    o->set("updated_at", r.updatedAt);
+    return o;
+}
+
+void print(const records::FirearmRecord& r, bool asJson) {
+    if (asJson) {
+        json(r)->stringify(std::cout);
+        std::cout << '\n';
+        return;
+    }
+    const auto& f = r.fields;
+    std::cout << "firearm record " << r.id << " (" << r.uid << ", " << r.ownerAgency << (r.shared ? ", shared" : ", not shared")
+              << (r.withdrawn ? ", withdrawn" : "") << ")\n"
+              << "  status   " << f.status << (f.eventDate.empty() ? "" : " on " + f.eventDate)
+              << (f.reportedAt.empty() ? "" : ", reported " + f.reportedAt) << '\n'
+              << "  serial   " << (f.serial.empty() ? "(none)" : f.serial) << (f.serialObliterated ? " [obliterated]" : "")
+              << (f.serialPartial ? " [partial]" : "") << (r.serialNormalized.empty() ? "" : " → " + r.serialNormalized) << '\n'
+              << "  firearm  " << f.make << ' ' << f.model << ", " << (f.caliber.empty() ? "caliber unknown" : f.caliber)
+              << (r.caliberListed ? "" : " [caliber not in the reference list]") << (f.type.empty() ? "" : ", " + f.type) << '\n';
+    if (!f.countryOfManufacture.empty() || !f.countryOfImport.empty() || !f.importer.empty())
+        std::cout << "  origin   made in " << (f.countryOfManufacture.empty() ? "?" : f.countryOfManufacture) << ", imported to "
+                  << (f.countryOfImport.empty() ? "?" : f.countryOfImport) << (f.importer.empty() ? "" : " by " + f.importer) << '\n';
+    if (!f.otherMarkings.empty()) std::cout << "  markings " << f.otherMarkings << '\n';
+    if (!f.agencyCaseNumber.empty()) std::cout << "  case     " << f.agencyCaseNumber << '\n';
+    if (!f.remarks.empty()) std::cout << "  remarks  " << f.remarks << '\n';
+}
+
+void addFirearm(CLI::App& app) {
+    CLI::App* firearm = app.add_subcommand("firearm", "Firearm records: lost, stolen, trafficked, smuggled; found, seized, recovered, cleared");
+    firearm->require_subcommand(1);
+    {
+        struct Options {
+            StoreSession session;
+            FieldOptions fields;
+            bool json = false;
+        };
+        auto o = std::make_shared<Options>();
+        CLI::App* cmd = firearm->add_subcommand("add", "Record a firearm (records officers); owned by your agency, not shared until you share it");
+        o->fields.add(*cmd, true);
+        cmd->add_flag("--json", o->json, "Print the record as JSON");
+        o->session.addOptions(*cmd);
+        cmd->callback([o] {
+            auto store = o->session.open();
+            const auto actor = o->session.login(store);
+            print(store.firearmRecords().create(actor, o->fields.f, o->fields.freeTextCaliber), o->json);
+        });
+    }
+    {
+        struct Options {
+            StoreSession session;
+            records::Id id = 0;
+            FieldOptions fields;
+            bool json = false;
+        };
+        auto o = std::make_shared<Options>();
+        CLI::App* cmd = firearm->add_subcommand("update", "Replace a record's fields (your agency's records only; give every field)");
+        cmd->add_option("id", o->id, "Record id")->required();
+        o->fields.add(*cmd, true);
+        cmd->add_flag("--json", o->json, "Print the record as JSON");
+        o->session.addOptions(*cmd);
+        cmd->callback([o] {
+            auto store = o->session.open();
+            const auto actor = o->session.login(store);
+            print(store.firearmRecords().update(actor, o->id, o->fields.f, o->fields.freeTextCaliber), o->json);
+        });
+    }
+    for (const bool share : {true, false}) {
+        struct Options {
+            StoreSession session;
+            records::Id id = 0;
+        };
+        auto o = std::make_shared<Options>();
+        CLI::App* cmd = firearm->add_subcommand(share ? "share" : "unshare",
+                                                share ? "Share a record with the network (other agencies see and search it)" : "Stop sharing a record");
+        cmd->add_option("id", o->id, "Record id")->required();
+        o->session.addOptions(*cmd);
+        cmd->callback([o, share] {
+            auto store = o->session.open();
+            const auto actor = o->session.login(store);
+            store.firearmRecords().setShared(actor, o->id, share);
+            std::cout << "firearm record " << o->id << (share ? " shared" : " no longer shared") << '\n';
+        });
+    }
+    {
+        struct Options {
+            StoreSession session;
+            records::Id id = 0;
+            std::string reason;
+        };
+        auto o = std::make_shared<Options>();
+        CLI::App* cmd = firearm->add_subcommand("withdraw", "Withdraw a record (it leaves every search; the audit trail keeps it)");
+        cmd->add_option("id", o->id, "Record id")->required();
+        cmd->add_option("--reason", o->reason, "Why")->required();
+        o->session.addOptions(*cmd);
+        cmd->callback([o] {
+            auto store = o->session.open();
+            const auto actor = o->session.login(store);
+            store.firearmRecords().withdraw(actor, o->id, o->reason);
+            std::cout << "firearm record " << o->id << " withdrawn\n";
+        });
+    }
+    {
+        struct Options {
+            StoreSession session;
+            records::Id id = 0;
+            bool json = false;
+        };
+        auto o = std::make_shared<Options>();
+        CLI::App* cmd = firearm->add_subcommand("show", "One record (yours, or another agency's shared one)");
+        cmd->add_option("id", o->id, "Record id")->required();
+        cmd->add_flag("--json", o->json, "Print JSON");
+        o->session.addOptions(*cmd);
+        cmd->callback([o] {
+            auto store = o->session.open();
+            const auto viewer = o->session.login(store);
+            print(store.firearmRecords().get(viewer, o->id), o->json);
+        });
+    }
+    {
+        struct Options {
+            StoreSession session;
+            records::FirearmSearch query;
+            ListFormat format;
+        };
+        auto o = std::make_shared<Options>();
+        CLI::App* cmd = firearm->add_subcommand("search", "Search records by serial (exact; --prefix; * and ? for partial serials), make, model, "
+                                                          "caliber, status");
+        cmd->add_option("serial", o->query.serial, "Serial number or pattern, e.g. AB-12345, AB12*, ?B123?5");
+        cmd->add_flag("--prefix", o->query.serialPrefix, "The serial as a prefix");
+        cmd->add_option("--make", o->query.make, "Make (any case)");
+        cmd->add_option("--model", o->query.model, "Model (any case)");
+        cmd->add_option("--caliber", o->query.caliber, "Caliber (a name or alias of the list)");
+        cmd->add_option("--status", o->query.status, "Status");
+        cmd->add_flag("--withdrawn", o->query.includeWithdrawn, "Include withdrawn records");
+        cmd->add_option("--limit", o->query.limit, "At most this many (default 200)");
+        o->format.addOptions(*cmd);
+        o->session.addOptions(*cmd);
+        cmd->callback([o] {
+            auto store = o->session.open();
+            const auto viewer = o->session.login(store);
+            Table t;
+            t.columns = {"id", "owner_agency", "status", "serial", "serial_normalized", "make", "model", "caliber", "type", "event_date", "shared"};
+            for (const auto& r : store.firearmRecords().search(viewer, o->query))
+                t.rows.push_back({std::to_string(r.id), r.ownerAgency, r.fields.status, r.fields.serial, r.serialNormalized, r.fields.make,
+                                  r.fields.model, r.fields.caliber, r.fields.type, r.fields.eventDate, r.shared ? "yes" : "no"});
+            printTable(t, o->format, "firearm_records");
+        });
+    }
+}
+
+void addReftable(CLI::App& app) {
+    CLI::App* reftable = app.add_subcommand("reftable", "The reference tables (calibers)");
+    reftable->require_subcommand(1);
+    struct Options {
+        StoreSession session;
+        ListFormat format;
+    };
+    auto o = std::make_shared<Options>();
+    CLI::App* cmd = reftable->add_subcommand("calibers", "The reference list of calibers: SAAMI names, C.I.P. names where given, aliases, source");
+    o->format.addOptions(*cmd);
+    o->session.addOptions(*cmd, false);
+    cmd->callback([o] {
+        const auto store = o->session.open();
+        Table t;
+        t.columns = {"name", "cip_name", "aliases", "kind", "source"};
+        for (const auto& c : store.calibers().all()) {
+            std::string aliases;
+            for (const auto& a : c.aliases) aliases += (aliases.empty() ? "" : "; ") + a;
+            t.rows.push_back({c.name, c.cipName, aliases, c.kind, c.source});
+        }
+        printTable(t, o->format, "calibers");
+    });
+}
+
+}  // namespace
+
+void addFirearmCommands(CLI::App& app) {
+    addFirearm(app);
+    addReftable(app);
+}
+
+}  // namespace striae::cli

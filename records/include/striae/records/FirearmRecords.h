@@ -1,0 +1,72 @@
+#pragma once
+// Records of firearms reported lost, stolen, trafficked or smuggled, and of
+// those later found, seized, recovered or cleared: the fields of NCIC's gun
+// file, ATF form 3312.1 and ISACS 05.31 (docs/firearms.md). The agency that
+// records one owns it: only its records officers change, share or withdraw
+// it. Serial numbers are kept as written and normalised for search
+// (SerialNumber.h). Every change is audited and the row sealed.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "striae/records/Store.h"
+
+namespace striae::records {
+
+// lost, stolen, trafficked, smuggled (reported missing or illicit); found,
+// seized, recovered (in hand again); cleared (the report is closed).
+extern const std::vector<std::string> kFirearmRecordStatuses;
+extern const std::vector<std::string> kFirearmTypes;  // pistol, revolver, rifle, shotgun, submachine_gun, machine_gun, other
+
+struct FirearmRecordFields {
+    std::string status;
+    std::string serial;
+    bool serialObliterated = false, serialPartial = false;
+    std::string make, model, caliber, type;
+    std::string countryOfManufacture, countryOfImport, importer, otherMarkings;  // countries: ISO 3166 alpha-2
+    std::string eventDate;    // of the loss, theft or seizure (ISO date)
+    std::string reportedAt;   // when it was reported (ISO date)
+    std::string agencyCaseNumber, remarks;
+};
+
+struct FirearmRecord {
+    Id id = 0;
+    std::string uid;           // the record's id across the network: agency code and a random part
+    std::string ownerAgency;   // agency code
+    FirearmRecordFields fields;
+    std::string serialNormalized;
+    bool caliberListed = true;  // the caliber is in the reference list (else free text, flagged)
+    bool shared = false, withdrawn = false;
+    std::string createdBy, createdAt, updatedAt;
+};
+
+struct FirearmSearch {
+    std::string serial;         // exact, or with * and ? (partial serials); "" for any
+    bool serialPrefix = false;  // the serial as a prefix
+    std::string make, model, caliber, status;  // each "" for any; make and model case-insensitive
+    bool includeWithdrawn = false;
+    int limit = 200;
+};
+
+class FirearmRecords {
+public:
+    explicit FirearmRecords(Store::Impl& impl) : impl_(impl) {}
+    // Records officers of the actor's agency. The caliber must be one of the
+    // reference list's names or aliases (stored by its name) unless
+    // `allowUnlistedCaliber`, when it is kept as written and flagged.
+    FirearmRecord create(const User& actor, const FirearmRecordFields& fields, bool allowUnlistedCaliber = false);
+    FirearmRecord update(const User& actor, Id id, const FirearmRecordFields& fields, bool allowUnlistedCaliber = false);
+    FirearmRecord setShared(const User& actor, Id id, bool shared);
+    // Withdrawn records stay (the audit trail names them) but leave every search.
+    FirearmRecord withdraw(const User& actor, Id id, const std::string& reason);
+    // Own agency's records and other agencies' shared ones; throws NotFound otherwise.
+    FirearmRecord get(const User& viewer, Id id) const;
+    std::vector<FirearmRecord> search(const User& viewer, const FirearmSearch& query) const;
+
+private:
+    Store::Impl& impl_;
+    FirearmRecord ownedForChange(const User& actor, Id id, const std::string& action) const;
+    FirearmRecordFields checked(const FirearmRecordFields& fields, bool allowUnlistedCaliber, bool& caliberListed) const;
+};
+
+}  // namespace striae::records

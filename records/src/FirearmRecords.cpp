@@ -1,0 +1,308 @@
+// Firearm records: lost, stolen, trafficked, smuggled; found, seized, recovered, cleared.
+#include "striae/records/FirearmRecords.h"
+
+#include <random>
+
+#include "StoreImpl.h"
+#include "striae/records/Calibers.h"
+#include "striae/records/SerialNumber.h"
+
+namespace striae::records {
+
+const std::vector<std::string> kFirearmRecordStatuses{"lost", "stolen", "trafficked", "smuggled", "found", "seized", "recovered", "cleared"};
+const std::vector<std::string> kFirearmTypes{"pistol", "revolver", "rifle", "shotgun", "submachine_gun", "machine_gun", "other"};
+
+namespace {
+
+const char* kColumns =
+    "r.id, r.uid, r.owner_agency, r.status, r.serial, r.serial_normalized, r.serial_obliterated, r.serial_partial, r.make, r.model, "
+    "r.caliber, r.caliber_listed, r.type, r.country_of_manufacture, r.country_of_import, r.importer, r.other_markings, r.event_date, "
+    "r.reported_at, r.agency_case_number, r.remarks, r.shared, r.withdrawn, coalesce(u.username, ''), r.created_at, r.updated_at";
+
+FirearmRecord fromRow(SQLite::Statement& q) {
+    FirearmRecord r;
+    int c = 0;
+    r.id = q.getColumn(c++).getInt64();
+    r.uid = q.getColumn(c++).getString();
+    r.ownerAgency = q.getColumn(c++).getString();
+    auto& f = r.fields;
+    f.status = q.getColumn(c++).getString();
+    f.serial = q.getColumn(c++).getString();
+    r.serialNormalized = q.getColumn(c++).getString();
+    f.serialObliterated = q.getColumn(c++).getInt() != 0;
+    f.serialPartial = q.getColumn(c++).getInt() != 0;
+    f.make = q.getColumn(c++).getString();
+    f.model = q.getColumn(c++).getString();
+    f.caliber = q.getColumn(c++).getString();
+    r.caliberListed = q.getColumn(c++).getInt() != 0;
+    f.type = q.getColumn(c++).getString();
+    f.countryOfManufacture = q.getColumn(c++).getString();
+    f.countryOfImport = q.getColumn(c++).getString();
+    f.importer = q.getColumn(c++).getString();
+    f.otherMarkings = q.getColumn(c++).getString();
+    f.eventDate = q.getColumn(c++).getString();
+    f.reportedAt = q.getColumn(c++).getString();
+    f.agencyCaseNumber = q.getColumn(c++).getString();
+    f.remarks = q.getColumn(c++).getString();
+    r.shared = q.getColumn(c++).getInt() != 0;
+    r.withdrawn = q.getColumn(c++).getInt() != 0;
+    r.createdBy = q.getColumn(c++).getString();
+    r.createdAt = q.getColumn(c++).getString();
+    r.updatedAt = q.getColumn(c++).getString();
+    return r;
+}
+
+std::string agencyCodeOf(SQLite::Database& db, Id agencyId) {
+    SQLite::Statement q(db, "SELECT code FROM agency WHERE id = ?");
+    q.bind(1, agencyId);
+    return q.executeStep() ? q.getColumn(0).getString() : std::string();
+}
+
+void checkCountry(const std::string& field, const std::string& value) {
+    if (value.empty()) return;
+    if (value.size() != 2 || !std::isupper(static_cast<unsigned char>(value[0])) || !std::isupper(static_cast<unsigned char>(value[1])))
+        fail(RecordsError::Kind::InvalidInput, field + " '" + value.substr(0, 40) + "': expected an ISO 3166 two-letter country code (e.g. US, DE)");
+}
+
+std::string randomHex(int bytes) {
+    std::random_device device;
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    for (int i = 0; i < bytes; ++i) {
+        const unsigned v = device() & 0xffu;
+        out += digits[v >> 4];
+        out += digits[v & 15];
+    }
+    return out;
+}
+
+std::string fieldsJson(const FirearmRecordFields& f) {
+    return jsonObject({{"status", f.status},
+                       {"serial", f.serial},
+                       {"serial_obliterated", f.serialObliterated ? "1" : "0"},
+                       {"serial_partial", f.serialPartial ? "1" : "0"},
+                       {"make", f.make},
+                       {"model", f.model},
+                       {"caliber", f.caliber},
+                       {"type", f.type},
+                       {"country_of_manufacture", f.countryOfManufacture},
+                       {"country_of_import", f.countryOfImport},
+                       {"importer", f.importer},
+                       {"other_markings", f.otherMarkings},
+                       {"event_date", f.eventDate},
+                       {"reported_at", f.reportedAt},
+                       {"agency_case_number", f.agencyCaseNumber},
+                       {"remarks", f.remarks}});
+}
+
+void bindFields(SQLite::Statement& q, int& at, const FirearmRecordFields& f, const std::string& normalized, bool caliberListed) {
+    q.bind(at++, f.status);
+    q.bind(at++, f.serial);
+    q.bind(at++, normalized);
+    q.bind(at++, f.serialObliterated ? 1 : 0);
+    q.bind(at++, f.serialPartial ? 1 : 0);
+    q.bind(at++, f.make);
+    q.bind(at++, f.model);
+    q.bind(at++, f.caliber);
+    q.bind(at++, caliberListed ? 1 : 0);
+    q.bind(at++, f.type);
+    q.bind(at++, f.countryOfManufacture);
+    q.bind(at++, f.countryOfImport);
+    q.bind(at++, f.importer);
+    q.bind(at++, f.otherMarkings);
+    q.bind(at++, f.eventDate);
+    q.bind(at++, f.reportedAt);
+    q.bind(at++, f.agencyCaseNumber);
+    q.bind(at++, f.remarks);
+}
+
+const char* kFieldColumns =
+    "status, serial, serial_normalized, serial_obliterated, serial_partial, make, model, caliber, caliber_listed, type, "
+    "country_of_manufacture, country_of_import, importer, other_markings, event_date, reported_at, agency_case_number, remarks";
+
+}  // namespace
+
+FirearmRecordFields FirearmRecords::checked(const FirearmRecordFields& input, bool allowUnlistedCaliber, bool& caliberListed) const {
+    FirearmRecordFields f = input;
+    if (!oneOf(f.status, kFirearmRecordStatuses))
+        fail(RecordsError::Kind::InvalidInput, "status '" + f.status.substr(0, 40) + "': expected one of " + listOf(kFirearmRecordStatuses));
+    if (!f.type.empty() && !oneOf(f.type, kFirearmTypes))
+        fail(RecordsError::Kind::InvalidInput, "type '" + f.type.substr(0, 40) + "': expected one of " + listOf(kFirearmTypes));
+    if (f.serial.empty() && !f.serialObliterated)
+        fail(RecordsError::Kind::InvalidInput, "serial number: required (mark it obliterated when it cannot be read)");
+    for (const auto& [field, value] : {std::pair{"make", &f.make}, std::pair{"model", &f.model}, std::pair{"importer", &f.importer},
+                                       std::pair{"agency case number", &f.agencyCaseNumber}})
+        validateText(field, *value, false, 200);
+    validateText("other markings", f.otherMarkings, true);
+    validateText("remarks", f.remarks, true);
+    checkCountry("country of manufacture", f.countryOfManufacture);
+    checkCountry("country of import", f.countryOfImport);
+    validateDate("event date", f.eventDate);
+    validateDate("reported at", f.reportedAt);
+    caliberListed = true;
+    if (!f.caliber.empty()) {
+        const Calibers calibers(impl_);
+        if (const auto listed = calibers.resolve(f.caliber)) {
+            f.caliber = *listed;
+        } else if (allowUnlistedCaliber) {
+            validateText("caliber", f.caliber, false, 100);
+            caliberListed = false;
+        } else {
+            const auto close = calibers.suggest(f.caliber);
+            std::string hint;
+            for (const auto& name : close) hint += (hint.empty() ? "" : ", ") + name;
+            fail(RecordsError::Kind::InvalidInput, "caliber '" + f.caliber.substr(0, 60) + "' is not in the reference list" +
+                                                       (hint.empty() ? std::string() : " (did you mean " + hint + "?)") +
+                                                       "; record it as free text to keep it as written (it is flagged)");
+        }
+    }
+    return f;
+}
+
+FirearmRecord FirearmRecords::create(const User& actor, const FirearmRecordFields& input, bool allowUnlistedCaliber) {
+    requireRole(actor, Role::RecordsOfficer, "record firearms");
+    bool caliberListed = true;
+    const FirearmRecordFields f = checked(input, allowUnlistedCaliber, caliberListed);
+    const std::string normalized = f.serial.empty() ? std::string() : normalizeSerial(f.serial);
+    WriteTransaction t(impl_);
+    const std::string agency = agencyCodeOf(impl_.db, actor.agencyId);
+    const std::string now = nowUtc();
+    SQLite::Statement q(impl_.db, std::string("INSERT INTO firearm_record(uid, owner_agency, ") + kFieldColumns +
+                                      ", created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    int at = 1;
+    q.bind(at++, agency + "-" + randomHex(8));
+    q.bind(at++, agency);
+    bindFields(q, at, f, normalized, caliberListed);
+    q.bind(at++, actor.id);
+    q.bind(at++, now);
+    q.bind(at++, now);
+    q.exec();
+    const Id id = impl_.db.getLastInsertRowid();
+    impl_.audit(actor.id, "record_firearm", "firearm_record", id, fieldsJson(f), {{"firearm_record", id}});
+    t.commit();
+    return get(actor, id);
+}
+
+FirearmRecord FirearmRecords::ownedForChange(const User& actor, Id id, const std::string& action) const {
+    requireRole(actor, Role::RecordsOfficer, action);
+    SQLite::Statement q(impl_.db, std::string("SELECT ") + kColumns + " FROM firearm_record r LEFT JOIN user u ON u.id = r.created_by WHERE r.id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) fail(RecordsError::Kind::NotFound, "no firearm record " + std::to_string(id));
+    FirearmRecord r = fromRow(q);
+    const std::string agency = agencyCodeOf(impl_.db, actor.agencyId);
+    if (r.ownerAgency != agency && !r.shared) fail(RecordsError::Kind::NotFound, "no firearm record " + std::to_string(id));
+    if (r.ownerAgency != agency)
+        fail(RecordsError::Kind::PermissionDenied,
+             "firearm record " + std::to_string(id) + " belongs to " + r.ownerAgency + ": only that agency may " + action);
+    if (r.withdrawn) fail(RecordsError::Kind::WorkflowViolation, "firearm record " + std::to_string(id) + " was withdrawn");
+    return r;
+}
+
+FirearmRecord FirearmRecords::update(const User& actor, Id id, const FirearmRecordFields& input, bool allowUnlistedCaliber) {
+    bool caliberListed = true;
+    const FirearmRecordFields f = checked(input, allowUnlistedCaliber, caliberListed);
+    const std::string normalized = f.serial.empty() ? std::string() : normalizeSerial(f.serial);
+    WriteTransaction t(impl_);
+    ownedForChange(actor, id, "change it");
+    SQLite::Statement q(impl_.db, "UPDATE firearm_record SET status = ?, serial = ?, serial_normalized = ?, serial_obliterated = ?, "
+                                  "serial_partial = ?, make = ?, model = ?, caliber = ?, caliber_listed = ?, type = ?, "
+                                  "country_of_manufacture = ?, country_of_import = ?, importer = ?, other_markings = ?, event_date = ?, "
+                                  "reported_at = ?, agency_case_number = ?, remarks = ?, updated_at = ? WHERE id = ?");
+    int at = 1;
+    bindFields(q, at, f, normalized, caliberListed);
+    q.bind(at++, nowUtc());
+    q.bind(at++, id);
+    q.exec();
+    impl_.audit(actor.id, "update_firearm_record", "firearm_record", id, fieldsJson(f), {{"firearm_record", id}});
+    t.commit();
+    return get(actor, id);
+}
+
+FirearmRecord FirearmRecords::setShared(const User& actor, Id id, bool shared) {
+    WriteTransaction t(impl_);
+    ownedForChange(actor, id, shared ? "share it" : "stop sharing it");
+    SQLite::Statement q(impl_.db, "UPDATE firearm_record SET shared = ?, updated_at = ? WHERE id = ?");
+    q.bind(1, shared ? 1 : 0);
+    q.bind(2, nowUtc());
+    q.bind(3, id);
+    q.exec();
+    impl_.audit(actor.id, shared ? "share_firearm_record" : "unshare_firearm_record", "firearm_record", id, "{}", {{"firearm_record", id}});
+    t.commit();
+    return get(actor, id);
+}
+
+FirearmRecord FirearmRecords::withdraw(const User& actor, Id id, const std::string& reason) {
+    validateText("reason", reason, true);
+    WriteTransaction t(impl_);
+    ownedForChange(actor, id, "withdraw it");
+    SQLite::Statement q(impl_.db, "UPDATE firearm_record SET withdrawn = 1, updated_at = ? WHERE id = ?");
+    q.bind(1, nowUtc());
+    q.bind(2, id);
+    q.exec();
+    impl_.audit(actor.id, "withdraw_firearm_record", "firearm_record", id, jsonObject({{"reason", reason}}), {{"firearm_record", id}});
+    t.commit();
+    return get(actor, id);
+}
+
+FirearmRecord FirearmRecords::get(const User& viewer, Id id) const {
+    SQLite::Statement q(impl_.db, std::string("SELECT ") + kColumns + " FROM firearm_record r LEFT JOIN user u ON u.id = r.created_by WHERE r.id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) fail(RecordsError::Kind::NotFound, "no firearm record " + std::to_string(id));
+    FirearmRecord r = fromRow(q);
+    // Another agency's record is seen only once it is shared (it is not said to exist otherwise).
+    if (r.ownerAgency != agencyCodeOf(impl_.db, viewer.agencyId) && !r.shared)
+        fail(RecordsError::Kind::NotFound, "no firearm record " + std::to_string(id));
+    return r;
+}
+
+std::vector<FirearmRecord> FirearmRecords::search(const User& viewer, const FirearmSearch& s) const {
+    std::string where = " WHERE (r.owner_agency = ? OR r.shared = 1)";
+    std::vector<std::string> values{agencyCodeOf(impl_.db, viewer.agencyId)};
+    if (!s.includeWithdrawn) where += " AND r.withdrawn = 0";
+    if (!s.serial.empty()) {
+        const SerialQuery query = parseSerialQuery(s.serial, s.serialPrefix);
+        if (query.mode == SerialQuery::Mode::Exact) {
+            where += " AND r.serial_normalized = ?";
+            values.push_back(query.normalized);
+        } else {
+            std::string any;
+            for (const auto& glob : query.globs) {
+                any += std::string(any.empty() ? "" : " OR ") + "r.serial_normalized GLOB ?";
+                values.push_back(glob);
+            }
+            where += " AND (" + any + ")";
+        }
+    }
+    if (!s.make.empty()) {
+        where += " AND r.make = ? COLLATE NOCASE";
+        values.push_back(s.make);
+    }
+    if (!s.model.empty()) {
+        where += " AND r.model = ? COLLATE NOCASE";
+        values.push_back(s.model);
+    }
+    if (!s.caliber.empty()) {
+        const auto listed = Calibers(impl_).resolve(s.caliber);
+        where += " AND r.caliber = ?";
+        values.push_back(listed ? *listed : s.caliber);
+    }
+    if (!s.status.empty()) {
+        if (!oneOf(s.status, kFirearmRecordStatuses))
+            fail(RecordsError::Kind::InvalidInput, "status '" + s.status.substr(0, 40) + "': expected one of " + listOf(kFirearmRecordStatuses));
+        where += " AND r.status = ?";
+        values.push_back(s.status);
+    }
+    SQLite::Statement q(impl_.db, std::string("SELECT ") + kColumns + " FROM firearm_record r LEFT JOIN user u ON u.id = r.created_by" + where +
+                                      " ORDER BY r.serial_normalized, r.id LIMIT ?");
+    int at = 1;
+    for (const auto& v : values) q.bind(at++, v);
+    q.bind(at, std::clamp(s.limit, 1, 10000));
+    std::vector<FirearmRecord> out;
+    while (q.executeStep()) out.push_back(fromRow(q));
+    return out;
+}
+
+FirearmRecords Store::firearmRecords() { return FirearmRecords(*impl_); }
+Calibers Store::calibers() const { return Calibers(*impl_); }
+
+}  // namespace striae::records

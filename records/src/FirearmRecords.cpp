@@ -99,6 +99,7 @@ void bindFields(SQLite::Statement& q, int& at, const FirearmRecordFields& f, con
     q.bind(at++, f.status);
     q.bind(at++, f.serial);
     q.bind(at++, normalized);
+    q.bind(at++, std::string(normalized.rbegin(), normalized.rend()));
     q.bind(at++, f.serialObliterated ? 1 : 0);
     q.bind(at++, f.serialPartial ? 1 : 0);
     q.bind(at++, f.make);
@@ -117,7 +118,7 @@ void bindFields(SQLite::Statement& q, int& at, const FirearmRecordFields& f, con
 }
 
 const char* kFieldColumns =
-    "status, serial, serial_normalized, serial_obliterated, serial_partial, make, model, caliber, caliber_listed, type, "
+    "status, serial, serial_normalized, serial_reversed, serial_obliterated, serial_partial, make, model, caliber, caliber_listed, type, "
     "country_of_manufacture, country_of_import, importer, other_markings, event_date, reported_at, agency_case_number, remarks";
 
 }  // namespace
@@ -168,7 +169,7 @@ FirearmRecord FirearmRecords::create(const User& actor, const FirearmRecordField
     const std::string agency = agencyCodeOf(impl_.db, actor.agencyId);
     const std::string now = nowUtc();
     SQLite::Statement q(impl_.db, std::string("INSERT INTO firearm_record(uid, owner_agency, ") + kFieldColumns +
-                                      ", created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                      ", created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     int at = 1;
     q.bind(at++, agency + "-" + randomHex(8));
     q.bind(at++, agency);
@@ -204,7 +205,7 @@ FirearmRecord FirearmRecords::update(const User& actor, Id id, const FirearmReco
     const std::string normalized = f.serial.empty() ? std::string() : normalizeSerial(f.serial);
     WriteTransaction t(impl_);
     ownedForChange(actor, id, "change it");
-    SQLite::Statement q(impl_.db, "UPDATE firearm_record SET status = ?, serial = ?, serial_normalized = ?, serial_obliterated = ?, "
+    SQLite::Statement q(impl_.db, "UPDATE firearm_record SET status = ?, serial = ?, serial_normalized = ?, serial_reversed = ?, serial_obliterated = ?, "
                                   "serial_partial = ?, make = ?, model = ?, caliber = ?, caliber_listed = ?, type = ?, "
                                   "country_of_manufacture = ?, country_of_import = ?, importer = ?, other_markings = ?, event_date = ?, "
                                   "reported_at = ?, agency_case_number = ?, remarks = ?, updated_at = ? WHERE id = ?");
@@ -267,8 +268,12 @@ std::vector<FirearmRecord> FirearmRecords::search(const User& viewer, const Fire
         } else {
             std::string any;
             for (const auto& glob : query.globs) {
-                any += std::string(any.empty() ? "" : " OR ") + "r.serial_normalized GLOB ?";
-                values.push_back(glob);
+                // A pattern whose start is unknown but whose end is not is matched on the reversed serial: its index
+                // then serves the known end ("*2345" is "5432*"), instead of a scan of every record.
+                const bool unknownStart = glob.front() == '*' || glob.front() == '?';
+                const bool knownEnd = glob.back() != '*' && glob.back() != '?';
+                any += std::string(any.empty() ? "" : " OR ") + (unknownStart && knownEnd ? "r.serial_reversed GLOB ?" : "r.serial_normalized GLOB ?");
+                values.push_back(unknownStart && knownEnd ? std::string(glob.rbegin(), glob.rend()) : glob);
             }
             where += " AND (" + any + ")";
         }

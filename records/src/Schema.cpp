@@ -141,7 +141,8 @@ CREATE TABLE outcome_sent(
 CREATE INDEX correlation_run_query ON correlation_run(query_acquisition_id);
 )SQL",
         // 9: the reference list of calibers (a small factual starter set, docs/firearms.md) and the firearm
-        // records (lost, stolen, trafficked, smuggled; found, seized, recovered, cleared) with normalised serials
+        // records (lost, stolen, trafficked, smuggled; found, seized, recovered, cleared) with normalised serials,
+        // also reversed so that a serial whose start is obliterated ("*2345") is found through an index
         R"SQL(
 CREATE TABLE caliber_reference(
   name TEXT PRIMARY KEY, cip_name TEXT NOT NULL DEFAULT '', aliases TEXT NOT NULL DEFAULT '',
@@ -169,7 +170,7 @@ INSERT INTO caliber_reference(name, cip_name, aliases, kind, source) VALUES
 CREATE TABLE firearm_record(
   id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE, owner_agency TEXT NOT NULL,
   status TEXT NOT NULL CHECK(status IN ('lost','stolen','trafficked','smuggled','found','seized','recovered','cleared')),
-  serial TEXT NOT NULL, serial_normalized TEXT NOT NULL, serial_obliterated INTEGER NOT NULL DEFAULT 0,
+  serial TEXT NOT NULL, serial_normalized TEXT NOT NULL, serial_reversed TEXT NOT NULL, serial_obliterated INTEGER NOT NULL DEFAULT 0,
   serial_partial INTEGER NOT NULL DEFAULT 0, make TEXT NOT NULL DEFAULT '', model TEXT NOT NULL DEFAULT '',
   caliber TEXT NOT NULL DEFAULT '', caliber_listed INTEGER NOT NULL DEFAULT 1, type TEXT NOT NULL DEFAULT '',
   country_of_manufacture TEXT NOT NULL DEFAULT '', country_of_import TEXT NOT NULL DEFAULT '', importer TEXT NOT NULL DEFAULT '',
@@ -178,6 +179,7 @@ CREATE TABLE firearm_record(
   shared INTEGER NOT NULL DEFAULT 0, withdrawn INTEGER NOT NULL DEFAULT 0,
   created_by INTEGER NOT NULL REFERENCES user(id), created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
 CREATE INDEX firearm_record_serial ON firearm_record(serial_normalized);
+CREATE INDEX firearm_record_serial_reversed ON firearm_record(serial_reversed);
 CREATE INDEX firearm_record_make ON firearm_record(make COLLATE NOCASE, model COLLATE NOCASE);
 )SQL",
     };

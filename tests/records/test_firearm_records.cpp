@@ -130,6 +130,10 @@ TEST_F(FirearmRecordsTest, ARecordIsFoundByItsSerialHoweverItIsWritten) {
     EXPECT_EQ(find("AB1*45"), ours);
     EXPECT_EQ(find("?B123?5"), ours) << "a partial serial";
     EXPECT_EQ(find("??B12345"), ours) << "an unreadable leading character that was a zero";
+    EXPECT_EQ(find("*2345"), ours) << "the start obliterated";
+    EXPECT_EQ(find("*B1?345"), ours);
+    EXPECT_EQ(find("*23*"), ours) << "both ends unknown";
+    EXPECT_TRUE(find("*2346").empty());
     EXPECT_TRUE(find("AB12346").empty());
     EXPECT_TRUE(find("B12345").empty()) << "not a suffix match";
     records::FirearmSearch byMake;

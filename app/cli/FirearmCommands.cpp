@@ -1,8 +1,9 @@
 // Firearm records and the caliber list on the command line:
-// `striae firearm add|update|share|unshare|withdraw|show|search` and
+// `striae firearm add|update|share|unshare|withdraw|show|search|check|notifications` and
 // `striae reftable calibers` (docs/firearms.md).
 #include <CLI/CLI.hpp>
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
 #include <iostream>
@@ -217,6 +218,80 @@ void addFirearm(CLI::App& app) {
                 t.rows.push_back({std::to_string(r.id), r.ownerAgency, r.fields.status, r.fields.serial, r.serialNormalized, r.fields.make,
                                   r.fields.model, r.fields.caliber, r.fields.type, r.fields.eventDate, r.shared ? "yes" : "no"});
             printTable(t, o->format, "firearm_records");
+        });
+    }
+    {
+        struct Options {
+            StoreSession session;
+            FieldOptions fields;
+            bool json = false;
+        };
+        auto o = std::make_shared<Options>();
+        CLI::App* cmd = firearm->add_subcommand("check", "Seizure check: a firearm found, seized or recovered against every record you may see; "
+                                                         "a match notifies the recording agency");
+        o->fields.add(*cmd, true);
+        cmd->add_flag("--json", o->json, "Print JSON");
+        o->session.addOptions(*cmd);
+        cmd->callback([o] {
+            auto store = o->session.open();
+            const auto actor = o->session.login(store);
+            const auto check = store.firearmRecords().checkSeizure(actor, o->fields.f);
+            if (o->json) {
+                Poco::JSON::Object root(Poco::JSON_PRESERVE_KEY_ORDER);
+                root.set("check", check.id);
+                root.set("agency", check.agency);
+                root.set("checked_by", check.checkedBy);
+                root.set("checked_at", check.checkedAt);
+                Poco::JSON::Array::Ptr matches = new Poco::JSON::Array;
+                for (const auto& m : check.matches) {
+                    Poco::JSON::Object::Ptr x = json(m.record);
+                    x->set("how", m.how);
+                    x->set("wanted", m.wanted);
+                    x->set("make_agrees", m.makeAgrees);
+                    matches->add(x);
+                }
+                root.set("matches", matches);
+                root.stringify(std::cout);
+                std::cout << '\n';
+                return;
+            }
+            std::cout << "seizure check " << check.id << ": " << check.matches.size() << (check.matches.size() == 1 ? " record" : " records")
+                      << " matched\n";
+            for (const auto& m : check.matches) {
+                std::cout << "  " << (m.wanted ? "WANTED  " : "closed  ") << "by " << m.how << (m.makeAgrees ? "" : " (the make differs: check it)")
+                          << " — the recording agency " << m.record.ownerAgency << " is notified\n";
+                print(m.record, false);
+            }
+        });
+    }
+    {
+        struct Options {
+            StoreSession session;
+            bool unread = false;
+            records::Id markRead = 0;
+            ListFormat format;
+        };
+        auto o = std::make_shared<Options>();
+        CLI::App* cmd = firearm->add_subcommand("notifications", "Your agency's notifications: seizure checks that matched its records");
+        cmd->add_flag("--unread", o->unread, "Only those not read yet");
+        cmd->add_option("--mark-read", o->markRead, "Mark this notification read");
+        o->format.addOptions(*cmd);
+        o->session.addOptions(*cmd);
+        cmd->callback([o] {
+            auto store = o->session.open();
+            const auto viewer = o->session.login(store);
+            auto firearms = store.firearmRecords();
+            if (o->markRead) {
+                firearms.markNotificationRead(viewer, o->markRead);
+                std::cout << "notification " << o->markRead << " read\n";
+                return;
+            }
+            Table t;
+            t.columns = {"id", "kind", "record", "check", "checking_agency", "checked_by", "at", "read"};
+            for (const auto& n : firearms.notifications(viewer, o->unread))
+                t.rows.push_back({std::to_string(n.id), n.kind, std::to_string(n.recordId), std::to_string(n.checkId), n.checkingAgency, n.checkedBy,
+                                  n.createdAt, n.read ? "yes" : "no"});
+            printTable(t, o->format, "notifications");
         });
     }
 }

@@ -1,6 +1,7 @@
 // Firearm records: lost, stolen, trafficked, smuggled; found, seized, recovered, cleared.
 #include "striae/records/FirearmRecords.h"
 
+#include <algorithm>
 #include <random>
 
 #include "StoreImpl.h"
@@ -305,6 +306,170 @@ std::vector<FirearmRecord> FirearmRecords::search(const User& viewer, const Fire
     std::vector<FirearmRecord> out;
     while (q.executeStep()) out.push_back(fromRow(q));
     return out;
+}
+
+namespace {
+const std::vector<std::string> kWanted{"lost", "stolen", "trafficked", "smuggled"};
+const std::vector<std::string> kInHand{"found", "seized", "recovered"};
+
+bool caseInsensitiveEqual(const std::string& a, const std::string& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    return true;
+}
+}  // namespace
+
+SeizureCheck FirearmRecords::checkSeizure(const User& actor, const FirearmRecordFields& input) {
+    if (!actor.active) fail(RecordsError::Kind::PermissionDenied, "user " + actor.username + " is deactivated");
+    FirearmRecordFields found = input;
+    if (!oneOf(found.status, kInHand))
+        fail(RecordsError::Kind::InvalidInput, "status '" + found.status.substr(0, 40) + "': a checked firearm is found, seized or recovered");
+    for (const auto& [field, value] : {std::pair{"make", &found.make}, std::pair{"model", &found.model},
+                                       std::pair{"agency case number", &found.agencyCaseNumber}})
+        validateText(field, *value, false, 200);
+    validateText("remarks", found.remarks, true);
+    const bool pattern = found.serial.find_first_of("*?") != std::string::npos;
+    if (found.serial.empty() && !found.serialObliterated)
+        fail(RecordsError::Kind::InvalidInput, "serial number: required (mark it obliterated when it cannot be read)");
+    if (found.serial.empty() && (found.make.empty() || found.caliber.empty()))
+        fail(RecordsError::Kind::InvalidInput, "an obliterated serial needs the make and the caliber to check by");
+    if (!found.serial.empty()) parseSerialQuery(found.serial, false);  // refuses a malformed serial before anything is stored
+    if (!found.caliber.empty()) {
+        const auto listed = Calibers(impl_).resolve(found.caliber);
+        if (listed) found.caliber = *listed;
+    }
+
+    // Candidates: by the serial (exactly, or as a pattern when partial), else by make and caliber.
+    FirearmSearch query;
+    query.limit = 1000;
+    std::string how;
+    if (!found.serial.empty()) {
+        query.serial = found.serial;
+        query.serialPrefix = false;
+        how = pattern || found.serialPartial ? "partial serial" : "serial";
+        if (found.serialPartial && !pattern) query.serial = found.serial + "*";
+    } else {
+        query.make = found.make;
+        query.caliber = found.caliber;
+        how = "make and caliber (serial obliterated)";
+    }
+    const auto candidates = search(actor, query);
+
+    WriteTransaction t(impl_);
+    const std::string agency = agencyCodeOf(impl_.db, actor.agencyId);
+    const std::string now = nowUtc();
+    SQLite::Statement insert(impl_.db, "INSERT INTO seizure_check(agency, checked_by, checked_at, status, serial, serial_partial, make, model, "
+                                       "caliber, agency_case_number, remarks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insert.bind(1, agency);
+    insert.bind(2, actor.id);
+    insert.bind(3, now);
+    insert.bind(4, found.status);
+    insert.bind(5, found.serial);
+    insert.bind(6, found.serialPartial || pattern ? 1 : 0);
+    insert.bind(7, found.make);
+    insert.bind(8, found.model);
+    insert.bind(9, found.caliber);
+    insert.bind(10, found.agencyCaseNumber);
+    insert.bind(11, found.remarks);
+    insert.exec();
+    const Id checkId = impl_.db.getLastInsertRowid();
+    std::string matchedIds;
+    for (const auto& record : candidates) {
+        SQLite::Statement m(impl_.db, "INSERT INTO seizure_match(check_id, record_id, how) VALUES (?, ?, ?)");
+        m.bind(1, checkId);
+        m.bind(2, record.id);
+        m.bind(3, how);
+        m.exec();
+        SQLite::Statement n(impl_.db, "INSERT INTO firearm_notification(agency, kind, record_id, check_id, created_at) VALUES (?, 'seizure_match', ?, ?, ?)");
+        n.bind(1, record.ownerAgency);
+        n.bind(2, record.id);
+        n.bind(3, checkId);
+        n.bind(4, now);
+        n.exec();
+        matchedIds += (matchedIds.empty() ? "" : ",") + std::to_string(record.id);
+    }
+    impl_.audit(actor.id, "check_seizure", "seizure_check", checkId,
+                jsonObject({{"serial", found.serial}, {"make", found.make}, {"caliber", found.caliber}, {"matched_records", matchedIds}}),
+                {{"seizure_check", checkId}});
+    t.commit();
+    return seizureCheck(actor, checkId);
+}
+
+SeizureCheck FirearmRecords::seizureCheck(const User& viewer, Id checkId) const {
+    SQLite::Statement q(impl_.db, "SELECT c.id, c.agency, coalesce(u.username, ''), c.checked_at, c.status, c.serial, c.make, c.model, c.caliber, "
+                                  "c.agency_case_number, c.remarks, c.serial_partial FROM seizure_check c LEFT JOIN user u ON u.id = c.checked_by "
+                                  "WHERE c.id = ?");
+    q.bind(1, checkId);
+    if (!q.executeStep()) fail(RecordsError::Kind::NotFound, "no seizure check " + std::to_string(checkId));
+    SeizureCheck c{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getString(),
+                   q.getColumn(4).getString(), q.getColumn(5).getString(), q.getColumn(6).getString(), q.getColumn(7).getString(),
+                   q.getColumn(8).getString(), q.getColumn(9).getString(), q.getColumn(10).getString(), q.getColumn(11).getInt() != 0, {}};
+    const std::string agency = agencyCodeOf(impl_.db, viewer.agencyId);
+    SQLite::Statement m(impl_.db, "SELECT m.record_id, m.how FROM seizure_match m WHERE m.check_id = ? ORDER BY m.record_id");
+    m.bind(1, checkId);
+    bool concernsViewer = c.agency == agency;
+    while (m.executeStep()) {
+        SeizureMatch match;
+        try {
+            match.record = get(viewer, m.getColumn(0).getInt64());
+        } catch (const RecordsError&) {
+            continue;  // a record no longer shared with the viewer
+        }
+        match.how = m.getColumn(1).getString();
+        match.wanted = oneOf(match.record.fields.status, kWanted);
+        match.makeAgrees = c.make.empty() || match.record.fields.make.empty() || caseInsensitiveEqual(c.make, match.record.fields.make);
+        concernsViewer = concernsViewer || match.record.ownerAgency == agency;
+        c.matches.push_back(std::move(match));
+    }
+    // Another agency's check is the viewer's business only where it matched the viewer's own records.
+    if (!concernsViewer) fail(RecordsError::Kind::NotFound, "no seizure check " + std::to_string(checkId));
+    if (c.agency != agency)
+        c.matches.erase(std::remove_if(c.matches.begin(), c.matches.end(), [&](const SeizureMatch& x) { return x.record.ownerAgency != agency; }),
+                        c.matches.end());
+    return c;
+}
+
+std::vector<SeizureCheck> FirearmRecords::checksMatching(const User& viewer, Id recordId) const {
+    get(viewer, recordId);  // NotFound when the viewer may not see it
+    SQLite::Statement q(impl_.db, "SELECT check_id FROM seizure_match WHERE record_id = ? ORDER BY check_id DESC");
+    q.bind(1, recordId);
+    std::vector<SeizureCheck> out;
+    while (q.executeStep()) {
+        try {
+            out.push_back(seizureCheck(viewer, q.getColumn(0).getInt64()));
+        } catch (const RecordsError&) {
+        }
+    }
+    return out;
+}
+
+std::vector<FirearmNotification> FirearmRecords::notifications(const User& viewer, bool unreadOnly) const {
+    SQLite::Statement q(impl_.db, std::string("SELECT n.id, n.kind, n.record_id, n.check_id, c.agency, coalesce(u.username, ''), n.created_at, "
+                                              "n.read_at <> '' FROM firearm_notification n JOIN seizure_check c ON c.id = n.check_id "
+                                              "LEFT JOIN user u ON u.id = c.checked_by WHERE n.agency = ?") +
+                                      (unreadOnly ? " AND n.read_at = ''" : "") + " ORDER BY n.id DESC");
+    q.bind(1, agencyCodeOf(impl_.db, viewer.agencyId));
+    std::vector<FirearmNotification> out;
+    while (q.executeStep())
+        out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getInt64(), q.getColumn(3).getInt64(),
+                       q.getColumn(4).getString(), q.getColumn(5).getString(), q.getColumn(6).getString(), q.getColumn(7).getInt() != 0});
+    return out;
+}
+
+void FirearmRecords::markNotificationRead(const User& viewer, Id notificationId) {
+    WriteTransaction t(impl_);
+    SQLite::Statement q(impl_.db, "UPDATE firearm_notification SET read_at = ? WHERE id = ? AND agency = ? AND read_at = ''");
+    q.bind(1, nowUtc());
+    q.bind(2, notificationId);
+    q.bind(3, agencyCodeOf(impl_.db, viewer.agencyId));
+    if (q.exec() == 0) {
+        SQLite::Statement exists(impl_.db, "SELECT 1 FROM firearm_notification WHERE id = ? AND agency = ?");
+        exists.bind(1, notificationId);
+        exists.bind(2, agencyCodeOf(impl_.db, viewer.agencyId));
+        if (!exists.executeStep()) fail(RecordsError::Kind::NotFound, "no notification " + std::to_string(notificationId));
+    }
+    t.commit();
 }
 
 FirearmRecords Store::firearmRecords() { return FirearmRecords(*impl_); }

@@ -181,6 +181,19 @@ CREATE TABLE firearm_record(
 CREATE INDEX firearm_record_serial ON firearm_record(serial_normalized);
 CREATE INDEX firearm_record_serial_reversed ON firearm_record(serial_reversed);
 CREATE INDEX firearm_record_make ON firearm_record(make COLLATE NOCASE, model COLLATE NOCASE);
+CREATE TABLE seizure_check(
+  id INTEGER PRIMARY KEY, agency TEXT NOT NULL, checked_by INTEGER NOT NULL REFERENCES user(id), checked_at TEXT NOT NULL,
+  status TEXT NOT NULL CHECK(status IN ('found','seized','recovered')), serial TEXT NOT NULL, serial_partial INTEGER NOT NULL,
+  make TEXT NOT NULL, model TEXT NOT NULL, caliber TEXT NOT NULL, agency_case_number TEXT NOT NULL, remarks TEXT NOT NULL);
+CREATE TABLE seizure_match(
+  check_id INTEGER NOT NULL REFERENCES seizure_check(id), record_id INTEGER NOT NULL REFERENCES firearm_record(id),
+  how TEXT NOT NULL, PRIMARY KEY(check_id, record_id));
+CREATE INDEX seizure_match_record ON seizure_match(record_id);
+CREATE TABLE firearm_notification(
+  id INTEGER PRIMARY KEY, agency TEXT NOT NULL, kind TEXT NOT NULL CHECK(kind IN ('seizure_match')),
+  record_id INTEGER NOT NULL REFERENCES firearm_record(id), check_id INTEGER NOT NULL REFERENCES seizure_check(id),
+  created_at TEXT NOT NULL, read_at TEXT NOT NULL DEFAULT '');
+CREATE INDEX firearm_notification_agency ON firearm_notification(agency, read_at);
 )SQL",
     };
     return m;

@@ -5,6 +5,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include <array>
+#include <algorithm>
 #include <sstream>
 #include <cstdio>
 #include <filesystem>
@@ -609,4 +610,50 @@ TEST(Cli, AHitsReportsCarryItsCasesConclusionsAndChainHash) {
     EXPECT_FALSE(std::filesystem::exists(dir / "none.pdf"));
     EXPECT_NE(run("report 1 -o " + (dir / "no" / "such" / "r.pdf").string() + as("sam")).exitCode, 0);
     EXPECT_FALSE(std::filesystem::exists(dir / "no"));
+}
+
+TEST(Cli, FirearmRecordsAreKeptSearchedAndCheckedAgainstASeizure) {
+    striae::test::TempDir dir;
+    const std::string store = (dir / "store").string();
+    ::setenv("STRIAE_PASSWORD", "ada-password", 1);
+    ASSERT_EQ(run("db init " + store + " --agency SFPD --agency-name 'San Francisco PD' --country US --admin ada --admin-name Ada").exitCode, 0);
+    const auto as = [&](const std::string& user) {
+        ::setenv("STRIAE_PASSWORD", (user + "-password").c_str(), 1);
+        return " --store " + store + " --user " + user;
+    };
+    for (const auto& [user, role] : {std::pair{"rita", "records_officer"}, std::pair{"tina", "technician"}}) {
+        ::setenv("STRIAE_NEW_PASSWORD", (std::string(user) + "-password").c_str(), 1);
+        ::setenv("STRIAE_PASSWORD", "ada-password", 1);
+        ASSERT_EQ(run(std::string("user add ") + user + " --name " + user + " --roles " + role + " --agency SFPD --store " + store + " --user ada").exitCode, 0);
+    }
+    const CliRun added = run("firearm add --status stolen --serial '0AB-123 45' --make 'Example Arms' --model P1 --caliber 9x19 --type pistol "
+                             "--country-of-manufacture DE --event-date 2026-10-02 --json" + as("rita"));
+    ASSERT_EQ(added.exitCode, 0) << added.out;
+    const auto record = Poco::JSON::Parser().parse(added.out).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(record->getValue<std::string>("serial_normalized"), "AB12345");
+    EXPECT_EQ(record->getValue<std::string>("caliber"), "9mm Luger");
+    // Refused, nothing stored: a technician, an unknown caliber, a malformed serial.
+    const CliRun tech = run("firearm add --status lost --serial X1" + as("tina"));
+    EXPECT_NE(tech.exitCode, 0);
+    EXPECT_NE(tech.out.find("records_officer"), std::string::npos) << tech.out;
+    const CliRun caliber = run("firearm add --status lost --serial X1 --caliber '9mm Lugar'" + as("rita"));
+    EXPECT_NE(caliber.exitCode, 0);
+    EXPECT_NE(caliber.out.find("did you mean 9mm Luger"), std::string::npos) << caliber.out;
+    EXPECT_NE(run("firearm add --status lost --serial 'X#1'" + as("rita")).exitCode, 0);
+    const CliRun all = run("firearm search --csv" + as("rita"));
+    EXPECT_EQ(std::count(all.out.begin(), all.out.end(), '\n'), 2) << all.out;  // the header and the one record
+    EXPECT_NE(run("firearm search 'ab 12*'" + as("rita")).out.find("0AB-123 45"), std::string::npos);
+    // A seizure with a partial serial: matched, and the recording agency told.
+    const CliRun check = run("firearm check --status seized --serial 'AB123?5' --make 'example arms' --json" + as("tina"));
+    ASSERT_EQ(check.exitCode, 0) << check.out;
+    const auto matched = Poco::JSON::Parser().parse(check.out).extract<Poco::JSON::Object::Ptr>();
+    ASSERT_EQ(matched->getArray("matches")->size(), 1u);
+    EXPECT_EQ(matched->getArray("matches")->getObject(0)->getValue<std::string>("how"), "partial serial");
+    EXPECT_TRUE(matched->getArray("matches")->getObject(0)->getValue<bool>("wanted"));
+    const CliRun told = run("firearm notifications --unread --json" + as("rita"));
+    const auto notes = Poco::JSON::Parser().parse(told.out).extract<Poco::JSON::Object::Ptr>()->getArray("notifications");
+    ASSERT_EQ(notes->size(), 1u) << told.out;
+    EXPECT_EQ(notes->getObject(0)->getValue<std::string>("checked_by"), "tina");
+    const CliRun calibers = run("reftable calibers --csv --store " + store);
+    EXPECT_NE(calibers.out.find("9mm Luger,9 mm Luger,"), std::string::npos) << calibers.out;
 }

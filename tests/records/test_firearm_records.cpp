@@ -219,3 +219,78 @@ TEST_F(FirearmRecordsTest, AChangedRecordBreaksTheAuditChain) {
     }
     EXPECT_FALSE(store->verifyAudit(false).ok()) << "the sealed row was changed behind the store's back";
 }
+
+TEST_F(FirearmRecordsTest, ASeizureMatchedWithAPartialSerialNotifiesTheRecordingAgency) {
+    auto records = store->firearmRecords();
+    const auto shared = records.create(officer, stolenPistol("AB-12345"));
+    records.setShared(officer, shared.id, true);
+    records.create(officer, stolenPistol("AB-12399"));  // not shared: Oakland's check may not match it
+    // Oakland seizes a pistol whose last two digits are ground off.
+    records::FirearmRecordFields seized;
+    seized.status = "seized";
+    seized.serial = "ab 123??";
+    seized.make = "EXAMPLE ARMS";
+    seized.caliber = "9mm Parabellum";
+    seized.agencyCaseNumber = "OPD-26-77";
+    const auto check = records.checkSeizure(otherViewer, seized);
+    EXPECT_EQ(check.agency, "OPD");
+    EXPECT_TRUE(check.serialPartial);
+    ASSERT_EQ(check.matches.size(), 1u) << "the unshared record is not Oakland's to match";
+    EXPECT_EQ(check.matches[0].record.id, shared.id);
+    EXPECT_EQ(check.matches[0].how, "partial serial");
+    EXPECT_TRUE(check.matches[0].wanted);
+    EXPECT_TRUE(check.matches[0].makeAgrees);
+    // San Francisco is told, and sees the match in its record's history.
+    const auto told = records.notifications(officer, true);
+    ASSERT_EQ(told.size(), 1u);
+    EXPECT_EQ(told[0].recordId, shared.id);
+    EXPECT_EQ(told[0].checkingAgency, "OPD");
+    EXPECT_EQ(told[0].checkedBy, "olga");
+    const auto history = records.checksMatching(officer, shared.id);
+    ASSERT_EQ(history.size(), 1u);
+    EXPECT_EQ(history[0].agencyCaseNumber, "OPD-26-77");
+    records.markNotificationRead(officer, told[0].id);
+    EXPECT_TRUE(records.notifications(officer, true).empty());
+    EXPECT_EQ(records.notifications(officer).size(), 1u);
+    EXPECT_TRUE(records.notifications(otherOfficer).empty()) << "Oakland's own records matched nothing";
+    EXPECT_EQ(kindOf([&] { records.markNotificationRead(otherOfficer, told[0].id); }), RecordsError::Kind::NotFound);
+    // A third agency learns nothing of it.
+    store->addAgency(admin, {0, "LAPD", "Los Angeles PD", "US"});
+    const auto stranger = store->addUser(admin, "LAPD", "lou", "Lou", {records::Role::RecordsOfficer}, "lou-password");
+    EXPECT_EQ(kindOf([&] { records.seizureCheck(stranger, check.id); }), RecordsError::Kind::NotFound);
+    // An exact serial with another make is still reported, flagged.
+    seized.serial = "AB12345";
+    seized.make = "Other Works";
+    const auto second = records.checkSeizure(otherViewer, seized);
+    ASSERT_EQ(second.matches.size(), 1u);
+    EXPECT_EQ(second.matches[0].how, "serial");
+    EXPECT_FALSE(second.matches[0].makeAgrees);
+    EXPECT_TRUE(store->verifyAudit(false).ok());
+}
+
+TEST_F(FirearmRecordsTest, ABadSeizureCheckIsRefusedAndLeavesNoTrace) {
+    auto records = store->firearmRecords();
+    const auto r = records.create(officer, stolenPistol("AB12345"));
+    records.setShared(officer, r.id, true);
+    records::FirearmRecordFields seized;
+    seized.status = "stolen";
+    seized.serial = "AB12345";
+    std::string message;
+    EXPECT_EQ(kindOf([&] { records.checkSeizure(otherViewer, seized); }, &message), RecordsError::Kind::InvalidInput);
+    EXPECT_NE(message.find("found, seized or recovered"), std::string::npos) << message;
+    seized.status = "seized";
+    seized.serial = "AB#12345";
+    EXPECT_EQ(kindOf([&] { records.checkSeizure(otherViewer, seized); }), RecordsError::Kind::InvalidInput);
+    seized.serial = "";
+    seized.serialObliterated = true;
+    EXPECT_EQ(kindOf([&] { records.checkSeizure(otherViewer, seized); }, &message), RecordsError::Kind::InvalidInput);
+    EXPECT_NE(message.find("make and the caliber"), std::string::npos) << message;
+    EXPECT_TRUE(records.notifications(officer).empty());
+    EXPECT_TRUE(records.checksMatching(officer, r.id).empty());
+    // Obliterated, with make and caliber: the records of that make and caliber.
+    seized.make = "example arms";
+    seized.caliber = "9x19";
+    const auto byMake = records.checkSeizure(otherViewer, seized);
+    ASSERT_EQ(byMake.matches.size(), 1u);
+    EXPECT_EQ(byMake.matches[0].how, "make and caliber (serial obliterated)");
+}

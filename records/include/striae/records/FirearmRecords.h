@@ -48,6 +48,36 @@ struct FirearmSearch {
     int limit = 200;
 };
 
+// A firearm found, seized or recovered, checked against the records: what
+// was found (the serial as far as it can be read, make, model, caliber), and
+// the records it matched, each with how (the serial exactly, or a partial
+// serial's pattern) and whether the record was wanted (lost, stolen,
+// trafficked, smuggled) or already closed.
+struct SeizureMatch {
+    FirearmRecord record;
+    std::string how;         // "serial" or "partial serial"
+    bool wanted = false;     // the record's status says the firearm is missing or illicit
+    bool makeAgrees = true;  // false when both name a make and they differ (a weaker match: check it)
+};
+
+struct SeizureCheck {
+    Id id = 0;
+    std::string agency, checkedBy, checkedAt;
+    std::string status;  // found, seized, recovered
+    std::string serial, make, model, caliber, agencyCaseNumber, remarks;
+    bool serialPartial = false;
+    std::vector<SeizureMatch> matches;
+};
+
+// What a records officer is told: another agency's check matched one of the agency's records.
+struct FirearmNotification {
+    Id id = 0;
+    std::string kind;  // seizure_match
+    Id recordId = 0, checkId = 0;
+    std::string checkingAgency, checkedBy, createdAt;
+    bool read = false;
+};
+
 class FirearmRecords {
 public:
     explicit FirearmRecords(Store::Impl& impl) : impl_(impl) {}
@@ -62,6 +92,20 @@ public:
     // Own agency's records and other agencies' shared ones; throws NotFound otherwise.
     FirearmRecord get(const User& viewer, Id id) const;
     std::vector<FirearmRecord> search(const User& viewer, const FirearmSearch& query) const;
+
+    // The seizure check: a firearm found, seized or recovered by the actor's
+    // agency, checked against every record the agency may see (its own and
+    // the shared ones). A serial with * or ?, or marked partial, is searched
+    // as a pattern. The check is kept and audited; each matched record's
+    // agency is notified. Any active user may check (technicians receive
+    // seized guns); the serial is required unless obliterated, when make and
+    // caliber are.
+    SeizureCheck checkSeizure(const User& actor, const FirearmRecordFields& found);
+    SeizureCheck seizureCheck(const User& viewer, Id checkId) const;  // the checking agency's, or one that matched the viewer's records
+    // The checks that matched one of the viewer's agency's records, newest first (the record's history).
+    std::vector<SeizureCheck> checksMatching(const User& viewer, Id recordId) const;
+    std::vector<FirearmNotification> notifications(const User& viewer, bool unreadOnly = false) const;
+    void markNotificationRead(const User& viewer, Id notificationId);
 
 private:
     Store::Impl& impl_;

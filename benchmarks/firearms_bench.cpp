@@ -4,7 +4,8 @@
 // measured is searching them) and a sample added through the library; then
 // p50/p99 of serial searches — exact, prefix, partial patterns — and of
 // adding a record (own transaction and audit event), against a plain indexed
-// lookup of the same rows as the baseline.
+// lookup of the same rows as the baseline; seizure checks; and the firearms
+// reference table at 250,000 references (import, prefix and fuzzy search).
 //   build/dev/benchmarks/firearms_bench [N] [folder]
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -19,6 +20,7 @@
 
 #include "striae/records/Calibers.h"
 #include "striae/records/FirearmRecords.h"
+#include "striae/records/ReferenceTable.h"
 #include "striae/records/SerialNumber.h"
 #include "striae/records/Store.h"
 
@@ -183,6 +185,54 @@ int main(int argc, char** argv) {
         return search("*" + s.substr(s.size() - 5), false);
     });
     std::printf("  ratios against the baseline (p50): exact %.1f×, start obliterated %.0f×\n", exact.p50 / baseline.p50, suffix.p50 / baseline.p50);
+
+    // The seizure check: a seized firearm's serial (exact, or partial) against the records, the check and notifications written.
+    records::FirearmRecordFields seized;
+    seized.status = "seized";
+    latency("seizure check, exact serial (check and notification kept)", 300, [&](int) {
+        seized.serial = varied(serials[pick(rng)]);
+        return firearms.checkSeizure(officer, seized).matches.size();
+    });
+    latency("seizure check, partial serial (last character unreadable)", 300, [&](int) {
+        const std::string s = records::normalizeSerial(serials[pick(rng)]);
+        seized.serial = s.substr(0, s.size() - 1) + "?";
+        return firearms.checkSeizure(officer, seized).matches.size();
+    });
+
+    // The firearms reference table at IFRT's size: 250,000 made-up references imported from CSV, then searched.
+    const long references = std::min(n, 250000L);
+    static const char* syllables[] = {"ka", "ro", "vel", "tor", "mi", "sa", "bren", "dal", "ex", "um", "gri", "pho", "lan", "zet",
+                                      "qua", "nor", "fi", "bel", "tra", "os", "ven", "cal", "dri", "mu"};
+    std::uniform_int_distribution<int> syllable(0, 23), words(2, 3), number(1, 999);
+    std::vector<std::string> makes;
+    for (int m = 0; m < 4000; ++m) {
+        std::string make;
+        for (int k = words(rng); k > 0; --k) make += syllables[syllable(rng)];
+        make[0] = char(std::toupper(static_cast<unsigned char>(make[0])));
+        makes.push_back(make + (m % 3 == 0 ? " Arms" : m % 3 == 1 ? " Works" : ""));
+    }
+    std::string csv = "make,model,type,calibers,country,maker_codes\r\n";
+    for (long i = 0; i < references; ++i) {
+        const std::string& make = makes[std::size_t(i) % makes.size()];
+        csv += make + ",M" + std::to_string(i / long(makes.size())) + "-" + std::to_string(number(rng)) + ",pistol," +
+               calibers[std::size_t(i) % calibers.size()].name + ",DE," + make.substr(0, 3) + std::to_string(i % 7) + "\r\n";
+    }
+    const auto admin2 = store.authenticate("admin", "admin-password");
+    t = Clock::now();
+    const auto imported = store.referenceTable().importCsv(admin2, csv);
+    std::printf("  reference table: %d references imported from CSV in %.1f s (%zu refused)\n", imported.added, seconds(t), imported.rejected.size());
+    auto table = store.referenceTable();
+    t = Clock::now();
+    table.search("warm", "", true);
+    std::printf("  reference table: search index built in %.2f s (first search after a change)\n", seconds(t));
+    std::uniform_int_distribution<std::size_t> pickMake(0, makes.size() - 1);
+    latency("reference table: make prefix (4 letters)", 500, [&](int) { return table.search(makes[pickMake(rng)].substr(0, 4), "", false).size(); });
+    latency("reference table: any field, prefix then fuzzy", 500, [&](int) { return table.search(makes[pickMake(rng)].substr(0, 6), "", true).size(); });
+    latency("reference table: a make with two letters swapped (fuzzy)", 500, [&](int) {
+        std::string typo = makes[pickMake(rng)];
+        std::swap(typo[2], typo[3]);
+        return table.search(typo, "make", true).size();
+    });
     fs::remove_all(folder);
     return 0;
 }

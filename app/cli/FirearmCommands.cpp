@@ -6,14 +6,19 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
 
 #include "Commands.h"
 #include "ListOutput.h"
+#include "OutputFile.h"
 #include "StoreSession.h"
 #include "striae/records/Calibers.h"
 #include "striae/records/FirearmRecords.h"
+#include "striae/records/ReferenceTable.h"
 
 namespace striae::cli {
 
@@ -297,8 +302,103 @@ void addFirearm(CLI::App& app) {
 }
 
 void addReftable(CLI::App& app) {
-    CLI::App* reftable = app.add_subcommand("reftable", "The reference tables (calibers)");
+    CLI::App* reftable = app.add_subcommand("reftable", "The reference tables: firearms (make, model, calibers …) and calibers");
     reftable->require_subcommand(1);
+    {
+        struct Options {
+            StoreSession session;
+            std::string file;
+            bool json = false;
+        };
+        auto o = std::make_shared<Options>();
+        CLI::App* cmd = reftable->add_subcommand("import", "Import firearm references from CSV or JSON (by the file's extension): the good rows go in, "
+                                                           "each bad one is listed with its reason; exit 1 when any was refused");
+        cmd->add_option("file", o->file, "CSV (header: make,model,type,calibers,country,action,barrel_length_mm,markings,serial_format,"
+                                         "maker_codes,images) or JSON")->required()->check(CLI::ExistingFile);
+        cmd->add_flag("--json", o->json, "Print the report as JSON");
+        o->session.addOptions(*cmd);
+        cmd->callback([o] {
+            auto store = o->session.open();
+            const auto actor = o->session.login(store);
+            std::ifstream in(o->file, std::ios::binary);
+            const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            const bool json = o->file.size() > 5 && o->file.substr(o->file.size() - 5) == ".json";
+            auto table = store.referenceTable();
+            const auto report = json ? table.importJson(actor, text) : table.importCsv(actor, text);
+            if (o->json) {
+                Poco::JSON::Object root(Poco::JSON_PRESERVE_KEY_ORDER);
+                root.set("version", report.version);
+                root.set("added", report.added);
+                root.set("updated", report.updated);
+                root.set("unchanged", report.unchanged);
+                Poco::JSON::Array::Ptr rejected = new Poco::JSON::Array;
+                for (const auto& r : report.rejected) {
+                    Poco::JSON::Object::Ptr x = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+                    x->set("row", r.row);
+                    x->set("reason", r.reason);
+                    rejected->add(x);
+                }
+                root.set("rejected", rejected);
+                root.stringify(std::cout);
+                std::cout << '\n';
+            } else {
+                std::cout << "reference table version " << report.version << ": " << report.added << " added, " << report.updated << " updated, "
+                          << report.unchanged << " unchanged, " << report.rejected.size() << " refused\n";
+                for (const auto& r : report.rejected) std::cout << "  row " << r.row << ": " << r.reason << '\n';
+            }
+            if (!report.rejected.empty())
+                throw std::runtime_error(std::to_string(report.rejected.size()) + " rows refused (listed above); the others were imported");
+        });
+    }
+    {
+        struct Options {
+            StoreSession session;
+            std::string out;
+        };
+        auto o = std::make_shared<Options>();
+        CLI::App* cmd = reftable->add_subcommand("export", "Export the firearm references (CSV, or JSON by the file's extension)");
+        cmd->add_option("-o,--output", o->out, "File to write (.csv or .json)")->required();
+        o->session.addOptions(*cmd, false);
+        cmd->callback([o] {
+            auto store = o->session.open();
+            auto table = store.referenceTable();
+            const bool json = o->out.size() > 5 && o->out.substr(o->out.size() - 5) == ".json";
+            writeFileAtomically(o->out, json ? table.exportJson() : table.exportCsv(), "reference table");
+            std::cout << "reference table version " << table.version() << " (" << table.size() << " references) written to " << o->out << '\n';
+        });
+    }
+    {
+        struct Options {
+            StoreSession session;
+            std::string text, field;
+            bool exact = false;
+            int limit = 20;
+            ListFormat format;
+        };
+        auto o = std::make_shared<Options>();
+        CLI::App* cmd = reftable->add_subcommand("search", "Search the firearm references by prefix in any field, then by likeness (typos)");
+        cmd->add_option("text", o->text, "What to look for")->required();
+        cmd->add_option("--field", o->field, "Only this field: make, model, maker_codes, markings, country, caliber, type");
+        cmd->add_flag("--prefix-only", o->exact, "No fuzzy matches");
+        cmd->add_option("--limit", o->limit, "At most this many (default 20)");
+        o->format.addOptions(*cmd);
+        o->session.addOptions(*cmd, false);
+        cmd->callback([o] {
+            auto store = o->session.open();
+            Table t;
+            t.columns = {"make", "model", "type", "calibers", "country", "maker_codes", "matched", "how", "similarity"};
+            for (const auto& m : store.referenceTable().search(o->text, o->field, !o->exact, o->limit)) {
+                std::string calibers, codes;
+                for (const auto& c : m.reference.calibers) calibers += (calibers.empty() ? "" : "|") + c;
+                for (const auto& c : m.reference.makerCodes) codes += (codes.empty() ? "" : "|") + c;
+                char similarity[16];
+                std::snprintf(similarity, sizeof similarity, "%.2f", m.similarity);
+                t.rows.push_back({m.reference.make, m.reference.model, m.reference.type, calibers, m.reference.country, codes, m.field,
+                                  m.fuzzy ? "likeness" : "prefix", similarity});
+            }
+            printTable(t, o->format, "references");
+        });
+    }
     struct Options {
         StoreSession session;
         ListFormat format;

@@ -194,6 +194,14 @@ CREATE TABLE firearm_notification(
   record_id INTEGER NOT NULL REFERENCES firearm_record(id), check_id INTEGER NOT NULL REFERENCES seizure_check(id),
   created_at TEXT NOT NULL, read_at TEXT NOT NULL DEFAULT '');
 CREATE INDEX firearm_notification_agency ON firearm_notification(agency, read_at);
+CREATE TABLE firearm_reference(
+  id INTEGER PRIMARY KEY, make TEXT NOT NULL COLLATE NOCASE, model TEXT NOT NULL COLLATE NOCASE,
+  type TEXT NOT NULL, calibers TEXT NOT NULL, country TEXT NOT NULL DEFAULT '', action TEXT NOT NULL DEFAULT '',
+  barrel_length_mm REAL, markings TEXT NOT NULL DEFAULT '', serial_format TEXT NOT NULL DEFAULT '',
+  maker_codes TEXT NOT NULL DEFAULT '', images TEXT NOT NULL DEFAULT '', version INTEGER NOT NULL, UNIQUE(make, model));
+CREATE INDEX firearm_reference_model ON firearm_reference(model);
+CREATE TABLE reference_meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO reference_meta(name, value) VALUES ('firearm_reference_version', '0');
 )SQL",
     };
     return m;

@@ -16,6 +16,8 @@
 
 namespace striae::records {
 
+struct ReferenceSearchCache;  // ReferenceTable.cpp: the trigram index of the firearms reference table
+
 // A row's hash as an audit event recorded it.
 struct RowSeal {
     std::string table;
@@ -30,6 +32,8 @@ struct Store::Impl {
     std::vector<std::pair<Id, std::string>> pendingAnchors;
     // The first stage's index (<store>/search.index), opened at the first search.
     std::unique_ptr<matching::SearchIndex> searchIndex;
+    // The reference table's fuzzy-search index, built at the first search and rebuilt when the table's version moves.
+    std::shared_ptr<ReferenceSearchCache> referenceCache;
 
     Impl(const std::string& dbPath, int flags, std::string f);
 

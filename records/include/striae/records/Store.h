@@ -37,6 +37,7 @@ class LeadRegister;
 class LeadReportBuilder;
 class FirearmRecords;
 class Calibers;
+class ReferenceTable;
 
 struct ImportOptions {
     std::string region = "breech_face";
@@ -232,6 +233,7 @@ public:
     LeadReportBuilder reports() const;  // what reports of a lead carry (LeadReport.h)
     FirearmRecords firearmRecords();    // lost, stolen … seized firearms (FirearmRecords.h)
     Calibers calibers() const;          // the reference list of calibers (Calibers.h)
+    ReferenceTable referenceTable();    // the firearms reference table (ReferenceTable.h)
 
     struct Impl;
 

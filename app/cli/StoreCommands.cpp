@@ -98,7 +98,8 @@ void addUser(CLI::App& app) {
     CLI::App* add = user->add_subcommand("add", "Add a user; the new password comes from $STRIAE_NEW_PASSWORD");
     add->add_option("username", o->username, "User name")->required();
     add->add_option("--name", o->fullName, "Full name")->required();
-    add->add_option("--roles", o->roles, "Roles, comma-separated: technician, examiner, supervisor, administrator")->required();
+    add->add_option("--roles", o->roles, "Roles, comma-separated: technician, examiner, supervisor, administrator, records_officer, "
+                                         "trace_officer")->required();
     add->add_option("--agency", o->agency, "Agency code")->required();
     o->session.addOptions(*add);
     add->callback([o] {
@@ -112,6 +113,28 @@ void addUser(CLI::App& app) {
             if (b > a) roles.push_back(records::roleFromString(list.substr(a, b - a)));
         const auto u = store.addUser(actor, o->agency, o->username, o->fullName, roles, pw);
         std::cout << "user " << u.username << " (" << o->roles << ") added, id " << u.id << '\n';
+    });
+}
+
+// Another agency in the store (a lab serving several, or the agencies a trace request goes between).
+void addAgency(CLI::App& app) {
+    CLI::App* agency = app.add_subcommand("agency", "Manage the store's agencies (administrators)");
+    agency->require_subcommand(1);
+    struct Add {
+        StoreSession session;
+        records::Agency agency;
+    };
+    auto o = std::make_shared<Add>();
+    CLI::App* add = agency->add_subcommand("add", "Add an agency");
+    add->add_option("code", o->agency.code, "Agency code (e.g. OPD)")->required();
+    add->add_option("--name", o->agency.name, "Its name")->required();
+    add->add_option("--country", o->agency.country, "ISO 3166 two-letter country code")->required();
+    o->session.addOptions(*add);
+    add->callback([o] {
+        auto store = o->session.open();
+        const auto actor = o->session.login(store);
+        const auto added = store.addAgency(actor, o->agency);
+        std::cout << "agency " << added.code << " added, id " << added.id << '\n';
     });
 }
 
@@ -434,6 +457,7 @@ void addExport(CLI::App& app) {
 void addStoreCommands(CLI::App& app) {
     addDb(app);
     addUser(app);
+    addAgency(app);
     addCase(app);
     addItem(app);
     addImport(app);

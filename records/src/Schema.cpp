@@ -202,6 +202,20 @@ CREATE TABLE firearm_reference(
 CREATE INDEX firearm_reference_model ON firearm_reference(model);
 CREATE TABLE reference_meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT INTO reference_meta(name, value) VALUES ('firearm_reference_version', '0');
+CREATE TABLE trace_request(
+  id INTEGER PRIMARY KEY, from_agency TEXT NOT NULL, to_agency TEXT NOT NULL,
+  serial TEXT NOT NULL, make TEXT NOT NULL, model TEXT NOT NULL, caliber TEXT NOT NULL, type TEXT NOT NULL,
+  country_of_manufacture TEXT NOT NULL, record_id INTEGER REFERENCES firearm_record(id),
+  reason TEXT NOT NULL, priority TEXT NOT NULL CHECK(priority IN ('routine','urgent')), justification TEXT NOT NULL,
+  due_date TEXT NOT NULL, status TEXT NOT NULL CHECK(status IN ('draft','submitted','acknowledged','in_progress','answered','rejected','closed')),
+  response TEXT NOT NULL DEFAULT '', created_by INTEGER NOT NULL REFERENCES user(id), created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX trace_request_from ON trace_request(from_agency, status);
+CREATE INDEX trace_request_to ON trace_request(to_agency, status);
+CREATE TABLE trace_event(
+  id INTEGER PRIMARY KEY, trace_id INTEGER NOT NULL REFERENCES trace_request(id), at TEXT NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES user(id), agency TEXT NOT NULL, kind TEXT NOT NULL CHECK(kind IN ('created','edited','status','comment')),
+  from_status TEXT NOT NULL DEFAULT '', to_status TEXT NOT NULL DEFAULT '', text TEXT NOT NULL DEFAULT '');
+CREATE INDEX trace_event_trace ON trace_event(trace_id);
 )SQL",
     };
     return m;

@@ -657,3 +657,43 @@ TEST(Cli, FirearmRecordsAreKeptSearchedAndCheckedAgainstASeizure) {
     const CliRun calibers = run("reftable calibers --csv --store " + store);
     EXPECT_NE(calibers.out.find("9mm Luger,9 mm Luger,"), std::string::npos) << calibers.out;
 }
+
+TEST(Cli, ATraceRequestGoesFromOneAgencyToAnotherAndBack) {
+    striae::test::TempDir dir;
+    const std::string store = (dir / "store").string();
+    ::setenv("STRIAE_PASSWORD", "ada-password", 1);
+    ASSERT_EQ(run("db init " + store + " --agency SFPD --agency-name 'San Francisco PD' --country US --admin ada --admin-name Ada").exitCode, 0);
+    ASSERT_EQ(run("agency add OPD --name 'Oakland PD' --country US --store " + store + " --user ada").exitCode, 0);
+    const auto as = [&](const std::string& user) {
+        ::setenv("STRIAE_PASSWORD", (user + "-password").c_str(), 1);
+        return " --store " + store + " --user " + user;
+    };
+    for (const auto& [user, agency] : {std::pair{"tess", "SFPD"}, std::pair{"otto", "OPD"}}) {
+        ::setenv("STRIAE_NEW_PASSWORD", (std::string(user) + "-password").c_str(), 1);
+        ::setenv("STRIAE_PASSWORD", "ada-password", 1);
+        ASSERT_EQ(run(std::string("user add ") + user + " --name " + user + " --roles trace_officer --agency " + agency + " --store " + store +
+                      " --user ada").exitCode,
+                  0);
+    }
+    const CliRun urgent = run("trace draft --to OPD --serial AB-12345 --make 'Example Arms' --reason 'homicide' --priority urgent --due 2026-12-20" +
+                              as("tess"));
+    EXPECT_NE(urgent.exitCode, 0);
+    EXPECT_NE(urgent.out.find("needs a justification"), std::string::npos) << urgent.out;
+    const CliRun drafted = run("trace draft --to OPD --serial AB-12345 --make 'Example Arms' --reason 'homicide' --due 2026-12-20 --json" + as("tess"));
+    ASSERT_EQ(drafted.exitCode, 0) << drafted.out;
+    EXPECT_EQ(Poco::JSON::Parser().parse(drafted.out).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("status"), "draft");
+    ASSERT_EQ(run("trace submit 1" + as("tess")).exitCode, 0);
+    const CliRun wrongSide = run("trace acknowledge 1" + as("tess"));
+    EXPECT_NE(wrongSide.exitCode, 0);
+    EXPECT_NE(wrongSide.out.find("only OPD (the recipient)"), std::string::npos) << wrongSide.out;
+    const CliRun incoming = run("trace list --incoming --csv" + as("otto"));
+    EXPECT_NE(incoming.out.find("1,incoming,SFPD,OPD,submitted,"), std::string::npos) << incoming.out;
+    ASSERT_EQ(run("trace acknowledge 1" + as("otto")).exitCode, 0);
+    ASSERT_EQ(run("trace comment 1 --text 'checking the dealer'" + as("otto")).exitCode, 0);
+    ASSERT_EQ(run("trace answer 1 --text 'sold by Bay Guns in 2019'" + as("otto")).exitCode, 0);
+    ASSERT_EQ(run("trace close 1" + as("tess")).exitCode, 0);
+    const auto shown = Poco::JSON::Parser().parse(run("trace show 1 --json" + as("tess")).out).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(shown->getValue<std::string>("status"), "closed");
+    EXPECT_EQ(shown->getValue<std::string>("response"), "sold by Bay Guns in 2019");
+    EXPECT_EQ(shown->getArray("history")->size(), 6u) << "created, submitted, acknowledged, comment, answered, closed";
+}

@@ -38,6 +38,7 @@ class LeadReportBuilder;
 class FirearmRecords;
 class Calibers;
 class ReferenceTable;
+class TraceRequests;
 
 struct ImportOptions {
     std::string region = "breech_face";
@@ -234,6 +235,7 @@ public:
     FirearmRecords firearmRecords();    // lost, stolen … seized firearms (FirearmRecords.h)
     Calibers calibers() const;          // the reference list of calibers (Calibers.h)
     ReferenceTable referenceTable();    // the firearms reference table (ReferenceTable.h)
+    TraceRequests traceRequests();      // trace requests between agencies (TraceRequests.h)
 
     struct Impl;
 

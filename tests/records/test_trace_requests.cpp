@@ -1,0 +1,145 @@
+// Trace requests between two agencies on a real store: the whole life of a
+// request, each side doing only its part, a third agency seeing nothing,
+// bad input and out-of-order steps refused with nothing changed, overdue
+// flags at known dates, every step in the audit trail.
+#include <gtest/gtest.h>
+
+#include "StoreFixture.h"
+#include "striae/records/Clock.h"
+#include "striae/records/TraceRequests.h"
+
+using namespace striae;
+using records::RecordsError;
+
+namespace {
+RecordsError::Kind kindOf(const std::function<void()>& call, std::string* message = nullptr) {
+    try {
+        call();
+    } catch (const RecordsError& e) {
+        if (message) *message = e.what();
+        return e.kind();
+    }
+    ADD_FAILURE() << "no error";
+    return RecordsError::Kind::Storage;
+}
+}  // namespace
+
+class TraceRequestsTest : public test::StoreFixture {
+protected:
+    records::User sfTracer, opdTracer, laTracer;
+    records::TraceRequestInput input;
+    void SetUp() override {
+        StoreFixture::SetUp();
+        sfTracer = store->addUser(admin, "SFPD", "tess", "Tess Trace", {records::Role::TraceOfficer}, "tess-password");
+        store->addAgency(admin, {0, "OPD", "Oakland PD", "US"});
+        store->addAgency(admin, {0, "LAPD", "Los Angeles PD", "US"});
+        opdTracer = store->addUser(admin, "OPD", "otto", "Otto Trace", {records::Role::TraceOfficer}, "otto-password");
+        laTracer = store->addUser(admin, "LAPD", "lena", "Lena Trace", {records::Role::TraceOfficer}, "lena-password");
+        input.toAgency = "OPD";
+        input.firearm.serial = "AB-12345";
+        input.firearm.make = "Example Arms";
+        input.firearm.caliber = "9x19";
+        input.reason = "recovered at a homicide scene; last known dealer in Oakland";
+        input.dueDate = "2026-12-20";
+    }
+    void TearDown() override { records::setClock({}); }
+};
+
+TEST_F(TraceRequestsTest, ARequestGoesThroughItsWholeLifeEachSideDoingItsPart) {
+    records::setClock([] { return std::string("2026-12-07T10:00:00.000Z"); });
+    auto traces = store->traceRequests();
+    const auto drafted = traces.draft(sfTracer, input);
+    EXPECT_EQ(drafted.status, "draft");
+    EXPECT_EQ(drafted.firearm.caliber, "9mm Luger");
+    EXPECT_TRUE(traces.incoming(opdTracer).empty()) << "a draft is not sent yet";
+    EXPECT_EQ(kindOf([&] { traces.get(opdTracer, drafted.id); }), RecordsError::Kind::NotFound);
+    input.priority = "urgent";
+    input.justification = "a second shooting with the same gun is feared";
+    EXPECT_EQ(traces.edit(sfTracer, drafted.id, input).priority, "urgent");
+    traces.submit(sfTracer, drafted.id);
+    ASSERT_EQ(traces.incoming(opdTracer).size(), 1u);
+    EXPECT_EQ(traces.outgoing(sfTracer).size(), 1u);
+    // The recipient's steps are not the requester's, and the reverse.
+    std::string message;
+    EXPECT_EQ(kindOf([&] { traces.acknowledge(sfTracer, drafted.id); }, &message), RecordsError::Kind::PermissionDenied);
+    EXPECT_NE(message.find("only OPD (the recipient)"), std::string::npos) << message;
+    EXPECT_EQ(kindOf([&] { traces.answer(opdTracer, drafted.id, "sold 2019"); }, &message), RecordsError::Kind::WorkflowViolation)
+        << "not acknowledged yet";
+    EXPECT_NE(message.find("is submitted"), std::string::npos) << message;
+    traces.acknowledge(opdTracer, drafted.id);
+    traces.comment(sfTracer, drafted.id, "the suspect named a gun show in Reno");
+    traces.startWork(opdTracer, drafted.id);
+    EXPECT_EQ(kindOf([&] { traces.edit(sfTracer, drafted.id, input); }), RecordsError::Kind::WorkflowViolation) << "only drafts are edited";
+    const auto answered = traces.answer(opdTracer, drafted.id, "sold new by Bay Guns, Oakland, 2019-04-02, to a buyer on file");
+    EXPECT_EQ(answered.status, "answered");
+    EXPECT_EQ(answered.response.rfind("sold new", 0), 0u);
+    const auto closed = traces.close(sfTracer, drafted.id, "thank you");
+    EXPECT_EQ(closed.status, "closed");
+    EXPECT_EQ(kindOf([&] { traces.comment(opdTracer, drafted.id, "late"); }), RecordsError::Kind::WorkflowViolation);
+    std::vector<std::string> steps;
+    for (const auto& e : closed.history) steps.push_back(e.agency + ":" + e.kind + ":" + e.toStatus);
+    EXPECT_EQ(steps, (std::vector<std::string>{"SFPD:created:draft", "SFPD:edited:draft", "SFPD:status:submitted", "OPD:status:acknowledged",
+                                               "SFPD:comment:acknowledged", "OPD:status:in_progress", "OPD:status:answered", "SFPD:status:closed"}));
+    // A third agency learns nothing; a user without the role does nothing.
+    EXPECT_EQ(kindOf([&] { traces.get(laTracer, drafted.id); }), RecordsError::Kind::NotFound);
+    EXPECT_EQ(kindOf([&] { traces.comment(laTracer, drafted.id, "me too"); }), RecordsError::Kind::NotFound);
+    EXPECT_TRUE(traces.incoming(laTracer).empty());
+    EXPECT_EQ(kindOf([&] { traces.draft(tech, input); }), RecordsError::Kind::PermissionDenied);
+    int audited = 0;
+    for (const auto& e : store->auditTrail("trace_request", drafted.id)) audited += e.action.find("trace") != std::string::npos;
+    EXPECT_EQ(audited, 8);
+    EXPECT_TRUE(store->verifyAudit(false).ok());
+}
+
+TEST_F(TraceRequestsTest, BadRequestsAreRefusedWithTheirReasonAndNothingIsStored) {
+    auto traces = store->traceRequests();
+    const auto refused = [&](records::TraceRequestInput in, const std::string& expected) {
+        std::string message;
+        EXPECT_EQ(kindOf([&] { traces.draft(sfTracer, in); }, &message), RecordsError::Kind::InvalidInput) << expected;
+        EXPECT_NE(message.find(expected), std::string::npos) << message;
+    };
+    auto in = input;
+    in.toAgency = "NOWHERE";
+    refused(in, "is not known");
+    in = input;
+    in.toAgency = "SFPD";
+    refused(in, "another agency");
+    in = input;
+    in.priority = "urgent";
+    refused(in, "needs a justification");
+    in = input;
+    in.dueDate = "";
+    refused(in, "due date");
+    in = input;
+    in.dueDate = "2026-13-01";
+    refused(in, "due date");
+    in = input;
+    in.firearm.serial = "AB#1";
+    refused(in, "'#'");
+    in = input;
+    in.reason = "";
+    refused(in, "say why");
+    EXPECT_TRUE(traces.outgoing(sfTracer).empty());
+    // An answer without text and a rejection without reason are refused too.
+    const auto t = traces.draft(sfTracer, input);
+    traces.submit(sfTracer, t.id);
+    traces.acknowledge(opdTracer, t.id);
+    EXPECT_EQ(kindOf([&] { traces.answer(opdTracer, t.id, "  "); }), RecordsError::Kind::InvalidInput);
+    EXPECT_EQ(kindOf([&] { traces.reject(opdTracer, t.id, ""); }), RecordsError::Kind::InvalidInput);
+    EXPECT_EQ(traces.get(sfTracer, t.id).status, "acknowledged") << "nothing changed";
+    EXPECT_EQ(traces.reject(opdTracer, t.id, "no record of this serial").status, "rejected");
+}
+
+TEST_F(TraceRequestsTest, AnOpenRequestPastItsDueDateIsOverdue) {
+    records::setClock([] { return std::string("2026-12-07T10:00:00.000Z"); });
+    auto traces = store->traceRequests();
+    const auto t = traces.draft(sfTracer, input);  // due 2026-12-20
+    traces.submit(sfTracer, t.id);
+    EXPECT_FALSE(traces.get(opdTracer, t.id).overdue);
+    records::setClock([] { return std::string("2026-12-21T09:00:00.000Z"); });
+    EXPECT_TRUE(traces.get(opdTracer, t.id).overdue);
+    EXPECT_TRUE(traces.incoming(opdTracer).at(0).overdue);
+    traces.acknowledge(opdTracer, t.id);
+    traces.answer(opdTracer, t.id, "sold 2019");
+    EXPECT_FALSE(traces.get(sfTracer, t.id).overdue) << "answered: no longer overdue";
+}

@@ -17,6 +17,7 @@
 #include "OutputFile.h"
 #include "StoreSession.h"
 #include "striae/records/Calibers.h"
+#include "striae/records/FirearmAlerts.h"
 #include "striae/records/FirearmRecords.h"
 #include "striae/records/ReferenceTable.h"
 
@@ -420,11 +421,79 @@ void addReftable(CLI::App& app) {
     });
 }
 
+void addAlert(CLI::App& app) {
+    CLI::App* alert = app.add_subcommand("alert", "Firearm and modus-operandi alerts to every agency (records officers circulate and withdraw)");
+    alert->require_subcommand(1);
+    {
+        struct Options {
+            StoreSession session;
+            records::FirearmAlert alert;
+        };
+        auto o = std::make_shared<Options>();
+        CLI::App* cmd = alert->add_subcommand("circulate", "Circulate an alert");
+        cmd->add_option("--kind", o->alert.kind, "firearm or modus_operandi")->required();
+        cmd->add_option("--title", o->alert.title, "Title")->required();
+        cmd->add_option("--description", o->alert.description, "What to look for")->required();
+        cmd->add_option("--serial", o->alert.serial, "Serial number (a firearm alert)");
+        cmd->add_option("--make", o->alert.make, "Make");
+        cmd->add_option("--model", o->alert.model, "Model");
+        cmd->add_option("--caliber", o->alert.caliber, "Caliber");
+        o->session.addOptions(*cmd);
+        cmd->callback([o] {
+            auto store = o->session.open();
+            const auto actor = o->session.login(store);
+            const auto a = store.alerts().circulate(actor, o->alert);
+            std::cout << "alert " << a.id << " circulated by " << a.agency << ": " << a.title << '\n';
+        });
+    }
+    {
+        struct Options {
+            StoreSession session;
+            records::Id id = 0;
+            std::string reason;
+        };
+        auto o = std::make_shared<Options>();
+        CLI::App* cmd = alert->add_subcommand("withdraw", "Withdraw an alert your agency circulated");
+        cmd->add_option("id", o->id, "Alert id")->required();
+        cmd->add_option("--reason", o->reason, "Why")->required();
+        o->session.addOptions(*cmd);
+        cmd->callback([o] {
+            auto store = o->session.open();
+            const auto actor = o->session.login(store);
+            store.alerts().withdraw(actor, o->id, o->reason);
+            std::cout << "alert " << o->id << " withdrawn\n";
+        });
+    }
+    {
+        struct Options {
+            StoreSession session;
+            bool all = false;
+            ListFormat format;
+        };
+        auto o = std::make_shared<Options>();
+        CLI::App* cmd = alert->add_subcommand("list", "The active alerts (--all: withdrawn ones too)");
+        cmd->add_flag("--all", o->all, "Withdrawn alerts too");
+        o->format.addOptions(*cmd);
+        o->session.addOptions(*cmd, false);
+        cmd->callback([o] {
+            auto store = o->session.open();
+            auto alerts = store.alerts();
+            Table t;
+            t.columns = {"id", "agency", "kind", "title", "description", "serial", "make", "model", "caliber", "circulated_at", "withdrawn_at"};
+            for (const auto& a : o->all ? alerts.all() : alerts.active())
+                t.rows.push_back({std::to_string(a.id), a.agency, a.kind, a.title, a.description, a.serial, a.make, a.model, a.caliber,
+                                  a.circulatedAt, a.withdrawnAt});
+            printTable(t, o->format, "alerts");
+        });
+    }
+}
+
 }  // namespace
 
 void addFirearmCommands(CLI::App& app) {
     addFirearm(app);
     addReftable(app);
+    addAlert(app);
 }
 
 }  // namespace striae::cli

@@ -27,7 +27,7 @@ const std::vector<std::string>& sealedTables() {
                                                  "custody_event", "acquisition", "correlation_run", "candidate",
                                                  "review",      "lead",   "hit",       "verification", "approval",
                                                  "hub_acquisition", "hit_view",  "annotation", "lead_outcome",
-                                                 "firearm_record", "seizure_check", "trace_request", "trace_event"};
+                                                 "firearm_record", "seizure_check", "trace_request", "trace_event", "firearm_alert"};
     return tables;
 }
 

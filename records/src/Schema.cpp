@@ -216,6 +216,11 @@ CREATE TABLE trace_event(
   user_id INTEGER NOT NULL REFERENCES user(id), agency TEXT NOT NULL, kind TEXT NOT NULL CHECK(kind IN ('created','edited','status','comment')),
   from_status TEXT NOT NULL DEFAULT '', to_status TEXT NOT NULL DEFAULT '', text TEXT NOT NULL DEFAULT '');
 CREATE INDEX trace_event_trace ON trace_event(trace_id);
+CREATE TABLE firearm_alert(
+  id INTEGER PRIMARY KEY, agency TEXT NOT NULL, kind TEXT NOT NULL CHECK(kind IN ('firearm','modus_operandi')),
+  title TEXT NOT NULL, description TEXT NOT NULL, serial TEXT NOT NULL DEFAULT '', make TEXT NOT NULL DEFAULT '',
+  model TEXT NOT NULL DEFAULT '', caliber TEXT NOT NULL DEFAULT '', circulated_by INTEGER NOT NULL REFERENCES user(id),
+  circulated_at TEXT NOT NULL, withdrawn_at TEXT NOT NULL DEFAULT '', withdrawal_reason TEXT NOT NULL DEFAULT '');
 )SQL",
     };
     return m;

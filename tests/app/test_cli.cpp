@@ -654,6 +654,12 @@ TEST(Cli, FirearmRecordsAreKeptSearchedAndCheckedAgainstASeizure) {
     const auto notes = Poco::JSON::Parser().parse(told.out).extract<Poco::JSON::Object::Ptr>()->getArray("notifications");
     ASSERT_EQ(notes->size(), 1u) << told.out;
     EXPECT_EQ(notes->getObject(0)->getValue<std::string>("checked_by"), "tina");
+    // An alert circulated to every agency, then withdrawn.
+    ASSERT_EQ(run("alert circulate --kind firearm --title 'Stolen P1' --description 'taken in a burglary' --serial AB-12345" + as("rita")).exitCode, 0);
+    EXPECT_NE(run("alert circulate --kind firearm --title T --description D" + as("tina")).exitCode, 0) << "technicians do not circulate";
+    EXPECT_NE(run("alert list --csv --store " + store).out.find("1,SFPD,firearm,Stolen P1,"), std::string::npos);
+    ASSERT_EQ(run("alert withdraw 1 --reason recovered" + as("rita")).exitCode, 0);
+    EXPECT_EQ(run("alert list --json --store " + store).out.find("Stolen P1"), std::string::npos);
     const CliRun calibers = run("reftable calibers --csv --store " + store);
     EXPECT_NE(calibers.out.find("9mm Luger,9 mm Luger,"), std::string::npos) << calibers.out;
 }

@@ -6,6 +6,7 @@
 
 #include "StoreFixture.h"
 #include "striae/records/Clock.h"
+#include "striae/records/FirearmAlerts.h"
 #include "striae/records/TraceRequests.h"
 
 using namespace striae;
@@ -142,4 +143,33 @@ TEST_F(TraceRequestsTest, AnOpenRequestPastItsDueDateIsOverdue) {
     traces.acknowledge(opdTracer, t.id);
     traces.answer(opdTracer, t.id, "sold 2019");
     EXPECT_FALSE(traces.get(sfTracer, t.id).overdue) << "answered: no longer overdue";
+}
+
+TEST_F(TraceRequestsTest, AnAlertReachesEveryAgencyUntilItsAgencyWithdrawsIt) {
+    const auto sfOfficer = store->addUser(admin, "SFPD", "rita", "Rita Records", {records::Role::RecordsOfficer}, "rita-password");
+    const auto opdOfficer = store->addUser(admin, "OPD", "oscar", "Oscar Records", {records::Role::RecordsOfficer}, "oscar-password");
+    auto alerts = store->alerts();
+    records::FirearmAlert a;
+    a.kind = "modus_operandi";
+    a.title = "Pistols disguised as phones";
+    a.description = "A 9 mm two-shot pistol in a phone-shaped case; fires through the camera opening.";
+    a.caliber = "9x19";
+    const auto circulated = alerts.circulate(sfOfficer, a);
+    EXPECT_EQ(circulated.agency, "SFPD");
+    EXPECT_EQ(circulated.caliber, "9mm Luger");
+    ASSERT_EQ(alerts.active().size(), 1u) << "every agency of the store sees it";
+    std::string message;
+    EXPECT_EQ(kindOf([&] { alerts.withdraw(opdOfficer, circulated.id, "not ours"); }, &message), RecordsError::Kind::PermissionDenied);
+    EXPECT_NE(message.find("circulated by SFPD"), std::string::npos) << message;
+    EXPECT_EQ(kindOf([&] { alerts.circulate(tech, a); }), RecordsError::Kind::PermissionDenied);
+    a.kind = "rumour";
+    EXPECT_EQ(kindOf([&] { alerts.circulate(sfOfficer, a); }), RecordsError::Kind::InvalidInput);
+    a.kind = "firearm";
+    a.description = "";
+    EXPECT_EQ(kindOf([&] { alerts.circulate(sfOfficer, a); }), RecordsError::Kind::InvalidInput);
+    EXPECT_EQ(alerts.all().size(), 1u) << "nothing stored by the refusals";
+    EXPECT_TRUE(alerts.withdraw(sfOfficer, circulated.id, "the maker was arrested").withdrawn);
+    EXPECT_TRUE(alerts.active().empty());
+    EXPECT_EQ(kindOf([&] { alerts.withdraw(sfOfficer, circulated.id, "again"); }), RecordsError::Kind::WorkflowViolation);
+    EXPECT_TRUE(store->verifyAudit(false).ok());
 }

@@ -39,6 +39,7 @@ class FirearmRecords;
 class Calibers;
 class ReferenceTable;
 class TraceRequests;
+class FirearmAlerts;
 
 struct ImportOptions {
     std::string region = "breech_face";
@@ -236,6 +237,7 @@ public:
     Calibers calibers() const;          // the reference list of calibers (Calibers.h)
     ReferenceTable referenceTable();    // the firearms reference table (ReferenceTable.h)
     TraceRequests traceRequests();      // trace requests between agencies (TraceRequests.h)
+    FirearmAlerts alerts();             // firearm and modus-operandi alerts (FirearmAlerts.h)
 
     struct Impl;
 

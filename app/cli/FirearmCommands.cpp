@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <iterator>
 #include <memory>
@@ -105,6 +106,27 @@ void print(const records::FirearmRecord& r, bool asJson) {
     if (!f.remarks.empty()) std::cout << "  remarks  " << f.remarks << '\n';
 }
 
+// `… withdraw ID --reason WHY`: the same command for records and alerts.
+void addWithdraw(CLI::App& parent, const std::string& description, const std::string& what,
+                 std::function<void(records::Store&, const records::User&, records::Id, const std::string&)> withdraw) {
+    struct Options {
+        StoreSession session;
+        records::Id id = 0;
+        std::string reason;
+    };
+    auto o = std::make_shared<Options>();
+    CLI::App* cmd = parent.add_subcommand("withdraw", description);
+    cmd->add_option("id", o->id, "Id of the " + what)->required();
+    cmd->add_option("--reason", o->reason, "Why")->required();
+    o->session.addOptions(*cmd);
+    cmd->callback([o, what, withdraw] {
+        auto store = o->session.open();
+        const auto actor = o->session.login(store);
+        withdraw(store, actor, o->id, o->reason);
+        std::cout << what << ' ' << o->id << " withdrawn\n";
+    });
+}
+
 void addFirearm(CLI::App& app) {
     CLI::App* firearm = app.add_subcommand("firearm", "Firearm records: lost, stolen, trafficked, smuggled; found, seized, recovered, cleared");
     firearm->require_subcommand(1);
@@ -161,24 +183,10 @@ void addFirearm(CLI::App& app) {
             std::cout << "firearm record " << o->id << (share ? " shared" : " no longer shared") << '\n';
         });
     }
-    {
-        struct Options {
-            StoreSession session;
-            records::Id id = 0;
-            std::string reason;
-        };
-        auto o = std::make_shared<Options>();
-        CLI::App* cmd = firearm->add_subcommand("withdraw", "Withdraw a record (it leaves every search; the audit trail keeps it)");
-        cmd->add_option("id", o->id, "Record id")->required();
-        cmd->add_option("--reason", o->reason, "Why")->required();
-        o->session.addOptions(*cmd);
-        cmd->callback([o] {
-            auto store = o->session.open();
-            const auto actor = o->session.login(store);
-            store.firearmRecords().withdraw(actor, o->id, o->reason);
-            std::cout << "firearm record " << o->id << " withdrawn\n";
-        });
-    }
+    addWithdraw(*firearm, "Withdraw a record (it leaves every search; the audit trail keeps it)", "firearm record",
+                [](records::Store& store, const records::User& actor, records::Id id, const std::string& reason) {
+                    store.firearmRecords().withdraw(actor, id, reason);
+                });
     {
         struct Options {
             StoreSession session;
@@ -446,24 +454,10 @@ void addAlert(CLI::App& app) {
             std::cout << "alert " << a.id << " circulated by " << a.agency << ": " << a.title << '\n';
         });
     }
-    {
-        struct Options {
-            StoreSession session;
-            records::Id id = 0;
-            std::string reason;
-        };
-        auto o = std::make_shared<Options>();
-        CLI::App* cmd = alert->add_subcommand("withdraw", "Withdraw an alert your agency circulated");
-        cmd->add_option("id", o->id, "Alert id")->required();
-        cmd->add_option("--reason", o->reason, "Why")->required();
-        o->session.addOptions(*cmd);
-        cmd->callback([o] {
-            auto store = o->session.open();
-            const auto actor = o->session.login(store);
-            store.alerts().withdraw(actor, o->id, o->reason);
-            std::cout << "alert " << o->id << " withdrawn\n";
-        });
-    }
+    addWithdraw(*alert, "Withdraw an alert your agency circulated", "alert",
+                [](records::Store& store, const records::User& actor, records::Id id, const std::string& reason) {
+                    store.alerts().withdraw(actor, id, reason);
+                });
     {
         struct Options {
             StoreSession session;

@@ -31,12 +31,6 @@ std::vector<FirearmAlert> select(SQLite::Database& db, const std::string& where,
     return out;
 }
 
-std::string agencyCodeOf(SQLite::Database& db, Id agencyId) {
-    SQLite::Statement q(db, "SELECT code FROM agency WHERE id = ?");
-    q.bind(1, agencyId);
-    return q.executeStep() ? q.getColumn(0).getString() : std::string();
-}
-
 }  // namespace
 
 FirearmAlert FirearmAlerts::circulate(const User& actor, const FirearmAlert& input) {

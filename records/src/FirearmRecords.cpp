@@ -53,12 +53,6 @@ FirearmRecord fromRow(SQLite::Statement& q) {
     return r;
 }
 
-std::string agencyCodeOf(SQLite::Database& db, Id agencyId) {
-    SQLite::Statement q(db, "SELECT code FROM agency WHERE id = ?");
-    q.bind(1, agencyId);
-    return q.executeStep() ? q.getColumn(0).getString() : std::string();
-}
-
 void checkCountry(const std::string& field, const std::string& value) {
     if (value.empty()) return;
     if (value.size() != 2 || !std::isupper(static_cast<unsigned char>(value[0])) || !std::isupper(static_cast<unsigned char>(value[1])))

@@ -206,6 +206,16 @@ const char* kSelect =
     "SELECT id, make, model, type, calibers, country, action, barrel_length_mm, markings, serial_format, maker_codes, images, version "
     "FROM firearm_reference";
 
+// The twelve columns make … version, in that order, as INSERT and UPDATE name them.
+void bindReference(SQLite::Statement& q, const FirearmReference& r, int version) {
+    int at = 1;
+    for (const auto& v : {r.make, r.model, r.type, joinList(r.calibers), r.country, r.action}) q.bind(at++, v);
+    if (r.barrelLengthMm) q.bind(at++, *r.barrelLengthMm);
+    else q.bind(at++);
+    for (const auto& v : {r.markings, r.serialFormat, joinList(r.makerCodes), joinList(r.images)}) q.bind(at++, v);
+    q.bind(at++, version);
+}
+
 bool same(const FirearmReference& a, const FirearmReference& b) {
     return a.type == b.type && a.calibers == b.calibers && a.country == b.country && a.action == b.action &&
            a.barrelLengthMm == b.barrelLengthMm && a.markings == b.markings && a.serialFormat == b.serialFormat &&
@@ -389,24 +399,14 @@ ReferenceImport ReferenceTable::importRows(const User& actor, const std::vector<
             SQLite::Statement u(impl_.db, "UPDATE firearm_reference SET make = ?, model = ?, type = ?, calibers = ?, country = ?, action = ?, "
                                           "barrel_length_mm = ?, markings = ?, serial_format = ?, maker_codes = ?, images = ?, version = ? "
                                           "WHERE id = ?");
+            bindReference(u, r, next);
             u.bind(13, find.getColumn(0).getInt64());
-            int at = 1;
-            for (const auto& v : {r.make, r.model, r.type, joinList(r.calibers), r.country, r.action}) u.bind(at++, v);
-            if (r.barrelLengthMm) u.bind(at++, *r.barrelLengthMm);
-            else u.bind(at++);
-            for (const auto& v : {r.markings, r.serialFormat, joinList(r.makerCodes), joinList(r.images)}) u.bind(at++, v);
-            u.bind(at++, next);
             u.exec();
             ++report.updated;
         } else {
             SQLite::Statement ins(impl_.db, "INSERT INTO firearm_reference(make, model, type, calibers, country, action, barrel_length_mm, "
                                             "markings, serial_format, maker_codes, images, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-            int at = 1;
-            for (const auto& v : {r.make, r.model, r.type, joinList(r.calibers), r.country, r.action}) ins.bind(at++, v);
-            if (r.barrelLengthMm) ins.bind(at++, *r.barrelLengthMm);
-            else ins.bind(at++);
-            for (const auto& v : {r.markings, r.serialFormat, joinList(r.makerCodes), joinList(r.images)}) ins.bind(at++, v);
-            ins.bind(at++, next);
+            bindReference(ins, r, next);
             ins.exec();
             ++report.added;
         }

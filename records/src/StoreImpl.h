@@ -73,6 +73,7 @@ std::string hashPassword(const std::string& password);
 bool checkPassword(const std::string& password, const std::string& stored);
 std::string joinRoles(const std::vector<Role>& roles);
 std::string usernameOf(SQLite::Database& db, Id userId);  // "" for an unknown user
+std::string agencyCodeOf(SQLite::Database& db, Id agencyId);  // "" for an unknown agency
 std::vector<Role> parseRoles(const std::string& text);
 [[noreturn]] void fail(RecordsError::Kind kind, const std::string& message);
 void requireRole(const User& actor, Role role, const std::string& action);

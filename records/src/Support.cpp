@@ -207,4 +207,10 @@ User Store::Impl::loadUser(Id id) const {
     return u;
 }
 
+std::string agencyCodeOf(SQLite::Database& db, Id agencyId) {
+    SQLite::Statement q(db, "SELECT code FROM agency WHERE id = ?");
+    q.bind(1, agencyId);
+    return q.executeStep() ? q.getColumn(0).getString() : std::string();
+}
+
 }  // namespace striae::records

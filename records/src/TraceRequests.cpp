@@ -14,12 +14,6 @@ namespace {
 
 const std::vector<std::string> kOpen{"submitted", "acknowledged", "in_progress"};
 
-std::string agencyCodeOf(SQLite::Database& db, Id agencyId) {
-    SQLite::Statement q(db, "SELECT code FROM agency WHERE id = ?");
-    q.bind(1, agencyId);
-    return q.executeStep() ? q.getColumn(0).getString() : std::string();
-}
-
 const char* kColumns =
     "t.id, t.from_agency, t.to_agency, t.serial, t.make, t.model, t.caliber, t.type, t.country_of_manufacture, coalesce(t.record_id, 0), "
     "t.reason, t.priority, t.justification, t.due_date, t.status, t.response, coalesce(u.username, ''), t.created_at, t.updated_at";

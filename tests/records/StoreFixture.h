@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 
 #include "TestData.h"
 #include "striae/imaging/Synthetic.h"
@@ -28,6 +29,18 @@ inline records::Item newItem(const std::string& label, const std::string& kind =
     i.origin = origin;
     i.caliber = caliber;
     return i;
+}
+
+// The kind of RecordsError a call throws (and its message), failing the test when it throws none.
+inline records::RecordsError::Kind kindOf(const std::function<void()>& call, std::string* message = nullptr) {
+    try {
+        call();
+    } catch (const records::RecordsError& e) {
+        if (message) *message = e.what();
+        return e.kind();
+    }
+    ADD_FAILURE() << "no error";
+    return records::RecordsError::Kind::Storage;
 }
 
 inline records::CaseFilter casesNumbered(const std::string& number) {

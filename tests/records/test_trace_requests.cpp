@@ -11,19 +11,8 @@
 
 using namespace striae;
 using records::RecordsError;
+using striae::test::kindOf;
 
-namespace {
-RecordsError::Kind kindOf(const std::function<void()>& call, std::string* message = nullptr) {
-    try {
-        call();
-    } catch (const RecordsError& e) {
-        if (message) *message = e.what();
-        return e.kind();
-    }
-    ADD_FAILURE() << "no error";
-    return RecordsError::Kind::Storage;
-}
-}  // namespace
 
 class TraceRequestsTest : public test::StoreFixture {
 protected:

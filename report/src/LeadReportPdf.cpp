@@ -76,6 +76,7 @@ QString scoreText(const records::LeadReport& r) {
     if (r.lr) {
         QString lr = QString("log<sub>10</sub> LR = %1 (95 % interval %2 to %3)").arg(r.lr->log10Lr, 0, 'f', 2).arg(r.lr->lowerLog10, 0, 'f', 2).arg(r.lr->upperLog10, 0, 'f', 2);
         if (!r.lr->bound.empty()) lr += ", at the " + esc(r.lr->bound) + " bound of what the reference data support";
+        lr += "; from calibration model " + esc(r.lr->model) + " (its validation: docs/validation.md and the model file's own figures)";
         h += row("Likelihood ratio", lr);
     }
     h += row("Rank", QString("%1 of %2 candidates").arg(r.rank).arg(r.listLength));

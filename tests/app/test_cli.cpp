@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "SyntheticLand.h"
+#include "CountCalibrationModel.h"
 #include "TestData.h"
 #include "striae/imaging/X3p.h"
 
@@ -525,6 +526,9 @@ TEST(Cli, AHitsReportsCarryItsCasesConclusionsAndChainHash) {
     ASSERT_EQ(run("item add 2026-SF-0240 Q1 --caliber 9mm --recovered-at 2026-11-21" + as("tina")).exitCode, 0);
     ASSERT_EQ(run("import 1 " + (dir / "scans" / "F01-01.x3p").string() + " --processed" + as("tina")).exitCode, 0);
     ASSERT_EQ(run("import 2 " + (dir / "scans" / "F01-02.x3p").string() + " --processed" + as("tina")).exitCode, 0);
+    // A calibration model installed: the candidates carry LRs, and the reports name the model.
+    const std::string modelId = striae::test::writeCountCalibrationModel(dir / "model.json");
+    ASSERT_EQ(run("calibration install " + (dir / "model.json").string() + as("sam")).exitCode, 0);
     ASSERT_EQ(run("correlate 2" + as("tina")).exitCode, 0);
     ASSERT_EQ(run("review 1 --lead --note 'many congruent cells'" + as("tina")).exitCode, 0);
     ASSERT_EQ(run("lead 1 --note 'to the examiner'" + as("tina")).exitCode, 0);
@@ -558,8 +562,10 @@ TEST(Cli, AHitsReportsCarryItsCasesConclusionsAndChainHash) {
     ASSERT_EQ(chainHash.size(), 64u);
 
     const std::string intelText = fileText("pdftotext -layout " + intelligence + " - 2>&1");
+    const std::string namedModel = "calibration model " + modelId;
     for (const std::string expected : {"Intelligence report", "2026-SF-0101", "2026-SF-0240", "Mission St", "homicide", "Identification",
-                                       "breech-face marks", "(blind)", "Approved", "arrest", "CMC count", chainHash.c_str()})
+                                       "breech-face marks", "(blind)", "Approved", "arrest", "CMC count", chainHash.c_str(),
+                                       namedModel.c_str()})
         EXPECT_NE(intelText.find(expected), std::string::npos) << "missing '" << expected << "' in\n" << intelText;
     const std::string courtText = fileText("pdftotext -layout " + court + " - 2>&1");
     for (const std::string expected : {"Comparison report", "Processing history", "Validation of the method", "4,465 pairs", "Signature",

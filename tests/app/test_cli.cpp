@@ -562,9 +562,9 @@ TEST(Cli, AHitsReportsCarryItsCasesConclusionsAndChainHash) {
     ASSERT_EQ(chainHash.size(), 64u);
 
     const std::string intelText = fileText("pdftotext -layout " + intelligence + " - 2>&1");
-    const std::string namedModel = "calibration model " + modelId;
+    const std::string& namedModel = modelId;  // the model's id (pdftotext may break the line before it)
     for (const std::string expected : {"Intelligence report", "2026-SF-0101", "2026-SF-0240", "Mission St", "homicide", "Identification",
-                                       "breech-face marks", "(blind)", "Approved", "arrest", "CMC count", chainHash.c_str(),
+                                       "breech-face marks", "(blind)", "Approved", "arrest", "CMC count", "calibrated likelihood ratio", chainHash.c_str(),
                                        namedModel.c_str()})
         EXPECT_NE(intelText.find(expected), std::string::npos) << "missing '" << expected << "' in\n" << intelText;
     const std::string courtText = fileText("pdftotext -layout " + court + " - 2>&1");

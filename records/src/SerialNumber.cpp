@@ -22,7 +22,10 @@ std::string canonical(const std::string& text, bool wildcards) {
         if (c >= 'a' && c <= 'z') out += char(c - 'a' + 'A');
         else if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) out += raw;
         else {
-            const std::string shown = c < 0x20 || c >= 0x7f ? "byte " + std::to_string(int(c)) : "'" + std::string(1, raw) + "'";
+            // Built by appending: GCC 12 at -O3 warns falsely (-Wrestrict) on "literal" + std::string temporaries here.
+            std::string shown = c < 0x20 || c >= 0x7f ? std::string("byte ") : std::string(1, '\'');
+            if (c < 0x20 || c >= 0x7f) shown += std::to_string(int(c));
+            else (shown += raw) += '\'';
             fail(RecordsError::Kind::InvalidInput, "serial number '" + (c < 0x20 || c >= 0x7f ? std::string("…") : text.substr(0, 60)) +
                                                        "': " + shown + " is not a letter, a digit or a separator" +
                                                        (wildcards ? "" : " (wildcards * and ? are for searches)"));

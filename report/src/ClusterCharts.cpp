@@ -220,7 +220,7 @@ QImage clusterLinkChart(const std::vector<records::ClusterCase>& cases, const st
         if (!nodes.count(l.fromCase) || !nodes.count(l.toCase)) continue;
         Agedge_t* edge = agedge(gv.graph, nodes[l.fromCase], nodes[l.toCase], c("lead " + std::to_string(l.leadId)), 1);
         std::string label = "lead " + std::to_string(l.leadId) + " (" + l.status + ")";
-        if (!l.conclusion.empty()) label += "\n" + records::conclusionLabel(l.conclusion);
+        if (!l.conclusion.empty()) (label += "\n") += records::conclusionLabel(l.conclusion);  // appended: GCC 12 -O3 -Wrestrict
         agset(edge, c("label"), c(labelText(label)));
         agset(edge, c("style"), c(l.status == "hit" ? "solid" : "dashed"));
         agset(edge, c("penwidth"), c(l.status == "hit" ? "2" : "1"));

@@ -186,14 +186,16 @@ SearchSignature computeSignature(const imaging::Surface& processed, const Signat
     return sig;
 }
 
-double signatureSimilarity(const SearchSignature& a, const SearchSignature& b) {
+double signatureSimilarity(const SearchSignature& a, const SearchSignature& b) { return signatureMatch(a, b).similarity; }
+
+SignatureMatch signatureMatch(const SearchSignature& a, const SearchSignature& b) {
     if (a.method != b.method || a.values.size() != b.values.size() || a.rings != b.rings || a.harmonics != b.harmonics)
         throw std::invalid_argument("search signatures of different kinds cannot be compared");
     const bool search = a.method == SignatureMethod::RingRotationSearch || a.method == SignatureMethod::SpectrumRotationSearch;
     if (!search) {
         double dot = 0;
         for (std::size_t i = 0; i < a.values.size(); ++i) dot += double(a.values[i]) * b.values[i];
-        return dot;
+        return {dot, 0, {}};
     }
     // X(k) = Σ_r a_r(k) conj(b_r(k)); score(φ) = Re Σ_k X(k) e^{ikφ}, maximised over φ.
     // In float, in plain loops over the harmonics that the compiler vectorises:
@@ -226,14 +228,29 @@ double signatureSimilarity(const SearchSignature& a, const SearchSignature& b) {
         tableFor = K;
     }
     float best = -1e30f;
+    int bestStep = 0;
+    float scores[4 * kMaxHarmonics];
     for (int j = 0; j < steps; ++j) {
         const float* c = cosines.data() + std::size_t(j) * std::size_t(K);
         const float* m = minusSines.data() + std::size_t(j) * std::size_t(K);
         float score = 0;
         for (int k = 0; k < K; ++k) score += xr[k] * c[k] + xi[k] * m[k];
-        best = std::max(best, score);
+        scores[j] = score;
+        if (score > best) best = score, bestStep = j;
     }
-    return best;  // the norms are 1: the correlation of the two at the best rotation
+    // The norms are 1: the correlation of the two at the best rotation. The
+    // spectrum methods sample half a turn, so harmonic 1 is a turn of 180°.
+    const double turn = a.method == SignatureMethod::SpectrumRotationSearch ? 180.0 : 360.0;
+    SignatureMatch match{best, turn * bestStep / steps, {}};
+    // The other peaks of the score over the rotation, best first: where the
+    // best is not the true rotation (a surface whose texture repeats across
+    // directions), one of these usually is.
+    std::vector<std::pair<float, int>> peaks;
+    for (int j = 0; j < steps; ++j)
+        if (j != bestStep && scores[j] >= scores[(j + steps - 1) % steps] && scores[j] > scores[(j + 1) % steps]) peaks.emplace_back(scores[j], j);
+    std::sort(peaks.rbegin(), peaks.rend());
+    for (const auto& [score, j] : peaks) match.otherPeaksDeg.push_back(turn * j / steps);
+    return match;
 }
 
 }  // namespace striae::matching

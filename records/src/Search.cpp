@@ -17,22 +17,37 @@ namespace striae::records {
 
 Shortlist Shortlist::parse(const std::string& text) {
     if (text == "all") return all();
+    const auto invalid = [&] {
+        fail(RecordsError::Kind::InvalidInput, "shortlist '" + text +
+                                                   "' is not 'all', a percentage such as '25%' or a count such as '500', "
+                                                   "optionally followed by the second stage's count ('35%/200')");
+    };
     Shortlist s;
+    s.secondStage.reset();
+    std::string first = text;
     try {
         std::size_t used = 0;
-        if (!text.empty() && text.back() == '%') {
-            const double percent = std::stod(text.substr(0, text.size() - 1), &used);
-            if (used != text.size() - 1 || !(percent > 0 && percent <= 100)) throw std::invalid_argument(text);
+        if (const auto slash = text.find('/'); slash != std::string::npos) {
+            const std::string second = text.substr(slash + 1);
+            const int n = std::stoi(second, &used);
+            if (used != second.size() || n < 1) invalid();
+            s.secondStage = n;
+            first = text.substr(0, slash);
+        }
+        if (!first.empty() && first.back() == '%') {
+            const double percent = std::stod(first.substr(0, first.size() - 1), &used);
+            if (used != first.size() - 1 || !(percent > 0 && percent <= 100)) invalid();
             s.fraction = percent / 100;
             return s;
         }
-        const int count = std::stoi(text, &used);
-        if (used != text.size() || count < 1) throw std::invalid_argument(text);
+        const int count = std::stoi(first, &used);
+        if (used != first.size() || count < 1) invalid();
         s.count = count;
         return s;
     } catch (const std::logic_error&) {
-        fail(RecordsError::Kind::InvalidInput, "shortlist '" + text + "' is not 'all', a percentage such as '25%' or a count such as '500'");
+        invalid();
     }
+    return s;
 }
 
 int Shortlist::keep(int holdings) const {
@@ -41,11 +56,16 @@ int Shortlist::keep(int holdings) const {
     return std::min(holdings, std::max(minimum, int(std::ceil(fraction * holdings))));
 }
 
+int Shortlist::fullyCompared(int shortlisted) const {
+    return secondStage && !everything ? std::min(shortlisted, *secondStage) : shortlisted;
+}
+
 std::string Shortlist::describe() const {
     if (everything) return "all";
-    if (count) return std::to_string(*count);
     std::ostringstream out;
-    out << fraction * 100 << " % (at least " << minimum << ")";
+    if (count) out << *count;
+    else out << fraction * 100 << " % (at least " << minimum << ")";
+    if (secondStage) out << ", then " << *secondStage << " by the second stage";
     return out.str();
 }
 

@@ -12,6 +12,8 @@
 #include <Poco/JSON/Parser.h>
 
 #include <cmath>
+#include <limits>
+#include <map>
 #include <optional>
 #include <set>
 #include <unordered_map>
@@ -22,6 +24,7 @@
 #include "striae/matching/Cmc.h"
 #include "striae/matching/CmcJson.h"
 #include "striae/matching/SearchSignature.h"
+#include "striae/matching/SecondStage.h"
 
 namespace striae::records {
 
@@ -69,6 +72,8 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
     const int holdings = int(rows.size());
     const int kept = shortlist.keep(holdings);
     std::vector<double> firstStage(rows.size(), std::nan(""));
+    std::map<Id, matching::SecondStageScore> secondStage;  // of the holdings it ranked and kept
+    int secondStageRanked = 0;
     if (kept < holdings) {
         // The first stage: the index ranks the partition's signatures against the query's; the best `kept` go on to CMC.
         std::vector<std::size_t> missing;  // holdings imported before signatures were kept (schema < 7)
@@ -110,6 +115,39 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
         for (std::size_t i : order) shortlisted.push_back(rows[i]), shortlistedScores.push_back(scoreOf[i]);
         rows = std::move(shortlisted);
         firstStage = std::move(shortlistedScores);
+        const int toCmc = shortlist.fullyCompared(int(rows.size()));
+        if (toCmc < int(rows.size())) {
+            // The second stage: CMC on a coarse grid, at the rotations the signatures point to, ranks the
+            // shortlist; its head goes on to full CMC. A holding without a signature is always kept.
+            secondStageRanked = int(rows.size());
+            const matching::SecondStageOptions options;
+            const imaging::Surface queryAtStep = matching::secondStageSurface(querySurface, options);
+            std::vector<std::optional<matching::SearchSignature>> theirs(rows.size());
+            for (std::size_t i = 0; i < rows.size(); ++i) theirs[i] = loadSignature(impl_->db, rows[i].acquisitionId);
+            std::vector<std::optional<matching::SecondStageScore>> scores(rows.size());
+            forEachInParallel(
+                int(rows.size()), threads,
+                [&](int i) {
+                    if (!theirs[std::size_t(i)]) return;
+                    const auto other = matching::secondStageSurface(readScan(rows[std::size_t(i)].processedSha).surface, options);
+                    scores[std::size_t(i)] = matching::secondStageScore(queryAtStep, other, matching::signatureMatch(mine, *theirs[std::size_t(i)]), options);
+                },
+                [&](int i) { return "second stage, acquisition " + std::to_string(rows[std::size_t(i)].acquisitionId); }, progress, "correlation");
+            std::vector<std::size_t> byRank(rows.size());
+            for (std::size_t i = 0; i < rows.size(); ++i) byRank[i] = i;
+            auto rankOf = [&](std::size_t i) { return scores[i] ? scores[i]->rank() : std::numeric_limits<double>::infinity(); };
+            std::stable_sort(byRank.begin(), byRank.end(), [&](std::size_t a, std::size_t b) { return rankOf(a) > rankOf(b); });
+            byRank.resize(std::max<std::size_t>(std::size_t(toCmc), std::size_t(std::count_if(scores.begin(), scores.end(), [](auto& x) { return !x; }))));
+            std::sort(byRank.begin(), byRank.end());
+            std::vector<CandidateRow> head;
+            std::vector<double> headScores;
+            for (std::size_t i : byRank) {
+                head.push_back(rows[i]), headScores.push_back(firstStage[i]);
+                if (scores[i]) secondStage[rows[i].acquisitionId] = *scores[i];
+            }
+            rows = std::move(head);
+            firstStage = std::move(headScores);
+        }
     }
     matching::setKernelThreads(1);
     forEachInParallel(
@@ -137,6 +175,7 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
         const auto& r = rows[i];
         std::string details = matching::cmcSummaryJson(r.result);
         if (!std::isnan(firstStage[i])) details = withField(details, "firstStage", firstStage[i]);
+        if (const auto it = secondStage.find(r.acquisitionId); it != secondStage.end()) details = withField(details, "secondStage", it->second.count);
         if (withLr) {
             const auto lr = Poco::JSON::Parser().parse(matching::likelihoodRatioJson(model->likelihoodRatio(r.result), model->id));
             details = withField(details, "lr", lr);
@@ -148,6 +187,7 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
     recorded = withField(recorded, "holdings", holdings);
     recorded = withField(recorded, "fullyCompared", int(rows.size()));
     recorded = withField(recorded, "shortlist", shortlist.describe());
+    if (secondStageRanked > 0) recorded = withField(recorded, "secondStageRanked", secondStageRanked);
     recorded = withField(recorded, "calibrationModel", calibrationNote);
     recorded = withField(recorded, "firstStage", kept < holdings ? std::string(matching::signatureMethodName(matching::SignatureOptions{}.method))
                                                                  : std::string("none: every holding compared"));

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
+#include <limits>
 #include <optional>
 
 #include <algorithm>
@@ -18,6 +20,7 @@
 #include "striae/matching/Cmc.h"
 #include "striae/matching/BulletJson.h"
 #include "striae/matching/CmcJson.h"
+#include "striae/matching/SecondStage.h"
 #include "striae/imaging/LandSignature.h"
 #include "striae/matching/Bullets.h"
 
@@ -187,6 +190,7 @@ bool CorrelationQueue::correlate(const std::string& id) {
     const auto mine = search_->signatureOf(*query, [&] { return *querySurface; });
     std::vector<HubAcquisition> compared;
     std::map<std::string, float> firstStage;
+    std::map<std::string, int> secondStage;  // the coarse count of each holding the second stage kept
     if (keep < int(holdings.size()) && mine) {
         std::vector<std::string> unranked;  // no signature possible: compared by CMC rather than dropped
         const auto hits = search_->shortlist(
@@ -196,6 +200,40 @@ bool CorrelationQueue::correlate(const std::string& id) {
         const std::set<std::string> always(unranked.begin(), unranked.end());
         for (const auto& h : holdings)
             if (firstStage.count(h.id) || always.count(h.id)) compared.push_back(h);
+        const int toCmc = shortlist_.fullyCompared(int(compared.size()));
+        if (toCmc < int(compared.size())) {
+            // The second stage: CMC on a coarse grid, at the rotations the signatures point to, ranks the
+            // shortlist; its head goes on to full CMC. A holding without a signature is always kept.
+            const matching::SecondStageOptions options;
+            const imaging::Surface queryAtStep = matching::secondStageSurface(*querySurface, options);
+            std::vector<std::pair<double, std::size_t>> ranked;
+            for (std::size_t i = 0; i < compared.size(); ++i) {
+                {
+                    std::lock_guard lock(mutex_);
+                    if (stopping_) return false;  // the job goes back to the queue
+                }
+                double rank = std::numeric_limits<double>::infinity();
+                try {
+                    const auto theirs = always.count(compared[i].id) ? std::nullopt : search_->stored(compared[i].id);
+                    if (theirs) {
+                        const auto other = cache_->get(compared[i].sha256, store_.filePath(compared[i].sha256));
+                        const auto score = matching::secondStageScore(queryAtStep, matching::secondStageSurface(*other, options),
+                                                                      matching::signatureMatch(*mine, *theirs), options);
+                        secondStage[compared[i].id] = score.count;
+                        rank = score.rank();
+                    }
+                } catch (const std::exception&) {
+                    continue;  // withdrawn meanwhile (its file is gone)
+                }
+                ranked.emplace_back(rank, i);
+            }
+            std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+            std::vector<HubAcquisition> head;
+            for (std::size_t k = 0; k < ranked.size(); ++k)
+                if (int(k) < toCmc || std::isinf(ranked[k].first)) head.push_back(compared[ranked[k].second]);
+                else secondStage.erase(compared[ranked[k].second].id);
+            compared = std::move(head);
+        }
     } else {
         compared = holdings;
     }
@@ -204,8 +242,9 @@ bool CorrelationQueue::correlate(const std::string& id) {
         const auto it = firstStage.find(id);
         if (it == firstStage.end() || details.empty() || details.front() != '{') return details;
         std::ostringstream score;
-        score << it->second;
-        return "{\"firstStage\":" + score.str() + (details.size() > 2 ? "," : "") + details.substr(1);
+        score << "{\"firstStage\":" << it->second;
+        if (const auto second = secondStage.find(id); second != secondStage.end()) score << ",\"secondStage\":" << second->second;
+        return score.str() + (details.size() > 2 ? "," : "") + details.substr(1);
     };
     // The LR of the hub's calibration model, when it was fitted with these parameters.
     auto withLr = [&](std::string details, const matching::CmcResult& result) {

@@ -443,6 +443,27 @@ TEST(Cli, EvalSearchKeepsTrueMatesInTheShortlistAtTwoThousandHoldings) {
     EXPECT_NE(r.out.find("deepest true mates at gallery 2000: "), std::string::npos);
 }
 
+// The default search, both stages (issue 15, docs/search.md): on slides 06-08
+// at 2,000 holdings, the first stage keeps 35 % and the second stage (CMC on
+// a coarse grid) its best 200 of those for CMC. Its ranks are estimated from 40
+// sampled non-mates a query. A guard with a margin below the measured figure.
+TEST(Cli, EvalSearchTheDefaultCascadeKeepsTrueMatesForCmc) {
+    STRIAE_REQUIRE_DATA(data);
+    striae::test::TempDir dir;
+    for (const auto& e : std::filesystem::directory_iterator(data / "weller")) {
+        const std::string name = e.path().filename().string();
+        if (name.rfind("TW06-", 0) == 0 || name.rfind("TW07-", 0) == 0 || name.rfind("TW08-", 0) == 0)
+            std::filesystem::create_symlink(e.path(), dir / name);
+    }
+    const CliRun r = run("eval-search " + dir.path().string() + " --gallery 2000 --second-stage-sample 40 -j 2");
+    ASSERT_EQ(r.exitCode, 0) << r.out;
+    EXPECT_NE(r.out.find("shortlist 35 % (at least 200), then 200 by the second stage"), std::string::npos) << r.out;
+    const auto at = r.out.find("also the second stage's 200");
+    ASSERT_NE(at, std::string::npos) << r.out;
+    const auto open = r.out.rfind('(', at);
+    EXPECT_GE(std::stod(r.out.substr(open + 1)), 98.0) << r.out;
+}
+
 // striae calibrate on real scans (issue 16): every 100th Weller pair (45 pairs,
 // 6 known matches), firearms taken from the whole truth table; then refitting
 // from the features file, applying the model with compare --lr, and refusing a

@@ -66,7 +66,22 @@ TEST_F(Search, AFullRunAndASmallStoreCompareEverything) {
     const auto byDefault = store->correlate(tech, scansIn[0].id, {}, 2);
     EXPECT_EQ(byDefault.holdings, 7);
     EXPECT_EQ(byDefault.fullyCompared, 7) << "fewer holdings than the default's minimum: all compared";
-    EXPECT_EQ(byDefault.shortlist, "20 % (at least 200)");
+    EXPECT_EQ(byDefault.shortlist, "35 % (at least 200), then 200 by the second stage");
+}
+
+TEST_F(Search, TheSecondStageRanksTheShortlistAndCmcComparesOnlyItsHead) {
+    const auto run = store->correlate(tech, scansIn[0].id, {}, 2, {}, records::Shortlist::parse("5/2"));
+    EXPECT_EQ(run.holdings, 7);
+    EXPECT_EQ(run.fullyCompared, 2) << "the second stage kept two of the first stage's five";
+    EXPECT_EQ(run.shortlist, "5, then 2 by the second stage");
+    EXPECT_NE(store->run(run.id).parameters.find("\"secondStageRanked\":5"), std::string::npos) << store->run(run.id).parameters;
+    const auto candidates = store->candidates(run.id);
+    ASSERT_EQ(candidates.size(), 2u);
+    EXPECT_EQ(candidates[0].acquisitionId, scansIn[1].id) << "the same firearm's shot survives both stages and ranks first";
+    for (const auto& c : candidates) {
+        EXPECT_NE(c.details.find("\"firstStage\""), std::string::npos);
+        EXPECT_NE(c.details.find("\"secondStage\""), std::string::npos) << "each candidate carries its second-stage count";
+    }
 }
 
 TEST_F(Search, ASignatureMissingFromTheTableIsComputedAndKept) {
@@ -113,7 +128,13 @@ TEST(Shortlist, ParsesCountsPercentagesAndAllAndRefusesTheRest) {
     EXPECT_EQ(records::Shortlist::parse("500").keep(10000), 500);
     EXPECT_EQ(records::Shortlist::parse("10%").keep(10000), 1000);
     EXPECT_EQ(records::Shortlist::parse("10%").keep(100), 100) << "never fewer than the minimum";
-    EXPECT_EQ(records::Shortlist{}.keep(100000), 20000);
-    for (const std::string bad : {"", "0", "-3", "12x", "150%", "%", "abc"})
+    EXPECT_EQ(records::Shortlist{}.keep(100000), 35000);
+    EXPECT_EQ(records::Shortlist{}.fullyCompared(35000), 200) << "the second stage keeps 200 for CMC by default";
+    EXPECT_EQ(records::Shortlist::parse("10%").fullyCompared(1000), 1000) << "no second stage unless asked";
+    EXPECT_EQ(records::Shortlist::parse("20%/50").keep(10000), 2000);
+    EXPECT_EQ(records::Shortlist::parse("20%/50").fullyCompared(2000), 50);
+    EXPECT_EQ(records::Shortlist::parse("20%/50").fullyCompared(30), 30);
+    EXPECT_EQ(records::Shortlist::all().fullyCompared(5000), 5000);
+    for (const std::string bad : {"", "0", "-3", "12x", "150%", "%", "abc", "10%/0", "10%/x", "/5", "10%/", "5/3/2"})
         EXPECT_THROW(records::Shortlist::parse(bad), records::RecordsError) << bad;
 }

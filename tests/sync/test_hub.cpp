@@ -134,7 +134,7 @@ TEST_P(HubTest, PushIsIdempotentAndEachAcquisitionGetsARankedLeadList) {
     EXPECT_NE(last->candidates[0].details.find("thetaDeg"), std::string::npos);
     EXPECT_EQ(last->holdings, 3);
     EXPECT_EQ(last->fullyCompared, 3) << "fewer holdings than the default shortlist's minimum: all compared";
-    EXPECT_EQ(last->shortlist, "20 % (at least 200)");
+    EXPECT_EQ(last->shortlist, "35 % (at least 200), then 200 by the second stage");
     // The first one's list was made against nothing; the three later pushes compared themselves with it and say so.
     const LeadList* firstPushed = listOf(lists, ids["F01-01"]);
     ASSERT_NE(firstPushed, nullptr);

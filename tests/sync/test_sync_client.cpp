@@ -143,7 +143,7 @@ TEST_P(SyncTest, TwoAgenciesPushPullReviewAndDisclose) {
     EXPECT_EQ(runs[0].scope, "hub");
     EXPECT_EQ(runs[0].holdings, 2) << "how the hub searched comes with its list: " << runs[0].parameters;
     EXPECT_EQ(runs[0].fullyCompared, 2);
-    EXPECT_EQ(runs[0].shortlist, "20 % (at least 200)");
+    EXPECT_EQ(runs[0].shortlist, "35 % (at least 200), then 200 by the second stage");
     auto candidates = la.store->candidates(runs[0].id);
     ASSERT_EQ(candidates.size(), 2u);
     const records::Id standIn = candidates[0].acquisitionId;

@@ -152,7 +152,7 @@ TEST(MainWindow, TheShortlistIsChosenBesideCorrelateAndTheListSaysWhatWasCompare
     auto* panel = window.findChild<ui::CandidatesPanel*>();
     auto* shortlist = panel->findChild<QComboBox*>("shortlist");
     ASSERT_NE(shortlist, nullptr);
-    EXPECT_TRUE(shortlist->currentText().startsWith("20 %")) << "the default is shown";
+    EXPECT_TRUE(shortlist->currentText().startsWith("35 %")) << "the default is shown";
     shortlist->setEditText("2");
     const qint64 run = window.correlate(1);
     ASSERT_GT(run, 0);

@@ -81,9 +81,10 @@ CandidatesPanel::CandidatesPanel(QWidget* parent)
     shortlist_->setObjectName("shortlist");
     shortlist_->setEditable(true);
     shortlist_->addItem(QString::fromStdString(records::Shortlist{}.describe()), QString());  // the store's default
-    for (const char* choice : {"10%", "5%", "1000", "500", "all"}) shortlist_->addItem(QString::fromLatin1(choice), QString::fromLatin1(choice));
-    shortlist_->setToolTip(tr("Holdings fully compared by CMC after the first-stage signature ranks them: a count (500), a share (25%) "
-                              "or all (a full run). Every list says how many holdings there were and how many were compared. docs/search.md"));
+    for (const char* choice : {"20%/100", "10%", "5%", "1000", "500", "all"}) shortlist_->addItem(QString::fromLatin1(choice), QString::fromLatin1(choice));
+    shortlist_->setToolTip(tr("Holdings kept by the first stage (signatures): a count (500) or a share (25%), then, after '/', how many of "
+                              "those the second stage (CMC on a coarse grid) keeps for full CMC (35%/200); 'all' is a full run. Every list "
+                              "says how many holdings there were and how many were compared. docs/search.md"));
     table_->setHorizontalHeaderLabels(
         {tr("Rank"), tr("Case / item"), tr("CMC"), tr("High CMC"), tr("log10 LR"), tr("Review"), tr("Caliber"), tr("Agency"), tr("Acquired")});
     // The stopping rule for the list: candidates below a likelihood ratio are hidden (they stay in the run).

@@ -50,6 +50,16 @@ SearchSignature computeSignature(const imaging::Surface& processed, const Signat
 // of different methods or shapes.
 double signatureSimilarity(const SearchSignature& a, const SearchSignature& b);
 
+// The similarity and the rotation at which it is reached (degrees; for the
+// spectrum methods known only up to a half turn, the spectrum of a real
+// surface being symmetric).
+struct SignatureMatch {
+    double similarity = 0;
+    double rotationDeg = 0;
+    std::vector<double> otherPeaksDeg;  // the score's other local maxima over the rotation, best first
+};
+SignatureMatch signatureMatch(const SearchSignature& a, const SearchSignature& b);
+
 const char* signatureMethodName(SignatureMethod method);
 
 }  // namespace striae::matching

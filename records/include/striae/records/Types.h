@@ -80,20 +80,28 @@ struct Acquisition {
 // How many holdings a correlation compares fully by CMC after the first
 // stage: `count` when set, else the larger of `minimum` and `fraction` of the
 // partition; everything when `everything` is set or the partition is smaller.
+// How much of a partition a search compares (docs/search.md): the first stage
+// (signatures) keeps `fraction` (at least `minimum`) or `count`; the second
+// stage (CMC on a coarse grid) ranks those and keeps its best `secondStage`
+// for full CMC. Defaults chosen from eval-search at 10,000 holdings.
 struct Shortlist {
     bool everything = false;
-    double fraction = 0.20;  // chosen from eval-search at 10,000 and 100,000 holdings (docs/search.md)
+    double fraction = 0.35;
     int minimum = 200;
     std::optional<int> count;
+    std::optional<int> secondStage = 200;  // none: the first stage's shortlist goes to CMC
     static Shortlist all() {
         Shortlist s;
         s.everything = true;
+        s.secondStage.reset();
         return s;
     }
-    // "all", "25%" or a count such as "500"; throws RecordsError (InvalidInput) otherwise.
+    // "all", "25%" or a count such as "500", optionally followed by "/N" for
+    // the second stage's N ("35%/200"); throws RecordsError (InvalidInput) otherwise.
     static Shortlist parse(const std::string& text);
-    int keep(int holdings) const;
-    std::string describe() const;  // e.g. "20 % (at least 200)"
+    int keep(int holdings) const;               // by the first stage
+    int fullyCompared(int shortlisted) const;  // of those, by CMC
+    std::string describe() const;  // e.g. "35 % (at least 200), then 200 by the second stage"
 };
 
 struct CorrelationRun {

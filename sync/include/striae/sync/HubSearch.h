@@ -44,8 +44,10 @@ public:
     std::size_t indexed() const { return index_->size(); }
     const std::string& openNote() const { return index_->openNote(); }
 
-private:
+    // The signature kept for `id`, if any (the second stage's rotations come from it).
     std::optional<matching::SearchSignature> stored(const std::string& id);
+
+private:
     HubDatabase& db_;
     std::mutex writeMutex_;
     std::unique_ptr<matching::SearchIndex> index_;

@@ -155,7 +155,8 @@ void addCorrelate(CLI::App& app) {
     auto* json = cmd->add_flag("--json", o->json, "Print JSON");
     cmd->add_flag("--csv", o->csv, "Print the candidates as CSV")->excludes(json);
     cmd->add_option("--shortlist", o->shortlist,
-                    "Holdings compared by CMC after the first stage: a count (500), a share (25%) or all; default 20% (at least 200)");
+                    "Holdings the first stage keeps, a count (500) or a share (25%), then after '/' how many of those the second stage keeps for CMC; "
+                    "all: a full run; default 35%/200 (35 % at least 200, then 200)");
     cmd->add_option("--min-lr", o->minLr,
                     "Print only candidates whose likelihood ratio (store's calibration model) is at least this")
         ->check(CLI::PositiveNumber);

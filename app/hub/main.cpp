@@ -102,8 +102,8 @@ int main(int argc, char** argv) {
     serve->add_option("--workers", o.config.workers, "Correlation threads (0: hold and queue only)");
     serve->add_option("--list-size", o.config.listSize, "Candidates kept per lead list");
     serve->add_option("--shortlist", o.shortlist,
-                      "Holdings CMC compares after the first stage ranks a partition: a count (500), a share (20%) or all; "
-                      "default 20% (at least 200)");
+                      "Holdings the first stage keeps of a partition, a count (500) or a share (20%), then after '/' how many of those "
+                      "the second stage keeps for CMC; all: a full run; default 35%/200");
     serve->add_option("--calibration", o.config.calibrationModelFile,
                       "Calibration model (striae calibrate): breech-face candidates carry its likelihood ratio")
         ->check(CLI::ExistingFile);
@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
     worker->add_option("--list-size", o.config.listSize, "Candidates kept per lead list")->capture_default_str();
     worker->add_option("--calibration", o.config.calibrationModelFile, "As for serve: the calibration model for LRs")
         ->check(CLI::ExistingFile);
-    worker->add_option("--shortlist", o.shortlist, "As for serve: holdings CMC compares after the first stage (default 20% (at least 200))");
+    worker->add_option("--shortlist", o.shortlist, "As for serve: the first and second stages' shortlists (default 35%/200)");
 
     auto* agency = app.add_subcommand("agency", "Agencies")->require_subcommand(1);
     auto* agencyAdd = agency->add_subcommand("add", "Register an agency (or, with --peer, a peer hub)");

@@ -175,7 +175,7 @@ TEST_P(HubTest, AShortlistComparesTheFirstStagesBestAndEveryListSaysSo) {
     auto large = [&](const std::string& name) { return (dir / "large" / (name + ".x3p")).string(); };
     auto h = hub("hub1");
     const std::string token = h->addAgency("NYPD");
-    h->start({"--workers", "2", "--shortlist", "2"});
+    h->start({"--workers", "2", "--shortlist", "3/2"});
     HubClient client(h->url(), token);
     std::map<std::string, std::string> ids;
     auto pushAndWait = [&](const std::string& name) {
@@ -189,11 +189,12 @@ TEST_P(HubTest, AShortlistComparesTheFirstStagesBestAndEveryListSaysSo) {
     const LeadList* last = listOf(lists, ids["F01-02"]);
     ASSERT_NE(last, nullptr);
     EXPECT_EQ(last->holdings, 5);
-    EXPECT_EQ(last->fullyCompared, 2) << "only the shortlist is compared by CMC";
-    EXPECT_EQ(last->shortlist, "2");
+    EXPECT_EQ(last->fullyCompared, 2) << "the first stage keeps 3, the second stage 2 of those for CMC";
+    EXPECT_EQ(last->shortlist, "3, then 2 by the second stage");
     ASSERT_EQ(last->candidates.size(), 2u);
     EXPECT_EQ(last->candidates[0].acquisitionId, ids["F01-01"]) << "the same firearm's shot survives the first stage and ranks first";
     EXPECT_NE(last->candidates[0].details.find("\"firstStage\""), std::string::npos) << last->candidates[0].details;
+    EXPECT_NE(last->candidates[0].details.find("\"secondStage\""), std::string::npos) << last->candidates[0].details;
     const LeadList* first = listOf(lists, ids["F02-01"]);
     ASSERT_NE(first, nullptr);
     EXPECT_GE(first->holdings, 1);
@@ -204,7 +205,7 @@ TEST_P(HubTest, AShortlistComparesTheFirstStagesBestAndEveryListSaysSo) {
     // Restarted without its index file: rebuilt from the signatures in the database, the same shortlist.
     h->stop();
     fs::remove(dir / "hub1" / "search.index");
-    h->start({"--workers", "2", "--shortlist", "2"});
+    h->start({"--workers", "2", "--shortlist", "3/2"});
     HubClient again(h->url(), token);
     ids["F01-03"] = again.push(large("F01-03"), metadata("2026-0002", "F01-03")).acquisition.id;
     ASSERT_TRUE(eventually([&] { return allLeads(again).size() == 7; })) << h->logText();

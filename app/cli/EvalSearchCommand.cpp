@@ -73,7 +73,7 @@ void addEvalSearchCommand(CLI::App& app) {
         double shortest = 40, longest = 400;
         bool mirrors = false;
         int rerank = 0;
-        int secondStage = 0, secondStageSample = 200;
+        int secondStage = 0, secondStageSample = 200, endToEnd = 0;
         int threads = int(std::max(1u, std::thread::hardware_concurrency()));
     };
     auto o = std::make_shared<Options>();
@@ -97,6 +97,8 @@ void addEvalSearchCommand(CLI::App& app) {
         ->check(CLI::Range(1, 1000000));
     cmd->add_option("--second-stage-sample", o->secondStageSample, "Non-mates of each shortlist the second stage scores to estimate ranks")
         ->check(CLI::Range(1, 1000000));
+    cmd->add_option("--end-to-end", o->endToEnd, "Run this many whole searches (both stages, CMC) at the largest gallery and time them")
+        ->check(CLI::Range(0, 1000));
     cmd->add_option("--threads,-j", o->threads, "Worker threads")->check(CLI::Range(1, 256));
     cmd->callback([o] {
         matching::SignatureOptions so;
@@ -309,6 +311,57 @@ void addEvalSearchCommand(CLI::App& app) {
                       << " (ranks estimated from " << o->secondStageSample << " sampled non-mates a query)\n";
             std::sort(lost.begin(), lost.end());
             for (const auto& l : lost) std::cout << "  lost at the second stage: " << l << "\n";
+        }
+        if (o->endToEnd > 0) {
+            // Whole searches as the store and the hub run them, timed on the machine's threads: the first stage over
+            // the largest gallery, the second stage over all it kept, CMC over the second stage's head.
+            matching::SecondStageOptions so2;
+            std::vector<imaging::Surface> real(scans);
+            parallelFor(int(scans), o->threads, "scans", [&](int i) { real[std::size_t(i)] = imaging::readX3p(files[std::size_t(i)].string()).surface; });
+            std::vector<imaging::Surface> mirroredFull(scans);
+            for (std::size_t i = 0; i < scans; ++i) mirroredFull[i] = mirrored(real[i]);
+            matching::setKernelThreads(1);
+            for (int k = 0; k < o->endToEnd; ++k) {
+                const std::size_t q = std::size_t(k) * scans / std::size_t(o->endToEnd);
+                const auto t0 = std::chrono::steady_clock::now();
+                const std::size_t keep = std::size_t(shortlist.keep(int(largest)));
+                const auto hits = index->search(entries[q].signature, keep, [q](std::int64_t id) { return std::size_t(id) != q; });
+                const auto t1 = std::chrono::steady_clock::now();
+                const imaging::Surface queryAtStep = matching::secondStageSurface(real[q], so2);
+                std::vector<double> rank(hits.size());
+                parallelFor(int(hits.size()), o->threads, "second stage", [&](int i) {
+                    const std::size_t g = std::size_t(hits[std::size_t(i)].id);
+                    const imaging::Surface other = g < scans ? matching::secondStageSurface(real[g], so2)
+                                                   : entries[g].mirrorOf >= 0 ? coarse[std::size_t(entries[g].mirrorOf)]
+                                                                              : buildDistractor(distractorRecipe(std::uint64_t(entries[g].recipe), groups), coarse);
+                    rank[std::size_t(i)] = matching::secondStageScore(queryAtStep, other, matching::signatureMatch(entries[q].signature, entries[g].signature), so2).rank();
+                });
+                std::vector<std::size_t> order(hits.size());
+                for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+                std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return rank[a] > rank[b]; });
+                order.resize(std::size_t(shortlist.fullyCompared(int(order.size()))));
+                const auto t2 = std::chrono::steady_clock::now();
+                std::vector<matching::CmcResult> results(order.size());
+                parallelFor(int(order.size()), o->threads, "CMC", [&](int i) {
+                    const std::size_t g = std::size_t(hits[order[std::size_t(i)]].id);
+                    const imaging::Surface other = g < scans ? real[g] : entries[g].mirrorOf >= 0 ? mirroredFull[std::size_t(entries[g].mirrorOf)]
+                                                                        : buildDistractor(distractorRecipe(std::uint64_t(entries[g].recipe), groups), mirroredFull);
+                    results[std::size_t(i)] = matching::compareCmc(real[q], other);
+                });
+                const auto t3 = std::chrono::steady_clock::now();
+                std::size_t best = 0, matesKept = 0;
+                for (std::size_t i = 0; i < order.size(); ++i) {
+                    const std::size_t g = std::size_t(hits[order[i]].id);
+                    matesKept += g < scans && entries[g].group == entries[q].group;
+                    if (cmcBetter(results[i], results[best])) best = i;
+                }
+                const std::size_t top = std::size_t(hits[order[best]].id);
+                auto sec = [](auto a, auto b) { return fixed(std::chrono::duration<double>(b - a).count(), 2) + " s"; };
+                std::cout << "end to end, " << entries[q].name << " against " << largest << " holdings on " << o->threads << " threads: first stage "
+                          << sec(t0, t1) << " (kept " << hits.size() << "), second stage " << sec(t1, t2) << " (kept " << order.size() << ", " << matesKept
+                          << " of them mates), CMC " << sec(t2, t3) << "; total " << sec(t0, t3) << "; rank 1 " << entries[top].name << " (CMC "
+                          << results[best].originalCount << ", " << (top < scans && entries[top].group == entries[q].group ? "a true mate" : "not a mate") << ")\n";
+            }
         }
         if (o->rerank <= 0) return;
 

@@ -132,7 +132,10 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
                     const auto other = matching::secondStageSurface(readScan(rows[std::size_t(i)].processedSha).surface, options);
                     scores[std::size_t(i)] = matching::secondStageScore(queryAtStep, other, matching::signatureMatch(mine, *theirs[std::size_t(i)]), options);
                 },
-                [&](int i) { return "second stage, acquisition " + std::to_string(rows[std::size_t(i)].acquisitionId); }, progress, "correlation");
+                [&](int i) {
+                    std::string name = "second stage, acquisition ";  // appended: GCC 12 -O3 warns on literal + temporary
+                    return name += std::to_string(rows[std::size_t(i)].acquisitionId);
+                }, progress, "correlation");
             std::vector<std::size_t> byRank(rows.size());
             for (std::size_t i = 0; i < rows.size(); ++i) byRank[i] = i;
             auto rankOf = [&](std::size_t i) { return scores[i] ? scores[i]->rank() : std::numeric_limits<double>::infinity(); };

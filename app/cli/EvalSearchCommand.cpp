@@ -129,12 +129,17 @@ void addEvalSearchCommand(CLI::App& app) {
             throw CLI::ValidationError("--gallery", "a gallery holds at least the other " + std::to_string(scans - 1) + " scans");
         const std::size_t total = std::max(largest + 1, withMirrors ? 2 * scans : scans);
 
+        // The second stage as asked, else as the shortlist says (the default's: 200).
+        const int secondKeep = o->secondStage > 0 ? o->secondStage : shortlist.secondStage && !shortlist.everything ? *shortlist.secondStage : 0;
+        const bool needScans = o->rerank > 0 || o->endToEnd > 0 || secondKeep > 0, needFull = o->rerank > 0 || o->endToEnd > 0;
         std::vector<Entry> entries(total);
-        std::vector<imaging::Surface> full(o->rerank > 0 ? scans : 0), coarse(scans);  // mirrored; coarse at the signature's step
+        // The scans as read, their mirror images at full spacing, and at the signature's step (which is the second stage's).
+        std::vector<imaging::Surface> real(needScans ? scans : 0), full(needFull ? scans : 0), coarse(scans);
         std::vector<std::string> groups(scans);
         std::atomic<long long> signatureMicros{0};
         parallelFor(int(scans), o->threads, "signatures", [&](int i) {
             const auto surface = imaging::readX3p(files[std::size_t(i)].string()).surface;
+            if (!real.empty()) real[std::size_t(i)] = surface;
             const std::string stem = files[std::size_t(i)].stem().string();
             const auto start = std::chrono::steady_clock::now();
             entries[std::size_t(i)] = {stem, stem.substr(0, stem.rfind('-')), matching::computeSignature(surface, so)};
@@ -165,6 +170,22 @@ void addEvalSearchCommand(CLI::App& app) {
                     }
                 }
             });
+
+        // Any gallery entry at the scans' own spacing, and at the second stage's step;
+        // a built distractor is rebuilt from its recipe.
+        auto fullOf = [&](std::size_t g) -> imaging::Surface {
+            if (g < scans) return real[g];
+            if (entries[g].mirrorOf >= 0) return full[std::size_t(entries[g].mirrorOf)];
+            return buildDistractor(distractorRecipe(std::uint64_t(entries[g].recipe), groups), full);
+        };
+        const matching::SecondStageOptions so2;
+        std::vector<imaging::Surface> scanAtStep(secondKeep > 0 || o->endToEnd > 0 ? scans : 0);
+        for (std::size_t i = 0; i < scanAtStep.size(); ++i) scanAtStep[i] = matching::secondStageSurface(real[i], so2);
+        auto atStep = [&](std::size_t g) -> imaging::Surface {
+            if (g < scans) return scanAtStep[g];
+            if (entries[g].mirrorOf >= 0) return coarse[std::size_t(entries[g].mirrorOf)];
+            return buildDistractor(distractorRecipe(std::uint64_t(entries[g].recipe), groups), coarse);
+        };
 
         // Every query's full ranking through the index (the store's and the hub's first stage).
         std::unique_ptr<matching::SignatureIndex> index;
@@ -254,22 +275,10 @@ void addEvalSearchCommand(CLI::App& app) {
             std::cout << (i ? ", " : " ") << entries[std::get<1>(deepest[i])].name << " → " << entries[std::get<2>(deepest[i])].name << " rank "
                       << std::get<0>(deepest[i]);
         std::cout << "\n";
-        // The second stage as asked, else as the shortlist says (the default's: 200).
-        const int secondKeep = o->secondStage > 0 ? o->secondStage : shortlist.secondStage && !shortlist.everything ? *shortlist.secondStage : 0;
         if (secondKeep > 0) {
             // The cascade at the largest gallery: the second stage ranks each query's first-stage shortlist
             // and keeps its head for CMC. It scores every mate the shortlist kept and a sample of its
             // non-mates; a mate's rank is then estimated from the share of the sample above it.
-            matching::SecondStageOptions so2;
-            std::vector<imaging::Surface> queryAtStep(scans);
-            parallelFor(int(scans), o->threads, "second-stage surfaces", [&](int i) {
-                queryAtStep[std::size_t(i)] = matching::secondStageSurface(imaging::readX3p(files[std::size_t(i)].string()).surface, so2);
-            });
-            auto atStep = [&](std::size_t g) {  // the distractors are built at the signature's step, which is the stage's
-                if (g < scans) return queryAtStep[g];
-                if (entries[g].mirrorOf >= 0) return coarse[std::size_t(entries[g].mirrorOf)];
-                return buildDistractor(distractorRecipe(std::uint64_t(entries[g].recipe), groups), coarse);
-            };
             std::size_t kept = 0, shortlistedMates = 0, pairs = 0;
             std::vector<std::string> lost;
             const auto start = std::chrono::steady_clock::now();
@@ -279,7 +288,7 @@ void addEvalSearchCommand(CLI::App& app) {
                 for (std::size_t g : shortlisted[q]) (g < scans && entries[g].group == entries[q].group ? mates : nonMates).push_back(g);
                 const std::size_t sample = std::min<std::size_t>(nonMates.size(), std::size_t(o->secondStageSample));
                 auto score = [&](std::size_t g) {
-                    return matching::secondStageScore(queryAtStep[q], atStep(g), matching::signatureMatch(entries[q].signature, entries[g].signature), so2).rank();
+                    return matching::secondStageScore(scanAtStep[q], atStep(g), matching::signatureMatch(entries[q].signature, entries[g].signature), so2).rank();
                 };
                 std::vector<double> sampled, mateScores;
                 for (std::size_t k = 0; k < sample; ++k) sampled.push_back(score(nonMates[k * nonMates.size() / sample]));
@@ -315,11 +324,6 @@ void addEvalSearchCommand(CLI::App& app) {
         if (o->endToEnd > 0) {
             // Whole searches as the store and the hub run them, timed on the machine's threads: the first stage over
             // the largest gallery, the second stage over all it kept, CMC over the second stage's head.
-            matching::SecondStageOptions so2;
-            std::vector<imaging::Surface> real(scans);
-            parallelFor(int(scans), o->threads, "scans", [&](int i) { real[std::size_t(i)] = imaging::readX3p(files[std::size_t(i)].string()).surface; });
-            std::vector<imaging::Surface> mirroredFull(scans);
-            for (std::size_t i = 0; i < scans; ++i) mirroredFull[i] = mirrored(real[i]);
             matching::setKernelThreads(1);
             for (int k = 0; k < o->endToEnd; ++k) {
                 const std::size_t q = std::size_t(k) * scans / std::size_t(o->endToEnd);
@@ -327,14 +331,10 @@ void addEvalSearchCommand(CLI::App& app) {
                 const std::size_t keep = std::size_t(shortlist.keep(int(largest)));
                 const auto hits = index->search(entries[q].signature, keep, [q](std::int64_t id) { return std::size_t(id) != q; });
                 const auto t1 = std::chrono::steady_clock::now();
-                const imaging::Surface queryAtStep = matching::secondStageSurface(real[q], so2);
                 std::vector<double> rank(hits.size());
                 parallelFor(int(hits.size()), o->threads, "second stage", [&](int i) {
                     const std::size_t g = std::size_t(hits[std::size_t(i)].id);
-                    const imaging::Surface other = g < scans ? matching::secondStageSurface(real[g], so2)
-                                                   : entries[g].mirrorOf >= 0 ? coarse[std::size_t(entries[g].mirrorOf)]
-                                                                              : buildDistractor(distractorRecipe(std::uint64_t(entries[g].recipe), groups), coarse);
-                    rank[std::size_t(i)] = matching::secondStageScore(queryAtStep, other, matching::signatureMatch(entries[q].signature, entries[g].signature), so2).rank();
+                    rank[std::size_t(i)] = matching::secondStageScore(scanAtStep[q], atStep(g), matching::signatureMatch(entries[q].signature, entries[g].signature), so2).rank();
                 });
                 std::vector<std::size_t> order(hits.size());
                 for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -344,9 +344,7 @@ void addEvalSearchCommand(CLI::App& app) {
                 std::vector<matching::CmcResult> results(order.size());
                 parallelFor(int(order.size()), o->threads, "CMC", [&](int i) {
                     const std::size_t g = std::size_t(hits[order[std::size_t(i)]].id);
-                    const imaging::Surface other = g < scans ? real[g] : entries[g].mirrorOf >= 0 ? mirroredFull[std::size_t(entries[g].mirrorOf)]
-                                                                        : buildDistractor(distractorRecipe(std::uint64_t(entries[g].recipe), groups), mirroredFull);
-                    results[std::size_t(i)] = matching::compareCmc(real[q], other);
+                    results[std::size_t(i)] = matching::compareCmc(real[q], fullOf(g));
                 });
                 const auto t3 = std::chrono::steady_clock::now();
                 std::size_t best = 0, matesKept = 0;
@@ -367,8 +365,6 @@ void addEvalSearchCommand(CLI::App& app) {
 
         // CMC on the shortlist at the largest gallery: every mate it kept and its K best non-mates,
         // each distractor rebuilt at the scan's own spacing from the same recipe.
-        std::vector<imaging::Surface> real(scans);
-        parallelFor(int(scans), o->threads, "scans", [&](int i) { real[std::size_t(i)] = imaging::readX3p(files[std::size_t(i)].string()).surface; });
         std::vector<std::pair<std::size_t, std::size_t>> pairs;  // (query, entry)
         for (std::size_t q = 0; q < scans; ++q) {
             int nonMates = 0;
@@ -377,15 +373,10 @@ void addEvalSearchCommand(CLI::App& app) {
                 if (mate || nonMates < o->rerank) pairs.emplace_back(q, g), nonMates += !mate;
             }
         }
-        auto surfaceOf = [&](std::size_t g) -> imaging::Surface {
-            if (g < scans) return real[g];
-            if (entries[g].mirrorOf >= 0) return full[std::size_t(entries[g].mirrorOf)];
-            return buildDistractor(distractorRecipe(std::uint64_t(entries[g].recipe), groups), full);
-        };
         matching::setKernelThreads(1);
         std::vector<matching::CmcResult> results(pairs.size());
         parallelFor(int(pairs.size()), o->threads, "CMC", [&](int i) {
-            results[std::size_t(i)] = matching::compareCmc(real[pairs[std::size_t(i)].first], surfaceOf(pairs[std::size_t(i)].second));
+            results[std::size_t(i)] = matching::compareCmc(real[pairs[std::size_t(i)].first], fullOf(pairs[std::size_t(i)].second));
         });
         std::size_t rankOneMate = 0, withMate = 0;
         int bestNonMateCount = 0;

@@ -2,9 +2,14 @@
 
 #include <opencv2/imgproc.hpp>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 
 #include "CrossCorrelation.h"
@@ -64,23 +69,107 @@ Moments moments(const float* v, std::size_t count) {
     return m;
 }
 
-// Pearson correlation over the pairs where both are present.
-double pairwiseCorrelation(const float* cell, int h, int w, const float* region, int regionStride, int minPairs) {
+// Sums of the present (non-NaN) values and of their squares, and their
+// number, four floats at a time (SSE2, the x86-64 baseline) with double
+// accumulators; the summation order is the only difference from a plain loop.
+struct PresentSums {
+    std::size_t n = 0;
+    double sum = 0, sumSq = 0;
+};
+
+// Set lanes of a 4-bit mask (the baseline has no POPCNT instruction).
+constexpr unsigned char kLanesSet[16] = {0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4};
+
+// Not inlined: in its caller the accumulators were spilled to the stack.
+__attribute__((noinline)) void addPresent(const float* v, int count, PresentSums& out) {
+    int c = 0;
+#if defined(__SSE2__)
+    __m128d s0 = _mm_setzero_pd(), s1 = _mm_setzero_pd(), q0 = _mm_setzero_pd(), q1 = _mm_setzero_pd();
+    std::size_t n = 0;
+    for (; c + 4 <= count; c += 4) {
+        const __m128 x = _mm_loadu_ps(v + c);
+        const __m128 present = _mm_cmpord_ps(x, x);
+        const __m128 kept = _mm_and_ps(x, present);
+        const __m128d lo = _mm_cvtps_pd(kept), hi = _mm_cvtps_pd(_mm_movehl_ps(kept, kept));
+        s0 = _mm_add_pd(s0, lo);
+        s1 = _mm_add_pd(s1, hi);
+        q0 = _mm_add_pd(q0, _mm_mul_pd(lo, lo));
+        q1 = _mm_add_pd(q1, _mm_mul_pd(hi, hi));
+        n += kLanesSet[_mm_movemask_ps(present)];
+    }
+    alignas(16) double lanes[2];
+    _mm_store_pd(lanes, _mm_add_pd(s0, s1));
+    out.sum += lanes[0] + lanes[1];
+    _mm_store_pd(lanes, _mm_add_pd(q0, q1));
+    out.sumSq += lanes[0] + lanes[1];
+    out.n += n;
+#endif
+    for (; c < count; ++c)
+        if (v[c] == v[c]) {
+            out.sum += v[c];
+            out.sumSq += double(v[c]) * v[c];
+            ++out.n;
+        }
+}
+
+// dst = (src − mean) · scale where present, 0 where missing.
+void standardizeRow(const float* __restrict src, int count, float mean, float scale, float* __restrict dst) {
+    int c = 0;
+#if defined(__SSE2__)
+    const __m128 m = _mm_set1_ps(mean), k = _mm_set1_ps(scale);
+    for (; c + 4 <= count; c += 4) {
+        const __m128 x = _mm_loadu_ps(src + c);
+        _mm_storeu_ps(dst + c, _mm_and_ps(_mm_mul_ps(_mm_sub_ps(x, m), k), _mm_cmpord_ps(x, x)));
+    }
+#endif
+    for (; c < count; ++c) dst[c] = src[c] == src[c] ? (src[c] - mean) * scale : 0.0f;
+}
+
+// Pearson correlation over the pairs where both are present: the h × w cell
+// against the window of `surface` whose top-left is (row0, col0), which may
+// reach outside the surface (missing there).
+double pairwiseCorrelation(const float* cell, int h, int w, const cv::Mat& surface, int row0, int col0, int minPairs) {
     double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-    int n = 0;
+    std::size_t n = 0;
+    const int cLo = std::clamp(-col0, 0, w), cHi = std::clamp(surface.cols - col0, cLo, w);
     for (int r = 0; r < h; ++r) {
+        const int sr = row0 + r;
+        if (sr < 0 || sr >= surface.rows) continue;
         const float* a = cell + std::size_t(r) * w;
-        const float* b = region + std::size_t(r) * regionStride;
-        for (int c = 0; c < w; ++c) {
+        const float* b = surface.ptr<float>(sr) + col0;
+        int c = cLo;
+#if defined(__SSE2__)
+        __m128d vx = _mm_setzero_pd(), vy = _mm_setzero_pd(), vxx = _mm_setzero_pd(), vyy = _mm_setzero_pd(), vxy = _mm_setzero_pd();
+        for (; c + 2 <= cHi; c += 2) {
+            const __m128 x4 = _mm_castpd_ps(_mm_load_sd(reinterpret_cast<const double*>(a + c)));
+            const __m128 y4 = _mm_castpd_ps(_mm_load_sd(reinterpret_cast<const double*>(b + c)));
+            const __m128 both = _mm_and_ps(_mm_cmpord_ps(x4, x4), _mm_cmpord_ps(y4, y4));
+            const __m128d x = _mm_cvtps_pd(_mm_and_ps(x4, both)), y = _mm_cvtps_pd(_mm_and_ps(y4, both));
+            vx = _mm_add_pd(vx, x);
+            vy = _mm_add_pd(vy, y);
+            vxx = _mm_add_pd(vxx, _mm_mul_pd(x, x));
+            vyy = _mm_add_pd(vyy, _mm_mul_pd(y, y));
+            vxy = _mm_add_pd(vxy, _mm_mul_pd(x, y));
+            n += kLanesSet[_mm_movemask_ps(both) & 3];
+        }
+        alignas(16) double lanes[2];
+        _mm_store_pd(lanes, vx), sx += lanes[0] + lanes[1];
+        _mm_store_pd(lanes, vy), sy += lanes[0] + lanes[1];
+        _mm_store_pd(lanes, vxx), sxx += lanes[0] + lanes[1];
+        _mm_store_pd(lanes, vyy), syy += lanes[0] + lanes[1];
+        _mm_store_pd(lanes, vxy), sxy += lanes[0] + lanes[1];
+#endif
+        for (; c < cHi; ++c) {
             if (std::isnan(a[c]) || std::isnan(b[c])) continue;
             const double x = a[c], y = b[c];
             sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y;
             ++n;
         }
     }
-    if (n < std::max(minPairs, 3)) return std::numeric_limits<double>::quiet_NaN();
-    const double cov = n * sxy - sx * sy;
-    const double vx = n * sxx - sx * sx, vy = n * syy - sy * sy;
+    if (n < std::size_t(std::max(minPairs, 3))) return std::numeric_limits<double>::quiet_NaN();
+    const double dn = double(n);
+    const double cov = dn * sxy - sx * sy;
+    const double vx = dn * sxx - sx * sx, vy = dn * syy - sy * sy;
     if (vx <= 0 || vy <= 0) return std::numeric_limits<double>::quiet_NaN();
     return cov / std::sqrt(vx * vy);
 }
@@ -197,129 +286,146 @@ void applyHighCmcRule(CmcDirection& d, const CmcParameters& p, const std::vector
 
 }  // namespace
 
-CmcDirection compareCmcDirection(const imaging::Surface& reference, const imaging::Surface& compared,
-                                 const CmcParameters& p) {
-    if (p.gridRows < 1 || p.gridCols < 1 || p.regionSizeFactor < 1)
-        throw std::invalid_argument("CMC grid and region factor must be at least 1");
-    if (std::abs(reference.spacingX() / compared.spacingX() - 1) > 0.01)
-        throw std::invalid_argument("CMC needs both surfaces at the same spacing (resample first): " +
-                                    imaging::formatNumber(reference.spacingX() * 1e6) + " µm vs " +
-                                    imaging::formatNumber(compared.spacingX() * 1e6) + " µm");
-    const std::vector<double> angles = p.angles();
-    const double thresholdPx = p.translationThresholdUm * 1e-6 / reference.spacingX();
+namespace {
 
-    CmcDirection d;
-    d.cells = makeGrid(reference, p);
-    const cv::Mat ref = toFloat(reference);
-    const cv::Mat target = toFloat(compared);
-
-    int maxRegionRows = 1, maxRegionCols = 1;
-    for (const auto& cell : d.cells) {
-        maxRegionRows = std::max(maxRegionRows, p.regionSizeFactor * cell.rows);
-        maxRegionCols = std::max(maxRegionCols, p.regionSizeFactor * cell.cols);
-    }
-    CellCorrelator correlator(maxRegionRows, maxRegionCols);
-    std::vector<float> standardized(std::size_t(maxRegionRows) * maxRegionCols);
-
-    // Reference cells: filtered, standardized and transformed once.
-    std::vector<PreparedCell> prepared;
-    for (std::size_t i = 0; i < d.cells.size(); ++i) {
-        CmcCell& cell = d.cells[i];
-        cell.byAngle.resize(angles.size());
-        if (cell.rows < 2 || cell.cols < 2) continue;
-        PreparedCell pc;
-        pc.index = int(i);
-        pc.values.resize(std::size_t(cell.rows) * cell.cols);
-        for (int r = 0; r < cell.rows; ++r)
-            std::copy_n(ref.ptr<float>(cell.row0 + r) + cell.col0, cell.cols, pc.values.data() + std::size_t(r) * cell.cols);
-        const Moments m = moments(pc.values.data(), pc.values.size());
-        cell.missingFraction = 1.0 - double(m.n) / double(pc.values.size());
-        if (cell.missingFraction > p.maxMissingFraction || !(m.sd > 0)) continue;
-        cell.used = true;
-        standardize(pc.values.data(), pc.values.size(), m, standardized.data());
-        pc.spectrum = correlator.cellSpectrum(standardized.data(), cell.rows, cell.cols);
-        prepared.push_back(std::move(pc));
-        ++d.usedCells;
-    }
-
-    // Work buffers, allocated once for all angles and cells.
-    std::vector<float> region(std::size_t(maxRegionRows) * maxRegionCols);
-    cv::Mat rotatedBuffer;
-    const cv::Point2f centre((target.cols - 1) / 2.0f, (target.rows - 1) / 2.0f);
-
-    for (std::size_t a = 0; a < angles.size(); ++a) {
-        // The compared surface is rotated once per angle (into its own buffer:
-        // never alias `target`, or the next warp would write over it).
-        if (angles[a] != 0)
-            cv::warpAffine(target, rotatedBuffer, cv::getRotationMatrix2D(centre, angles[a], 1.0), target.size(),
-                           p.linearRotation ? cv::INTER_LINEAR : cv::INTER_NEAREST, cv::BORDER_CONSTANT, cv::Scalar(kNaNf));
-        const cv::Mat& rotated = angles[a] == 0 ? target : rotatedBuffer;
-        for (const PreparedCell& pc : prepared) {
-            CmcCell& cell = d.cells[pc.index];
-            CellRegistration& reg = cell.byAngle[a];
-            reg.thetaDeg = angles[a];
-            const int rh = p.regionSizeFactor * cell.rows, rw = p.regionSizeFactor * cell.cols;
-            const int offR = (rh - cell.rows) / 2, offC = (rw - cell.cols) / 2;
-            const int r0 = cell.row0 - offR, c0 = cell.col0 - offC;
-            // The region around the cell's place, missing outside the surface;
-            // its moments are gathered in the same pass.
-            std::size_t inBounds = 0, present = 0;
-            double sum = 0, sumSq = 0;
-            const int cLo = std::clamp(-c0, 0, rw), cHi = std::clamp(rotated.cols - c0, cLo, rw);
-            for (int r = 0; r < rh; ++r) {
-                float* dst = region.data() + std::size_t(r) * rw;
-                const int sr = r0 + r;
-                if (sr < 0 || sr >= rotated.rows) {
-                    std::fill_n(dst, rw, kNaNf);
-                    continue;
-                }
-                std::fill_n(dst, cLo, kNaNf);
-                std::fill(dst + cHi, dst + rw, kNaNf);
-                const float* src = rotated.ptr<float>(sr) + c0;
-                for (int c = cLo; c < cHi; ++c) {
-                    const float v = src[c];
-                    dst[c] = v;
-                    if (v == v) {
-                        sum += v;
-                        sumSq += double(v) * v;
-                        ++present;
-                    }
-                }
-                inBounds += std::size_t(cHi - cLo);
-            }
-            if (inBounds == 0 || present < 2 || 1.0 - double(present) / double(inBounds) > p.maxMissingFraction) continue;
-            Moments m;
-            m.n = present;
-            m.mean = sum / double(present);
-            m.sd = std::sqrt(std::max(0.0, (sumSq - sum * m.mean) / double(present - 1)));
-            if (!(m.sd > 0)) continue;
-            float* frame = correlator.beginRegion(rh, rw);
-            const float scale = float(1.0 / m.sd), mean = float(m.mean);
-            for (int r = 0; r < rh; ++r) {
-                const float* src = region.data() + std::size_t(r) * rw;
-                float* dst = frame + std::size_t(r) * correlator.frameStride();
-                for (int c = 0; c < rw; ++c) dst[c] = src[c] == src[c] ? (src[c] - mean) * scale : 0.0f;
-            }
-            const PeakShift peak = correlator.bestShiftInFrame(pc.spectrum.get(), cell.rows, cell.cols, rh, rw);
-            const int bestR = peak.row, bestC = peak.col;
-            const double corr = pairwiseCorrelation(pc.values.data(), cell.rows, cell.cols,
-                                                    region.data() + std::size_t(bestR) * rw + bestC, rw, p.minOverlapPoints);
-            if (std::isnan(corr)) continue;
-            reg.valid = true;
-            reg.dx = bestC - offC;
-            reg.dy = bestR - offR;
-            reg.correlation = corr;
+// One direction's fixed part: the reference's cells filtered, standardized
+// and transformed, and the compared surface as floats. Registering the cells
+// at a set of angles (registerAt) reuses it, so the second stage's few angle
+// windows a holding pay for it once.
+class DirectionRegistrar {
+public:
+    DirectionRegistrar(const imaging::Surface& reference, const imaging::Surface& compared, const CmcParameters& p)
+        : p_(p), cells_(makeGrid(reference, p)), target_(toFloat(compared)),
+          thresholdPx_(p.translationThresholdUm * 1e-6 / reference.spacingX()) {
+        if (p.gridRows < 1 || p.gridCols < 1 || p.regionSizeFactor < 1)
+            throw std::invalid_argument("CMC grid and region factor must be at least 1");
+        if (std::abs(reference.spacingX() / compared.spacingX() - 1) > 0.01)
+            throw std::invalid_argument("CMC needs both surfaces at the same spacing (resample first): " +
+                                        imaging::formatNumber(reference.spacingX() * 1e6) + " µm vs " +
+                                        imaging::formatNumber(compared.spacingX() * 1e6) + " µm");
+        int maxRegionRows = 1, maxRegionCols = 1;
+        for (const auto& cell : cells_) {
+            maxRegionRows = std::max(maxRegionRows, p.regionSizeFactor * cell.rows);
+            maxRegionCols = std::max(maxRegionCols, p.regionSizeFactor * cell.cols);
+        }
+        correlator_ = std::make_unique<CellCorrelator>(maxRegionRows, maxRegionCols);
+        std::vector<float> standardized(std::size_t(maxRegionRows) * maxRegionCols);
+        const cv::Mat ref = toFloat(reference);
+        for (std::size_t i = 0; i < cells_.size(); ++i) {
+            CmcCell& cell = cells_[i];
+            if (cell.rows < 2 || cell.cols < 2) continue;
+            PreparedCell pc;
+            pc.index = int(i);
+            pc.values.resize(std::size_t(cell.rows) * cell.cols);
+            for (int r = 0; r < cell.rows; ++r)
+                std::copy_n(ref.ptr<float>(cell.row0 + r) + cell.col0, cell.cols, pc.values.data() + std::size_t(r) * cell.cols);
+            const Moments m = moments(pc.values.data(), pc.values.size());
+            cell.missingFraction = 1.0 - double(m.n) / double(pc.values.size());
+            if (cell.missingFraction > p.maxMissingFraction || !(m.sd > 0)) continue;
+            cell.used = true;
+            standardize(pc.values.data(), pc.values.size(), m, standardized.data());
+            pc.spectrum = correlator_->cellSpectrum(standardized.data(), cell.rows, cell.cols);
+            prepared_.push_back(std::move(pc));
+            ++usedCells_;
         }
     }
 
-    for (auto& cell : d.cells) {
-        if (!cell.used) continue;
-        for (const auto& r : cell.byAngle)
-            if (r.valid && (!cell.best.valid || r.correlation > cell.best.correlation)) cell.best = r;
+    CmcDirection registerAt(const std::vector<double>& angles) {
+        CmcDirection d;
+        d.cells = cells_;
+        d.usedCells = usedCells_;
+        for (auto& cell : d.cells) cell.byAngle.resize(angles.size());
+        const cv::Point2f centre((target_.cols - 1) / 2.0f, (target_.rows - 1) / 2.0f);
+        for (std::size_t a = 0; a < angles.size(); ++a) {
+            // The compared surface is rotated once per angle (into its own buffer:
+            // never alias `target_`, or the next warp would write over it).
+            if (angles[a] != 0)
+                cv::warpAffine(target_, rotated_, cv::getRotationMatrix2D(centre, angles[a], 1.0), target_.size(),
+                               p_.linearRotation ? cv::INTER_LINEAR : cv::INTER_NEAREST, cv::BORDER_CONSTANT, cv::Scalar(kNaNf));
+            const cv::Mat& rotated = angles[a] == 0 ? target_ : rotated_;
+            for (const PreparedCell& pc : prepared_) registerCell(pc, rotated, angles[a], d.cells[pc.index].byAngle[a]);
+        }
+        for (auto& cell : d.cells) {
+            if (!cell.used) continue;
+            for (const auto& r : cell.byAngle)
+                if (r.valid && (!cell.best.valid || r.correlation > cell.best.correlation)) cell.best = r;
+        }
+        applyOriginalRule(d, p_, thresholdPx_);
+        applyHighCmcRule(d, p_, angles, thresholdPx_);
+        return d;
     }
-    applyOriginalRule(d, p, thresholdPx);
-    applyHighCmcRule(d, p, angles, thresholdPx);
-    return d;
+
+private:
+    // Where the cell fits best in the region around its place in the rotated surface.
+    void registerCell(const PreparedCell& pc, const cv::Mat& rotated, double angle, CellRegistration& reg) {
+        const CmcCell& cell = cells_[pc.index];
+        reg.thetaDeg = angle;
+        const int rh = p_.regionSizeFactor * cell.rows, rw = p_.regionSizeFactor * cell.cols;
+        const int offR = (rh - cell.rows) / 2, offC = (rw - cell.cols) / 2;
+        const int r0 = cell.row0 - offR, c0 = cell.col0 - offC;
+        // The region is read in place: what lies outside the surface is missing.
+        const int rLo = std::clamp(-r0, 0, rh), rHi = std::clamp(rotated.rows - r0, rLo, rh);
+        const int cLo = std::clamp(-c0, 0, rw), cHi = std::clamp(rotated.cols - c0, cLo, rw);
+        PresentSums sums;
+        for (int r = rLo; r < rHi; ++r) addPresent(rotated.ptr<float>(r0 + r) + c0 + cLo, cHi - cLo, sums);
+        const std::size_t inBounds = std::size_t(rHi - rLo) * std::size_t(cHi - cLo);
+        if (inBounds == 0 || sums.n < 2 || 1.0 - double(sums.n) / double(inBounds) > p_.maxMissingFraction) return;
+        Moments m;
+        m.n = sums.n;
+        m.mean = sums.sum / double(sums.n);
+        m.sd = std::sqrt(std::max(0.0, (sums.sumSq - sums.sum * m.mean) / double(sums.n - 1)));
+        if (!(m.sd > 0)) return;
+        float* frame = correlator_->beginRegion(rh, rw);
+        const int stride = correlator_->frameStride();
+        for (int r = 0; r < rh; ++r) {
+            float* dst = frame + std::size_t(r) * stride;
+            if (r < rLo || r >= rHi) {
+                std::fill_n(dst, rw, 0.0f);
+                continue;
+            }
+            std::fill_n(dst, cLo, 0.0f);
+            std::fill(dst + cHi, dst + rw, 0.0f);
+            standardizeRow(rotated.ptr<float>(r0 + r) + c0 + cLo, cHi - cLo, float(m.mean), float(1.0 / m.sd), dst + cLo);
+        }
+        const PeakShift peak = correlator_->bestShiftInFrame(pc.spectrum.get(), cell.rows, cell.cols, rh, rw);
+        const double corr =
+            pairwiseCorrelation(pc.values.data(), cell.rows, cell.cols, rotated, r0 + peak.row, c0 + peak.col, p_.minOverlapPoints);
+        if (std::isnan(corr)) return;
+        reg.valid = true;
+        reg.dx = peak.col - offC;
+        reg.dy = peak.row - offR;
+        reg.correlation = corr;
+    }
+
+    CmcParameters p_;
+    std::vector<CmcCell> cells_;
+    cv::Mat target_, rotated_;
+    double thresholdPx_;
+    std::unique_ptr<CellCorrelator> correlator_;
+    std::vector<PreparedCell> prepared_;
+    int usedCells_ = 0;
+};
+
+}  // namespace
+
+CmcDirection compareCmcDirection(const imaging::Surface& reference, const imaging::Surface& compared,
+                                 const CmcParameters& p) {
+    const std::vector<double> angles = p.angles();
+    return DirectionRegistrar(reference, compared, p).registerAt(angles);
+}
+
+std::vector<CmcDirection> compareCmcDirectionWindows(const imaging::Surface& reference, const imaging::Surface& compared,
+                                                     const CmcParameters& p, const std::vector<AngleWindow>& windows) {
+    DirectionRegistrar registrar(reference, compared, p);
+    std::vector<CmcDirection> out;
+    out.reserve(windows.size());
+    for (const AngleWindow& w : windows) {
+        CmcParameters q = p;
+        q.thetaMinDeg = w.minDeg;
+        q.thetaMaxDeg = w.maxDeg;
+        out.push_back(registrar.registerAt(q.angles()));
+    }
+    return out;
 }
 
 void setKernelThreads(int threads) { cv::setNumThreads(threads); }

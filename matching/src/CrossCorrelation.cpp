@@ -3,7 +3,26 @@
 #include <algorithm>
 #include <limits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace striae::matching {
+namespace {
+float rowMax(const float* v, int n) {
+    float top = -std::numeric_limits<float>::infinity();
+    int c = 0;
+#if defined(__SSE2__)
+    __m128 m = _mm_set1_ps(top);
+    for (; c + 4 <= n; c += 4) m = _mm_max_ps(m, _mm_loadu_ps(v + c));
+    alignas(16) float lanes[4];
+    _mm_store_ps(lanes, m);
+    top = std::max(std::max(lanes[0], lanes[1]), std::max(lanes[2], lanes[3]));
+#endif
+    for (; c < n; ++c) top = std::max(top, v[c]);
+    return top;
+}
+}  // namespace
 
 CellCorrelator::CellCorrelator(int maxRows, int maxCols)
     : plan_(FftPlan::get(fastFftSize(maxRows), fastFftSize(maxCols))),
@@ -46,25 +65,26 @@ PeakShift CellCorrelator::bestShiftInFrame(const std::complex<float>* cellSpectr
     // conj(C)·R transforms back to Σ_p c(p) r(p + s).
     // Spelled out on float pairs: std::complex's operator* checks for NaN and infinity
     // on every product (Annex G), several times slower than this loop.
-    float* s = reinterpret_cast<float*>(spectrum_.get());
-    const float* c = reinterpret_cast<const float*>(cellSpectrum);
+    float* __restrict s = reinterpret_cast<float*>(spectrum_.get());
+    const float* __restrict c = reinterpret_cast<const float*>(cellSpectrum);
     for (std::size_t k = 0; k < 2 * plan_.spectrumSize(); k += 2) {
         const float a = s[k], b = s[k + 1], x = c[k], y = c[k + 1];
         s[k] = a * x + b * y;
         s[k + 1] = b * x - a * y;
     }
     plan_.inverse(spectrum_.get(), output_.get());
-    PeakShift best;
+    // The highest value over the valid shifts and its first place in row
+    // order (as a scan with a strict ">" finds it): the first row holding it,
+    // then its first column there. No NaN can occur: the inputs are finite.
+    const int shiftCols = rw - w + 1;
     float top = -std::numeric_limits<float>::infinity();
-    for (int sr = 0; sr <= rh - h; ++sr) {
-        const float* row = output_.get() + std::size_t(sr) * fc;
-        for (int sc = 0; sc <= rw - w; ++sc)
-            if (row[sc] > top) {
-                top = row[sc];
-                best.row = sr;
-                best.col = sc;
-            }
-    }
+    int topRow = 0;
+    for (int sr = 0; sr <= rh - h; ++sr)
+        if (const float m = rowMax(output_.get() + std::size_t(sr) * fc, shiftCols); m > top) top = m, topRow = sr;
+    PeakShift best;
+    best.row = topRow;
+    const float* row = output_.get() + std::size_t(topRow) * fc;
+    while (best.col + 1 < shiftCols && row[best.col] != top) ++best.col;
     best.value = double(top) / double(plan_.realSize());  // FFTW's inverse is unnormalized
     return best;
 }

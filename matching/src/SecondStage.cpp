@@ -23,18 +23,17 @@ SecondStageScore secondStageScore(const imaging::Surface& queryAtStep, const ima
     std::vector<double> peaks{rotation.rotationDeg};
     for (std::size_t k = 0; k + 1 < std::size_t(options.rotations) && k < rotation.otherPeaksDeg.size(); ++k)
         peaks.push_back(rotation.otherPeaksDeg[k]);
+    // The signature knows the rotation up to a half turn; CMC turns the
+    // compared surface, the signature the query: hence the sign.
+    std::vector<AngleWindow> windows;
+    for (double peak : peaks)
+        for (double base : {peak, peak - 180}) windows.push_back({-base - options.windowDeg, -base + options.windowDeg});
     SecondStageScore best;
     bool any = false;
-    for (double peak : peaks)
-        // The signature knows the rotation up to a half turn; CMC turns the
-        // compared surface, the signature the query: hence the sign.
-        for (double base : {peak, peak - 180}) {
-            p.thetaMinDeg = -base - options.windowDeg;
-            p.thetaMaxDeg = -base + options.windowDeg;
-            const CmcDirection d = compareCmcDirection(queryAtStep, holdingAtStep, p);
-            const SecondStageScore s{d.originalCount, d.highCount, d.consensus.thetaDeg};
-            if (!any || s.rank() > best.rank()) best = s, any = true;
-        }
+    for (const CmcDirection& d : compareCmcDirectionWindows(queryAtStep, holdingAtStep, p, windows)) {
+        const SecondStageScore s{d.originalCount, d.highCount, d.consensus.thetaDeg};
+        if (!any || s.rank() > best.rank()) best = s, any = true;
+    }
     return best;
 }
 

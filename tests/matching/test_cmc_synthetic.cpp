@@ -141,3 +141,41 @@ TEST(CmcSpacing, DifferentSpacingsCompareAtTheCoarser) {
     EXPECT_LE(matching::compareCmc(a, otherGun).originalCount, 2);
     EXPECT_FALSE(matching::compareCmc(a, a).resampled);
 }
+
+// The second stage registers one preparation of the cells at several angle
+// windows: each window's result must be what a comparison at that window
+// alone gives, cell by cell.
+TEST(CmcWindows, EachWindowEqualsAComparisonAtThatWindowAlone) {
+    const auto a = texture(240, 41);
+    const auto b = transformed(a, -10, 4, -3);
+    CmcParameters p;
+    p.gridRows = p.gridCols = 6;
+    const std::vector<matching::AngleWindow> windows{{4, 16}, {-30, -24}, {170, 176}};
+    const auto together = matching::compareCmcDirectionWindows(a, b, p, windows);
+    ASSERT_EQ(together.size(), windows.size());
+    for (std::size_t w = 0; w < windows.size(); ++w) {
+        SCOPED_TRACE(w);
+        CmcParameters alone = p;
+        alone.thetaMinDeg = windows[w].minDeg;
+        alone.thetaMaxDeg = windows[w].maxDeg;
+        const auto single = matching::compareCmcDirection(a, b, alone);
+        EXPECT_EQ(together[w].originalCount, single.originalCount);
+        EXPECT_EQ(together[w].highCount, single.highCount);
+        EXPECT_EQ(together[w].thetaCounts, single.thetaCounts);
+        ASSERT_EQ(together[w].cells.size(), single.cells.size());
+        for (std::size_t c = 0; c < single.cells.size(); ++c) {
+            ASSERT_EQ(together[w].cells[c].byAngle.size(), single.cells[c].byAngle.size());
+            for (std::size_t k = 0; k < single.cells[c].byAngle.size(); ++k) {
+                const auto& x = together[w].cells[c].byAngle[k];
+                const auto& y = single.cells[c].byAngle[k];
+                EXPECT_EQ(x.valid, y.valid);
+                EXPECT_EQ(x.dx, y.dx);
+                EXPECT_EQ(x.dy, y.dy);
+                EXPECT_DOUBLE_EQ(x.correlation, y.correlation);
+            }
+        }
+    }
+    // The window holding the true rotation (+10°) finds the match, the others do not.
+    EXPECT_GE(together[0].originalCount, together[0].usedCells * 3 / 4);
+    EXPECT_LE(together[1].originalCount, 3);
+}

@@ -94,4 +94,13 @@ void setKernelThreads(int threads);
 CmcDirection compareCmcDirection(const imaging::Surface& reference, const imaging::Surface& compared,
                                  const CmcParameters& parameters);
 
+// The same direction at several angle windows (each from minDeg to maxDeg in
+// the parameters' step), the cells prepared once: one result per window, each
+// as compareCmcDirection would give it for that window alone.
+struct AngleWindow {
+    double minDeg = 0, maxDeg = 0;
+};
+std::vector<CmcDirection> compareCmcDirectionWindows(const imaging::Surface& reference, const imaging::Surface& compared,
+                                                     const CmcParameters& parameters, const std::vector<AngleWindow>& windows);
+
 }  // namespace striae::matching

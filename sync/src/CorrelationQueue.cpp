@@ -13,6 +13,8 @@
 #include <algorithm>
 #include <list>
 #include <map>
+#include <thread>
+#include <atomic>
 #include <memory>
 #include <set>
 
@@ -28,6 +30,7 @@
 #include <sstream>
 #include "striae/sync/HubSearch.h"
 #include "striae/sync/HubStore.h"
+#include "striae/sync/StageSurfaceFiles.h"
 
 namespace striae::sync {
 
@@ -68,6 +71,7 @@ CorrelationQueue::CorrelationQueue(HubStore& store, int threads, int listSize, c
     : store_(store), threads_(std::max(0, threads)), listSize_(std::max(1, listSize)), shortlist_(shortlist),
       cache_(std::make_unique<SurfaceCache>(256)),
       search_(std::make_unique<HubSearch>(store.database(), lease.indexPath.empty() ? store.dataDir() + "/search.index" : lease.indexPath)),
+      stageSurfaces_(std::make_unique<StageSurfaceFiles>(store.dataDir())),
       lease_(std::move(lease)) {
     if (lease_.worker.empty()) lease_.worker = store.hubName() + "@" + Poco::Environment::nodeName() + ":" + std::to_string(::getpid());
     lease_.leaseMs = std::max<std::int64_t>(lease_.leaseMs, 300);
@@ -105,6 +109,7 @@ void CorrelationQueue::signOnPush(const HubAcquisition& a, const imaging::Surfac
     if (a.metadata.itemType == "bullet" || a.metadata.region != "breech_face") return;
     try {
         search_->signatureOf(a, [&] { return surface; });
+        stageSurfaces_->put(a.sha256, surface);
     } catch (const std::exception& e) {
         Poco::Logger::get("striae-hub").warning("search signature of " + a.id + " not kept at push (the job computes it): " + e.what());
     }
@@ -206,26 +211,46 @@ bool CorrelationQueue::correlate(const std::string& id) {
             // shortlist; its head goes on to full CMC. A holding without a signature is always kept.
             const matching::SecondStageOptions options;
             const imaging::Surface queryAtStep = matching::secondStageSurface(*querySurface, options);
+            // Spread over the hub's correlation threads: one search alone should use the machine.
+            std::vector<double> ranks(compared.size(), std::numeric_limits<double>::quiet_NaN());
+            std::vector<std::optional<int>> counts(compared.size());
+            std::atomic<std::size_t> next{0};
+            std::atomic<bool> stopped{false};
+            auto rankSome = [&] {
+                for (std::size_t i = next++; i < compared.size(); i = next++) {
+                    {
+                        std::lock_guard lock(mutex_);
+                        if (stopping_) {
+                            stopped = true;
+                            return;
+                        }
+                    }
+                    try {
+                        const auto theirs = always.count(compared[i].id) ? std::nullopt : search_->stored(compared[i].id);
+                        if (!theirs) {
+                            ranks[i] = std::numeric_limits<double>::infinity();  // no signature: on to CMC
+                            continue;
+                        }
+                        const auto other = stageSurfaces_->get(compared[i].sha256, [&] {
+                            return imaging::readX3p(store_.filePath(compared[i].sha256)).surface;
+                        });
+                        const auto score = matching::secondStageScore(queryAtStep, other, matching::signatureMatch(*mine, *theirs), options);
+                        counts[i] = score.count;
+                        ranks[i] = score.rank();
+                    } catch (const std::exception&) {
+                    }  // withdrawn meanwhile (its file is gone): left out
+                }
+            };
+            std::vector<std::thread> helpers;
+            for (int t = 1; t < std::max(1, threads_); ++t) helpers.emplace_back(rankSome);
+            rankSome();
+            for (auto& h : helpers) h.join();
+            if (stopped) return false;  // the job goes back to the queue
             std::vector<std::pair<double, std::size_t>> ranked;
             for (std::size_t i = 0; i < compared.size(); ++i) {
-                {
-                    std::lock_guard lock(mutex_);
-                    if (stopping_) return false;  // the job goes back to the queue
-                }
-                double rank = std::numeric_limits<double>::infinity();
-                try {
-                    const auto theirs = always.count(compared[i].id) ? std::nullopt : search_->stored(compared[i].id);
-                    if (theirs) {
-                        const auto other = cache_->get(compared[i].sha256, store_.filePath(compared[i].sha256));
-                        const auto score = matching::secondStageScore(queryAtStep, matching::secondStageSurface(*other, options),
-                                                                      matching::signatureMatch(*mine, *theirs), options);
-                        secondStage[compared[i].id] = score.count;
-                        rank = score.rank();
-                    }
-                } catch (const std::exception&) {
-                    continue;  // withdrawn meanwhile (its file is gone)
-                }
-                ranked.emplace_back(rank, i);
+                if (std::isnan(ranks[i])) continue;
+                if (counts[i]) secondStage[compared[i].id] = *counts[i];
+                ranked.emplace_back(ranks[i], i);
             }
             std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
             std::vector<HubAcquisition> head;

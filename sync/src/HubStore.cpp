@@ -1,4 +1,5 @@
 #include "striae/sync/HubStore.h"
+#include "striae/sync/StageSurfaceFiles.h"
 
 #include <Poco/DigestEngine.h>
 #include <Poco/RandomStream.h>
@@ -169,6 +170,13 @@ std::string HubStore::filePath(const std::string& sha256) const {
     return dataDir_ + "/files/" + sha256.substr(0, 2) + "/" + sha256 + ".x3p";
 }
 
+// The scan and what was derived from it (the second stage's surface).
+void HubStore::removeScanFiles(const std::string& sha256) {
+    std::error_code ec;
+    fs::remove(filePath(sha256), ec);
+    StageSurfaceFiles(dataDir_).remove(sha256);
+}
+
 std::string HubStore::tempFile(const std::string& name) const { return dataDir_ + "/files/.tmp/" + name; }
 
 std::int64_t HubStore::nextSeq() {
@@ -308,7 +316,7 @@ PushResult HubStore::pushWithScan(const Caller& caller, const AcquisitionMetadat
     } catch (...) {
         std::error_code ec;
         if (!hadFile && db_.query("SELECT id FROM acquisition WHERE sha256 = ? AND withdrawn = 0", {sha256}).empty())
-            fs::remove(filePath(sha256), ec);
+            removeScanFiles(sha256);
         throw;
     }
 }
@@ -370,7 +378,7 @@ void HubStore::withdraw(const Caller& caller, const std::string& id) {
     }
     // The scan goes too, unless another live acquisition shares it.
     std::lock_guard lock(filesMutex_);
-    if (db_.query("SELECT id FROM acquisition WHERE sha256 = ? AND withdrawn = 0", {sha}).empty()) fs::remove(filePath(sha));
+    if (db_.query("SELECT id FROM acquisition WHERE sha256 = ? AND withdrawn = 0", {sha}).empty()) removeScanFiles(sha);
 }
 
 std::string HubStore::scanPathFor(const Caller& caller, const std::string& id) {
@@ -686,7 +694,7 @@ void HubStore::applyReplicatedWithdrawal(const std::string& id) {
         t.commit();
     }
     if (!sha.empty() && db_.query("SELECT id FROM acquisition WHERE sha256 = ? AND withdrawn = 0", {sha}).empty())
-        fs::remove(filePath(sha));
+        removeScanFiles(sha);
 }
 
 std::int64_t HubStore::peerCursor(const std::string& peer) {

@@ -14,6 +14,7 @@
 #include "striae/imaging/X3p.h"
 #include "striae/imaging/Synthetic.h"
 #include "striae/sync/HubClient.h"
+#include "striae/sync/StageSurfaceFiles.h"
 #include "striae/sync/HubDatabase.h"
 #include "striae/sync/HubError.h"
 #include "striae/sync/HubStore.h"
@@ -177,9 +178,11 @@ TEST_P(HubTest, AShortlistComparesTheFirstStagesBestAndEveryListSaysSo) {
     const std::string token = h->addAgency("NYPD");
     h->start({"--workers", "2", "--shortlist", "3/2"});
     HubClient client(h->url(), token);
-    std::map<std::string, std::string> ids;
+    std::map<std::string, std::string> ids, shas;
     auto pushAndWait = [&](const std::string& name) {
-        ids[name] = client.push(large(name), metadata("2026-0002", name)).acquisition.id;
+        const auto pushed = client.push(large(name), metadata("2026-0002", name)).acquisition;
+        ids[name] = pushed.id;
+        shas[name] = pushed.sha256;
         const std::size_t before = ids.size();
         ASSERT_TRUE(eventually([&] { return allLeads(client).size() == before; })) << h->logText();
     };
@@ -201,10 +204,23 @@ TEST_P(HubTest, AShortlistComparesTheFirstStagesBestAndEveryListSaysSo) {
     EXPECT_EQ(first->fullyCompared, first->holdings) << "its own run (1 holding, compared) and each later arrival that compared itself with it by CMC";
     EXPECT_LE(int(first->candidates.size()), first->fullyCompared) << "never more candidates than comparisons";
     EXPECT_TRUE(fs::exists(dir / "hub1" / "search.index"));
+    // The second stage's surfaces are kept beside the scans, one a holding.
+    auto derived = [&] {
+        std::vector<fs::path> files;
+        if (fs::exists(dir / "hub1" / "derived"))
+            for (const auto& e : fs::directory_iterator(dir / "hub1" / "derived")) files.push_back(e.path());
+        std::sort(files.begin(), files.end());
+        return files;
+    };
+    ASSERT_EQ(derived().size(), 6u);
 
-    // Restarted without its index file: rebuilt from the signatures in the database, the same shortlist.
+    // Restarted without its index file: rebuilt from the signatures in the database, the same shortlist;
+    // the derived surfaces of the two holdings it must shortlist damaged and lost: made again from their scans.
     h->stop();
     fs::remove(dir / "hub1" / "search.index");
+    const sync::StageSurfaceFiles files((dir / "hub1").string());
+    fs::resize_file(files.pathFor(shas["F01-01"]), fs::file_size(files.pathFor(shas["F01-01"])) / 2);
+    fs::remove(files.pathFor(shas["F01-02"]));
     h->start({"--workers", "2", "--shortlist", "3/2"});
     HubClient again(h->url(), token);
     ids["F01-03"] = again.push(large("F01-03"), metadata("2026-0002", "F01-03")).acquisition.id;
@@ -217,6 +233,9 @@ TEST_P(HubTest, AShortlistComparesTheFirstStagesBestAndEveryListSaysSo) {
     ASSERT_EQ(third->candidates.size(), 2u);
     const std::set<std::string> top{third->candidates[0].acquisitionId, third->candidates[1].acquisitionId};
     EXPECT_EQ(top, (std::set<std::string>{ids["F01-01"], ids["F01-02"]})) << "its firearm's two shots are the shortlist";
+    EXPECT_EQ(derived().size(), 7u);
+    EXPECT_TRUE(files.read(shas["F01-01"])) << "the damaged one made again";
+    EXPECT_TRUE(files.read(shas["F01-02"])) << "the lost one made again";
 }
 
 // A breech face's search signature is computed at the push, from the surface
@@ -239,6 +258,12 @@ TEST_P(HubTest, APushedBreechFaceHasItsSearchSignatureBeforeItIsCorrelated) {
     ASSERT_EQ(rows.size(), 1u) << h.logText();
     EXPECT_EQ(rows[0].text(0), "spectrum-rotation-search");
     EXPECT_GT(rows[0].integer(1), 4000) << "base64 of 4,096 bytes";
+    // So is the second stage's surface; it goes with the scan when the owner withdraws it.
+    const std::string sha = db.query("SELECT sha256 FROM acquisition WHERE id = ?", {id}).at(0).text(0);
+    const sync::StageSurfaceFiles files((dir / "hub1").string());
+    EXPECT_TRUE(files.read(sha)) << h.logText();
+    client.withdraw(id);
+    EXPECT_FALSE(fs::exists(files.pathFor(sha)));
 }
 
 TEST_P(HubTest, ADifferentCaliberIsNotCompared) {

@@ -26,6 +26,7 @@
 namespace striae::sync {
 
 class HubSearch;
+class StageSurfaceFiles;
 class HubStore;
 class SurfaceCache;
 
@@ -67,6 +68,7 @@ private:
     std::optional<matching::CalibrationModel> model_;
     std::unique_ptr<SurfaceCache> cache_;
     std::unique_ptr<HubSearch> search_;
+    std::unique_ptr<StageSurfaceFiles> stageSurfaces_;
     std::mutex mutex_;
     std::condition_variable wake_;
     WorkerLease lease_;

@@ -35,6 +35,7 @@ public:
 
     const std::string& hubName() const { return hubName_; }
     std::string filePath(const std::string& sha256) const;
+    void removeScanFiles(const std::string& sha256);  // the scan and its derived files
     const std::string& dataDir() const { return dataDir_; }
     // The shared connection, for the concerns kept beside the holdings (HubSearch).
     HubDatabase& database() { return db_; }

@@ -25,6 +25,7 @@
 #include "striae/matching/CmcJson.h"
 #include "striae/matching/SearchSignature.h"
 #include "striae/matching/SecondStage.h"
+#include "striae/matching/StageSurfaceFiles.h"
 
 namespace striae::records {
 
@@ -125,11 +126,15 @@ CorrelationRun Store::correlate(const User& actor, Id acquisitionId, const match
             std::vector<std::optional<matching::SearchSignature>> theirs(rows.size());
             for (std::size_t i = 0; i < rows.size(); ++i) theirs[i] = loadSignature(impl_->db, rows[i].acquisitionId);
             std::vector<std::optional<matching::SecondStageScore>> scores(rows.size());
+            // The holdings at the stage's step are kept in <store>/derived (made at first use), so a
+            // search does not read, check and resample every shortlisted scan; full CMC below does.
+            const matching::StageSurfaceFiles atStep((std::filesystem::path(impl_->folder) / "derived").string());
             forEachInParallel(
                 int(rows.size()), threads,
                 [&](int i) {
                     if (!theirs[std::size_t(i)]) return;
-                    const auto other = matching::secondStageSurface(readScan(rows[std::size_t(i)].processedSha).surface, options);
+                    const std::string& sha = rows[std::size_t(i)].processedSha;
+                    const auto other = atStep.get(sha, [&] { return readScan(sha).surface; }, options);
                     scores[std::size_t(i)] = matching::secondStageScore(queryAtStep, other, matching::signatureMatch(mine, *theirs[std::size_t(i)]), options);
                 },
                 [&](int i) {

@@ -30,7 +30,7 @@
 #include <sstream>
 #include "striae/sync/HubSearch.h"
 #include "striae/sync/HubStore.h"
-#include "striae/sync/StageSurfaceFiles.h"
+#include "striae/matching/StageSurfaceFiles.h"
 
 namespace striae::sync {
 
@@ -71,7 +71,7 @@ CorrelationQueue::CorrelationQueue(HubStore& store, int threads, int listSize, c
     : store_(store), threads_(std::max(0, threads)), listSize_(std::max(1, listSize)), shortlist_(shortlist),
       cache_(std::make_unique<SurfaceCache>(256)),
       search_(std::make_unique<HubSearch>(store.database(), lease.indexPath.empty() ? store.dataDir() + "/search.index" : lease.indexPath)),
-      stageSurfaces_(std::make_unique<StageSurfaceFiles>(store.dataDir())),
+      stageSurfaces_(std::make_unique<matching::StageSurfaceFiles>(store.dataDir() + "/derived")),
       lease_(std::move(lease)) {
     if (lease_.worker.empty()) lease_.worker = store.hubName() + "@" + Poco::Environment::nodeName() + ":" + std::to_string(::getpid());
     lease_.leaseMs = std::max<std::int64_t>(lease_.leaseMs, 300);

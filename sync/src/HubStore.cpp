@@ -1,5 +1,5 @@
 #include "striae/sync/HubStore.h"
-#include "striae/sync/StageSurfaceFiles.h"
+#include "striae/matching/StageSurfaceFiles.h"
 
 #include <Poco/DigestEngine.h>
 #include <Poco/RandomStream.h>
@@ -174,7 +174,7 @@ std::string HubStore::filePath(const std::string& sha256) const {
 void HubStore::removeScanFiles(const std::string& sha256) {
     std::error_code ec;
     fs::remove(filePath(sha256), ec);
-    StageSurfaceFiles(dataDir_).remove(sha256);
+    matching::StageSurfaceFiles(dataDir_ + "/derived").remove(sha256);
 }
 
 std::string HubStore::tempFile(const std::string& name) const { return dataDir_ + "/files/.tmp/" + name; }

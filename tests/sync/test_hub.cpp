@@ -14,7 +14,7 @@
 #include "striae/imaging/X3p.h"
 #include "striae/imaging/Synthetic.h"
 #include "striae/sync/HubClient.h"
-#include "striae/sync/StageSurfaceFiles.h"
+#include "striae/matching/StageSurfaceFiles.h"
 #include "striae/sync/HubDatabase.h"
 #include "striae/sync/HubError.h"
 #include "striae/sync/HubStore.h"
@@ -218,7 +218,7 @@ TEST_P(HubTest, AShortlistComparesTheFirstStagesBestAndEveryListSaysSo) {
     // the derived surfaces of the two holdings it must shortlist damaged and lost: made again from their scans.
     h->stop();
     fs::remove(dir / "hub1" / "search.index");
-    const sync::StageSurfaceFiles files((dir / "hub1").string());
+    const matching::StageSurfaceFiles files((dir / "hub1" / "derived").string());
     fs::resize_file(files.pathFor(shas["F01-01"]), fs::file_size(files.pathFor(shas["F01-01"])) / 2);
     fs::remove(files.pathFor(shas["F01-02"]));
     h->start({"--workers", "2", "--shortlist", "3/2"});
@@ -260,7 +260,7 @@ TEST_P(HubTest, APushedBreechFaceHasItsSearchSignatureBeforeItIsCorrelated) {
     EXPECT_GT(rows[0].integer(1), 4000) << "base64 of 4,096 bytes";
     // So is the second stage's surface; it goes with the scan when the owner withdraws it.
     const std::string sha = db.query("SELECT sha256 FROM acquisition WHERE id = ?", {id}).at(0).text(0);
-    const sync::StageSurfaceFiles files((dir / "hub1").string());
+    const matching::StageSurfaceFiles files((dir / "hub1" / "derived").string());
     EXPECT_TRUE(files.read(sha)) << h.logText();
     client.withdraw(id);
     EXPECT_FALSE(fs::exists(files.pathFor(sha)));

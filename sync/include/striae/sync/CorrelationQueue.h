@@ -23,10 +23,13 @@
 #include "striae/records/Types.h"
 #include "striae/sync/HubTypes.h"
 
+namespace striae::matching {
+class StageSurfaceFiles;
+}
+
 namespace striae::sync {
 
 class HubSearch;
-class StageSurfaceFiles;
 class HubStore;
 class SurfaceCache;
 
@@ -68,7 +71,7 @@ private:
     std::optional<matching::CalibrationModel> model_;
     std::unique_ptr<SurfaceCache> cache_;
     std::unique_ptr<HubSearch> search_;
-    std::unique_ptr<StageSurfaceFiles> stageSurfaces_;
+    std::unique_ptr<matching::StageSurfaceFiles> stageSurfaces_;
     std::mutex mutex_;
     std::condition_variable wake_;
     WorkerLease lease_;

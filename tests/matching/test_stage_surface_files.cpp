@@ -1,4 +1,4 @@
-// The hub's derived second-stage surfaces: written at push, read back as made,
+// The derived second-stage surfaces (hub and store): written, read back as made,
 // remade whenever missing, damaged or of other options.
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "striae/imaging/Synthetic.h"
-#include "striae/sync/StageSurfaceFiles.h"
+#include "striae/matching/StageSurfaceFiles.h"
 
 using namespace striae;
 namespace fs = std::filesystem;
@@ -43,7 +43,7 @@ void expectSameAsMade(const imaging::Surface& got, const imaging::Surface& proce
 }  // namespace
 
 TEST_F(StageSurfaceFilesTest, WrittenAtPushReadBackAsMade) {
-    const sync::StageSurfaceFiles files(dir.string());
+    const matching::StageSurfaceFiles files((dir / "derived").string());
     EXPECT_FALSE(files.read(kSha)) << "nothing written yet";
     files.put(kSha, processed);
     ASSERT_TRUE(fs::exists(files.pathFor(kSha)));
@@ -57,7 +57,7 @@ TEST_F(StageSurfaceFilesTest, WrittenAtPushReadBackAsMade) {
 }
 
 TEST_F(StageSurfaceFilesTest, DamagedTornOrForeignFilesAreRemadeFromTheScan) {
-    const sync::StageSurfaceFiles files(dir.string());
+    const matching::StageSurfaceFiles files((dir / "derived").string());
     files.put(kSha, processed);
     const auto size = fs::file_size(files.pathFor(kSha));
     {  // one height flipped: the CRC refuses it

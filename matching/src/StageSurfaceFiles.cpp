@@ -1,4 +1,4 @@
-#include "striae/sync/StageSurfaceFiles.h"
+#include "striae/matching/StageSurfaceFiles.h"
 
 #include <Poco/Checksum.h>
 
@@ -13,7 +13,7 @@
 
 namespace fs = std::filesystem;
 
-namespace striae::sync {
+namespace striae::matching {
 namespace {
 
 // Header: magic, rows, cols, spacing x / y (m), the stage's step (µm) and grid;
@@ -27,11 +27,11 @@ struct Header {
 
 }  // namespace
 
-StageSurfaceFiles::StageSurfaceFiles(std::string dataDir) : dir_(std::move(dataDir) + "/derived") {}
+StageSurfaceFiles::StageSurfaceFiles(std::string folder) : dir_(std::move(folder)) {}
 
 std::string StageSurfaceFiles::pathFor(const std::string& sha256) const { return dir_ + "/" + sha256 + ".s2"; }
 
-std::optional<imaging::Surface> StageSurfaceFiles::read(const std::string& sha256, const matching::SecondStageOptions& options) const {
+std::optional<imaging::Surface> StageSurfaceFiles::read(const std::string& sha256, const SecondStageOptions& options) const {
     std::ifstream in(pathFor(sha256), std::ios::binary);
     if (!in) return std::nullopt;
     Header h{};
@@ -57,7 +57,7 @@ std::optional<imaging::Surface> StageSurfaceFiles::read(const std::string& sha25
     return s;
 }
 
-void StageSurfaceFiles::write(const std::string& sha256, const imaging::Surface& atStep, const matching::SecondStageOptions& options) const {
+void StageSurfaceFiles::write(const std::string& sha256, const imaging::Surface& atStep, const SecondStageOptions& options) const {
     Header h{};
     std::memcpy(h.magic, kMagic, sizeof kMagic);
     h.rows = atStep.rows();
@@ -92,14 +92,14 @@ void StageSurfaceFiles::write(const std::string& sha256, const imaging::Surface&
     if (ec) fs::remove(temp, ec);
 }
 
-void StageSurfaceFiles::put(const std::string& sha256, const imaging::Surface& processed, const matching::SecondStageOptions& options) const {
-    write(sha256, matching::secondStageSurface(processed, options), options);
+void StageSurfaceFiles::put(const std::string& sha256, const imaging::Surface& processed, const SecondStageOptions& options) const {
+    write(sha256, secondStageSurface(processed, options), options);
 }
 
 imaging::Surface StageSurfaceFiles::get(const std::string& sha256, const std::function<imaging::Surface()>& scan,
-                                        const matching::SecondStageOptions& options) const {
+                                        const SecondStageOptions& options) const {
     if (auto kept = read(sha256, options)) return std::move(*kept);
-    imaging::Surface atStep = matching::secondStageSurface(scan(), options);
+    imaging::Surface atStep = secondStageSurface(scan(), options);
     write(sha256, atStep, options);
     // As the file holds it (float32), so that a search gives the same whether it read or made it.
     for (int r = 0; r < atStep.rows(); ++r)
@@ -113,4 +113,4 @@ void StageSurfaceFiles::remove(const std::string& sha256) const {
     fs::remove(pathFor(sha256), ec);
 }
 
-}  // namespace striae::sync
+}  // namespace striae::matching

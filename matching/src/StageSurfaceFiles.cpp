@@ -73,7 +73,8 @@ void StageSurfaceFiles::write(const std::string& sha256, const imaging::Surface&
     crc.update(reinterpret_cast<const char*>(values.data()), unsigned(values.size() * sizeof(float)));
     const std::uint32_t sum = crc.checksum();
     std::error_code ec;
-    fs::create_directories(dir_, ec);
+    // Heights of evidence: the folder 0700 and the files 0600, as the scans beside them.
+    if (!fs::exists(dir_, ec) && fs::create_directories(dir_, ec)) fs::permissions(dir_, fs::perms::owner_all, ec);
     // A temporary file renamed into place: a reader (another worker) never sees half of one.
     const std::string temp =
         pathFor(sha256) + ".tmp" + std::to_string(::getpid()) + "-" + std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()));
@@ -82,6 +83,7 @@ void StageSurfaceFiles::write(const std::string& sha256, const imaging::Surface&
         out.write(reinterpret_cast<const char*>(&h), sizeof h);
         out.write(reinterpret_cast<const char*>(values.data()), std::streamsize(values.size() * sizeof(float)));
         out.write(reinterpret_cast<const char*>(&sum), sizeof sum);
+        fs::permissions(temp, fs::perms::owner_read | fs::perms::owner_write, ec);
         if (!out.flush()) {
             out.close();
             fs::remove(temp, ec);

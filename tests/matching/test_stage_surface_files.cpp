@@ -52,6 +52,8 @@ TEST_F(StageSurfaceFilesTest, WrittenAtPushReadBackAsMade) {
     expectSameAsMade(*got, processed);
     EXPECT_TRUE(fs::is_empty(dir / "derived") == false);
     for (const auto& e : fs::directory_iterator(dir / "derived")) EXPECT_EQ(e.path().extension(), ".s2") << "no temporary left: " << e.path();
+    EXPECT_EQ(fs::status(dir / "derived").permissions() & fs::perms::all, fs::perms::owner_all);
+    EXPECT_EQ(fs::status(files.pathFor(kSha)).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
     files.remove(kSha);
     EXPECT_FALSE(fs::exists(files.pathFor(kSha)));
 }

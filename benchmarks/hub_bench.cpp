@@ -5,6 +5,7 @@
 //   build/dev/benchmarks/hub_bench [--held N] [--clients C] [--postgres CONNINFO] [--pushes P] [--pulls Q]
 // Without --postgres, $STRIAE_TEST_POSTGRES is used if set; else SQLite only.
 #include <fcntl.h>
+#include <opencv2/imgproc.hpp>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -17,11 +18,13 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "striae/imaging/Synthetic.h"
+#include "striae/imaging/X3p.h"
 #include "striae/sync/HubClient.h"
 #include "striae/sync/HubDatabase.h"
 #include "striae/sync/HubStore.h"
@@ -80,14 +83,15 @@ Figures drive(int clients, int count, F request) {
 struct Hub {
     pid_t pid = -1;
     int port = 0;
-    void start(const std::string& binary, const fs::path& data, const std::string& db) {
+    void start(const std::string& binary, const fs::path& data, const std::string& db, const std::vector<std::string>& workers = {"--workers", "0"}) {
         const auto portFile = data / "port";
         fs::remove(portFile);
         std::vector<std::string> args{binary, "--data", data.string()};
         if (!db.empty()) args.insert(args.end(), {"--db", db});
         // The load client is many clients from one address: the per-address and per-token limits lifted.
-        args.insert(args.end(), {"serve", "--listen", "127.0.0.1:0", "--port-file", portFile.string(), "--workers", "0",
-                                 "--max-connections-per-client", "1000", "--rate", "0"});
+        args.insert(args.end(), {"serve", "--listen", "127.0.0.1:0", "--port-file", portFile.string(), "--max-connections-per-client", "1000",
+                                 "--rate", "0"});
+        args.insert(args.end(), workers.begin(), workers.end());
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());
         argv.push_back(nullptr);
@@ -225,10 +229,114 @@ double workerThroughput(const std::string& conninfo, const fs::path& root, const
     return double(jobs) / seconds;
 }
 
+// Issue 15 point 7: how long a new push waits for its lead list at a hub
+// holding `holdings` real-texture breech faces. The holdings are Weller's 95
+// processed scans (all but the query) and, to reach the number, their mirror
+// images turned by varied angles (a mirror image matches no firearm), each a
+// distinct X3P pushed through the API (so the hub computes its signature and
+// derived surface as at any push). Their own correlation jobs are then marked
+// done: what is timed is one new push, Weller's TW06-01, from its upload to
+// its lead list, with the default shortlist and 2 correlation threads.
+void leadListAtScale(const fs::path& root, const fs::path& weller, int holdings, int clients) {
+    std::vector<fs::path> sources;
+    for (const auto& e : fs::directory_iterator(weller))
+        if (e.path().extension() == ".x3p") sources.push_back(e.path());
+    std::sort(sources.begin(), sources.end());
+    const fs::path query = weller / "TW06-01.x3p";
+    sources.erase(std::remove(sources.begin(), sources.end(), query), sources.end());
+    if (sources.empty() || !fs::exists(query)) throw std::runtime_error("Weller's scans are not in " + weller.string());
+    const fs::path variants = root / "variants";
+    fs::create_directories(variants);
+    std::vector<std::string> files;
+    std::vector<std::string> names;  // the source of each holding, for the report
+    auto t = Clock::now();
+    std::vector<imaging::Surface> loaded;
+    for (const auto& src : sources) loaded.push_back(imaging::readX3p(src.string()).surface);
+    for (int i = 0; i < holdings; ++i) {
+        const std::size_t k = std::size_t(i) % sources.size();
+        if (std::size_t(i) < sources.size()) {
+            files.push_back(sources[k].string());
+            names.push_back(sources[k].stem().string());
+            continue;
+        }
+        // Mirrored (columns reversed), then turned about the centre.
+        const imaging::Surface& a = loaded[k];
+        cv::Mat m(a.rows(), a.cols(), CV_64F);
+        for (int r = 0; r < a.rows(); ++r)
+            for (int c = 0; c < a.cols(); ++c) m.at<double>(r, c) = a.at(r, a.cols() - 1 - c);
+        const double angle = double((i / int(sources.size())) * 37 % 360) - 180;
+        cv::Mat turned;
+        cv::warpAffine(m, turned, cv::getRotationMatrix2D(cv::Point2f((a.cols() - 1) / 2.0f, (a.rows() - 1) / 2.0f), angle, 1.0), m.size(),
+                       cv::INTER_NEAREST, cv::BORDER_CONSTANT, cv::Scalar(imaging::kMissing));
+        imaging::Surface out(a.rows(), a.cols(), a.spacingX(), a.spacingY());
+        for (int r = 0; r < a.rows(); ++r)
+            for (int c = 0; c < a.cols(); ++c) out.set(r, c, turned.at<double>(r, c));
+        const std::string path = (variants / ("V" + std::to_string(i) + ".x3p")).string();
+        imaging::writeX3p(out, path, {'F'});
+        files.push_back(path);
+        names.push_back("mirror of " + sources[k].stem().string());
+    }
+    std::printf("lead list at scale: %d holdings written in %.1f s\n", holdings, std::chrono::duration<double>(Clock::now() - t).count());
+
+    const fs::path data = root / "lead-list";
+    fs::create_directories(data);
+    std::string token;
+    {
+        HubStore store(data.string(), "", "bench");
+        store.addAgency("BENCH", "Bench PD");
+        token = store.issueToken("BENCH");
+    }
+    std::vector<std::string> ids(files.size());
+    {
+        Hub hub;
+        hub.start(STRIAE_HUB, data, "", {"--workers", "0"});
+        const std::string url = "http://127.0.0.1:" + std::to_string(hub.port);
+        t = Clock::now();
+        const Figures pushed = drive(clients, int(files.size()), [&](int, int i) {
+            AcquisitionMetadata m;
+            m.caseRef = "L-" + std::to_string(i);
+            m.itemLabel = "Q1";
+            m.caliber = "9mm Luger";
+            ids[std::size_t(i)] = HubClient(url, token).push(files[std::size_t(i)], m).acquisition.id;
+        });
+        std::printf("lead list at scale: pushed %d holdings in %.1f s (p50 %.1f ms, p99 %.1f ms, %d errors)\n", holdings,
+                    std::chrono::duration<double>(Clock::now() - t).count(), pushed.p50ms, pushed.p99ms, pushed.errors);
+    }
+    // The holdings' own jobs are not what is measured.
+    HubDatabase(std::string("sqlite:") + (data / "hub.db").string()).execute("UPDATE job SET state = 'done' WHERE state = 'queued'");
+    Hub hub;
+    hub.start(STRIAE_HUB, data, "", {"--workers", "2"});
+    const std::string url = "http://127.0.0.1:" + std::to_string(hub.port);
+    HubClient client(url, token);
+    t = Clock::now();
+    AcquisitionMetadata m;
+    m.caseRef = "QUERY";
+    m.itemLabel = "Q1";
+    m.caliber = "9mm Luger";
+    const std::string queryId = client.push(query.string(), m).acquisition.id;
+    const double uploaded = std::chrono::duration<double>(Clock::now() - t).count();
+    std::int64_t cursor = 0;
+    std::optional<LeadList> list;
+    while (!list) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        for (auto& l : client.leads(cursor, 100, cursor))
+            if (l.acquisitionId == queryId) list = l;
+        if (std::chrono::duration<double>(Clock::now() - t).count() > 3600) throw std::runtime_error("no lead list within an hour");
+    }
+    const double ready = std::chrono::duration<double>(Clock::now() - t).count();
+    std::string first = "none";
+    if (!list->candidates.empty())
+        for (std::size_t i = 0; i < ids.size(); ++i)
+            if (ids[i] == list->candidates[0].acquisitionId) first = names[i];
+    std::printf("lead list at scale: TW06-01 pushed to a hub of %d holdings (SQLite, 2 correlation threads, shortlist '%s'): uploaded in "
+                "%.2f s, lead list ready %.1f s after the push began; %d fully compared; rank 1 %s\n",
+                list->holdings, list->shortlist.c_str(), uploaded, ready, list->fullyCompared, first.c_str());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    int held = 10000, clients = 8, pushes = 1000, pulls = 5000, workerJobs = 16;
+    int held = 10000, clients = 8, pushes = 1000, pulls = 5000, workerJobs = 16, leadListHoldings = 0;
     std::string postgres = std::getenv("STRIAE_TEST_POSTGRES") ? std::getenv("STRIAE_TEST_POSTGRES") : "";
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string a = argv[i];
@@ -238,13 +346,21 @@ int main(int argc, char** argv) {
         else if (a == "--pulls") pulls = std::atoi(argv[i + 1]);
         else if (a == "--postgres") postgres = argv[i + 1];
         else if (a == "--worker-jobs") workerJobs = std::atoi(argv[i + 1]);
+        else if (a == "--lead-list-holdings") leadListHoldings = std::atoi(argv[i + 1]);
         else {
-            std::fprintf(stderr, "usage: hub_bench [--held N] [--clients C] [--pushes P] [--pulls Q] [--worker-jobs J] [--postgres CONNINFO]\n");
+            std::fprintf(stderr, "usage: hub_bench [--held N] [--clients C] [--pushes P] [--pulls Q] [--worker-jobs J] [--postgres CONNINFO]\n"
+                         "       hub_bench --lead-list-holdings N   (a new push's lead list at a hub of N Weller-textured holdings)\n");
             return 2;
         }
     }
     const fs::path root = fs::temp_directory_path() / ("striae-hub-bench-" + std::to_string(::getpid()));
     fs::create_directories(root);
+    if (leadListHoldings > 0) {
+        const char* env = std::getenv("STRIAE_DATA");
+        leadListAtScale(root, fs::path(env ? env : STRIAE_DEFAULT_DATA) / "weller", leadListHoldings, clients);
+        fs::remove_all(root);
+        return 0;
+    }
     // Distinct small scans to push (a push of a held scan is a no-op).
     imaging::SynthOptions o;
     o.firearms = (pushes + 1) / 2;

@@ -178,6 +178,30 @@ void CorrelationQueue::work() {
     }
 }
 
+// work(0 … n−1) spread over the hub's correlation threads (one search alone
+// should use the machine); false when the hub began stopping meanwhile.
+bool CorrelationQueue::onThreads(std::size_t n, const std::function<void(std::size_t)>& work) {
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> stopped{false};
+    auto some = [&] {
+        for (std::size_t i = next++; i < n && !stopped; i = next++) {
+            {
+                std::lock_guard lock(mutex_);
+                if (stopping_) {
+                    stopped = true;
+                    return;
+                }
+            }
+            work(i);
+        }
+    };
+    std::vector<std::thread> helpers;
+    for (int t = 1; t < std::max(1, threads_) && std::size_t(t) < n; ++t) helpers.emplace_back(some);
+    some();
+    for (auto& h : helpers) h.join();
+    return !stopped;
+}
+
 bool CorrelationQueue::correlate(const std::string& id) {
     const auto query = store_.findAcquisition(id);
     if (!query || query->withdrawn) return true;
@@ -211,41 +235,25 @@ bool CorrelationQueue::correlate(const std::string& id) {
             // shortlist; its head goes on to full CMC. A holding without a signature is always kept.
             const matching::SecondStageOptions options;
             const imaging::Surface queryAtStep = matching::secondStageSurface(*querySurface, options);
-            // Spread over the hub's correlation threads: one search alone should use the machine.
             std::vector<double> ranks(compared.size(), std::numeric_limits<double>::quiet_NaN());
             std::vector<std::optional<int>> counts(compared.size());
-            std::atomic<std::size_t> next{0};
-            std::atomic<bool> stopped{false};
-            auto rankSome = [&] {
-                for (std::size_t i = next++; i < compared.size(); i = next++) {
-                    {
-                        std::lock_guard lock(mutex_);
-                        if (stopping_) {
-                            stopped = true;
-                            return;
-                        }
+            const bool finished = onThreads(compared.size(), [&](std::size_t i) {
+                try {
+                    const auto theirs = always.count(compared[i].id) ? std::nullopt : search_->stored(compared[i].id);
+                    if (!theirs) {
+                        ranks[i] = std::numeric_limits<double>::infinity();  // no signature: on to CMC
+                        return;
                     }
-                    try {
-                        const auto theirs = always.count(compared[i].id) ? std::nullopt : search_->stored(compared[i].id);
-                        if (!theirs) {
-                            ranks[i] = std::numeric_limits<double>::infinity();  // no signature: on to CMC
-                            continue;
-                        }
-                        const auto other = stageSurfaces_->get(compared[i].sha256, [&] {
-                            return imaging::readX3p(store_.filePath(compared[i].sha256)).surface;
-                        });
-                        const auto score = matching::secondStageScore(queryAtStep, other, matching::signatureMatch(*mine, *theirs), options);
-                        counts[i] = score.count;
-                        ranks[i] = score.rank();
-                    } catch (const std::exception&) {
-                    }  // withdrawn meanwhile (its file is gone): left out
-                }
-            };
-            std::vector<std::thread> helpers;
-            for (int t = 1; t < std::max(1, threads_); ++t) helpers.emplace_back(rankSome);
-            rankSome();
-            for (auto& h : helpers) h.join();
-            if (stopped) return false;  // the job goes back to the queue
+                    const auto other = stageSurfaces_->get(compared[i].sha256, [&] {
+                        return imaging::readX3p(store_.filePath(compared[i].sha256)).surface;
+                    });
+                    const auto score = matching::secondStageScore(queryAtStep, other, matching::signatureMatch(*mine, *theirs), options);
+                    counts[i] = score.count;
+                    ranks[i] = score.rank();
+                } catch (const std::exception&) {
+                }  // withdrawn meanwhile (its file is gone): left out
+            });
+            if (!finished) return false;  // the job goes back to the queue
             std::vector<std::pair<double, std::size_t>> ranked;
             for (std::size_t i = 0; i < compared.size(); ++i) {
                 if (std::isnan(ranks[i])) continue;
@@ -281,19 +289,22 @@ bool CorrelationQueue::correlate(const std::string& id) {
             return details;  // other CMC parameters: a count only
         }
     };
-    std::vector<HubCandidate> found, reverse;
-    for (const auto& other : compared) {
-        {
-            std::lock_guard lock(mutex_);
-            if (stopping_) return false;  // the job goes back to the queue
-        }
+    std::vector<std::optional<matching::CmcResult>> results(compared.size());
+    const bool finished = onThreads(compared.size(), [&](std::size_t i) {
         std::shared_ptr<const imaging::Surface> surface;
         try {
-            surface = cache_->get(other.sha256, store_.filePath(other.sha256));
+            surface = cache_->get(compared[i].sha256, store_.filePath(compared[i].sha256));
         } catch (const std::exception&) {
-            continue;  // withdrawn meanwhile (its file is gone)
+            return;  // withdrawn meanwhile (its file is gone)
         }
-        const auto result = matching::compareCmc(*querySurface, *surface, parameters);
+        results[i] = matching::compareCmc(*querySurface, *surface, parameters);
+    });
+    if (!finished) return false;  // the job goes back to the queue
+    std::vector<HubCandidate> found, reverse;
+    for (std::size_t i = 0; i < compared.size(); ++i) {
+        if (!results[i]) continue;
+        const HubAcquisition& other = compared[i];
+        const matching::CmcResult& result = *results[i];
         HubCandidate c;
         c.acquisitionId = other.id;
         c.score = result.originalCount;

@@ -9,6 +9,7 @@
 // lands while its lease is held (exactly once).
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <set>
 #include <map>
 #include <mutex>
@@ -62,6 +63,7 @@ private:
     void work();
     void renewLeases();
     bool correlate(const std::string& acquisitionId);  // false: stopped, or the lease was lost
+    bool onThreads(std::size_t n, const std::function<void(std::size_t)>& work);
     bool correlateBullet(const HubAcquisition& land);
     std::vector<imaging::LandSignature> signaturesOf(const std::vector<HubAcquisition>& lands);
 

@@ -358,6 +358,10 @@ int main(int argc, char** argv) {
     if (leadListHoldings > 0) {
         const char* env = std::getenv("STRIAE_DATA");
         leadListAtScale(root, fs::path(env ? env : STRIAE_DEFAULT_DATA) / "weller", leadListHoldings, clients);
+        // The hub's log says where the search's time went (first stage, second stage, CMC).
+        std::ifstream log(root / "lead-list" / "hub.log");
+        for (std::string line; std::getline(log, line);)
+            if (line.find("correlated ") != std::string::npos) std::printf("hub log: %s\n", line.c_str());
         fs::remove_all(root);
         return 0;
     }

@@ -141,8 +141,8 @@ double pairwiseCorrelation(const float* cell, int h, int w, const cv::Mat& surfa
 #if defined(__SSE2__)
         __m128d vx = _mm_setzero_pd(), vy = _mm_setzero_pd(), vxx = _mm_setzero_pd(), vyy = _mm_setzero_pd(), vxy = _mm_setzero_pd();
         for (; c + 2 <= cHi; c += 2) {
-            const __m128 x4 = _mm_castpd_ps(_mm_load_sd(reinterpret_cast<const double*>(a + c)));
-            const __m128 y4 = _mm_castpd_ps(_mm_load_sd(reinterpret_cast<const double*>(b + c)));
+            const __m128 x4 = _mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(a + c)));
+            const __m128 y4 = _mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(b + c)));
             const __m128 both = _mm_and_ps(_mm_cmpord_ps(x4, x4), _mm_cmpord_ps(y4, y4));
             const __m128d x = _mm_cvtps_pd(_mm_and_ps(x4, both)), y = _mm_cvtps_pd(_mm_and_ps(y4, both));
             vx = _mm_add_pd(vx, x);

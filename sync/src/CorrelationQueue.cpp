@@ -210,6 +210,12 @@ bool CorrelationQueue::correlate(const std::string& id) {
         // Held and replicated, but no comparator for this region yet.
         return store_.storeLeadList(id, {}, "waiting", {}, listSize_, {}, lease_.worker);
     }
+    // Each stage's time goes to the log, so an operator sees where a search's time went.
+    using Clock = std::chrono::steady_clock;
+    const auto began = Clock::now();
+    auto since = [](Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); };
+    double firstSeconds = 0, secondSeconds = 0;
+    std::size_t shortlisted = 0;
     const auto querySurface = cache_->get(query->sha256, store_.filePath(query->sha256));
     const matching::CmcParameters parameters;
     // The first stage: the query's signature (kept whatever the shortlist, so
@@ -226,11 +232,14 @@ bool CorrelationQueue::correlate(const std::string& id) {
             *mine, HubSearch::partition(query->metadata), holdings, std::size_t(keep),
             [&](const HubAcquisition& h) { return imaging::readX3p(store_.filePath(h.sha256)).surface; }, unranked);
         for (const auto& h : hits) firstStage[h.id] = h.similarity;
+        firstSeconds = since(began);
         const std::set<std::string> always(unranked.begin(), unranked.end());
         for (const auto& h : holdings)
             if (firstStage.count(h.id) || always.count(h.id)) compared.push_back(h);
         const int toCmc = shortlist_.fullyCompared(int(compared.size()));
+        shortlisted = compared.size();
         if (toCmc < int(compared.size())) {
+            const auto secondBegan = Clock::now();
             // The second stage: CMC on a coarse grid, at the rotations the signatures point to, ranks the
             // shortlist; its head goes on to full CMC. A holding without a signature is always kept.
             const matching::SecondStageOptions options;
@@ -266,6 +275,7 @@ bool CorrelationQueue::correlate(const std::string& id) {
                 if (int(k) < toCmc || std::isinf(ranked[k].first)) head.push_back(compared[ranked[k].second]);
                 else secondStage.erase(compared[ranked[k].second].id);
             compared = std::move(head);
+            secondSeconds = since(secondBegan);
         }
     } else {
         compared = holdings;
@@ -289,6 +299,7 @@ bool CorrelationQueue::correlate(const std::string& id) {
             return details;  // other CMC parameters: a count only
         }
     };
+    const auto cmcBegan = Clock::now();
     std::vector<std::optional<matching::CmcResult>> results(compared.size());
     const bool finished = onThreads(compared.size(), [&](std::size_t i) {
         std::shared_ptr<const imaging::Surface> surface;
@@ -300,6 +311,14 @@ bool CorrelationQueue::correlate(const std::string& id) {
         results[i] = matching::compareCmc(*querySurface, *surface, parameters);
     });
     if (!finished) return false;  // the job goes back to the queue
+    {
+        std::ostringstream line;
+        line.precision(3);
+        line << "correlated " << id << ": " << holdings.size() << " holdings; first stage " << firstSeconds << " s (kept " << shortlisted
+             << "), second stage " << secondSeconds << " s, CMC " << since(cmcBegan) << " s over " << compared.size() << "; "
+             << since(began) << " s in all";
+        Poco::Logger::get("striae-hub").information(line.str());
+    }
     std::vector<HubCandidate> found, reverse;
     for (std::size_t i = 0; i < compared.size(); ++i) {
         if (!results[i]) continue;

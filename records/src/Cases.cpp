@@ -14,6 +14,7 @@
 #include "StoreImpl.h"
 #include "striae/imaging/Preprocess.h"
 #include "striae/imaging/X3p.h"
+#include "striae/matching/StageSurfaceFiles.h"
 
 namespace striae::records {
 
@@ -469,6 +470,12 @@ Acquisition Store::importScan(const User& actor, Id itemId, const std::string& x
                  {{"acquisition", id}});
     t.commit();
     journal.committed();
+    // The search's second stage reads this breech face at its step from <store>/derived (docs/search.md);
+    // made now while the surface is at hand. Derived data: a failure here only means the first search makes it.
+    if (signature) try {
+            matching::StageSurfaceFiles((fs::path(impl_->folder) / "derived").string()).put(processedSha, processed);
+        } catch (const std::exception&) {
+        }
     return acquisition(id);
 }
 

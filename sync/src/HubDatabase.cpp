@@ -136,6 +136,20 @@ void HubDatabase::executeScript(const std::string& script) {
     }
 }
 
+void HubDatabase::withSchemaLock(const std::function<void()>& setUp) {
+    if (!postgres_) return setUp();
+    constexpr std::int64_t kSchemaLock = 0x5374726961650001;  // "Striae" + 1: the hub's schema
+    auto guard = lock();
+    query("SELECT 1 FROM (SELECT pg_advisory_lock(?)) AS locked", {kSchemaLock});  // a row, not a void column
+    try {
+        setUp();
+    } catch (...) {
+        query("SELECT 1 WHERE pg_advisory_unlock(?)", {kSchemaLock});
+        throw;
+    }
+    query("SELECT 1 WHERE pg_advisory_unlock(?)", {kSchemaLock});
+}
+
 void HubDatabase::begin() {
     auto guard = lock();
     session_->begin();

@@ -41,7 +41,7 @@ std::vector<float> decode(const std::string& text, std::size_t count) {
 }  // namespace
 
 HubSearch::HubSearch(HubDatabase& db, const std::string& journalPath) : db_(db) {
-    db_.executeScript(kSchema);
+    db_.withSchemaLock([&] { db_.executeScript(kSchema); });
     index_ = std::make_unique<matching::SearchIndex>(journalPath);
     // The journal holds exactly the table's current, unwithdrawn signatures.
     const matching::SignatureOptions current;

@@ -115,8 +115,10 @@ HubStore::HubStore(const std::string& dataDir, const std::string& databaseUrl, c
     : dataDir_(dataDir), hubName_(hubName),
       db_(databaseUrl.empty() ? "sqlite:" + (fs::create_directories(dataDir), dataDir + "/hub.db") : databaseUrl) {
     fs::create_directories(dataDir_ + "/files/.tmp");
-    db_.executeScript(kSchema);
-    migrate();
+    db_.withSchemaLock([&] {
+        db_.executeScript(kSchema);
+        migrate();
+    });
     // Leftovers of uploads a killed hub never finished.
     if (ownsUploads)
         for (const auto& e : fs::directory_iterator(dataDir_ + "/files/.tmp")) fs::remove(e.path());

@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <iostream>
+#include <atomic>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <set>
 #include <thread>
@@ -15,6 +17,8 @@
 #include "striae/imaging/Synthetic.h"
 #include "striae/sync/HubClient.h"
 #include "striae/sync/HubDatabase.h"
+#include "striae/sync/HubSearch.h"
+#include "striae/sync/HubStore.h"
 
 using namespace striae;
 using namespace striae::sync;
@@ -94,4 +98,33 @@ TEST(HubWorkers, ThreeWorkersOneKilledMidJobEveryJobDoneOnceListsComplete) {
         EXPECT_EQ(firearmOf[l.candidates[0].acquisitionId], firearmOf[l.acquisitionId]) << l.acquisitionId;
         EXPECT_EQ(firearmOf[l.candidates[1].acquisitionId], firearmOf[l.acquisitionId]) << l.acquisitionId;
     }
+}
+
+// Worker processes started together each set up the schema of the one
+// PostgreSQL database (CREATE … IF NOT EXISTS, the migrations); without a lock
+// two of them deadlocked in CREATE INDEX and one worker died at start.
+TEST(HubWorkers, ProcessesStartingTogetherSetUpTheSchemaWithoutDeadlock) {
+    const std::string database = test::hubDatabase("postgresql");
+    if (database == "skip") GTEST_SKIP() << "no PostgreSQL server: set STRIAE_TEST_POSTGRES";
+    test::TempDir dir;
+    { HubStore first((dir.path() / "serving").string(), database, "hub1"); }
+    std::atomic<int> failures{0};
+    std::string lastError;
+    std::mutex errorMutex;
+    for (int round = 0; round < 20; ++round) {
+        std::vector<std::thread> starting;
+        for (int w = 0; w < 6; ++w)
+            starting.emplace_back([&, w] {
+                try {
+                    HubStore store((dir.path() / ("w" + std::to_string(w))).string(), database, "hub1");
+                    HubSearch search(store.database(), (dir.path() / ("w" + std::to_string(w)) / "search.index").string());
+                } catch (const std::exception& e) {
+                    ++failures;
+                    std::lock_guard lock(errorMutex);
+                    lastError = e.what();
+                }
+            });
+        for (auto& t : starting) t.join();
+    }
+    EXPECT_EQ(failures.load(), 0) << lastError;
 }

@@ -3,6 +3,7 @@
 // one set of SQL and one set of tests serves both. Statements are written
 // with '?' placeholders and portable types; this class adapts them.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -50,6 +51,11 @@ public:
     void begin();
     void commit();
     void rollback();
+
+    // Runs `setUp` (tables, indexes, migrations) while no other process sets up the same database:
+    // on PostgreSQL under a session advisory lock (hub and worker processes starting together
+    // deadlocked in their CREATE INDEX); SQLite serialises its writers itself.
+    void withSchemaLock(const std::function<void()>& setUp);
 
 private:
     std::string translate(const std::string& sql) const;

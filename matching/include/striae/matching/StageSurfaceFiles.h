@@ -36,7 +36,6 @@ public:
     void remove(const std::string& sha256) const;
 
 private:
-    void write(const std::string& sha256, const imaging::Surface& atStep, const SecondStageOptions& options) const;
     std::string dir_;
 };
 

@@ -2,6 +2,7 @@
 
 #include "StoreImpl.h"
 #include "striae/records/Calibers.h"
+#include "striae/records/FirearmRules.h"
 #include "striae/records/SerialNumber.h"
 
 namespace striae::records {
@@ -35,17 +36,7 @@ std::vector<FirearmAlert> select(SQLite::Database& db, const std::string& where,
 
 FirearmAlert FirearmAlerts::circulate(const User& actor, const FirearmAlert& input) {
     requireRole(actor, Role::RecordsOfficer, "circulate alerts");
-    FirearmAlert a = input;
-    if (a.kind != "firearm" && a.kind != "modus_operandi")
-        fail(RecordsError::Kind::InvalidInput, "alert kind '" + a.kind.substr(0, 40) + "': expected firearm or modus_operandi");
-    validateText("title", a.title, false, 200);
-    if (a.title.empty()) fail(RecordsError::Kind::InvalidInput, "title: an alert needs one");
-    validateText("description", a.description, true, 8000);
-    if (a.description.empty()) fail(RecordsError::Kind::InvalidInput, "description: say what to look for");
-    if (!a.serial.empty()) normalizeSerial(a.serial);
-    for (const auto& [field, value] : {std::pair{"make", &a.make}, std::pair{"model", &a.model}, std::pair{"caliber", &a.caliber}})
-        validateText(field, *value, false, 200);
-    if (const auto listed = Calibers(impl_).resolve(a.caliber)) a.caliber = *listed;
+    const FirearmAlert a = checkedAlert(input, Calibers(impl_).all());
     WriteTransaction t(impl_);
     SQLite::Statement q(impl_.db, "INSERT INTO firearm_alert(agency, kind, title, description, serial, make, model, caliber, circulated_by, "
                                   "circulated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");

@@ -6,6 +6,7 @@
 
 #include "StoreImpl.h"
 #include "striae/records/Calibers.h"
+#include "striae/records/FirearmRules.h"
 #include "striae/records/SerialNumber.h"
 
 namespace striae::records {
@@ -51,12 +52,6 @@ FirearmRecord fromRow(SQLite::Statement& q) {
     r.createdAt = q.getColumn(c++).getString();
     r.updatedAt = q.getColumn(c++).getString();
     return r;
-}
-
-void checkCountry(const std::string& field, const std::string& value) {
-    if (value.empty()) return;
-    if (value.size() != 2 || !std::isupper(static_cast<unsigned char>(value[0])) || !std::isupper(static_cast<unsigned char>(value[1])))
-        fail(RecordsError::Kind::InvalidInput, field + " '" + value.substr(0, 40) + "': expected an ISO 3166 two-letter country code (e.g. US, DE)");
 }
 
 std::string randomHex(int bytes) {
@@ -119,40 +114,7 @@ const char* kFieldColumns =
 }  // namespace
 
 FirearmRecordFields FirearmRecords::checked(const FirearmRecordFields& input, bool allowUnlistedCaliber, bool& caliberListed) const {
-    FirearmRecordFields f = input;
-    if (!oneOf(f.status, kFirearmRecordStatuses))
-        fail(RecordsError::Kind::InvalidInput, "status '" + f.status.substr(0, 40) + "': expected one of " + listOf(kFirearmRecordStatuses));
-    if (!f.type.empty() && !oneOf(f.type, kFirearmTypes))
-        fail(RecordsError::Kind::InvalidInput, "type '" + f.type.substr(0, 40) + "': expected one of " + listOf(kFirearmTypes));
-    if (f.serial.empty() && !f.serialObliterated)
-        fail(RecordsError::Kind::InvalidInput, "serial number: required (mark it obliterated when it cannot be read)");
-    for (const auto& [field, value] : {std::pair{"make", &f.make}, std::pair{"model", &f.model}, std::pair{"importer", &f.importer},
-                                       std::pair{"agency case number", &f.agencyCaseNumber}})
-        validateText(field, *value, false, 200);
-    validateText("other markings", f.otherMarkings, true);
-    validateText("remarks", f.remarks, true);
-    checkCountry("country of manufacture", f.countryOfManufacture);
-    checkCountry("country of import", f.countryOfImport);
-    validateDate("event date", f.eventDate);
-    validateDate("reported at", f.reportedAt);
-    caliberListed = true;
-    if (!f.caliber.empty()) {
-        const Calibers calibers(impl_);
-        if (const auto listed = calibers.resolve(f.caliber)) {
-            f.caliber = *listed;
-        } else if (allowUnlistedCaliber) {
-            validateText("caliber", f.caliber, false, 100);
-            caliberListed = false;
-        } else {
-            const auto close = calibers.suggest(f.caliber);
-            std::string hint;
-            for (const auto& name : close) hint += (hint.empty() ? "" : ", ") + name;
-            fail(RecordsError::Kind::InvalidInput, "caliber '" + f.caliber.substr(0, 60) + "' is not in the reference list" +
-                                                       (hint.empty() ? std::string() : " (did you mean " + hint + "?)") +
-                                                       "; record it as free text to keep it as written (it is flagged)");
-        }
-    }
-    return f;
+    return checkedRecordFields(input, Calibers(impl_).all(), allowUnlistedCaliber, caliberListed);
 }
 
 FirearmRecord FirearmRecords::create(const User& actor, const FirearmRecordFields& input, bool allowUnlistedCaliber) {
@@ -302,53 +264,12 @@ std::vector<FirearmRecord> FirearmRecords::search(const User& viewer, const Fire
     return out;
 }
 
-namespace {
-const std::vector<std::string> kWanted{"lost", "stolen", "trafficked", "smuggled"};
-const std::vector<std::string> kInHand{"found", "seized", "recovered"};
-
-bool caseInsensitiveEqual(const std::string& a, const std::string& b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-    return true;
-}
-}  // namespace
-
 SeizureCheck FirearmRecords::checkSeizure(const User& actor, const FirearmRecordFields& input) {
     if (!actor.active) fail(RecordsError::Kind::PermissionDenied, "user " + actor.username + " is deactivated");
-    FirearmRecordFields found = input;
-    if (!oneOf(found.status, kInHand))
-        fail(RecordsError::Kind::InvalidInput, "status '" + found.status.substr(0, 40) + "': a checked firearm is found, seized or recovered");
-    for (const auto& [field, value] : {std::pair{"make", &found.make}, std::pair{"model", &found.model},
-                                       std::pair{"agency case number", &found.agencyCaseNumber}})
-        validateText(field, *value, false, 200);
-    validateText("remarks", found.remarks, true);
-    const bool pattern = found.serial.find_first_of("*?") != std::string::npos;
-    if (found.serial.empty() && !found.serialObliterated)
-        fail(RecordsError::Kind::InvalidInput, "serial number: required (mark it obliterated when it cannot be read)");
-    if (found.serial.empty() && (found.make.empty() || found.caliber.empty()))
-        fail(RecordsError::Kind::InvalidInput, "an obliterated serial needs the make and the caliber to check by");
-    if (!found.serial.empty()) parseSerialQuery(found.serial, false);  // refuses a malformed serial before anything is stored
-    if (!found.caliber.empty()) {
-        const auto listed = Calibers(impl_).resolve(found.caliber);
-        if (listed) found.caliber = *listed;
-    }
-
-    // Candidates: by the serial (exactly, or as a pattern when partial), else by make and caliber.
-    FirearmSearch query;
-    query.limit = 1000;
-    std::string how;
-    if (!found.serial.empty()) {
-        query.serial = found.serial;
-        query.serialPrefix = false;
-        how = pattern || found.serialPartial ? "partial serial" : "serial";
-        if (found.serialPartial && !pattern) query.serial = found.serial + "*";
-    } else {
-        query.make = found.make;
-        query.caliber = found.caliber;
-        how = "make and caliber (serial obliterated)";
-    }
-    const auto candidates = search(actor, query);
+    const SeizureQuery query = seizureQuery(input, Calibers(impl_).all());
+    const FirearmRecordFields& found = query.found;
+    const std::string& how = query.how;
+    const auto candidates = search(actor, query.search);
 
     WriteTransaction t(impl_);
     const std::string agency = agencyCodeOf(impl_.db, actor.agencyId);
@@ -360,7 +281,7 @@ SeizureCheck FirearmRecords::checkSeizure(const User& actor, const FirearmRecord
     insert.bind(3, now);
     insert.bind(4, found.status);
     insert.bind(5, found.serial);
-    insert.bind(6, found.serialPartial || pattern ? 1 : 0);
+    insert.bind(6, query.partial ? 1 : 0);
     insert.bind(7, found.make);
     insert.bind(8, found.model);
     insert.bind(9, found.caliber);
@@ -411,8 +332,8 @@ SeizureCheck FirearmRecords::seizureCheck(const User& viewer, Id checkId) const 
             continue;  // a record no longer shared with the viewer
         }
         match.how = m.getColumn(1).getString();
-        match.wanted = oneOf(match.record.fields.status, kWanted);
-        match.makeAgrees = c.make.empty() || match.record.fields.make.empty() || caseInsensitiveEqual(c.make, match.record.fields.make);
+        match.wanted = isWantedStatus(match.record.fields.status);
+        match.makeAgrees = makesAgree(c.make, match.record.fields.make);
         concernsViewer = concernsViewer || match.record.ownerAgency == agency;
         c.matches.push_back(std::move(match));
     }

@@ -1,6 +1,29 @@
 #include "Schema.h"
 
+#include "striae/records/FirearmRules.h"
+
 namespace striae::records {
+
+namespace {
+std::string quoted(const std::string& text) {
+    std::string out = "'";
+    for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+    return out + "'";
+}
+
+// The shipped calibers (FirearmRules.cpp) as the rows migration 9 inserts.
+std::string starterCaliberRows() {
+    std::string sql = "INSERT INTO caliber_reference(name, cip_name, aliases, kind, source) VALUES\n";
+    const auto& list = starterCalibers();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        std::string aliases;
+        for (const auto& a : list[i].aliases) aliases += (aliases.empty() ? "" : "|") + a;
+        sql += "  (" + quoted(list[i].name) + ", " + quoted(list[i].cipName) + ", " + quoted(aliases) + ", " + quoted(list[i].kind) + ", " +
+               quoted(list[i].source) + (i + 1 < list.size() ? "),\n" : ");\n");
+    }
+    return sql;
+}
+}  // namespace
 
 const std::vector<std::string>& migrations() {
     static const std::vector<std::string> m{
@@ -143,30 +166,13 @@ CREATE INDEX correlation_run_query ON correlation_run(query_acquisition_id);
         // 9: the reference list of calibers (a small factual starter set, docs/firearms.md) and the firearm
         // records (lost, stolen, trafficked, smuggled; found, seized, recovered, cleared) with normalised serials,
         // also reversed so that a serial whose start is obliterated ("*2345") is found through an index
-        R"SQL(
+        std::string(R"SQL(
 CREATE TABLE caliber_reference(
   name TEXT PRIMARY KEY, cip_name TEXT NOT NULL DEFAULT '', aliases TEXT NOT NULL DEFAULT '',
   kind TEXT NOT NULL CHECK(kind IN ('pistol','rifle','rimfire','shotshell')), source TEXT NOT NULL);
-INSERT INTO caliber_reference(name, cip_name, aliases, kind, source) VALUES
-  ('9mm Luger', '9 mm Luger', '9x19mm|9x19|9mm Parabellum|9 mm Parabellum|9mm|9 mm', 'pistol', 'SAAMI Z299.3; C.I.P.'),
-  ('.380 Auto', '9 mm Browning Court', '.380 ACP|380 Auto|380 ACP|9x17mm|9mm Short|9mm Kurz', 'pistol', 'SAAMI Z299.3; C.I.P.'),
-  ('.40 S&W', '', '40 S&W|.40 Smith & Wesson|10x22mm', 'pistol', 'SAAMI Z299.3'),
-  ('.45 Auto', '45 Auto', '.45 ACP|45 ACP|45 Auto|11.43x23mm', 'pistol', 'SAAMI Z299.3; C.I.P.'),
-  ('10mm Auto', '', '10mm|10 mm Auto|10x25mm', 'pistol', 'SAAMI Z299.3'),
-  ('.25 Auto', '6,35 Browning', '.25 ACP|25 ACP|25 Auto|6.35mm Browning|6.35x15.5mm', 'pistol', 'SAAMI Z299.3; C.I.P.'),
-  ('.32 Auto', '7,65 Browning', '.32 ACP|32 ACP|32 Auto|7.65mm Browning|7.65x17mm', 'pistol', 'SAAMI Z299.3; C.I.P.'),
-  ('.38 Special', '', '.38 Spl|38 Special|38 Spl', 'pistol', 'SAAMI Z299.3'),
-  ('.357 Magnum', '', '357 Magnum|.357 Mag|357 Mag', 'pistol', 'SAAMI Z299.3'),
-  ('.44 Remington Magnum', '', '.44 Magnum|44 Magnum|.44 Mag|44 Rem Mag', 'pistol', 'SAAMI Z299.3'),
-  ('.45 Colt', '', '.45 Long Colt|45 Colt|45 LC', 'pistol', 'SAAMI Z299.3'),
-  ('9 mm Makarov', '9 mm Makarov', '9x18mm Makarov|9x18mm|9x18|9mm Makarov', 'pistol', 'C.I.P.'),
-  ('.22 Long Rifle', '', '.22 LR|22 LR|22LR|22 Long Rifle', 'rimfire', 'SAAMI Z299.1'),
-  ('.223 Remington', '', '.223 Rem|223 Rem|223 Remington', 'rifle', 'SAAMI Z299.4'),
-  ('.308 Winchester', '', '.308 Win|308 Win|308 Winchester', 'rifle', 'SAAMI Z299.4'),
-  ('7.62x39mm', '', '7.62x39|7.62 x 39|7,62x39', 'rifle', 'SAAMI Z299.4'),
-  ('12 Gauge', '', '12 ga|12ga|12 bore', 'shotshell', 'SAAMI Z299.2'),
-  ('20 Gauge', '', '20 ga|20ga|20 bore', 'shotshell', 'SAAMI Z299.2'),
-  ('.410 Bore', '', '.410|410|410 Bore|410 ga', 'shotshell', 'SAAMI Z299.2');
+)SQL")
+            .append(starterCaliberRows())
+            .append(R"SQL(
 CREATE TABLE firearm_record(
   id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE, owner_agency TEXT NOT NULL,
   status TEXT NOT NULL CHECK(status IN ('lost','stolen','trafficked','smuggled','found','seized','recovered','cleared')),
@@ -221,7 +227,7 @@ CREATE TABLE firearm_alert(
   title TEXT NOT NULL, description TEXT NOT NULL, serial TEXT NOT NULL DEFAULT '', make TEXT NOT NULL DEFAULT '',
   model TEXT NOT NULL DEFAULT '', caliber TEXT NOT NULL DEFAULT '', circulated_by INTEGER NOT NULL REFERENCES user(id),
   circulated_at TEXT NOT NULL, withdrawn_at TEXT NOT NULL DEFAULT '', withdrawal_reason TEXT NOT NULL DEFAULT '');
-)SQL",
+)SQL"),
     };
     return m;
 }

@@ -4,6 +4,7 @@
 #include "StoreImpl.h"
 #include "striae/records/Calibers.h"
 #include "striae/records/FirearmRecords.h"
+#include "striae/records/FirearmRules.h"
 #include "striae/records/SerialNumber.h"
 
 namespace striae::records {
@@ -11,8 +12,6 @@ namespace striae::records {
 const std::vector<std::string> kTraceStatuses{"draft", "submitted", "acknowledged", "in_progress", "answered", "rejected", "closed"};
 
 namespace {
-
-const std::vector<std::string> kOpen{"submitted", "acknowledged", "in_progress"};
 
 const char* kColumns =
     "t.id, t.from_agency, t.to_agency, t.serial, t.make, t.model, t.caliber, t.type, t.country_of_manufacture, coalesce(t.record_id, 0), "
@@ -40,7 +39,7 @@ TraceRequest fromRow(SQLite::Statement& q) {
     t.createdBy = q.getColumn(c++).getString();
     t.createdAt = q.getColumn(c++).getString();
     t.updatedAt = q.getColumn(c++).getString();
-    t.overdue = oneOf(t.status, kOpen) && t.dueDate < nowUtc().substr(0, 10);
+    t.overdue = traceOverdue(t.status, t.dueDate, nowUtc());
     return t;
 }
 
@@ -63,29 +62,10 @@ void event(Store::Impl& impl, Id traceId, const User& actor, const std::string& 
 namespace {
 // The input checked; the caliber by its listed name where the list has it (a trace may name one it lacks: kept as written).
 TraceRequestInput checkedInput(Store::Impl& impl, const User& actor, const TraceRequestInput& input) {
-    TraceRequestInput in = input;
-    validateIdentifier("recipient agency", in.toAgency);
+    const TraceRequestInput in = checkedTraceInput(input, agencyCodeOf(impl.db, actor.agencyId), Calibers(impl).all());
     SQLite::Statement agency(impl.db, "SELECT 1 FROM agency WHERE code = ?");
     agency.bind(1, in.toAgency);
     if (!agency.executeStep()) fail(RecordsError::Kind::InvalidInput, "recipient agency '" + in.toAgency + "' is not known");
-    if (in.toAgency == agencyCodeOf(impl.db, actor.agencyId)) fail(RecordsError::Kind::InvalidInput, "a trace request goes to another agency");
-    if (!in.firearm.serial.empty()) normalizeSerial(in.firearm.serial);  // refuses a malformed serial
-    for (const auto& [field, value] : {std::pair{"make", &in.firearm.make}, std::pair{"model", &in.firearm.model},
-                                       std::pair{"caliber", &in.firearm.caliber}})
-        validateText(field, *value, false, 200);
-    if (!in.firearm.type.empty() && !oneOf(in.firearm.type, kFirearmTypes))
-        fail(RecordsError::Kind::InvalidInput, "type '" + in.firearm.type.substr(0, 40) + "': expected one of " + listOf(kFirearmTypes));
-    if (in.firearm.serial.empty() && in.firearm.make.empty())
-        fail(RecordsError::Kind::InvalidInput, "the firearm: give at least its serial number or its make");
-    if (const auto listed = Calibers(impl).resolve(in.firearm.caliber)) in.firearm.caliber = *listed;
-    validateText("reason", in.reason, true);
-    if (in.reason.empty()) fail(RecordsError::Kind::InvalidInput, "reason: say why the firearm is traced");
-    if (in.priority != "routine" && in.priority != "urgent")
-        fail(RecordsError::Kind::InvalidInput, "priority '" + in.priority.substr(0, 40) + "': expected routine or urgent");
-    validateText("justification", in.justification, true);
-    if (in.priority == "urgent" && in.justification.empty()) fail(RecordsError::Kind::InvalidInput, "an urgent request needs a justification");
-    if (in.dueDate.size() != 10) fail(RecordsError::Kind::InvalidInput, "due date: required, as an ISO date (YYYY-MM-DD)");
-    validateDate("due date", in.dueDate);
     if (in.firearm.recordId) FirearmRecords(impl).get(actor, in.firearm.recordId);  // one the requester may see
     return in;
 }
@@ -152,26 +132,29 @@ TraceRequest TraceRequests::edit(const User& actor, Id id, const TraceRequestInp
     return get(actor, id);
 }
 
-TraceRequest TraceRequests::move(const User& actor, Id id, bool requesterSide, const std::vector<std::string>& from, const std::string& to,
-                                 const std::string& text, const std::string& action) {
+TraceRequest TraceRequests::move(const User& actor, Id id, const std::string& action, const std::string& text) {
+    const TraceStep& step = traceStep(action);
     requireRole(actor, Role::TraceOfficer, action + " trace requests");
     validateText("text", text, true);
+    if (step.needsText && text.find_first_not_of(" \n\t") == std::string::npos)
+        fail(RecordsError::Kind::InvalidInput, step.to == "answered" ? "the answer is empty" : "a rejection needs its reason");
     WriteTransaction t(impl_);
     const auto before = get(actor, id);
     const std::string agency = agencyCodeOf(impl_.db, actor.agencyId);
-    const std::string side = requesterSide ? before.fromAgency : before.toAgency;
+    const std::string side = step.requesterSide ? before.fromAgency : before.toAgency;
     if (agency != side)
-        fail(RecordsError::Kind::PermissionDenied,
-             "trace request " + std::to_string(id) + ": only " + side + " (the " + (requesterSide ? "requester" : "recipient") + ") may " + action + " it");
-    if (!oneOf(before.status, from))
+        fail(RecordsError::Kind::PermissionDenied, "trace request " + std::to_string(id) + ": only " + side + " (the " +
+                                                       (step.requesterSide ? "requester" : "recipient") + ") may " + action + " it");
+    if (!oneOf(before.status, step.from))
         fail(RecordsError::Kind::WorkflowViolation,
-             "trace request " + std::to_string(id) + " is " + before.status + ": to " + action + " it, it must be " + listOf(from));
-    SQLite::Statement q(impl_.db, std::string("UPDATE trace_request SET status = ?, updated_at = ?") +
-                                      (to == "answered" || to == "rejected" ? ", response = ?" : "") + " WHERE id = ?");
+             "trace request " + std::to_string(id) + " is " + before.status + ": to " + action + " it, it must be " + listOf(step.from));
+    const std::string& to = step.to;
+    SQLite::Statement q(impl_.db, std::string("UPDATE trace_request SET status = ?, updated_at = ?") + (step.needsText ? ", response = ?" : "") +
+                                      " WHERE id = ?");
     int at = 1;
     q.bind(at++, to);
     q.bind(at++, nowUtc());
-    if (to == "answered" || to == "rejected") q.bind(at++, text);
+    if (step.needsText) q.bind(at++, text);
     q.bind(at++, id);
     q.exec();
     event(impl_, id, actor, agency, "status", before.status, to, text);
@@ -182,23 +165,12 @@ TraceRequest TraceRequests::move(const User& actor, Id id, bool requesterSide, c
     return get(actor, id);
 }
 
-TraceRequest TraceRequests::submit(const User& actor, Id id) { return move(actor, id, true, {"draft"}, "submitted", "", "submit"); }
-TraceRequest TraceRequests::acknowledge(const User& actor, Id id) { return move(actor, id, false, {"submitted"}, "acknowledged", "", "acknowledge"); }
-TraceRequest TraceRequests::startWork(const User& actor, Id id) { return move(actor, id, false, {"acknowledged"}, "in_progress", "", "start"); }
-
-TraceRequest TraceRequests::answer(const User& actor, Id id, const std::string& response) {
-    if (response.find_first_not_of(" \n\t") == std::string::npos) fail(RecordsError::Kind::InvalidInput, "the answer is empty");
-    return move(actor, id, false, {"acknowledged", "in_progress"}, "answered", response, "answer");
-}
-
-TraceRequest TraceRequests::reject(const User& actor, Id id, const std::string& reason) {
-    if (reason.find_first_not_of(" \n\t") == std::string::npos) fail(RecordsError::Kind::InvalidInput, "a rejection needs its reason");
-    return move(actor, id, false, {"submitted", "acknowledged", "in_progress"}, "rejected", reason, "reject");
-}
-
-TraceRequest TraceRequests::close(const User& actor, Id id, const std::string& note) {
-    return move(actor, id, true, {"draft", "submitted", "acknowledged", "in_progress", "answered", "rejected"}, "closed", note, "close");
-}
+TraceRequest TraceRequests::submit(const User& actor, Id id) { return move(actor, id, "submit", ""); }
+TraceRequest TraceRequests::acknowledge(const User& actor, Id id) { return move(actor, id, "acknowledge", ""); }
+TraceRequest TraceRequests::startWork(const User& actor, Id id) { return move(actor, id, "start", ""); }
+TraceRequest TraceRequests::answer(const User& actor, Id id, const std::string& response) { return move(actor, id, "answer", response); }
+TraceRequest TraceRequests::reject(const User& actor, Id id, const std::string& reason) { return move(actor, id, "reject", reason); }
+TraceRequest TraceRequests::close(const User& actor, Id id, const std::string& note) { return move(actor, id, "close", note); }
 
 TraceRequest TraceRequests::comment(const User& actor, Id id, const std::string& text) {
     requireRole(actor, Role::TraceOfficer, "comment on trace requests");

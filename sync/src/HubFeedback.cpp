@@ -6,25 +6,19 @@
 #include "striae/records/Statistics.h"
 #include "striae/sync/HubError.h"
 #include "striae/sync/HubStore.h"
+#include "TextFields.h"
 
 #include <algorithm>
 
 namespace striae::sync {
 
 namespace {
-void checkText(const std::string& field, const std::string& value, std::size_t maxLength, bool multiline) {
-    if (value.size() > maxLength) throw HubError(400, "field '" + field + "' is longer than " + std::to_string(maxLength) + " bytes");
-    for (unsigned char c : value)
-        if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7f)
-            throw HubError(400, "field '" + field + "' holds a control character");
-}
-
 void checkFeedback(const HubFeedback& f) {
     // The kinds the case stores record (records::kLeadOutcomes), so what one agency sends every other can store.
     if (std::find(records::kLeadOutcomes.begin(), records::kLeadOutcomes.end(), f.kind) == records::kLeadOutcomes.end())
         throw HubError(400, "field 'kind' is '" + f.kind.substr(0, 40) + "': expected arrest, linked_cases, charge or no_value");
-    checkText("note", f.note, 4000, true);
-    checkText("recorded_by", f.recordedBy, 200, false);
+    checkTextField("note", f.note, 4000, true);
+    checkTextField("recorded_by", f.recordedBy, 200, false);
     if (!records::parseIsoTime(f.recordedAt))
         throw HubError(400, "field 'recorded_at' is '" + f.recordedAt.substr(0, 40) + "': expected an ISO date and time");
 }

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "striae/sync/HubError.h"
+#include "JsonFields.h"
 
 namespace striae::sync::json {
 
@@ -16,12 +17,6 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 
 namespace {
-
-std::string text(const Poco::Dynamic::Var& v) {
-    std::ostringstream out;
-    Poco::JSON::Stringifier::stringify(v, out);
-    return out.str();
-}
 
 Object::Ptr object(const AcquisitionMetadata& m) {
     Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -53,53 +48,6 @@ Object::Ptr object(const HubAcquisition& a) {
     o->set("uploaded_at", a.uploadedAt);
     o->set("updated_at", a.updatedAt);
     return o;
-}
-
-Object::Ptr parseObject(const std::string& body) {
-    try {
-        Poco::JSON::Parser parser;
-        auto v = parser.parse(body);
-        auto o = v.extract<Object::Ptr>();
-        if (!o) throw HubError(400, "expected a JSON object");
-        return o;
-    } catch (const HubError&) {
-        throw;
-    } catch (const Poco::BadCastException&) {
-        throw HubError(400, "expected a JSON object");
-    } catch (const Poco::Exception& e) {
-        throw HubError(400, "malformed JSON: " + e.displayText());
-    }
-}
-
-std::string str(const Object::Ptr& o, const std::string& field, bool required, const std::string& fallback = "") {
-    if (!o->has(field) || o->isNull(field)) {
-        if (required) throw HubError(400, "field '" + field + "' is missing");
-        return fallback;
-    }
-    const auto v = o->get(field);
-    if (!v.isString()) throw HubError(400, "field '" + field + "' must be a string");
-    const std::string s = v.convert<std::string>();
-    if (s.size() > 4096) throw HubError(400, "field '" + field + "' is longer than 4096 characters");
-    return s;
-}
-
-std::int64_t integer(const Object::Ptr& o, const std::string& field) {
-    if (!o->has(field)) throw HubError(400, "field '" + field + "' is missing");
-    const auto v = o->get(field);
-    if (!v.isNumeric()) throw HubError(400, "field '" + field + "' must be a number");
-    return v.convert<std::int64_t>();
-}
-
-double real(const Object::Ptr& o, const std::string& field) {
-    if (!o->has(field)) throw HubError(400, "field '" + field + "' is missing");
-    return o->get(field).convert<double>();
-}
-
-bool boolean(const Object::Ptr& o, const std::string& field) {
-    if (!o->has(field)) return false;
-    const auto v = o->get(field);
-    if (!v.isBoolean()) throw HubError(400, "field '" + field + "' must be true or false");
-    return v.convert<bool>();
 }
 
 AcquisitionMetadata metadataFrom(const Object::Ptr& o) {

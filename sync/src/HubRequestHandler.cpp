@@ -35,6 +35,8 @@ constexpr std::int64_t kMaxJsonBytes = 1 << 20;
 
 thread_local bool answeringHead = false;  // the request being answered is a HEAD: headers only
 
+}  // namespace
+
 void sendJson(HTTPServerResponse& response, int status, const std::string& body) {
     response.setStatusAndReason(Poco::Net::HTTPResponse::HTTPStatus(status));
     response.setContentType("application/json");
@@ -59,6 +61,8 @@ std::string readJsonBody(HTTPServerRequest& request) {
     return body;
 }
 
+namespace {
+
 std::string uniqueName() {
     static thread_local std::mt19937_64 random{std::random_device{}()};
     std::ostringstream out;
@@ -75,9 +79,9 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
     answeringHead = method == "HEAD";
     std::string uploadPath;  // never shown to the client
     try {
-        if (method != "GET" && method != "HEAD" && method != "POST" && method != "PATCH" && method != "DELETE") {
-            response.set("Allow", "GET, HEAD, POST, PATCH, DELETE");
-            throw HubError(405, "method " + method.substr(0, 16) + " is not allowed (GET, HEAD, POST, PATCH, DELETE)");
+        if (method != "GET" && method != "HEAD" && method != "POST" && method != "PUT" && method != "PATCH" && method != "DELETE") {
+            response.set("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE");
+            throw HubError(405, "method " + method.substr(0, 16) + " is not allowed (GET, HEAD, POST, PUT, PATCH, DELETE)");
         }
         const Poco::URI uri = [&] {
             try {
@@ -233,6 +237,7 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
             sendJson(response, 200, json::write(changes, changes.empty() ? since : changes.back().seq));
             return;
         }
+        if (answerFirearmRoute(hub_, caller, method, path, query, request, response)) return;
         throw HubError(404, "no such endpoint: " + method + " " + uri.getPath());
     } catch (const HubError& e) {
         // Read what the client is still sending (up to a bound), so that it

@@ -4,10 +4,25 @@
 // changes nothing.
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/URI.h>
+
+#include <string>
+#include <vector>
+
+#include "striae/sync/HubTypes.h"
 
 namespace striae::sync {
 
 class HubServer;
+
+// A JSON answer (headers only when answering a HEAD).
+void sendJson(Poco::Net::HTTPServerResponse& response, int status, const std::string& body);
+// The request's JSON body (415 for another type, 413 over 1 MiB).
+std::string readJsonBody(Poco::Net::HTTPServerRequest& request);
+// The firearm endpoints (HubFirearmRoutes.cpp): answers and returns true, or false when `path` is none of them.
+bool answerFirearmRoute(HubServer& hub, const Caller& caller, const std::string& method, const std::vector<std::string>& path,
+                        const Poco::URI::QueryParameters& query, Poco::Net::HTTPServerRequest& request,
+                        Poco::Net::HTTPServerResponse& response);
 
 class HubRequestHandler : public Poco::Net::HTTPRequestHandler {
 public:

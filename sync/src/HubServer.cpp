@@ -13,6 +13,7 @@
 #include "RateLimiter.h"
 #include "striae/sync/HubError.h"
 #include "striae/sync/CorrelationQueue.h"
+#include "striae/sync/HubFirearms.h"
 #include "striae/sync/HubStore.h"
 
 namespace striae::sync {
@@ -20,6 +21,7 @@ namespace striae::sync {
 struct HubServer::Impl {
     std::unique_ptr<HubStore> store;
     std::unique_ptr<CorrelationQueue> queue;
+    std::unique_ptr<HubFirearms> firearms;
     std::vector<std::unique_ptr<PeerReplicator>> replicators;
     std::unique_ptr<Poco::Net::ServerSocket> socket;
     std::unique_ptr<ConnectionRegistry> connections;
@@ -40,6 +42,7 @@ bool isLoopback(const std::string& host) {
 
 HubServer::HubServer(HubConfig config) : config_(std::move(config)), impl_(std::make_unique<Impl>()) {
     impl_->store = std::make_unique<HubStore>(config_.dataDir, config_.databaseUrl, config_.name, /*ownsUploads=*/true);
+    impl_->firearms = std::make_unique<HubFirearms>(impl_->store->database());
     impl_->queue = std::make_unique<CorrelationQueue>(*impl_->store, config_.workers, config_.listSize, config_.shortlist);
     // A bad model stops the hub from starting, with the file and the problem named.
     if (!config_.calibrationModelFile.empty()) impl_->queue->setCalibrationModel(matching::readCalibrationModel(config_.calibrationModelFile));
@@ -50,6 +53,7 @@ HubServer::~HubServer() { stop(); }
 
 HubStore& HubServer::store() { return *impl_->store; }
 CorrelationQueue& HubServer::queue() { return *impl_->queue; }
+HubFirearms& HubServer::firearms() { return *impl_->firearms; }
 RateLimiter& HubServer::rateLimiter() { return *impl_->rateLimiter; }
 
 void HubServer::start() {

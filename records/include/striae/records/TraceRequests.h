@@ -21,7 +21,8 @@ extern const std::vector<std::string> kTraceStatuses;  // draft, submitted, ackn
 
 struct TraceFirearm {
     std::string serial, make, model, caliber, type, countryOfManufacture;
-    Id recordId = 0;  // the firearm record it is about, if any (FirearmRecords.h)
+    Id recordId = 0;        // the firearm record it is about, if any (FirearmRecords.h)
+    std::string recordUid;  // at the hub: the shared record it is about, if any
 };
 
 struct TraceRequestInput {
@@ -69,8 +70,7 @@ public:
 
 private:
     Store::Impl& impl_;
-    TraceRequest move(const User& actor, Id id, bool requesterSide, const std::vector<std::string>& from, const std::string& to,
-                      const std::string& text, const std::string& action);
+    TraceRequest move(const User& actor, Id id, const std::string& action, const std::string& text);  // one step (FirearmRules.h)
 };
 
 }  // namespace striae::records

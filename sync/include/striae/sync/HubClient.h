@@ -45,9 +45,11 @@ public:
     int request(const std::string& method, const std::string& path, const std::string& contentType,
                 const std::string& requestBody, std::string& responseBody);
 
-private:
+    // One request whose answer must be 2xx: its body, else HubError with the hub's message (HubFirearmClient builds on it).
     std::string call(const std::string& method, const std::string& path, const std::string& body = {},
                      const std::string& contentType = "application/json");
+
+private:
     std::string url_, token_;
     int timeout_;
 };

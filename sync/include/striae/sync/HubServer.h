@@ -13,6 +13,7 @@ namespace striae::sync {
 
 class HubStore;
 class CorrelationQueue;
+class HubFirearms;
 class RateLimiter;
 
 struct HubConfig {
@@ -47,6 +48,7 @@ public:
     int port() const;
     HubStore& store();
     CorrelationQueue& queue();
+    HubFirearms& firearms();  // records, seizure checks, traces, alerts
     RateLimiter& rateLimiter();
     const HubConfig& config() const { return config_; }
 

@@ -1,0 +1,47 @@
+#pragma once
+// The hub's firearm endpoints as the workstation and the CLI call them
+// (docs/hub-api.md): records an agency shares, seizure checks, alerts, trace
+// requests and the notice feed. `by` names who at the agency acts (the hub
+// knows agencies by their tokens, not their users). Every call throws
+// HubError with the hub's status and message.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "striae/sync/HubClient.h"
+#include "striae/sync/HubFirearms.h"
+
+namespace striae::sync {
+
+class HubFirearmClient {
+public:
+    explicit HubFirearmClient(HubClient& hub) : hub_(hub) {}
+
+    records::FirearmRecord share(const std::string& uid, const records::FirearmRecordFields& fields, const std::string& by,
+                                 bool allowUnlistedCaliber = false);
+    records::FirearmRecord withdraw(const std::string& uid, const std::string& reason, const std::string& by);
+    records::FirearmRecord record(const std::string& uid);
+    std::vector<records::FirearmRecord> search(const records::FirearmSearch& query);
+    std::vector<records::SeizureCheck> checksOf(const std::string& uid);
+
+    records::SeizureCheck checkSeizure(const records::FirearmRecordFields& found, const std::string& by);
+    records::SeizureCheck seizureCheck(std::int64_t id);
+
+    records::FirearmAlert circulate(const records::FirearmAlert& alert, const std::string& by);
+    records::FirearmAlert withdrawAlert(std::int64_t id, const std::string& reason, const std::string& by);
+    std::vector<records::FirearmAlert> alerts(bool includeWithdrawn = false);
+
+    records::TraceRequest submitTrace(const records::TraceRequestInput& input, const std::string& by);
+    // acknowledge, start, answer, reject, close (FirearmRules.h's steps)
+    records::TraceRequest step(std::int64_t traceId, const std::string& action, const std::string& text, const std::string& by);
+    records::TraceRequest comment(std::int64_t traceId, const std::string& text, const std::string& by);
+    records::TraceRequest trace(std::int64_t traceId);
+    std::vector<records::TraceRequest> traces(const std::string& box);  // incoming or outgoing
+
+    std::vector<HubNotice> notices(std::int64_t since, int limit, std::int64_t& cursor);
+
+private:
+    HubClient& hub_;
+};
+
+}  // namespace striae::sync

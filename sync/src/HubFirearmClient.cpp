@@ -1,0 +1,93 @@
+#include "striae/sync/HubFirearmClient.h"
+
+#include <Poco/URI.h>
+
+#include "striae/sync/HubFirearmJson.h"
+
+namespace striae::sync {
+
+namespace {
+std::string segment(const std::string& text) {
+    std::string out;
+    Poco::URI::encode(text, "/?#&=+;", out);
+    return out;
+}
+}  // namespace
+
+records::FirearmRecord HubFirearmClient::share(const std::string& uid, const records::FirearmRecordFields& fields, const std::string& by,
+                                               bool allowUnlistedCaliber) {
+    json::FirearmWrite w;
+    w.by = by;
+    w.allowUnlistedCaliber = allowUnlistedCaliber;
+    return json::readRecord(hub_.call("PUT", "/v1/firearms/" + segment(uid), json::writeRecordFields(fields, w)));
+}
+
+records::FirearmRecord HubFirearmClient::withdraw(const std::string& uid, const std::string& reason, const std::string& by) {
+    return json::readRecord(hub_.call("POST", "/v1/firearms/" + segment(uid) + "/withdrawal", json::writeAction(by, reason)));
+}
+
+records::FirearmRecord HubFirearmClient::record(const std::string& uid) { return json::readRecord(hub_.call("GET", "/v1/firearms/" + segment(uid))); }
+
+std::vector<records::FirearmRecord> HubFirearmClient::search(const records::FirearmSearch& s) {
+    Poco::URI uri("/v1/firearms");
+    if (!s.serial.empty()) uri.addQueryParameter("serial", s.serial);
+    if (s.serialPrefix) uri.addQueryParameter("prefix", "true");
+    if (!s.make.empty()) uri.addQueryParameter("make", s.make);
+    if (!s.model.empty()) uri.addQueryParameter("model", s.model);
+    if (!s.caliber.empty()) uri.addQueryParameter("caliber", s.caliber);
+    if (!s.status.empty()) uri.addQueryParameter("status", s.status);
+    uri.addQueryParameter("limit", std::to_string(s.limit));
+    return json::readRecords(hub_.call("GET", uri.toString()));
+}
+
+std::vector<records::SeizureCheck> HubFirearmClient::checksOf(const std::string& uid) {
+    return json::readSeizureChecks(hub_.call("GET", "/v1/firearms/" + segment(uid) + "/checks"));
+}
+
+records::SeizureCheck HubFirearmClient::checkSeizure(const records::FirearmRecordFields& found, const std::string& by) {
+    json::FirearmWrite w;
+    w.by = by;
+    return json::readSeizureCheck(hub_.call("POST", "/v1/seizures", json::writeRecordFields(found, w)));
+}
+
+records::SeizureCheck HubFirearmClient::seizureCheck(std::int64_t id) {
+    return json::readSeizureCheck(hub_.call("GET", "/v1/seizures/" + std::to_string(id)));
+}
+
+records::FirearmAlert HubFirearmClient::circulate(const records::FirearmAlert& alert, const std::string& by) {
+    return json::readAlert(hub_.call("POST", "/v1/alerts", json::writeAlertInput(alert, by)));
+}
+
+records::FirearmAlert HubFirearmClient::withdrawAlert(std::int64_t id, const std::string& reason, const std::string& by) {
+    return json::readAlert(hub_.call("POST", "/v1/alerts/" + std::to_string(id) + "/withdrawal", json::writeAction(by, reason)));
+}
+
+std::vector<records::FirearmAlert> HubFirearmClient::alerts(bool includeWithdrawn) {
+    return json::readAlerts(hub_.call("GET", includeWithdrawn ? "/v1/alerts?all=true" : "/v1/alerts"));
+}
+
+records::TraceRequest HubFirearmClient::submitTrace(const records::TraceRequestInput& input, const std::string& by) {
+    return json::readTrace(hub_.call("POST", "/v1/traces", json::writeTraceInput(input, by)));
+}
+
+records::TraceRequest HubFirearmClient::step(std::int64_t traceId, const std::string& action, const std::string& text, const std::string& by) {
+    return json::readTrace(hub_.call("POST", "/v1/traces/" + std::to_string(traceId) + "/" + segment(action), json::writeAction(by, text)));
+}
+
+records::TraceRequest HubFirearmClient::comment(std::int64_t traceId, const std::string& text, const std::string& by) {
+    return json::readTrace(hub_.call("POST", "/v1/traces/" + std::to_string(traceId) + "/comments", json::writeAction(by, text)));
+}
+
+records::TraceRequest HubFirearmClient::trace(std::int64_t traceId) {
+    return json::readTrace(hub_.call("GET", "/v1/traces/" + std::to_string(traceId)));
+}
+
+std::vector<records::TraceRequest> HubFirearmClient::traces(const std::string& box) {
+    return json::readTraces(hub_.call("GET", "/v1/traces?box=" + segment(box)));
+}
+
+std::vector<HubNotice> HubFirearmClient::notices(std::int64_t since, int limit, std::int64_t& cursor) {
+    return json::readNotices(hub_.call("GET", "/v1/notices?since=" + std::to_string(since) + "&limit=" + std::to_string(limit)), cursor);
+}
+
+}  // namespace striae::sync

@@ -149,6 +149,11 @@ int main(int argc, char** argv) {
     auto* token = app.add_subcommand("token", "Access tokens")->require_subcommand(1);
     auto* issue = token->add_subcommand("issue", "Issue a token for an agency (printed once; stored hashed)");
     issue->add_option("agency", code, "Agency code")->required();
+    std::string scopes = "all";
+    issue->add_option("--scope", scopes,
+                      "What the token may do: all, or some of evidence (scans, leads), records (firearm records, seizure checks, "
+                      "alerts), traces (trace requests), joined by commas")
+        ->capture_default_str();
     auto* revoke = token->add_subcommand("revoke", "Revoke a token");
     std::string tokenText;
     revoke->add_option("token", tokenText, "The token")->required();
@@ -222,7 +227,7 @@ int main(int argc, char** argv) {
             store.addAgency(code, name, peer);
             std::cout << (peer ? "peer hub " : "agency ") << code << " added\n";
         } else if (issue->parsed()) {
-            std::cout << store.issueToken(code) << '\n';
+            std::cout << store.issueToken(code, scopes) << '\n';
         } else if (revoke->parsed()) {
             store.revokeToken(tokenText);
             std::cout << "token revoked\n";

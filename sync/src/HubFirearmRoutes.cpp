@@ -157,6 +157,10 @@ bool answerFirearmRoute(HubServer& hub, const Caller& caller, const std::string&
         if (path.size() == 2 && get) handler = listNotices;
     }
     if (!handler) return false;
+    // Records officers' work (records, seizure checks, circulating alerts) and trace officers' (traces) need their tokens.
+    const std::string scope = resource == "traces" ? "traces" : resource == "notices" || (resource == "alerts" && get) ? "" : "records";
+    if (!scope.empty() && !caller.may(scope))
+        throw HubError(403, "this token of " + caller.agency + " is for " + caller.scopes + ", not for " + resource + " (" + scope + ")");
     // A peer hub replicates scans; what agencies share here is theirs to act on.
     if (caller.peer && !get) throw HubError(403, "a peer hub does not act for an agency on " + resource);
     Route route{hub.firearms(), caller, path, query, request, response};

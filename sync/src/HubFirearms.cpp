@@ -471,8 +471,12 @@ std::vector<TraceRequest> HubFirearms::traces(const Caller& caller, const std::s
 
 std::vector<HubNotice> HubFirearms::notices(const Caller& caller, std::int64_t since, int limit) {
     std::vector<HubNotice> out;
+    // Each token sees the notices of its role: seizure matches are records officers', trace steps trace officers'.
+    std::string kinds;
+    if (!caller.may("records")) kinds += " AND kind <> 'seizure_match'";
+    if (!caller.may("traces")) kinds += " AND kind NOT LIKE 'trace%'";
     for (const auto& r : db_.query("SELECT seq, kind, agency, subject_id, record_uid, summary, at FROM notice WHERE seq > ? "
-                                   "AND (recipient = ? OR recipient = '*') ORDER BY seq LIMIT ?",
+                                   "AND (recipient = ? OR recipient = '*')" + kinds + " ORDER BY seq LIMIT ?",
                                    {since, caller.agency, std::int64_t(std::clamp(limit, 1, 1000))}))
         out.push_back({r.integer(0), r.text(1), r.text(2), r.integer(3), r.text(4), r.text(5), r.integer(6)});
     return out;

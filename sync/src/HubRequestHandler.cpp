@@ -5,6 +5,7 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <atomic>
 #include <ctime>
 #include <filesystem>
@@ -111,6 +112,10 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
             throw HubError(429, "too many requests for this token; retry in " + std::to_string(retryAfter) + " s");
         }
         const auto query = uri.getQueryParameters();
+        // A token issued for one role at the agency does that role's work only.
+        static const std::vector<std::string> evidence{"acquisitions", "leads", "candidates", "feedback", "stats"};
+        if (path.size() >= 2 && std::find(evidence.begin(), evidence.end(), path[1]) != evidence.end() && !caller.may("evidence"))
+            throw HubError(403, "this token of " + caller.agency + " is for " + caller.scopes + ", not for scans and lead lists (evidence)");
 
         if (path.size() == 2 && path[1] == "acquisitions" && method == "POST") {
             const std::int64_t limit = hub_.config().maxUploadBytes;

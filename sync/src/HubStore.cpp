@@ -139,7 +139,8 @@ void HubStore::migrate() {
     };
     const bool landsScanned = hasColumn("acquisition", "lands_scanned"), scope = hasColumn("lead_list", "shortlist"),
                leases = hasColumn("job", "lease_until"), recovered = hasColumn("acquisition", "recovered_at"),
-               leadAt = hasColumn("candidate", "lead_at"), feedbackOrigin = hasColumn("feedback", "origin_hub");
+               leadAt = hasColumn("candidate", "lead_at"), feedbackOrigin = hasColumn("feedback", "origin_hub"),
+               tokenScopes = hasColumn("token", "scopes");
     HubTransaction t(db_);
     if (!landsScanned) db_.execute("ALTER TABLE acquisition ADD COLUMN lands_scanned BIGINT NOT NULL DEFAULT 0");
     if (!scope) {
@@ -159,12 +160,14 @@ void HubStore::migrate() {
         db_.execute("ALTER TABLE feedback ADD COLUMN origin_hub TEXT NOT NULL DEFAULT ''");
         db_.execute("ALTER TABLE feedback ADD COLUMN origin_id BIGINT NOT NULL DEFAULT 0");
     }
+    // 6: tokens per role at the agency (a token issued before may do everything, as it did).
+    if (!tokenScopes) db_.execute("ALTER TABLE token ADD COLUMN scopes TEXT NOT NULL DEFAULT 'all'");
     db_.execute("UPDATE feedback SET origin_hub = ?, origin_id = id WHERE origin_hub = ''", {hubName_});
     db_.execute("CREATE UNIQUE INDEX IF NOT EXISTS feedback_origin ON feedback(origin_hub, origin_id)");
     // The few candidates that became leads, and the reviewed ones: the statistics read them without a scan of all.
     db_.execute("CREATE INDEX IF NOT EXISTS candidate_leads ON candidate(list_id) WHERE lead_at > 0");
     db_.execute("CREATE INDEX IF NOT EXISTS candidate_reviewed ON candidate(list_id) WHERE outcome <> ''");
-    db_.execute("UPDATE hub_meta SET value = '5' WHERE name = 'schema_version' AND value IN ('1', '2', '3', '4')");
+    db_.execute("UPDATE hub_meta SET value = '6' WHERE name = 'schema_version' AND value IN ('1', '2', '3', '4', '5')");
     t.commit();
 }
 
@@ -196,7 +199,13 @@ void HubStore::addAgency(const std::string& code, const std::string& name, bool 
     t.commit();
 }
 
-std::string HubStore::issueToken(const std::string& agency) {
+std::string HubStore::issueToken(const std::string& agency, const std::string& scopes) {
+    if (scopes != "all") {
+        std::string rest = scopes + ",";
+        for (std::size_t at; !rest.empty() && (at = rest.find(',')) != std::string::npos; rest.erase(0, at + 1))
+            if (std::find(kTokenScopes.begin(), kTokenScopes.end(), rest.substr(0, at)) == kTokenScopes.end())
+                throw HubError(400, "scope '" + rest.substr(0, std::min<std::size_t>(at, 40)) + "': expected all, or some of evidence, records, traces");
+    }
     HubTransaction t(db_);
     if (db_.query("SELECT code FROM agency WHERE code = ?", {agency}).empty())
         throw HubError(404, "no agency " + agency);
@@ -209,7 +218,7 @@ std::string HubStore::issueToken(const std::string& agency) {
         token += hex[c >> 4];
         token += hex[c & 15];
     }
-    db_.execute("INSERT INTO token(hash, agency, created_at, revoked_at) VALUES (?, ?, ?, 0)", {sha256Hex(token), agency, nowMs()});
+    db_.execute("INSERT INTO token(hash, agency, created_at, revoked_at, scopes) VALUES (?, ?, ?, 0, ?)", {sha256Hex(token), agency, nowMs(), scopes});
     t.commit();
     return token;
 }
@@ -224,12 +233,12 @@ void HubStore::revokeToken(const std::string& token) {
 
 Caller HubStore::authenticate(const std::string& token) {
     if (token.empty()) throw HubError(401, "no token: send 'Authorization: Bearer <token>'");
-    const auto rows = db_.query("SELECT t.agency, t.revoked_at, a.peer FROM token t JOIN agency a ON a.code = t.agency "
+    const auto rows = db_.query("SELECT t.agency, t.revoked_at, a.peer, t.scopes FROM token t JOIN agency a ON a.code = t.agency "
                                 "WHERE t.hash = ?",
                                 {sha256Hex(token)});
     if (rows.empty()) throw HubError(401, "unknown token");
     if (rows[0].integer(1) != 0) throw HubError(401, "token revoked");
-    return Caller{rows[0].text(0), rows[0].integer(2) != 0};
+    return Caller{rows[0].text(0), rows[0].integer(2) != 0, rows[0].text(3)};
 }
 
 std::string HubStore::acquisitionIdFor(const std::string& agency, const std::string& sha256) {

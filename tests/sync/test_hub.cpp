@@ -697,15 +697,18 @@ TEST(HubHttps, ServesTheApiOverTlsWithItsCertificate) {
 // A hub data folder made before lands_scanned (and the statistics' recovered_at and lead_at, the outcomes' origin) existed is brought up to date on open.
 TEST(HubSchema, AnOlderDataFolderGainsLandsScannedAndTheListsSearchScope) {
     test::TempDir dir;
+    std::string token;
     {
         HubStore store((dir / "hub").string(), "", "hub1");
         store.addAgency("NYPD", "NYPD");
+        token = store.issueToken("NYPD");
     }
     const std::string db = (dir / "hub" / "hub.db").string();
     test::runCommand("sqlite3 '" + db + "' \"DROP INDEX candidate_leads; ALTER TABLE acquisition DROP COLUMN lands_scanned; ALTER TABLE lead_list DROP COLUMN holdings; "
                      "ALTER TABLE lead_list DROP COLUMN fully_compared; ALTER TABLE lead_list DROP COLUMN shortlist; "
                      "ALTER TABLE acquisition DROP COLUMN recovered_at; ALTER TABLE candidate DROP COLUMN lead_at; "
                      "DROP INDEX feedback_origin; ALTER TABLE feedback DROP COLUMN origin_hub; ALTER TABLE feedback DROP COLUMN origin_id; "
+                     "ALTER TABLE token DROP COLUMN scopes; "
                      "INSERT INTO feedback(id, list_id, acquisition_id, agency, kind, note, recorded_by, recorded_at, received_at) "
                      "VALUES (7, 'x', 'y', 'NYPD', 'arrest', '', 'a', '2026-01-01T00:00:00Z', 0); "
                      "UPDATE hub_meta SET value = '1' WHERE name = 'schema_version';\"");
@@ -713,6 +716,10 @@ TEST(HubSchema, AnOlderDataFolderGainsLandsScannedAndTheListsSearchScope) {
     {
         HubStore store((dir / "hub").string(), "", "hub1");  // migrates
         EXPECT_THROW(store.addAgency("NYPD", "NYPD"), HubError) << "what was there is kept";
+        // A token issued before tokens had scopes (schema 6) may still do everything.
+        const Caller caller = store.authenticate(token);
+        EXPECT_EQ(caller.scopes, "all");
+        EXPECT_TRUE(caller.may("evidence") && caller.may("records") && caller.may("traces"));
     }
     EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT count(*) FROM pragma_table_info('acquisition') WHERE name = 'lands_scanned'\"").substr(0, 1), "1");
     EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT count(*) FROM pragma_table_info('lead_list') WHERE name IN ('holdings', 'fully_compared', 'shortlist')\"").substr(0, 1), "3");
@@ -723,5 +730,5 @@ TEST(HubSchema, AnOlderDataFolderGainsLandsScannedAndTheListsSearchScope) {
     EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
                                                   "('candidate_leads', 'candidate_reviewed', 'feedback_origin')\""),
               "3");
-    EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT value FROM hub_meta WHERE name = 'schema_version'\"").substr(0, 1), "5");
+    EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT value FROM hub_meta WHERE name = 'schema_version'\"").substr(0, 1), "6");
 }

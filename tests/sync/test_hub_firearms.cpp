@@ -293,4 +293,49 @@ TEST_P(HubFirearmsTest, AnAlertReachesEveryAgencyUntilItsAgencyWithdrawsIt) {
     EXPECT_EQ(refusal([&] { issuer.withdrawAlert(circulated.id, "again", "officer.a"); }), 409);
 }
 
+TEST_P(HubFirearmsTest, ATokenForOneRoleDoesThatRolesWorkOnlyAndSeesThatRolesNotices) {
+    // AAA's records officer and trace officer have tokens of their own.
+    HubClient recordsToken(hub->url(), hub->admin("token issue AAA --scope records"));
+    HubClient tracesToken(hub->url(), hub->admin("token issue AAA --scope traces"));
+    HubFirearmClient records(recordsToken), traces(tracesToken), seizer(*b);
+    std::string message;
+    EXPECT_NE(hub->admin("token issue AAA --scope everything 2>&1 || true").find("scope 'everything'"), std::string::npos);
+
+    records.share("AAA-0100", stolenGlock(), "officer.a");
+    EXPECT_EQ(refusal([&] { traces.share("AAA-0101", stolenGlock(), "trace.a"); }, &message), 403);
+    EXPECT_NE(message.find("not for firearms (records)"), std::string::npos) << message;
+    records::FirearmRecordFields found;
+    found.status = "seized";
+    found.serial = "AB0012345";
+    EXPECT_EQ(refusal([&] { traces.checkSeizure(found, "trace.a"); }), 403);
+    records::FirearmAlert alert;
+    alert.kind = "firearm";
+    alert.title = "t";
+    alert.description = "d";
+    EXPECT_EQ(refusal([&] { traces.circulate(alert, "trace.a"); }), 403);
+    EXPECT_EQ(refusal([&] { records.traces("incoming"); }), 403);
+    // Neither may push scans or read lead lists (evidence).
+    EXPECT_EQ(refusal([&] { recordsToken.stats(); }, &message), 403);
+    EXPECT_NE(message.find("evidence"), std::string::npos) << message;
+
+    // A seizure match and a trace request reach AAA: each token is told of its own.
+    seizer.checkSeizure(found, "tech.b");
+    records::TraceRequestInput in;
+    in.toAgency = "AAA";
+    in.firearm.serial = "AB0012345";
+    in.reason = "where was it sold?";
+    in.dueDate = "2030-01-01";
+    const auto submitted = seizer.submitTrace(in, "trace.b");
+    auto kinds = [](HubFirearmClient& client) {
+        std::vector<std::string> out;
+        for (const auto& n : allNotices(client)) out.push_back(n.kind);
+        return out;
+    };
+    EXPECT_EQ(kinds(records), std::vector<std::string>{"seizure_match"});
+    EXPECT_EQ(kinds(traces), std::vector<std::string>{"trace_submitted"});
+    EXPECT_EQ(traces.step(submitted.id, "acknowledge", "", "trace.a").status, "acknowledged");
+    EXPECT_EQ(refusal([&] { records.step(submitted.id, "start", "", "officer.a"); }), 403);
+    EXPECT_EQ(traces.trace(submitted.id).status, "acknowledged");  // the refused step changed nothing
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, HubFirearmsTest, ::testing::Values("sqlite", "postgresql"));

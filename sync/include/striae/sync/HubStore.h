@@ -44,7 +44,8 @@ public:
 
     // Agencies and tokens. Tokens are returned once and kept as SHA-256.
     void addAgency(const std::string& code, const std::string& name, bool peer = false);
-    std::string issueToken(const std::string& agency);
+    // `scopes`: "all", or some of kTokenScopes joined by commas (HubError 400 otherwise).
+    std::string issueToken(const std::string& agency, const std::string& scopes = "all");
     void revokeToken(const std::string& token);
     Caller authenticate(const std::string& token);  // HubError 401
 

@@ -87,9 +87,20 @@ struct HubFeedback {
     std::int64_t originId = 0;
 };
 
+// What a token may do (issued per role at the agency, docs/hub-api.md):
+// evidence (scans, lead lists, outcomes, statistics), records (firearm
+// records, seizure checks, alerts) and traces (trace requests); "all" is every one.
+inline const std::vector<std::string> kTokenScopes{"evidence", "records", "traces"};
+
 struct Caller {
     std::string agency;
-    bool peer = false;  // another hub, replicating
+    bool peer = false;          // another hub, replicating
+    std::string scopes = "all";  // "all", or some of kTokenScopes joined by commas
+    bool may(const std::string& scope) const {
+        if (scopes == "all") return true;
+        const std::string padded = "," + scopes + ",";
+        return padded.find("," + scope + ",") != std::string::npos;
+    }
 };
 
 }  // namespace striae::sync

@@ -20,7 +20,11 @@
 #include "striae/records/Calibers.h"
 #include "striae/records/FirearmAlerts.h"
 #include "striae/records/FirearmRecords.h"
+#include "striae/records/FirearmHubSync.h"
 #include "striae/records/ReferenceTable.h"
+#include "striae/sync/HubClient.h"
+#include "striae/sync/HubFirearmClient.h"
+#include "striae/sync/SyncClient.h"
 
 namespace striae::cli {
 
@@ -238,18 +242,24 @@ void addFirearm(CLI::App& app) {
         struct Options {
             StoreSession session;
             FieldOptions fields;
-            bool json = false;
+            bool json = false, hub = false;
         };
         auto o = std::make_shared<Options>();
         CLI::App* cmd = firearm->add_subcommand("check", "Seizure check: a firearm found, seized or recovered against every record you may see; "
                                                          "a match notifies the recording agency");
         o->fields.add(*cmd, true);
         cmd->add_flag("--json", o->json, "Print JSON");
+        cmd->add_flag("--hub", o->hub, "Check against every agency's shared records at the hub as well (its owners are notified)");
         o->session.addOptions(*cmd);
         cmd->callback([o] {
             auto store = o->session.open();
             const auto actor = o->session.login(store);
             const auto check = store.firearmRecords().checkSeizure(actor, o->fields.f);
+            std::optional<records::SeizureCheck> network;
+            if (o->hub) {
+                auto hub = sync::hubClientFor(store);
+                network = sync::HubFirearmClient(hub).checkSeizure(o->fields.f, actor.username);
+            }
             if (o->json) {
                 Poco::JSON::Object root(Poco::JSON_PRESERVE_KEY_ORDER);
                 root.set("check", check.id);
@@ -265,6 +275,20 @@ void addFirearm(CLI::App& app) {
                     matches->add(x);
                 }
                 root.set("matches", matches);
+                if (network) {
+                    Poco::JSON::Object::Ptr hub = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+                    hub->set("check", network->id);
+                    Poco::JSON::Array::Ptr hubMatches = new Poco::JSON::Array;
+                    for (const auto& m : network->matches) {
+                        Poco::JSON::Object::Ptr x = json(m.record);
+                        x->set("how", m.how);
+                        x->set("wanted", m.wanted);
+                        x->set("make_agrees", m.makeAgrees);
+                        hubMatches->add(x);
+                    }
+                    hub->set("matches", hubMatches);
+                    root.set("hub", hub);
+                }
                 root.stringify(std::cout);
                 std::cout << '\n';
                 return;
@@ -276,24 +300,50 @@ void addFirearm(CLI::App& app) {
                           << " — the recording agency " << m.record.ownerAgency << " is notified\n";
                 print(m.record, false);
             }
+            if (network) {
+                std::cout << "at the hub, check " << network->id << ": " << network->matches.size()
+                          << (network->matches.size() == 1 ? " shared record" : " shared records") << " matched\n";
+                for (const auto& m : network->matches) {
+                    std::cout << "  " << (m.wanted ? "WANTED  " : "closed  ") << "by " << m.how << (m.makeAgrees ? "" : " (the make differs: check it)")
+                              << " — " << m.record.ownerAgency << " is notified\n";
+                    print(m.record, false);
+                }
+            }
         });
     }
     {
         struct Options {
             StoreSession session;
-            bool unread = false;
+            bool unread = false, hub = false;
             records::Id markRead = 0;
             ListFormat format;
         };
         auto o = std::make_shared<Options>();
-        CLI::App* cmd = firearm->add_subcommand("notifications", "Your agency's notifications: seizure checks that matched its records");
+        CLI::App* cmd = firearm->add_subcommand("notifications", "Your agency's notifications: seizure checks that matched its records "
+                                                                 "(--hub: the hub's notices pulled by striae sync pull)");
         cmd->add_flag("--unread", o->unread, "Only those not read yet");
         cmd->add_option("--mark-read", o->markRead, "Mark this notification read");
+        cmd->add_flag("--hub", o->hub, "The hub's notices: other agencies' seizures that matched your shared records, alerts, trace steps");
         o->format.addOptions(*cmd);
         o->session.addOptions(*cmd);
         cmd->callback([o] {
             auto store = o->session.open();
             const auto viewer = o->session.login(store);
+            if (o->hub) {
+                auto hubSync = store.firearmHubSync();
+                if (o->markRead) {
+                    hubSync.markNoticeRead(viewer, o->markRead);
+                    std::cout << "hub notice " << o->markRead << " read\n";
+                    return;
+                }
+                Table t;
+                t.columns = {"seq", "kind", "agency", "subject", "record", "summary", "received_at", "read"};
+                for (const auto& n : hubSync.notices(o->unread))
+                    t.rows.push_back({std::to_string(n.seq), n.kind, n.agency, std::to_string(n.subjectId), n.recordUid, n.summary, n.receivedAt,
+                                      n.readAt.empty() ? "no" : "yes"});
+                printTable(t, o->format, "notices");
+                return;
+            }
             auto firearms = store.firearmRecords();
             if (o->markRead) {
                 firearms.markNotificationRead(viewer, o->markRead);
@@ -436,6 +486,7 @@ void addAlert(CLI::App& app) {
         struct Options {
             StoreSession session;
             records::FirearmAlert alert;
+            bool hub = false;
         };
         auto o = std::make_shared<Options>();
         CLI::App* cmd = alert->add_subcommand("circulate", "Circulate an alert");
@@ -446,12 +497,18 @@ void addAlert(CLI::App& app) {
         cmd->add_option("--make", o->alert.make, "Make");
         cmd->add_option("--model", o->alert.model, "Model");
         cmd->add_option("--caliber", o->alert.caliber, "Caliber");
+        cmd->add_flag("--hub", o->hub, "Circulate it to every agency of the hub too");
         o->session.addOptions(*cmd);
         cmd->callback([o] {
             auto store = o->session.open();
             const auto actor = o->session.login(store);
             const auto a = store.alerts().circulate(actor, o->alert);
             std::cout << "alert " << a.id << " circulated by " << a.agency << ": " << a.title << '\n';
+            if (o->hub) {
+                auto hub = sync::hubClientFor(store);
+                const auto sent = sync::HubFirearmClient(hub).circulate(a, actor.username);
+                std::cout << "at the hub: alert " << sent.id << " to every agency\n";
+            }
         });
     }
     addWithdraw(*alert, "Withdraw an alert your agency circulated", "alert",
@@ -461,12 +518,13 @@ void addAlert(CLI::App& app) {
     {
         struct Options {
             StoreSession session;
-            bool all = false;
+            bool all = false, network = false;
             ListFormat format;
         };
         auto o = std::make_shared<Options>();
         CLI::App* cmd = alert->add_subcommand("list", "The active alerts (--all: withdrawn ones too)");
         cmd->add_flag("--all", o->all, "Withdrawn alerts too");
+        cmd->add_flag("--network", o->network, "The hub's alerts from every agency, as the last striae sync pull brought them");
         o->format.addOptions(*cmd);
         o->session.addOptions(*cmd, false);
         cmd->callback([o] {
@@ -474,7 +532,7 @@ void addAlert(CLI::App& app) {
             auto alerts = store.alerts();
             Table t;
             t.columns = {"id", "agency", "kind", "title", "description", "serial", "make", "model", "caliber", "circulated_at", "withdrawn_at"};
-            for (const auto& a : o->all ? alerts.all() : alerts.active())
+            for (const auto& a : o->network ? store.firearmHubSync().networkAlerts(!o->all) : o->all ? alerts.all() : alerts.active())
                 t.rows.push_back({std::to_string(a.id), a.agency, a.kind, a.title, a.description, a.serial, a.make, a.model, a.caliber,
                                   a.circulatedAt, a.withdrawnAt});
             printTable(t, o->format, "alerts");

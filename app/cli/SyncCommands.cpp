@@ -26,6 +26,10 @@ void printReport(const sync::SyncReport& r, bool json, bool pull = false) {
         o.set("candidates", r.candidates);
         o.set("scansFetched", r.scansFetched);
         o.set("outcomesReported", r.outcomesReported);
+        o.set("recordsShared", r.recordsShared);
+        o.set("recordsWithdrawn", r.recordsWithdrawn);
+        o.set("noticesPulled", r.noticesPulled);
+        o.set("alertsPulled", r.alertsPulled);
         Poco::JSON::Array errors;
         for (const auto& e : r.errors) errors.add(e);
         o.set("errors", errors);
@@ -35,11 +39,13 @@ void printReport(const sync::SyncReport& r, bool json, bool pull = false) {
     }
     if (pull) {
         std::cout << "lead lists pulled " << r.listsPulled << " (" << r.candidates << " candidates, " << r.scansFetched
-                  << " scans fetched)\n";
+                  << " scans fetched); firearm notices " << r.noticesPulled << ", network alerts " << r.alertsPulled << '\n';
+        for (const auto& e : r.errors) std::cout << "  error: " << e << '\n';
         return;
     }
     std::cout << "queued " << r.queued << ", pushed " << r.pushed << ", already at the hub " << r.alreadyHeld << ", failed "
-              << r.failed << "; outcomes reported " << r.outcomesReported << '\n';
+              << r.failed << "; outcomes reported " << r.outcomesReported << "; firearm records shared " << r.recordsShared
+              << ", withdrawn " << r.recordsWithdrawn << '\n';
     for (const auto& e : r.errors) std::cout << "  error: " << e << '\n';
 }
 

@@ -264,6 +264,15 @@ std::vector<FirearmRecord> FirearmRecords::search(const User& viewer, const Fire
     return out;
 }
 
+std::vector<FirearmRecord> FirearmRecords::ownedBy(const std::string& agency) const {
+    SQLite::Statement q(impl_.db, std::string("SELECT ") + kColumns +
+                                      " FROM firearm_record r LEFT JOIN user u ON u.id = r.created_by WHERE r.owner_agency = ? ORDER BY r.id");
+    q.bind(1, agency);
+    std::vector<FirearmRecord> out;
+    while (q.executeStep()) out.push_back(fromRow(q));
+    return out;
+}
+
 SeizureCheck FirearmRecords::checkSeizure(const User& actor, const FirearmRecordFields& input) {
     if (!actor.active) fail(RecordsError::Kind::PermissionDenied, "user " + actor.username + " is deactivated");
     const SeizureQuery query = seizureQuery(input, Calibers(impl_).all());

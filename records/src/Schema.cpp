@@ -228,6 +228,21 @@ CREATE TABLE firearm_alert(
   model TEXT NOT NULL DEFAULT '', caliber TEXT NOT NULL DEFAULT '', circulated_by INTEGER NOT NULL REFERENCES user(id),
   circulated_at TEXT NOT NULL, withdrawn_at TEXT NOT NULL DEFAULT '', withdrawal_reason TEXT NOT NULL DEFAULT '');
 )SQL"),
+        // 10: the hub's firearm side as the store keeps it (FirearmHubSync.h): which shared records were sent as of
+        // which change, the notices pulled (seizure matches of our records, alerts, trace steps) and the network's
+        // alerts, for the workstation to show offline. Received or bookkeeping data, like the outbox: not sealed.
+        R"SQL(
+CREATE TABLE firearm_record_sent(
+  record_id INTEGER PRIMARY KEY REFERENCES firearm_record(id), sent_updated_at TEXT NOT NULL,
+  state TEXT NOT NULL CHECK(state IN ('shared','withdrawn')), sent_at TEXT NOT NULL);
+CREATE TABLE hub_notice(
+  seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, agency TEXT NOT NULL, subject_id INTEGER NOT NULL, record_uid TEXT NOT NULL,
+  summary TEXT NOT NULL, at INTEGER NOT NULL, received_at TEXT NOT NULL, read_at TEXT NOT NULL DEFAULT '');
+CREATE TABLE hub_alert(
+  hub_id INTEGER PRIMARY KEY, agency TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL, description TEXT NOT NULL,
+  serial TEXT NOT NULL, make TEXT NOT NULL, model TEXT NOT NULL, caliber TEXT NOT NULL, circulated_by TEXT NOT NULL,
+  circulated_at TEXT NOT NULL, withdrawn_at TEXT NOT NULL, withdrawal_reason TEXT NOT NULL);
+)SQL",
     };
     return m;
 }

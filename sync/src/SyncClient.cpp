@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "FileHash.h"
+#include "FirearmSync.h"
 #include "striae/sync/HubClient.h"
 #include "striae/sync/HubError.h"
 
@@ -47,7 +48,9 @@ std::string classJson(const records::Item& item) {
     return out.str();
 }
 
-HubClient clientFor(const records::Store& store, int timeout) {
+}  // namespace
+
+HubClient hubClientFor(const records::Store& store, int timeout) {
     const std::string url = store.syncSetting("hub_url");
     const std::string token = store.syncSetting("hub_token");
     if (url.empty()) throw records::RecordsError(records::RecordsError::Kind::InvalidInput,
@@ -55,8 +58,6 @@ HubClient clientFor(const records::Store& store, int timeout) {
     if (token.empty()) throw records::RecordsError(records::RecordsError::Kind::InvalidInput, "no hub token configured");
     return HubClient(url, token, timeout);
 }
-
-}  // namespace
 
 SyncClient::SyncClient(records::Store& store, records::User actor, int timeoutSeconds)
     : store_(store), actor_(std::move(actor)), timeout_(timeoutSeconds) {}
@@ -67,10 +68,12 @@ int SyncClient::backoffSeconds(int attempts) {
 
 SyncReport SyncClient::push(const std::function<bool(int, int)>& progress) {
     SyncReport report;
-    HubClient hub = clientFor(store_, timeout_);
-    report.queued = store_.enqueueForSync(actor_);
+    HubClient hub = hubClientFor(store_, timeout_);
+    // Scans are a technician's to send; a records officer's sync carries the shared firearm records only.
+    const bool sendsScans = actor_.has(records::Role::Technician);
+    if (sendsScans) report.queued = store_.enqueueForSync(actor_);
     const auto now = std::chrono::system_clock::now();
-    const auto due = store_.dueOutbox(isoUtc(now));
+    const auto due = sendsScans ? store_.dueOutbox(isoUtc(now)) : std::vector<records::OutboxEntry>{};
     bool reachable = true;
     for (std::size_t i = 0; i < due.size() && reachable; ++i) {
         if (progress && !progress(int(i), int(due.size()))) break;
@@ -151,6 +154,8 @@ SyncReport SyncClient::push(const std::function<bool(int, int)>& progress) {
             }
         }
     }
+    // The agency's shared firearm records (and withdrawals of those no longer shared).
+    if (reachable) reachable = pushFirearmRecords(store_, hub, actor_, report);
     store_.noteHubContact(reachable ? "" : report.errors.back());
     return report;
 }
@@ -181,7 +186,7 @@ std::vector<std::string> hubIdsFor(records::Store& store, records::Id acquisitio
 int SyncClient::disclose(records::Id acquisitionId, bool disclosed) {
     if (!actor_.has(records::Role::Examiner) && !actor_.has(records::Role::Supervisor) && !actor_.has(records::Role::Technician))
         throw records::RecordsError(records::RecordsError::Kind::PermissionDenied, "user " + actor_.username + " may not disclose scans");
-    HubClient hub = clientFor(store_, timeout_);
+    HubClient hub = hubClientFor(store_, timeout_);
     int n = 0;
     for (const auto& id : hubIdsFor(store_, acquisitionId)) {
         hub.disclose(id, disclosed);
@@ -192,7 +197,7 @@ int SyncClient::disclose(records::Id acquisitionId, bool disclosed) {
 }
 
 int SyncClient::withdraw(records::Id acquisitionId) {
-    HubClient hub = clientFor(store_, timeout_);
+    HubClient hub = hubClientFor(store_, timeout_);
     int n = 0;
     for (const auto& id : hubIdsFor(store_, acquisitionId)) {
         hub.withdraw(id);
@@ -204,9 +209,11 @@ int SyncClient::withdraw(records::Id acquisitionId) {
 
 SyncReport SyncClient::pull() {
     SyncReport report;
-    HubClient hub = clientFor(store_, timeout_);
+    HubClient hub = hubClientFor(store_, timeout_);
+    // Lead lists and what came of leads are a technician's to pull; anyone's sync brings the firearm notices.
+    const bool pullsLeads = actor_.has(records::Role::Technician);
     try {
-        for (;;) {
+        for (; pullsLeads;) {
             const std::string cursorText = store_.syncSetting("leads_cursor");
             const std::int64_t since = cursorText.empty() ? 0 : std::stoll(cursorText);
             std::int64_t cursor = since;
@@ -269,7 +276,7 @@ SyncReport SyncClient::pull() {
         }
         // What other agencies reported came of leads on pairs we hold (the feedback loop).
         auto outcomes = store_.outcomes();
-        for (;;) {
+        for (; pullsLeads;) {
             const std::string stored = store_.syncSetting("feedback_cursor");
             const std::int64_t since = stored.empty() ? 0 : std::stoll(stored);
             std::int64_t cursor = since;
@@ -282,6 +289,8 @@ SyncReport SyncClient::pull() {
             store_.setSyncSetting(actor_, "feedback_cursor", std::to_string(cursor));
             if (batch.size() < 200) break;
         }
+        // Seizure matches of our records, alerts and trace steps; the network's alerts.
+        pullFirearmNotices(store_, hub, actor_, report);
         store_.noteHubContact("");
     } catch (const HubError& e) {
         store_.noteHubContact(e.what());

@@ -18,6 +18,8 @@
 #include "striae/matching/Bullets.h"
 #include "striae/imaging/LandSignature.h"
 #include "striae/imaging/Synthetic.h"
+#include "striae/records/FirearmHubSync.h"
+#include "striae/records/FirearmRecords.h"
 #include "striae/records/LeadOutcomes.h"
 #include "striae/records/StoreStatistics.h"
 #include "striae/records/Store.h"
@@ -25,6 +27,7 @@
 #include <Poco/JSON/Parser.h>
 #include "striae/sync/HubClient.h"
 #include "striae/sync/HubError.h"
+#include "striae/sync/HubFirearmClient.h"
 #include "striae/sync/SyncClient.h"
 
 namespace fs = std::filesystem;
@@ -288,6 +291,76 @@ TEST_P(SyncTest, WhatCameOfALeadReachesTheOtherAgencyAndTheStatistics) {
     }
 }
 
+TEST_P(SyncTest, SharedRecordsReachTheHubAndSeizureMatchesAndAlertsComeBackToTheStore) {
+    HubProcess hub(dir / "hub", database, "hub1");
+    const std::string tokenNy = hub.addAgency("NYPD");
+    const std::string tokenLa = hub.addAgency("LAPD");
+    hub.start({"--workers", "0"});
+    Site ny(dir / "ny", "NYPD");
+    ny.configure(hub.url(), tokenNy, "NYPD");
+    const auto officer = ny.store->addUser(ny.admin, "NYPD", "rita", "Rita", {records::Role::RecordsOfficer}, "rita-password");
+    auto firearms = ny.store->firearmRecords();
+    records::FirearmRecordFields f;
+    f.status = "stolen";
+    f.serial = "KX-77 0413";
+    f.make = "Smith & Wesson";
+    f.caliber = ".38 Spl";
+    const auto kept = firearms.create(officer, f);                     // kept in the store only
+    const auto shared = firearms.setShared(officer, firearms.create(officer, f).id, true);
+    (void)kept;
+
+    SyncClient client(*ny.store, officer);
+    auto report = client.push();
+    EXPECT_EQ(report.recordsShared, 1) << (report.errors.empty() ? "" : report.errors[0]);
+    EXPECT_EQ(client.push().recordsShared, 0) << "sent once, until it changes";
+
+    // LAPD seizes the gun; its serial's middle is unreadable.
+    HubClient la(hub.url(), tokenLa);
+    HubFirearmClient laFirearms(la);
+    records::FirearmSearch search;
+    search.serial = "KX770413";
+    ASSERT_EQ(laFirearms.search(search).size(), 1u);
+    EXPECT_EQ(laFirearms.search(search)[0].uid, shared.uid);
+    records::FirearmRecordFields found;
+    found.status = "seized";
+    found.serial = "KX77*13";
+    const auto check = laFirearms.checkSeizure(found, "tech.la");
+    ASSERT_EQ(check.matches.size(), 1u);
+    records::FirearmAlert alert;
+    alert.kind = "firearm";
+    alert.title = "Revolver used in two robberies";
+    alert.description = "S&W .38, serial KX77…";
+    laFirearms.circulate(alert, "chief.la");
+
+    // NYPD's next pull brings the match and the alert into the store.
+    report = client.pull();
+    EXPECT_EQ(report.noticesPulled, 2);
+    EXPECT_EQ(report.alertsPulled, 1);
+    auto hubSync = ny.store->firearmHubSync();
+    const auto notices = hubSync.notices(/*unreadOnly=*/true);
+    ASSERT_EQ(notices.size(), 2u);
+    EXPECT_EQ(notices[1].kind, "seizure_match");
+    EXPECT_EQ(notices[1].recordUid, shared.uid);
+    EXPECT_EQ(notices[1].agency, "LAPD");
+    EXPECT_EQ(notices[1].subjectId, check.id);
+    EXPECT_EQ(notices[0].kind, "alert");
+    EXPECT_EQ(client.pull().noticesPulled, 0) << "each notice once";
+    hubSync.markNoticeRead(officer, notices[1].seq);
+    EXPECT_EQ(hubSync.notices(true).size(), 1u);
+    ASSERT_EQ(hubSync.networkAlerts().size(), 1u);
+    EXPECT_EQ(hubSync.networkAlerts()[0].title, "Revolver used in two robberies");
+
+    // A change reaches the hub at the next push; so does a withdrawal.
+    f.status = "recovered";
+    firearms.update(officer, shared.id, f);
+    EXPECT_EQ(client.push().recordsShared, 1);
+    EXPECT_EQ(laFirearms.record(shared.uid).fields.status, "recovered");
+    firearms.withdraw(officer, shared.id, "returned to its owner");
+    EXPECT_EQ(client.push().recordsWithdrawn, 1);
+    EXPECT_TRUE(laFirearms.search(search).empty());
+    EXPECT_EQ(client.push().recordsWithdrawn, 0);
+}
+
 TEST_P(SyncTest, AnUnreachableHubLeavesTheOutboxQueuedWithBackoff) {
     const fs::path folder = scans(1, 2, 96);
     Site la(dir / "la", "LAPD");
@@ -520,4 +593,46 @@ TEST(SyncCli, ConfigurePushPullStatusThroughTheCommandLine) {
     while (std::fgets(buffer, sizeof buffer, p)) out += buffer;
     EXPECT_EQ(WEXITSTATUS(::pclose(p)), 1) << out;
     EXPECT_NE(out.find("cannot reach hub"), std::string::npos) << out;
+}
+
+TEST(SyncCli, ASharedRecordIsMatchedByAnotherAgencysHubCheckAndItsOwnerSeesTheNotice) {
+    test::TempDir dir;
+    HubProcess hub(dir / "hub", "", "hub1");
+    const std::string tokenA = hub.addAgency("AAA"), tokenB = hub.addAgency("BBB");
+    hub.start({"--workers", "0"});
+    const std::string cli = std::string(STRIAE_CLI) + " ";
+    // Two agencies, each with its own store and records officer.
+    auto site = [&](const std::string& agency, const std::string& token) {
+        const std::string store = (dir / agency).string();
+        const std::string admin = "STRIAE_STORE=" + test::shellQuote(store) + " STRIAE_USER=sam STRIAE_PASSWORD=admin-password ";
+        test::runCommand(admin + cli + "db init " + test::shellQuote(store) + " --agency " + agency + " --agency-name " + agency +
+                         " --country US --admin sam --admin-name Sam");
+        test::runCommand(admin + "STRIAE_NEW_PASSWORD=rita-password " + cli + "user add rita --name Rita --roles records_officer --agency " + agency);
+        test::runCommand(admin + "STRIAE_HUB_TOKEN=" + token + " " + cli + "sync configure --hub " + hub.url() + " --agency " + agency);
+        return "STRIAE_STORE=" + test::shellQuote(store) + " STRIAE_USER=rita STRIAE_PASSWORD=rita-password ";
+    };
+    const std::string a = site("AAA", tokenA), b = site("BBB", tokenB);
+
+    test::runCommand(a + cli + "firearm add --status stolen --serial 'PX-4411 07' --make Beretta --caliber '9mm Luger'");
+    test::runCommand(a + cli + "firearm share 1");
+    const std::string pushed = test::runCommand(a + cli + "sync push --json");
+    EXPECT_NE(pushed.find("\"recordsShared\":1"), std::string::npos) << pushed;
+
+    // BBB's check finds nothing in its own store, and AAA's record at the hub by the partial serial.
+    const std::string check = test::runCommand(b + cli + "firearm check --status seized --serial 'PX4411*' --make Beretta --hub --json");
+    Poco::JSON::Parser parser;
+    const auto root = parser.parse(check).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(root->getArray("matches")->size(), 0u) << check;
+    ASSERT_TRUE(root->has("hub")) << check;
+    const auto hubMatches = root->getObject("hub")->getArray("matches");
+    ASSERT_EQ(hubMatches->size(), 1u) << check;
+    EXPECT_EQ(hubMatches->getObject(0)->getValue<std::string>("owner_agency"), "AAA");
+    EXPECT_EQ(hubMatches->getObject(0)->getValue<std::string>("how"), "partial serial");
+
+    const std::string pulled = test::runCommand(a + cli + "sync pull");
+    EXPECT_NE(pulled.find("firearm notices 1"), std::string::npos) << pulled;
+    const std::string notices = test::runCommand(a + cli + "firearm notifications --hub --unread --csv");
+    EXPECT_NE(notices.find("seizure_match,BBB"), std::string::npos) << notices;
+    test::runCommand(a + cli + "firearm notifications --hub --mark-read 1");
+    EXPECT_EQ(test::runCommand(a + cli + "firearm notifications --hub --unread --csv").find("seizure_match"), std::string::npos);
 }

@@ -150,13 +150,16 @@ bool SyncPanel::syncNow() {
             sync::SyncReport pulled;
             if (!cancel_ && pushed.failed == 0) pulled = client.pull();
             changed = pulled.listsPulled > 0;
-            summary = tr("pushed %1 (%2 already held), %3 failed; %4 lead list(s) pulled, %5 scan(s) fetched; %6 outcome(s) reported")
+            summary = tr("pushed %1 (%2 already held), %3 failed; %4 lead list(s) pulled, %5 scan(s) fetched; %6 outcome(s) reported; "
+                         "%7 firearm record(s) shared; %8 firearm notice(s)")
                           .arg(pushed.pushed)
                           .arg(pushed.alreadyHeld)
                           .arg(pushed.failed)
                           .arg(pulled.listsPulled)
                           .arg(pulled.scansFetched)
-                          .arg(pushed.outcomesReported);
+                          .arg(pushed.outcomesReported)
+                          .arg(pushed.recordsShared)
+                          .arg(pulled.noticesPulled);
             if (cancel_) summary += tr(" (stopped)");
         } catch (const std::exception& e) {
             summary = tr("failed: %1").arg(QString::fromStdString(e.what()));

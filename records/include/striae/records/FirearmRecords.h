@@ -92,6 +92,9 @@ public:
     // Own agency's records and other agencies' shared ones; throws NotFound otherwise.
     FirearmRecord get(const User& viewer, Id id) const;
     std::vector<FirearmRecord> search(const User& viewer, const FirearmSearch& query) const;
+    // Every record `agency` owns, withdrawn ones too, by id (for the hub sync and the statistics,
+    // which act for the store's own agency and need no viewer).
+    std::vector<FirearmRecord> ownedBy(const std::string& agency) const;
 
     // The seizure check: a firearm found, seized or recovered by the actor's
     // agency, checked against every record the agency may see (its own and

@@ -40,6 +40,7 @@ class Calibers;
 class ReferenceTable;
 class TraceRequests;
 class FirearmAlerts;
+class FirearmHubSync;
 
 struct ImportOptions {
     std::string region = "breech_face";
@@ -238,6 +239,7 @@ public:
     ReferenceTable referenceTable();    // the firearms reference table (ReferenceTable.h)
     TraceRequests traceRequests();      // trace requests between agencies (TraceRequests.h)
     FirearmAlerts alerts();             // firearm and modus-operandi alerts (FirearmAlerts.h)
+    FirearmHubSync firearmHubSync();    // records sent to the hub, its notices and alerts (FirearmHubSync.h)
 
     struct Impl;
 

@@ -20,8 +20,15 @@ struct SyncReport {
     int listsPulled = 0, candidates = 0, scansFetched = 0;
     int outcomesReported = 0;  // review outcomes (lead, hit, eliminated)
     int feedbackSent = 0, outcomesReceived = 0;  // the feedback loop: what came of leads
+    int recordsShared = 0, recordsWithdrawn = 0;  // firearm records sent to the hub, withdrawn there
+    int noticesPulled = 0, alertsPulled = 0;      // seizure matches, alerts and trace steps; the network's alerts
     std::vector<std::string> errors;
 };
+
+class HubClient;
+
+// A client of the hub the store is configured for (its URL and token); RecordsError(InvalidInput) when none is.
+HubClient hubClientFor(const records::Store& store, int timeoutSeconds = 30);
 
 class SyncClient {
 public:

@@ -1,0 +1,120 @@
+// The hub's firearm side as the store keeps it: records sent, notices and alerts pulled.
+#include "striae/records/FirearmHubSync.h"
+
+#include "StoreImpl.h"
+
+namespace striae::records {
+
+std::vector<RecordForHub> FirearmHubSync::recordsForHub(const std::string& agency) const {
+    std::vector<RecordForHub> out;
+    for (auto& r : FirearmRecords(impl_).ownedBy(agency)) {
+        SQLite::Statement q(impl_.db, "SELECT sent_updated_at, state FROM firearm_record_sent WHERE record_id = ?");
+        q.bind(1, r.id);
+        const bool sent = q.executeStep();
+        const std::string sentAt = sent ? q.getColumn(0).getString() : std::string();
+        const std::string state = sent ? q.getColumn(1).getString() : std::string();
+        const bool wanted = r.shared && !r.withdrawn;
+        if (wanted && !(state == "shared" && sentAt == r.updatedAt)) out.push_back({std::move(r), false});
+        else if (!wanted && state == "shared") out.push_back({std::move(r), true});
+    }
+    return out;
+}
+
+void FirearmHubSync::markSent(Id recordId, const std::string& updatedAt, bool withdrawn) {
+    WriteTransaction t(impl_);
+    SQLite::Statement q(impl_.db, "INSERT INTO firearm_record_sent(record_id, sent_updated_at, state, sent_at) VALUES (?, ?, ?, ?) "
+                                  "ON CONFLICT(record_id) DO UPDATE SET sent_updated_at = excluded.sent_updated_at, state = excluded.state, "
+                                  "sent_at = excluded.sent_at");
+    q.bind(1, recordId);
+    q.bind(2, updatedAt);
+    q.bind(3, withdrawn ? "withdrawn" : "shared");
+    q.bind(4, nowUtc());
+    q.exec();
+    t.commit();
+}
+
+int FirearmHubSync::storeNotices(const std::vector<HubNoticeEntry>& notices) {
+    WriteTransaction t(impl_);
+    int added = 0;
+    const std::string now = nowUtc();
+    for (const auto& n : notices) {
+        SQLite::Statement q(impl_.db, "INSERT OR IGNORE INTO hub_notice(seq, kind, agency, subject_id, record_uid, summary, at, received_at) "
+                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        q.bind(1, n.seq);
+        q.bind(2, n.kind);
+        q.bind(3, n.agency);
+        q.bind(4, n.subjectId);
+        q.bind(5, n.recordUid);
+        q.bind(6, n.summary);
+        q.bind(7, n.at);
+        q.bind(8, now);
+        added += q.exec();
+    }
+    t.commit();
+    return added;
+}
+
+std::vector<HubNoticeEntry> FirearmHubSync::notices(bool unreadOnly) const {
+    SQLite::Statement q(impl_.db, std::string("SELECT seq, kind, agency, subject_id, record_uid, summary, at, received_at, read_at FROM hub_notice") +
+                                      (unreadOnly ? " WHERE read_at = ''" : "") + " ORDER BY seq DESC");
+    std::vector<HubNoticeEntry> out;
+    while (q.executeStep())
+        out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getInt64(),
+                       q.getColumn(4).getString(), q.getColumn(5).getString(), q.getColumn(6).getInt64(), q.getColumn(7).getString(),
+                       q.getColumn(8).getString()});
+    return out;
+}
+
+void FirearmHubSync::markNoticeRead(const User& viewer, std::int64_t seq) {
+    if (!viewer.active) fail(RecordsError::Kind::PermissionDenied, "user " + viewer.username + " is deactivated");
+    WriteTransaction t(impl_);
+    SQLite::Statement q(impl_.db, "UPDATE hub_notice SET read_at = ? WHERE seq = ? AND read_at = ''");
+    q.bind(1, nowUtc());
+    q.bind(2, seq);
+    if (q.exec() == 0) {
+        SQLite::Statement exists(impl_.db, "SELECT 1 FROM hub_notice WHERE seq = ?");
+        exists.bind(1, seq);
+        if (!exists.executeStep()) fail(RecordsError::Kind::NotFound, "no hub notice " + std::to_string(seq));
+    }
+    impl_.audit(viewer.id, "read_hub_notice", "hub_notice", seq, "{}");
+    t.commit();
+}
+
+void FirearmHubSync::storeAlerts(const std::vector<FirearmAlert>& alerts) {
+    WriteTransaction t(impl_);
+    for (const auto& a : alerts) {
+        SQLite::Statement q(impl_.db, "INSERT INTO hub_alert(hub_id, agency, kind, title, description, serial, make, model, caliber, circulated_by, "
+                                      "circulated_at, withdrawn_at, withdrawal_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                                      "ON CONFLICT(hub_id) DO UPDATE SET withdrawn_at = excluded.withdrawn_at, "
+                                      "withdrawal_reason = excluded.withdrawal_reason");
+        int at = 1;
+        q.bind(at++, a.id);
+        for (const auto* v : {&a.agency, &a.kind, &a.title, &a.description, &a.serial, &a.make, &a.model, &a.caliber, &a.circulatedBy,
+                              &a.circulatedAt, &a.withdrawnAt, &a.withdrawalReason})
+            q.bind(at++, *v);
+        q.exec();
+    }
+    t.commit();
+}
+
+std::vector<FirearmAlert> FirearmHubSync::networkAlerts(bool activeOnly) const {
+    SQLite::Statement q(impl_.db, std::string("SELECT hub_id, agency, kind, title, description, serial, make, model, caliber, circulated_by, "
+                                              "circulated_at, withdrawn_at, withdrawal_reason FROM hub_alert") +
+                                      (activeOnly ? " WHERE withdrawn_at = ''" : "") + " ORDER BY hub_id DESC");
+    std::vector<FirearmAlert> out;
+    while (q.executeStep()) {
+        FirearmAlert a;
+        a.id = q.getColumn(0).getInt64();
+        int c = 1;
+        for (auto* v : {&a.agency, &a.kind, &a.title, &a.description, &a.serial, &a.make, &a.model, &a.caliber, &a.circulatedBy,
+                        &a.circulatedAt, &a.withdrawnAt, &a.withdrawalReason})
+            *v = q.getColumn(c++).getString();
+        a.withdrawn = !a.withdrawnAt.empty();
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+FirearmHubSync Store::firearmHubSync() { return FirearmHubSync(*impl_); }
+
+}  // namespace striae::records

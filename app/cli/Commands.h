@@ -22,6 +22,7 @@ void addSyncCommands(CLI::App& app);
 void addBulletCommands(CLI::App& app);
 void addStatsCommands(CLI::App& app);
 void addFirearmCommands(CLI::App& app);
+void addFirearmStatsCommands(CLI::App& app);  // after addFirearmCommands: under `firearm`
 void addTraceCommands(CLI::App& app);
 void addReportCommand(CLI::App& app);  // with STRIAE_WITH_REPORTS
 

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
     striae::cli::addBulletCommands(app);
     striae::cli::addStatsCommands(app);
     striae::cli::addFirearmCommands(app);
+    striae::cli::addFirearmStatsCommands(app);
     striae::cli::addTraceCommands(app);
 #ifdef STRIAE_WITH_REPORTS
     striae::cli::addReportCommand(app);

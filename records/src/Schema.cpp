@@ -231,6 +231,7 @@ CREATE TABLE firearm_alert(
         // 10: the hub's firearm side as the store keeps it (FirearmHubSync.h): which shared records were sent as of
         // which change, the notices pulled (seizure matches of our records, alerts, trace steps) and the network's
         // alerts, for the workstation to show offline. Received or bookkeeping data, like the outbox: not sealed.
+        // And the tailored reports of records and traces (FirearmStatistics.h): filters saved by name, audited.
         R"SQL(
 CREATE TABLE firearm_record_sent(
   record_id INTEGER PRIMARY KEY REFERENCES firearm_record(id), sent_updated_at TEXT NOT NULL,
@@ -242,6 +243,8 @@ CREATE TABLE hub_alert(
   hub_id INTEGER PRIMARY KEY, agency TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL, description TEXT NOT NULL,
   serial TEXT NOT NULL, make TEXT NOT NULL, model TEXT NOT NULL, caliber TEXT NOT NULL, circulated_by TEXT NOT NULL,
   circulated_at TEXT NOT NULL, withdrawn_at TEXT NOT NULL, withdrawal_reason TEXT NOT NULL);
+CREATE TABLE firearm_report(
+  name TEXT PRIMARY KEY, filter_json TEXT NOT NULL, saved_by INTEGER NOT NULL REFERENCES user(id), saved_at TEXT NOT NULL);
 )SQL",
     };
     return m;

@@ -4,7 +4,7 @@
 #include <QFile>
 #include <QPageLayout>
 #include <QPageSize>
-#include <QPdfWriter>
+#include "PdfFile.h"
 #include <QTextDocument>
 #include <QUrl>
 
@@ -240,28 +240,8 @@ void writeLeadReportPdf(const records::Store& store, const records::LeadReport& 
     h += "</body></html>";
     doc.setHtml(h);
 
-    const std::filesystem::path target(pdfPath);
-    std::filesystem::path temp = target;
-    temp += ".partial";  // beside it, on the same file system, so the rename is atomic
-    {
-        QPdfWriter writer(QString::fromStdString(temp.string()));
-        writer.setPageSize(QPageSize(QPageSize::A4));
-        writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout::Millimeter);
-        writer.setResolution(300);
-        writer.setTitle(QString(court ? "Comparison report" : "Intelligence report") + ", lead " + QString::number(r.leadId));
-        writer.setCreator("Striae " + QString::fromStdString(softwareVersion));
-        doc.print(&writer);
-    }
-    std::error_code ec;
-    if (!std::filesystem::exists(temp, ec) || std::filesystem::file_size(temp, ec) == 0) {
-        std::filesystem::remove(temp, ec);
-        throw std::runtime_error("could not write the report to " + pdfPath);
-    }
-    std::filesystem::rename(temp, target, ec);
-    if (ec) {
-        std::filesystem::remove(temp, ec);
-        throw std::runtime_error("could not write the report to " + pdfPath + ": " + ec.message());
-    }
+    printToPdf(doc, pdfPath, QString(court ? "Comparison report" : "Intelligence report") + ", lead " + QString::number(r.leadId),
+               softwareVersion);
 }
 
 }  // namespace striae::report

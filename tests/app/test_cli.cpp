@@ -730,3 +730,50 @@ TEST(Cli, ATraceRequestGoesFromOneAgencyToAnotherAndBack) {
     EXPECT_EQ(shown->getValue<std::string>("response"), "sold by Bay Guns in 2019");
     EXPECT_EQ(shown->getArray("history")->size(), 6u) << "created, submitted, acknowledged, comment, answered, closed";
 }
+
+TEST(Cli, FirearmStatisticsAreCountedSavedAsATailoredReportAndWrittenAsPdf) {
+    striae::test::TempDir dir;
+    const std::string store = (dir / "store").string();
+    ::setenv("STRIAE_PASSWORD", "ada-password", 1);
+    ASSERT_EQ(run("db init " + store + " --agency SFPD --agency-name 'San Francisco PD' --country US --admin ada --admin-name Ada").exitCode, 0);
+    ::setenv("STRIAE_NEW_PASSWORD", "rita-password", 1);
+    ASSERT_EQ(run("user add rita --name Rita --roles records_officer --agency SFPD --store " + store + " --user ada").exitCode, 0);
+    ::setenv("STRIAE_PASSWORD", "rita-password", 1);
+    const std::string as = " --store " + store + " --user rita";
+    for (const std::string add : {"--status stolen --serial A1 --make Glock --caliber 9mm --type pistol --event-date 2026-01-10",
+                                  "--status stolen --serial A2 --make GLOCK --caliber 9x19 --type pistol --event-date 2026-01-22",
+                                  "--status lost --serial A3 --make Beretta --caliber 9mm --type pistol --event-date 2026-02-03",
+                                  "--status seized --serial A4 --make Ruger --caliber '.22 LR' --type rifle --event-date 2026-03-15"})
+        ASSERT_EQ(run("firearm add " + add + as).exitCode, 0);
+
+    const CliRun all = run("firearm stats --json" + as);
+    ASSERT_EQ(all.exitCode, 0) << all.out;
+    const auto json = Poco::JSON::Parser().parse(all.out).extract<Poco::JSON::Object::Ptr>();
+    const auto records = json->getObject("records");
+    EXPECT_EQ(records->getValue<int>("total"), 4);
+    EXPECT_EQ(records->getObject("by_status")->getValue<int>("stolen"), 2);
+    EXPECT_EQ(records->getObject("by_make")->getValue<int>("Glock"), 2);
+    EXPECT_EQ(records->getObject("by_month")->getValue<int>("2026-01"), 2);
+
+    // A tailored report: stolen 9 mm pistols in the first quarter, saved by name, run again, written as PDF.
+    const CliRun saved = run("firearm stats --from 2026-01-01 --to 2026-03-31 --status stolen --caliber '9 mm Luger' --save q1-stolen --csv" + as);
+    ASSERT_EQ(saved.exitCode, 0) << saved.out;
+    EXPECT_NE(saved.out.find("records,total,2"), std::string::npos) << saved.out;
+    EXPECT_NE(run("firearm reports --csv" + as).out.find("q1-stolen,2026-01-01,2026-03-31,,stolen"), std::string::npos);
+    const std::string pdf = (dir / "q1.pdf").string();
+    const CliRun written = run("firearm stats --report q1-stolen --pdf " + pdf + as);
+    ASSERT_EQ(written.exitCode, 0) << written.out;
+    if (std::system("command -v pdftotext >/dev/null") == 0) {
+        const std::string text = fileText("pdftotext -layout " + pdf + " - 2>&1");
+        EXPECT_NE(text.find("Firearm records and trace requests"), std::string::npos) << text;
+        EXPECT_NE(text.find("q1-stolen"), std::string::npos) << text;
+        EXPECT_NE(text.find("Records: 2"), std::string::npos) << text;
+        EXPECT_NE(text.find("2026-01"), std::string::npos) << text;
+    }
+    // A bad filter is refused naming it, and no report is kept.
+    const CliRun bad = run("firearm stats --type cannon --save nonsense" + as);
+    EXPECT_NE(bad.exitCode, 0);
+    EXPECT_NE(bad.out.find("type 'cannon'"), std::string::npos) << bad.out;
+    EXPECT_EQ(run("firearm reports --csv" + as).out.find("nonsense"), std::string::npos);
+    EXPECT_NE(run("firearm stats --report nowhere" + as).out.find("no saved report 'nowhere'"), std::string::npos);
+}

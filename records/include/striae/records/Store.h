@@ -41,6 +41,7 @@ class ReferenceTable;
 class TraceRequests;
 class FirearmAlerts;
 class FirearmHubSync;
+class FirearmReports;
 
 struct ImportOptions {
     std::string region = "breech_face";
@@ -240,6 +241,7 @@ public:
     TraceRequests traceRequests();      // trace requests between agencies (TraceRequests.h)
     FirearmAlerts alerts();             // firearm and modus-operandi alerts (FirearmAlerts.h)
     FirearmHubSync firearmHubSync();    // records sent to the hub, its notices and alerts (FirearmHubSync.h)
+    FirearmReports firearmReports();    // statistics of records and traces, saved reports (FirearmStatistics.h)
 
     struct Impl;
 

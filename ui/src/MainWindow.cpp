@@ -1,4 +1,5 @@
 #include "striae/ui/CalibrationView.h"
+#include "striae/ui/FirearmsWindow.h"
 #include "striae/ui/StatisticsDashboard.h"
 #include "striae/ui/MainWindow.h"
 #include "striae/ui/ListPrinter.h"
@@ -185,6 +186,14 @@ void MainWindow::createMenus() {
         dashboard->show();
     });
     statisticsAction_->setObjectName("statisticsAction");
+    // Firearm records, the seizure check, alerts and notifications (issue 19), for the logged-in user.
+    firearmsAction_ = view->addAction(tr("&Firearms…"), this, [this] {
+        if (!store_ || !user_) return;
+        auto* window = new FirearmsWindow(*store_, *user_, this);
+        window->setAttribute(Qt::WA_DeleteOnClose);
+        window->show();
+    });
+    firearmsAction_->setObjectName("firearmsAction");
 
     QMenu* session = menuBar()->addMenu(tr("&Session"));
     loginAction_ = session->addAction(tr("&Log in / switch user…"), QKeySequence(Qt::CTRL | Qt::Key_L), this, &MainWindow::showLoginDialog);
@@ -361,6 +370,8 @@ void MainWindow::showSessionState() {
     if (statisticsAction_) {
         statisticsAction_->setEnabled(store_ && user_);
         statisticsAction_->setToolTip(!store_ ? tr("Open a case store first") : !user_ ? tr("Log in to see the store's statistics") : QString());
+        firearmsAction_->setEnabled(store_ && user_);
+        firearmsAction_->setToolTip(!store_ ? tr("Open a case store first") : !user_ ? tr("Log in to see firearm records") : QString());
     }
     if (logoutAction_) logoutAction_->setEnabled(bool(user_));
     if (loginAction_) loginAction_->setEnabled(bool(store_));

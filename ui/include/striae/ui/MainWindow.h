@@ -76,6 +76,7 @@ private:
     QAction* intakeAction_ = nullptr;
     QAction* correlateAction_ = nullptr;
     QAction* statisticsAction_ = nullptr;
+    QAction* firearmsAction_ = nullptr;
     QLabel* welcome_;
     QStackedWidget* centre_;
     SurfacePanel* surfacePanel_;

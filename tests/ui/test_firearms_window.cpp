@@ -1,0 +1,171 @@
+// The firearms pages of the workstation as their users work them (issue 19):
+// a records officer records a stolen pistol (caliber picked from the list; a
+// misspelt one refused, then kept as flagged free text) and shares it; a
+// technician of another agency checks a seized gun with a partial serial and
+// sees it wanted; the officer finds the notification and marks it read.
+// Menus, tabs, fields and buttons are driven with synthesized mouse and key events.
+#include <gtest/gtest.h>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLabel>
+#include <QTabBar>
+#include <QTabWidget>
+#include <QTableWidget>
+
+#include "TestData.h"
+#include "UiDriving.h"
+#include "striae/records/Store.h"
+#include "striae/ui/FirearmsWindow.h"
+#include "striae/ui/MainWindow.h"
+
+using namespace striae;
+using namespace striae::test;
+
+namespace {
+
+void logIn(ui::MainWindow& window, const QString& user, const QString& password) {
+    withDialog([&] { chooseMenu(window, "Session", "Log in / switch user…"); }, [&](QDialog* d) {
+        typeInto(d->findChild<QLineEdit*>("loginUser"), user);
+        typeInto(d->findChild<QLineEdit*>("loginPassword"), password);
+        clickButton(buttonNamed(d, "Log in"));
+        QApplication::processEvents();
+    });
+}
+
+ui::FirearmsWindow* openFirearms(ui::MainWindow& window) {
+    for (auto* old : window.findChildren<ui::FirearmsWindow*>()) old->close();
+    settle(50);
+    chooseMenu(window, "View", "Firearms…");
+    settle(200);
+    ui::FirearmsWindow* shown = nullptr;
+    for (auto* w : window.findChildren<ui::FirearmsWindow*>())
+        if (w->isVisible()) shown = w;
+    return shown;
+}
+
+void showTab(ui::FirearmsWindow* w, int index) {
+    QTabBar* bar = w->tabs()->tabBar();
+    clickAt(bar, bar->tabRect(index).center());
+    settle();
+    ASSERT_EQ(w->tabs()->currentIndex(), index);
+}
+
+void key(QWidget* w, Qt::Key k) {
+    w->setFocus();
+    QKeyEvent press(QEvent::KeyPress, k, Qt::NoModifier);
+    QKeyEvent release(QEvent::KeyRelease, k, Qt::NoModifier);
+    QApplication::sendEvent(w, &press);
+    QApplication::sendEvent(w, &release);
+    settle(50);
+}
+
+template <typename T>
+T* child(QWidget* w, const char* name) {
+    auto* found = w->findChild<T*>(name);
+    EXPECT_NE(found, nullptr) << name;
+    return found;
+}
+
+}  // namespace
+
+TEST(FirearmsWindow, ARecordIsKeptSharedMatchedAtAnotherAgencysSeizureAndItsOwnerIsNotified) {
+    ASSERT_NE(QApplication::instance(), nullptr);
+    TempDir dir;
+    const auto storePath = dir / "store";
+    {
+        auto store = records::Store::create(storePath.string(), {0, "SFPD", "San Francisco PD", "US"}, "sam", "Sam", "admin-password");
+        const auto admin = store.authenticate("sam", "admin-password");
+        store.addUser(admin, "SFPD", "rita", "Rita Records", {records::Role::RecordsOfficer}, "rita-password");
+        store.addAgency(admin, {0, "OPD", "Oakland PD", "US"});
+        store.addUser(admin, "OPD", "otto", "Otto Tech", {records::Role::Technician}, "otto-password");
+    }
+    ui::MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    ASSERT_TRUE(window.openStore(QString::fromStdString(storePath.string())));
+    logIn(window, "rita", "rita-password");
+    ui::FirearmsWindow* firearms = openFirearms(window);
+    ASSERT_NE(firearms, nullptr) << "View → Firearms… opened nothing";
+
+    // A stolen pistol: status by the keyboard, serial and make typed, the caliber typed as the list names it.
+    auto* status = child<QComboBox>(firearms, "recordStatus");
+    key(status, Qt::Key_Down);  // lost → stolen
+    ASSERT_EQ(status->currentText(), "stolen");
+    typeInto(child<QLineEdit>(firearms, "recordSerial"), "AB-12345");
+    typeInto(child<QLineEdit>(firearms, "recordMake"), "Example Arms");
+    auto* caliber = child<QComboBox>(firearms, "recordCaliber");
+    typeInto(caliber->lineEdit(), "9mm Lugar");  // misspelt: refused, naming the closest
+    clickButton(buttonNamed(firearms, "Save record"));
+    settle();
+    auto* problem = child<QLabel>(firearms, "recordProblem");
+    EXPECT_TRUE(problem->text().contains("did you mean 9mm Luger")) << problem->text().toStdString();
+    auto* records = child<QTableWidget>(firearms, "records");
+    EXPECT_EQ(records->rowCount(), 0) << "a refused record is not kept";
+    caliber->lineEdit()->selectAll();
+    typeInto(caliber->lineEdit(), "9x19");  // an alias: stored by the list's name
+    clickButton(buttonNamed(firearms, "Save record"));
+    settle();
+    ASSERT_EQ(records->rowCount(), 1) << problem->text().toStdString();
+    EXPECT_EQ(records->item(0, 2)->text(), "stolen");
+    EXPECT_EQ(records->item(0, 6)->text(), "9mm Luger");
+    EXPECT_EQ(records->item(0, 7)->text(), "no");
+
+    // Another with a caliber the list lacks, kept as free text because the officer says so: flagged.
+    typeInto(child<QLineEdit>(firearms, "recordSerial"), "ZZ-1");
+    caliber->lineEdit()->selectAll();
+    typeInto(caliber->lineEdit(), ".50 Beowulf");
+    auto* freeText = child<QCheckBox>(firearms, "recordFreeTextCaliber");
+    clickAt(freeText, QPointF(8, freeText->height() / 2.0));  // on its box
+    settle();
+    ASSERT_TRUE(freeText->isChecked());
+    clickButton(buttonNamed(firearms, "Save record"));
+    settle();
+    ASSERT_EQ(records->rowCount(), 2) << problem->text().toStdString();
+    EXPECT_TRUE(problem->text().contains("free text, flagged")) << problem->text().toStdString();
+    EXPECT_FALSE(freeText->isChecked()) << "the next record is asked again";
+    EXPECT_TRUE(caliber->currentText().isEmpty());
+
+    // Share the pistol: select its row, press the button.
+    int pistol = records->item(0, 3)->text() == "AB-12345" ? 0 : 1;
+    clickCell(records, records->model()->index(pistol, 0));
+    clickButton(buttonNamed(firearms, "Share selected with the network"));
+    settle();
+    EXPECT_TRUE(problem->text().contains("is shared")) << problem->text().toStdString();
+    pistol = records->item(0, 3)->text() == "AB-12345" ? 0 : 1;
+    EXPECT_EQ(records->item(pistol, 7)->text(), "yes");
+    firearms->grab().save(QString::fromStdString((dir.path().parent_path() / "striae-firearms-records.png").string()));
+
+    // Oakland's technician receives a seized gun whose serial is partly ground off.
+    logIn(window, "otto", "otto-password");
+    firearms = openFirearms(window);
+    ASSERT_NE(firearms, nullptr);
+    showTab(firearms, 1);
+    typeInto(child<QLineEdit>(firearms, "seizedSerial"), "ab1*45");
+    typeInto(child<QLineEdit>(firearms, "seizedMake"), "example arms");
+    clickButton(buttonNamed(firearms, "Check"));
+    settle();
+    auto* result = child<QLabel>(firearms, "seizureResult");
+    EXPECT_TRUE(result->text().contains("1 record(s) matched, 1 wanted")) << result->text().toStdString();
+    auto* matches = child<QTableWidget>(firearms, "seizureMatches");
+    ASSERT_EQ(matches->rowCount(), 1);
+    EXPECT_EQ(matches->item(0, 2)->text(), "SFPD");
+    EXPECT_EQ(matches->item(0, 4)->text(), "WANTED");
+    EXPECT_EQ(matches->item(0, 5)->text(), "partial serial");
+    firearms->grab().save(QString::fromStdString((dir.path().parent_path() / "striae-firearms-seizure.png").string()));
+
+    // Rita's notifications say so; she marks it read.
+    logIn(window, "rita", "rita-password");
+    firearms = openFirearms(window);
+    ASSERT_NE(firearms, nullptr);
+    showTab(firearms, 3);
+    auto* notifications = child<QTableWidget>(firearms, "notifications");
+    ASSERT_EQ(notifications->rowCount(), 1);
+    EXPECT_EQ(notifications->item(0, 2)->text(), "seizure_match");
+    EXPECT_EQ(notifications->item(0, 3)->text(), "OPD");
+    EXPECT_EQ(notifications->item(0, 7)->text(), "no");
+    clickCell(notifications, notifications->model()->index(0, 0));
+    clickButton(buttonNamed(firearms, "Mark selected read"));
+    settle();
+    EXPECT_EQ(notifications->item(0, 7)->text(), "yes");
+}

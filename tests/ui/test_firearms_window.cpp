@@ -169,3 +169,82 @@ TEST(FirearmsWindow, ARecordIsKeptSharedMatchedAtAnotherAgencysSeizureAndItsOwne
     settle();
     EXPECT_EQ(notifications->item(0, 7)->text(), "yes");
 }
+
+TEST(FirearmsWindow, ATraceRequestIsSentAnsweredAndClosedFromTheTracePage) {
+    ASSERT_NE(QApplication::instance(), nullptr);
+    TempDir dir;
+    const auto storePath = dir / "store";
+    {
+        auto store = records::Store::create(storePath.string(), {0, "SFPD", "San Francisco PD", "US"}, "sam", "Sam", "admin-password");
+        const auto admin = store.authenticate("sam", "admin-password");
+        store.addUser(admin, "SFPD", "tess", "Tess Trace", {records::Role::TraceOfficer}, "tess-password");
+        store.addAgency(admin, {0, "OPD", "Oakland PD", "US"});
+        store.addUser(admin, "OPD", "owen", "Owen Trace", {records::Role::TraceOfficer}, "owen-password");
+    }
+    ui::MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    ASSERT_TRUE(window.openStore(QString::fromStdString(storePath.string())));
+    logIn(window, "tess", "tess-password");
+    ui::FirearmsWindow* firearms = openFirearms(window);
+    ASSERT_NE(firearms, nullptr);
+    showTab(firearms, 4);
+    typeInto(child<QLineEdit>(firearms, "traceTo"), "OPD");
+    typeInto(child<QLineEdit>(firearms, "traceSerial"), "AB-12345");
+    typeInto(child<QLineEdit>(firearms, "traceReason"), "recovered at a homicide; who sold it?");
+    typeInto(child<QLineEdit>(firearms, "traceDue"), "2030-01-31");
+    key(child<QComboBox>(firearms, "tracePriority"), Qt::Key_Down);  // urgent, without a justification: refused
+    clickButton(buttonNamed(firearms, "Send request"));
+    settle();
+    auto* problem = child<QLabel>(firearms, "traceProblem");
+    EXPECT_TRUE(problem->text().contains("needs a justification")) << problem->text().toStdString();
+    auto* box = child<QComboBox>(firearms, "traceBox");
+    auto* traces = child<QTableWidget>(firearms, "traces");
+    typeInto(child<QLineEdit>(firearms, "traceJustification"), "suspect held 48 h");
+    clickButton(buttonNamed(firearms, "Send request"));
+    settle();
+    EXPECT_TRUE(problem->text().contains("sent to OPD")) << problem->text().toStdString();
+    EXPECT_EQ(box->currentData().toString(), "outgoing");
+    ASSERT_EQ(traces->rowCount(), 1);
+    EXPECT_EQ(traces->item(0, 3)->text(), "submitted");
+    EXPECT_EQ(traces->item(0, 4)->text(), "urgent");
+
+    // Oakland's trace officer works it: acknowledges, starts, answers.
+    logIn(window, "owen", "owen-password");
+    firearms = openFirearms(window);
+    ASSERT_NE(firearms, nullptr);
+    showTab(firearms, 4);
+    traces = child<QTableWidget>(firearms, "traces");
+    ASSERT_EQ(traces->rowCount(), 1) << "incoming";
+    clickCell(traces, traces->model()->index(0, 0));
+    problem = child<QLabel>(firearms, "traceProblem");
+    clickButton(buttonNamed(firearms, "Close"));  // the requester's step: refused
+    settle();
+    EXPECT_TRUE(problem->text().contains("only SFPD (the requester)")) << problem->text().toStdString();
+    for (const char* step : {"Acknowledge", "Start work"}) {
+        clickButton(buttonNamed(firearms, step));
+        settle();
+    }
+    EXPECT_EQ(traces->item(0, 3)->text(), "in_progress");
+    typeInto(child<QLineEdit>(firearms, "traceText"), "sold 2019-04-02 by Bay Guns to a buyer on file");
+    clickButton(buttonNamed(firearms, "Answer"));
+    settle();
+    EXPECT_EQ(traces->item(0, 3)->text(), "answered") << problem->text().toStdString();
+    auto* history = child<QTableWidget>(firearms, "traceHistory");
+    EXPECT_EQ(history->rowCount(), 5) << "created, submitted, acknowledged, in progress, answered";
+    firearms->grab().save(QString::fromStdString((dir.path().parent_path() / "striae-firearms-traces.png").string()));
+
+    // San Francisco closes it.
+    logIn(window, "tess", "tess-password");
+    firearms = openFirearms(window);
+    ASSERT_NE(firearms, nullptr);
+    showTab(firearms, 4);
+    box = child<QComboBox>(firearms, "traceBox");
+    key(box, Qt::Key_Down);  // outgoing
+    traces = child<QTableWidget>(firearms, "traces");
+    ASSERT_EQ(traces->rowCount(), 1);
+    clickCell(traces, traces->model()->index(0, 0));
+    clickButton(buttonNamed(firearms, "Close"));
+    settle();
+    EXPECT_EQ(traces->item(0, 3)->text(), "closed");
+}

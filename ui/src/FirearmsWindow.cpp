@@ -74,12 +74,14 @@ FirearmsWindow::FirearmsWindow(records::Store& store, records::User user, QWidge
     tabs_->addTab(seizurePage(), tr("&Seizure check"));
     tabs_->addTab(alertsPage(), tr("&Alerts"));
     tabs_->addTab(notificationsPage(), tr("&Notifications"));
+    tabs_->addTab(tracesPage(), tr("&Trace requests"));
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(tabs_);
     resize(1100, 720);
     searchRecords();
     refreshAlerts();
     refreshNotifications();
+    refreshTraces();
 }
 
 QComboBox* FirearmsWindow::caliberChoice(const QString& objectName, QWidget* parent) {
@@ -372,6 +374,129 @@ void FirearmsWindow::refreshNotifications() {
     for (const auto& n : store_.firearmHubSync().notices())
         addRow(notifications_, {tr("hub"), QString::number(n.seq), q(n.kind), q(n.agency), q(n.recordUid), q(n.summary), q(n.receivedAt),
                                 n.readAt.empty() ? tr("no") : tr("yes")});
+}
+
+QWidget* FirearmsWindow::tracesPage() {
+    auto* page = new QWidget(this);
+    traceBox_ = new QComboBox(page);
+    traceBox_->setObjectName("traceBox");
+    traceBox_->addItem(tr("incoming"), "incoming");
+    traceBox_->addItem(tr("outgoing"), "outgoing");
+    connect(traceBox_, &QComboBox::currentIndexChanged, this, &FirearmsWindow::refreshTraces);
+    traces_ = table({tr("Id"), tr("From"), tr("To"), tr("Status"), tr("Priority"), tr("Due"), tr("Overdue"), tr("Firearm"), tr("Reason")},
+                    "traces", page);
+    traceHistory_ = table({tr("At"), tr("By"), tr("Agency"), tr("What"), tr("Status"), tr("Text")}, "traceHistory", page);
+    connect(traces_, &QTableWidget::itemSelectionChanged, this, [this] {
+        traceHistory_->setRowCount(0);
+        const int row = traces_->currentRow();
+        if (row < 0 || row >= int(shownTraces_.size())) return;
+        for (const auto& e : shownTraces_[std::size_t(row)].history)
+            addRow(traceHistory_, {q(e.at), q(e.by), q(e.agency), q(e.kind), q(e.toStatus), q(e.text)});
+    });
+    traceText_ = line("traceText", page, tr("the answer, the reason, a note or a comment"));
+    traceProblem_ = new QLabel(page);
+    traceProblem_->setObjectName("traceProblem");
+    traceProblem_->setWordWrap(true);
+    auto* actions = new QHBoxLayout;
+    for (const auto& [action, label] : {std::pair{"acknowledge", tr("Acknowledge")}, std::pair{"start", tr("Start work")},
+                                        std::pair{"answer", tr("Answer")}, std::pair{"reject", tr("Reject")}, std::pair{"close", tr("Close")},
+                                        std::pair{"comment", tr("Comment")}}) {
+        auto* b = new QPushButton(label, page);
+        b->setObjectName(QString("trace_") + action);
+        connect(b, &QPushButton::clicked, this, [this, a = QString(action)] { traceAction(a); });
+        actions->addWidget(b);
+    }
+    // A new request: to an agency, about a firearm, why, how urgent, by when.
+    traceTo_ = line("traceTo", page, tr("the agency's code"));
+    traceSerial_ = line("traceSerial", page);
+    traceMake_ = line("traceMake", page);
+    traceReason_ = line("traceReason", page);
+    tracePriority_ = choice({"routine", "urgent"}, "tracePriority", page);
+    traceJustification_ = line("traceJustification", page, tr("required for an urgent request"));
+    traceDue_ = line("traceDue", page, tr("YYYY-MM-DD"));
+    auto* send = new QPushButton(tr("Send &request"), page);
+    send->setObjectName("sendTrace");
+    connect(send, &QPushButton::clicked, this, &FirearmsWindow::draftTrace);
+    auto* form = new QFormLayout;
+    form->addRow(tr("To agency"), traceTo_);
+    form->addRow(tr("Serial number"), traceSerial_);
+    form->addRow(tr("Make"), traceMake_);
+    form->addRow(tr("Reason"), traceReason_);
+    form->addRow(tr("Priority"), tracePriority_);
+    form->addRow(tr("Justification"), traceJustification_);
+    form->addRow(tr("Due date"), traceDue_);
+    auto* layout = new QVBoxLayout(page);
+    layout->addWidget(traceBox_);
+    layout->addWidget(traces_, 2);
+    layout->addWidget(traceHistory_, 1);
+    layout->addWidget(traceText_);
+    layout->addLayout(actions);
+    layout->addWidget(traceProblem_);
+    layout->addWidget(new QLabel(tr("<b>New trace request</b> (trace officers)"), page));
+    layout->addLayout(form);
+    layout->addWidget(send);
+    return page;
+}
+
+void FirearmsWindow::refreshTraces() {
+    traces_->setRowCount(0);
+    traceHistory_->setRowCount(0);
+    auto traces = store_.traceRequests();
+    shownTraces_ = traceBox_->currentData().toString() == "outgoing" ? traces.outgoing(user_) : traces.incoming(user_);
+    for (const auto& t : shownTraces_)
+        addRow(traces_, {QString::number(t.id), q(t.fromAgency), q(t.toAgency), q(t.status), q(t.priority), q(t.dueDate),
+                         t.overdue ? tr("OVERDUE") : QString(), q(t.firearm.serial.empty() ? t.firearm.make : t.firearm.serial), q(t.reason)});
+    traces_->resizeColumnsToContents();
+}
+
+void FirearmsWindow::draftTrace() {
+    records::TraceRequestInput in;
+    in.toAgency = s(traceTo_);
+    in.firearm.serial = s(traceSerial_);
+    in.firearm.make = s(traceMake_);
+    in.reason = s(traceReason_);
+    in.priority = tracePriority_->currentText().toStdString();
+    in.justification = s(traceJustification_);
+    in.dueDate = s(traceDue_);
+    try {
+        auto traces = store_.traceRequests();
+        const auto drafted = traces.draft(user_, in);
+        const auto sent = traces.submit(user_, drafted.id);
+        traceProblem_->setStyleSheet(QString());
+        traceProblem_->setText(tr("Trace request %1 sent to %2").arg(sent.id).arg(q(sent.toAgency)));
+        for (auto* e : {traceTo_, traceSerial_, traceMake_, traceReason_, traceJustification_, traceDue_}) e->clear();
+        traceBox_->setCurrentIndex(1);  // outgoing
+        refreshTraces();
+    } catch (const std::exception& e) {
+        showProblem(traceProblem_, e);
+    }
+}
+
+void FirearmsWindow::traceAction(const QString& action) {
+    const int row = traces_->currentRow();
+    if (row < 0 || row >= int(shownTraces_.size())) {
+        traceProblem_->setText(tr("Select a request first"));
+        return;
+    }
+    const records::Id id = shownTraces_[std::size_t(row)].id;
+    const std::string text = s(traceText_);
+    try {
+        auto traces = store_.traceRequests();
+        if (action == "acknowledge") traces.acknowledge(user_, id);
+        else if (action == "start") traces.startWork(user_, id);
+        else if (action == "answer") traces.answer(user_, id, text);
+        else if (action == "reject") traces.reject(user_, id, text);
+        else if (action == "close") traces.close(user_, id, text);
+        else traces.comment(user_, id, text);
+        traceProblem_->setStyleSheet(QString());
+        traceProblem_->setText(tr("Trace request %1: %2").arg(id).arg(action));
+        traceText_->clear();
+        refreshTraces();
+        for (int r = 0; r < int(shownTraces_.size()); ++r)
+            if (shownTraces_[std::size_t(r)].id == id) traces_->selectRow(r);
+    } catch (const std::exception& e) {
+        showProblem(traceProblem_, e);
+    }
 }
 
 }  // namespace striae::ui

@@ -9,6 +9,7 @@
 
 #include "striae/records/FirearmRecords.h"
 #include "striae/records/Store.h"
+#include "striae/records/TraceRequests.h"
 
 class QCheckBox;
 class QComboBox;
@@ -34,12 +35,16 @@ public slots:
     void checkSeizure();
     void refreshAlerts();
     void refreshNotifications();
+    void refreshTraces();
+    void draftTrace();   // drafts and submits a new request
+    void traceAction(const QString& action);  // acknowledge, start, answer, reject, close, comment on the selected request
 
 private:
     QWidget* recordsPage();
     QWidget* seizurePage();
     QWidget* alertsPage();
     QWidget* notificationsPage();
+    QWidget* tracesPage();
     QComboBox* caliberChoice(const QString& objectName, QWidget* parent);
     void showProblem(QLabel* where, const std::exception& e);
 
@@ -63,6 +68,13 @@ private:
     QLabel* seizureResult_;
     // Alerts and notifications
     QTableWidget *alerts_, *notifications_;
+    // Trace requests
+    QComboBox* traceBox_;  // incoming or outgoing
+    QTableWidget *traces_, *traceHistory_;
+    QLineEdit *traceTo_, *traceSerial_, *traceMake_, *traceReason_, *traceDue_, *traceJustification_, *traceText_;
+    QComboBox* tracePriority_;
+    QLabel* traceProblem_;
+    std::vector<records::TraceRequest> shownTraces_;
 };
 
 }  // namespace striae::ui

@@ -17,16 +17,21 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "striae/imaging/Synthetic.h"
 #include "striae/imaging/X3p.h"
+#include "striae/records/FirearmRules.h"
+#include "striae/records/SerialNumber.h"
 #include "striae/sync/HubClient.h"
 #include "striae/sync/HubDatabase.h"
+#include "striae/sync/HubFirearms.h"
 #include "striae/sync/HubStore.h"
 
 extern char** environ;
@@ -333,10 +338,116 @@ void leadListAtScale(const fs::path& root, const fs::path& weller, int holdings,
                 list->holdings, list->shortlist.c_str(), uploaded, ready, list->fullyCompared, first.c_str());
 }
 
+// Issue 19 point 9 at the hub: `n` shared firearm records of 40 agencies
+// (serials in four real-looking formats; filled by SQL in batches, what is
+// measured is searching them), then p50/p99 of serial searches and of seizure
+// checks (the check, its matches and the owners' notices written) through
+// HubFirearms on the hub's database, the one a request's handler calls.
+void firearmRecordsAtScale(const std::string& backend, const std::string& db, const fs::path& root, long n) {
+    const fs::path data = root / ("firearms-" + backend);
+    fs::create_directories(data);
+    HubStore store(data.string(), db, "bench");
+    HubFirearms firearms(store.database());
+    HubDatabase& sql = store.database();
+    std::mt19937_64 rng(20261207);
+    static const char* letters = "ABCDEFGHJKLMNPRSTUVWXYZ";
+    auto serialOf = [&] {
+        std::uniform_int_distribution<int> format(0, 3), letter(0, 22), digit(0, 9);
+        std::string s;
+        switch (format(rng)) {
+        case 0: s = {letters[letter(rng)], letters[letter(rng)]}; for (int i = 0; i < 6; ++i) s += char('0' + digit(rng)); break;
+        case 1: s = "00"; for (int i = 0; i < 7; ++i) s += char('0' + digit(rng)); break;
+        case 2: for (int i = 0; i < 3; ++i) s += letters[letter(rng)]; s += "-"; for (int i = 0; i < 5; ++i) s += char('0' + digit(rng)); break;
+        default: for (int i = 0; i < 10; ++i) s += i % 3 == 2 ? letters[letter(rng)] : char('0' + digit(rng));
+        }
+        return s;
+    };
+    const auto& calibers = records::starterCalibers();
+    std::vector<std::string> serials;
+    serials.reserve(std::size_t(n));
+    auto t = Clock::now();
+    const int batch = 500;
+    for (long start = 0; start < n; start += batch) {
+        HubTransaction tx(sql);
+        std::string insert = "INSERT INTO firearm_record(uid, agency, status, serial, serial_normalized, serial_reversed, serial_obliterated, "
+                             "serial_partial, make, model, caliber, caliber_listed, type, country_of_manufacture, country_of_import, importer, "
+                             "other_markings, event_date, reported_at, agency_case_number, remarks, created_by, created_at, updated_at, withdrawn) VALUES ";
+        std::vector<SqlValue> values;
+        for (long i = start; i < std::min(n, start + batch); ++i) {
+            serials.push_back(serialOf());
+            const std::string normalized = records::normalizeSerial(serials.back());
+            const std::string agency = "AG" + std::to_string(i % 40);
+            insert += std::string(i == start ? "" : ",") + "(?, ?, ?, ?, ?, ?, 0, 0, ?, '', ?, 1, 'pistol', '', '', '', '', '2018-01-01', '', '', '', 'bench', '', '', 0)";
+            for (const SqlValue& v : std::vector<SqlValue>{agency + "-" + std::to_string(i), agency, records::kFirearmRecordStatuses[std::size_t(i % 8)],
+                                                          serials.back(), normalized, std::string(normalized.rbegin(), normalized.rend()),
+                                                          "Make " + std::to_string(i % 200), calibers[std::size_t(i) % calibers.size()].name})
+                values.push_back(v);
+        }
+        sql.execute(insert, values);
+        tx.commit();
+    }
+    if (!sql.isPostgres()) sql.execute("ANALYZE");
+    else sql.execute("ANALYZE firearm_record");
+    std::printf("firearm records at the hub (%s): %ld records written in %.1f s\n", backend.c_str(), n, std::chrono::duration<double>(Clock::now() - t).count());
+
+    const Caller caller{"AG7"};
+    auto report = [](const char* name, std::vector<double> ms, double found) {
+        std::sort(ms.begin(), ms.end());
+        std::printf("  %-58s p50 %8.3f ms   p99 %8.3f ms   (%.1f found a query)\n", name, ms[ms.size() / 2],
+                    ms[std::min(ms.size() - 1, ms.size() * 99 / 100)], found);
+    };
+    auto measure = [&](const char* name, int samples, const std::function<std::size_t(int)>& query) {
+        std::vector<double> ms;
+        std::size_t found = 0;
+        for (int i = 0; i < samples; ++i) {
+            const auto t0 = Clock::now();
+            found += query(i);
+            ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        }
+        report(name, ms, double(found) / samples);
+    };
+    std::uniform_int_distribution<long> pick(0, n - 1);
+    auto search = [&](const std::string& serial, bool prefix = false) {
+        records::FirearmSearch q;
+        q.serial = serial;
+        q.serialPrefix = prefix;
+        return firearms.search(caller, q).size();
+    };
+    measure("exact serial, written differently (lower case, spaces)", 500, [&](int) {
+        std::string s = serials[std::size_t(pick(rng))];
+        for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+        return search(s.substr(0, 2) + " " + s.substr(2));
+    });
+    measure("exact serial no record has", 500, [&](int) { return search("QQ" + std::to_string(pick(rng))); });
+    measure("prefix, first 4 characters", 300, [&](int) { return search(records::normalizeSerial(serials[std::size_t(pick(rng))]).substr(0, 4), true); });
+    measure("partial, known start (one character unreadable)", 300, [&](int) {
+        std::string s = records::normalizeSerial(serials[std::size_t(pick(rng))]);
+        s[s.size() / 2] = '?';
+        return search(s);
+    });
+    measure("partial, start obliterated (*last 5)", 300, [&](int) {
+        const std::string s = records::normalizeSerial(serials[std::size_t(pick(rng))]);
+        return search("*" + s.substr(s.size() - 5));
+    });
+    records::FirearmRecordFields found;
+    found.status = "seized";
+    measure("seizure check, exact serial (check, matches, notices written)", 300, [&](int) {
+        found.serial = serials[std::size_t(pick(rng))];
+        return firearms.checkSeizure(caller, found, "bench").matches.size();
+    });
+    measure("seizure check, partial serial (last character unreadable)", 300, [&](int) {
+        std::string s = records::normalizeSerial(serials[std::size_t(pick(rng))]);
+        s.back() = '?';
+        found.serial = s;
+        return firearms.checkSeizure(caller, found, "bench").matches.size();
+    });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     int held = 10000, clients = 8, pushes = 1000, pulls = 5000, workerJobs = 16, leadListHoldings = 0;
+    long firearmRecords = 0;
     std::string postgres = std::getenv("STRIAE_TEST_POSTGRES") ? std::getenv("STRIAE_TEST_POSTGRES") : "";
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string a = argv[i];
@@ -347,14 +458,22 @@ int main(int argc, char** argv) {
         else if (a == "--postgres") postgres = argv[i + 1];
         else if (a == "--worker-jobs") workerJobs = std::atoi(argv[i + 1]);
         else if (a == "--lead-list-holdings") leadListHoldings = std::atoi(argv[i + 1]);
+        else if (a == "--firearm-records") firearmRecords = std::atol(argv[i + 1]);
         else {
             std::fprintf(stderr, "usage: hub_bench [--held N] [--clients C] [--pushes P] [--pulls Q] [--worker-jobs J] [--postgres CONNINFO]\n"
-                         "       hub_bench --lead-list-holdings N   (a new push's lead list at a hub of N Weller-textured holdings)\n");
+                         "       hub_bench --lead-list-holdings N   (a new push's lead list at a hub of N Weller-textured holdings)\n"
+                         "       hub_bench --firearm-records N      (serial searches and seizure checks at a hub of N shared records)\n");
             return 2;
         }
     }
     const fs::path root = fs::temp_directory_path() / ("striae-hub-bench-" + std::to_string(::getpid()));
     fs::create_directories(root);
+    if (firearmRecords > 0) {
+        firearmRecordsAtScale("sqlite", "", root, firearmRecords);
+        if (!postgres.empty()) firearmRecordsAtScale("postgresql", newPostgresDatabase(postgres, "striae_hub_bench_firearms"), root, firearmRecords);
+        fs::remove_all(root);
+        return 0;
+    }
     if (leadListHoldings > 0) {
         const char* env = std::getenv("STRIAE_DATA");
         leadListAtScale(root, fs::path(env ? env : STRIAE_DEFAULT_DATA) / "weller", leadListHoldings, clients);

@@ -24,12 +24,11 @@ namespace {
 
 const char* kSchema = R"SQL(
 CREATE TABLE IF NOT EXISTS firearm_record(uid TEXT PRIMARY KEY, agency TEXT NOT NULL, status TEXT NOT NULL, serial TEXT NOT NULL,
-  serial_normalized TEXT NOT NULL, serial_obliterated BIGINT NOT NULL, serial_partial BIGINT NOT NULL, make TEXT NOT NULL,
+  serial_normalized TEXT NOT NULL, serial_reversed TEXT NOT NULL, serial_obliterated BIGINT NOT NULL, serial_partial BIGINT NOT NULL, make TEXT NOT NULL,
   model TEXT NOT NULL, caliber TEXT NOT NULL, caliber_listed BIGINT NOT NULL, type TEXT NOT NULL, country_of_manufacture TEXT NOT NULL,
   country_of_import TEXT NOT NULL, importer TEXT NOT NULL, other_markings TEXT NOT NULL, event_date TEXT NOT NULL,
   reported_at TEXT NOT NULL, agency_case_number TEXT NOT NULL, remarks TEXT NOT NULL, created_by TEXT NOT NULL,
   created_at TEXT NOT NULL, updated_at TEXT NOT NULL, withdrawn BIGINT NOT NULL);
-CREATE INDEX IF NOT EXISTS firearm_record_serial ON firearm_record(serial_normalized);
 CREATE INDEX IF NOT EXISTS firearm_record_agency ON firearm_record(agency);
 CREATE TABLE IF NOT EXISTS seizure_check(id BIGINT PRIMARY KEY, agency TEXT NOT NULL, checked_by TEXT NOT NULL, checked_at TEXT NOT NULL,
   status TEXT NOT NULL, serial TEXT NOT NULL, serial_partial BIGINT NOT NULL, make TEXT NOT NULL, model TEXT NOT NULL,
@@ -59,9 +58,28 @@ INSERT INTO counter(name, value) SELECT 'trace_event', 0 WHERE NOT EXISTS (SELEC
 INSERT INTO counter(name, value) SELECT 'notice', 0 WHERE NOT EXISTS (SELECT 1 FROM counter WHERE name = 'notice')
 )SQL";
 
+// Serial searches through an index on both databases: SQLite's GLOB and
+// PostgreSQL's LIKE on text_pattern_ops use one for a known start; a pattern
+// whose start is obliterated but whose end is known is matched on the
+// reversed serial ("*2345" is "5432*").
+const char* kSqliteSerialIndexes = R"SQL(
+CREATE INDEX IF NOT EXISTS firearm_record_serial ON firearm_record(serial_normalized);
+CREATE INDEX IF NOT EXISTS firearm_record_serial_reversed ON firearm_record(serial_reversed)
+)SQL";
+const char* kPostgresSerialIndexes = R"SQL(
+CREATE INDEX IF NOT EXISTS firearm_record_serial ON firearm_record(serial_normalized text_pattern_ops);
+CREATE INDEX IF NOT EXISTS firearm_record_serial_reversed ON firearm_record(serial_reversed text_pattern_ops)
+)SQL";
+
 const char* kRecordColumns =
     "uid, agency, status, serial, serial_normalized, serial_obliterated, serial_partial, make, model, caliber, caliber_listed, type, "
     "country_of_manufacture, country_of_import, importer, other_markings, event_date, reported_at, agency_case_number, remarks, "
+    "created_by, created_at, updated_at, withdrawn";
+
+// The columns written: the read ones with the reversed serial after the normalised one.
+const char* kWriteColumns =
+    "uid, agency, status, serial, serial_normalized, serial_reversed, serial_obliterated, serial_partial, make, model, caliber, caliber_listed, "
+    "type, country_of_manufacture, country_of_import, importer, other_markings, event_date, reported_at, agency_case_number, remarks, "
     "created_by, created_at, updated_at, withdrawn";
 
 const char* kTraceColumns =
@@ -119,7 +137,7 @@ FirearmRecord recordFrom(const SqlRow& r) {
 }
 
 std::vector<SqlValue> fieldValues(const FirearmRecordFields& f, const std::string& normalized, bool caliberListed) {
-    return {f.status, f.serial, normalized, std::int64_t(f.serialObliterated), std::int64_t(f.serialPartial), f.make, f.model, f.caliber,
+    return {f.status, f.serial, normalized, std::string(normalized.rbegin(), normalized.rend()), std::int64_t(f.serialObliterated), std::int64_t(f.serialPartial), f.make, f.model, f.caliber,
             std::int64_t(caliberListed), f.type, f.countryOfManufacture, f.countryOfImport, f.importer, f.otherMarkings, f.eventDate,
             f.reportedAt, f.agencyCaseNumber, f.remarks};
 }
@@ -142,7 +160,10 @@ std::string lower(std::string s) {
 }  // namespace
 
 HubFirearms::HubFirearms(HubDatabase& db) : db_(db) {
-    db_.withSchemaLock([&] { db_.executeScript(kSchema); });
+    db_.withSchemaLock([&] {
+        db_.executeScript(kSchema);
+        db_.executeScript(db_.isPostgres() ? kPostgresSerialIndexes : kSqliteSerialIndexes);
+    });
 }
 
 std::int64_t HubFirearms::next(const std::string& counter) {
@@ -178,13 +199,14 @@ FirearmRecord HubFirearms::share(const Caller& caller, const std::string& uid, c
         std::vector<SqlValue> row{uid, caller.agency};
         row.insert(row.end(), values.begin(), values.end());
         row.insert(row.end(), {by, now, now, std::int64_t(0)});
-        db_.execute(std::string("INSERT INTO firearm_record(") + kRecordColumns +
-                        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        db_.execute(std::string("INSERT INTO firearm_record(") + kWriteColumns +
+                        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     row);
     } else {
         if (before[0].withdrawn) throw HubError(409, "record " + uid + " was withdrawn from the network");
         values.insert(values.end(), {now, uid});
-        db_.execute("UPDATE firearm_record SET status = ?, serial = ?, serial_normalized = ?, serial_obliterated = ?, serial_partial = ?, "
+        db_.execute("UPDATE firearm_record SET status = ?, serial = ?, serial_normalized = ?, serial_reversed = ?, serial_obliterated = ?, "
+                    "serial_partial = ?, "
                     "make = ?, model = ?, caliber = ?, caliber_listed = ?, type = ?, country_of_manufacture = ?, country_of_import = ?, "
                     "importer = ?, other_markings = ?, event_date = ?, reported_at = ?, agency_case_number = ?, remarks = ?, "
                     "updated_at = ? WHERE uid = ?",
@@ -222,12 +244,19 @@ std::vector<FirearmRecord> HubFirearms::search(const Caller&, const records::Fir
             where += " AND serial_normalized = ?";
             values.push_back(query.normalized);
         } else {
-            // GLOB patterns over [0-9A-Z] as LIKE patterns, which both databases have.
+            // SQLite: GLOB as the store does; PostgreSQL: the same pattern as LIKE (serials hold only [0-9A-Z]).
+            const bool postgres = db_.isPostgres();
             std::string any;
             for (std::string glob : query.globs) {
-                std::replace(glob.begin(), glob.end(), '*', '%');
-                std::replace(glob.begin(), glob.end(), '?', '_');
-                any += std::string(any.empty() ? "" : " OR ") + "serial_normalized LIKE ?";
+                const bool unknownStart = glob.front() == '*' || glob.front() == '?';
+                const bool knownEnd = glob.back() != '*' && glob.back() != '?';
+                const bool reversed = unknownStart && knownEnd;
+                if (reversed) glob.assign(glob.rbegin(), glob.rend());
+                if (postgres) {
+                    std::replace(glob.begin(), glob.end(), '*', '%');
+                    std::replace(glob.begin(), glob.end(), '?', '_');
+                }
+                any += std::string(any.empty() ? "" : " OR ") + (reversed ? "serial_reversed" : "serial_normalized") + (postgres ? " LIKE ?" : " GLOB ?");
                 values.push_back(glob);
             }
             where += " AND (" + any + ")";

@@ -81,6 +81,13 @@ TEST_P(HubFirearmsTest, ASharedRecordIsFoundByAPartialSerialAtAnotherAgencysSeiz
     prefix.serial = "ab-001";
     prefix.serialPrefix = true;
     EXPECT_EQ(seizer.search(prefix).size(), 1u);
+    records::FirearmSearch end;  // the start obliterated: matched on the reversed serial
+    end.serial = "*12345";
+    EXPECT_EQ(seizer.search(end).size(), 1u);
+    end.serial = "?B0012345";
+    EXPECT_EQ(seizer.search(end).size(), 1u);
+    end.serial = "*99345";
+    EXPECT_TRUE(seizer.search(end).empty());
 
     // BBB seizes a gun whose serial is partly ground off: "AB..345".
     records::FirearmRecordFields found;

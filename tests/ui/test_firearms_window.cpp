@@ -8,6 +8,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCompleter>
 #include <QLabel>
 #include <QTabBar>
 #include <QTabWidget>
@@ -17,6 +18,7 @@
 #include "UiDriving.h"
 #include "striae/records/Store.h"
 #include "striae/ui/FirearmsWindow.h"
+#include "striae/ui/IntakeWizard.h"
 #include "striae/ui/MainWindow.h"
 
 using namespace striae;
@@ -247,4 +249,34 @@ TEST(FirearmsWindow, ATraceRequestIsSentAnsweredAndClosedFromTheTracePage) {
     clickButton(buttonNamed(firearms, "Close"));
     settle();
     EXPECT_EQ(traces->item(0, 3)->text(), "closed");
+}
+
+TEST(FirearmsWindow, IntakeOffersTheReferenceCalibersAndFlagsFreeText) {
+    ASSERT_NE(QApplication::instance(), nullptr);
+    TempDir dir;
+    auto store = records::Store::create((dir / "store").string(), {0, "SFPD", "San Francisco PD", "US"}, "sam", "Sam", "admin-password");
+    ui::IntakeWizard wizard(&store);
+    wizard.show();
+    settle();
+    wizard.next();  // the item page
+    settle();
+    auto* caliber = child<QLineEdit>(&wizard, "caliber");
+    auto* flag = child<QLabel>(&wizard, "caliberFlag");
+    typeInto(caliber, "9x19");
+    settle();
+    EXPECT_EQ(flag->text(), "listed as 9mm Luger");
+    ASSERT_NE(caliber->completer(), nullptr);
+    caliber->clear();
+    typeInto(caliber, "Lu");  // the list offers what contains it
+    settle();
+    EXPECT_GE(caliber->completer()->completionCount(), 1);
+    EXPECT_EQ(caliber->completer()->currentCompletion(), "9mm Luger");
+    caliber->clear();
+    typeInto(caliber, "9mm Lugar");
+    settle();
+    EXPECT_EQ(flag->text(), "not in the reference list: kept as written (free text)");
+    caliber->clear();
+    typeInto(caliber, "9mm Luger");
+    settle();
+    EXPECT_TRUE(flag->text().isEmpty());
 }

@@ -1,7 +1,11 @@
 #include "striae/ui/IntakeWizard.h"
 
+#include "striae/records/Calibers.h"
+#include "striae/records/FirearmRules.h"
+
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCompleter>
 #include <QDateEdit>
 #include <QSpinBox>
 #include <QDoubleSpinBox>
@@ -109,6 +113,30 @@ IntakeWizard::IntakeWizard(const records::Store* store, QWidget* parent) : QWiza
     origin_ = combo(records::kItemOrigins, itemPage);
     caliber_ = new QLineEdit(itemPage);
     caliber_->setObjectName("caliber");
+    // Picked from the reference list of calibers (names, C.I.P. names, aliases); free text stays possible and is flagged.
+    caliberFlag_ = new QLabel(itemPage);
+    caliberFlag_->setObjectName("caliberFlag");
+    caliberFlag_->setStyleSheet("color: #8a5300");
+    if (store_) {
+        const auto calibers = store_->calibers().all();
+        QStringList names;
+        for (const auto& c : calibers) {
+            names << QString::fromStdString(c.name);
+            if (!c.cipName.empty() && c.cipName != c.name) names << QString::fromStdString(c.cipName);
+            for (const auto& a : c.aliases) names << QString::fromStdString(a);
+        }
+        auto* completer = new QCompleter(names, caliber_);
+        completer->setCaseSensitivity(Qt::CaseInsensitive);
+        completer->setFilterMode(Qt::MatchContains);
+        caliber_->setCompleter(completer);
+        connect(caliber_, &QLineEdit::textChanged, this, [this, calibers](const QString& text) {
+            const std::string written = text.trimmed().toStdString();
+            const auto listed = written.empty() ? std::optional<std::string>() : records::resolveCaliber(calibers, written);
+            if (written.empty()) caliberFlag_->clear();
+            else if (listed) caliberFlag_->setText(*listed == written ? QString() : tr("listed as %1").arg(QString::fromStdString(*listed)));
+            else caliberFlag_->setText(tr("not in the reference list: kept as written (free text)"));
+        });
+    }
     firingPin_ = editableChoice(records::kFiringPinShapes, "firingPinShape", itemPage);
     breechFace_ = editableChoice(records::kBreechFaceMarks, "breechFaceMarks", itemPage);
     notes_ = new QLineEdit(itemPage);
@@ -127,6 +155,7 @@ IntakeWizard::IntakeWizard(const records::Store* store, QWidget* parent) : QWiza
     itemForm->addRow(tr("Kind"), kind_);
     itemForm->addRow(tr("Origin"), origin_);
     itemForm->addRow(tr("Caliber"), caliber_);
+    itemForm->addRow(QString(), caliberFlag_);
     itemForm->addRow(tr("Firing-pin shape"), firingPin_);
     itemForm->addRow(tr("Breech-face marks"), breechFace_);
     itemForm->addRow(tr("Lands (rifling)"), lands_);

@@ -65,6 +65,7 @@ private:
     QDateEdit* date_;
     QLabel* caseState_;
     QLineEdit *label_, *caliber_, *notes_;
+    QLabel* caliberFlag_;  // a caliber the reference list lacks: kept as written, said so
     QComboBox *firingPin_, *breechFace_, *twist_;
     QSpinBox* lands_;
     QComboBox *kind_, *origin_;

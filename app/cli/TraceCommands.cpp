@@ -6,11 +6,22 @@
 
 #include <functional>
 #include <iostream>
+#include <cstdlib>
+#include <sstream>
+#include <fstream>
+#include <filesystem>
+#include <algorithm>
 #include <memory>
 
 #include "Commands.h"
 #include "ListOutput.h"
 #include "StoreSession.h"
+
+#ifdef STRIAE_WITH_REPORTS
+#include <QGuiApplication>
+
+#include "striae/report/TraceRequestPdf.h"
+#endif
 #include "striae/records/TraceRequests.h"
 
 namespace striae::cli {
@@ -162,6 +173,134 @@ void addTraceCommands(CLI::App& app) {
             auto store = o->session.open();
             const auto viewer = o->session.login(store);
             print(store.traceRequests().get(viewer, o->id), o->json);
+        });
+    }
+    {
+        struct Options {
+            StoreSession session;
+            records::Id id = 0;
+            std::string file, name;
+        };
+        auto o = std::make_shared<Options>();
+        CLI::App* cmd = trace->add_subcommand("attach", "Attach a file to a request (either agency's trace officers; at most 50 MB; audited)");
+        cmd->add_option("id", o->id, "Trace request id")->required();
+        cmd->add_option("file", o->file, "The file")->required();
+        cmd->add_option("--name", o->name, "Its name in the request (default: the file's)");
+        o->session.addOptions(*cmd);
+        cmd->callback([o] {
+            auto store = o->session.open();
+            const auto a = store.traceRequests().attach(o->session.login(store), o->id, o->file, o->name);
+            std::cout << "attachment " << a.id << " (" << a.name << ", " << a.size << " bytes, SHA-256 " << a.sha256 << ") on trace request " << o->id
+                      << '\n';
+        });
+    }
+    {
+        struct Options {
+            StoreSession session;
+            records::Id id = 0, fetch = 0;
+            std::string out;
+            ListFormat format;
+        };
+        auto o = std::make_shared<Options>();
+        CLI::App* cmd = trace->add_subcommand("attachments", "A request's attachments; --get ATTACHMENT --out FILE writes one out (checked against its SHA-256)");
+        cmd->add_option("id", o->id, "Trace request id")->required();
+        cmd->add_option("--get", o->fetch, "The attachment to write out");
+        cmd->add_option("--out", o->out, "Where to write it");
+        o->format.addOptions(*cmd);
+        o->session.addOptions(*cmd);
+        cmd->callback([o] {
+            auto store = o->session.open();
+            const auto viewer = o->session.login(store);
+            auto traces = store.traceRequests();
+            if (o->fetch) {
+                if (o->out.empty()) throw CLI::ValidationError("--out", "say where to write the attachment");
+                const auto list = traces.attachments(viewer, o->id);
+                if (std::none_of(list.begin(), list.end(), [&](const auto& a) { return a.id == o->fetch; }))
+                    throw records::RecordsError(records::RecordsError::Kind::NotFound,
+                                                "trace request " + std::to_string(o->id) + " has no attachment " + std::to_string(o->fetch));
+                const std::string from = traces.attachmentPath(viewer, o->fetch);
+                const std::string temp = o->out + ".partial";
+                std::filesystem::copy_file(from, temp, std::filesystem::copy_options::overwrite_existing);
+                std::filesystem::rename(temp, o->out);
+                std::cout << "attachment " << o->fetch << " written to " << o->out << '\n';
+                return;
+            }
+            Table t;
+            t.columns = {"id", "name", "size", "sha256", "agency", "added_by", "added_at"};
+            for (const auto& a : traces.attachments(viewer, o->id))
+                t.rows.push_back({std::to_string(a.id), a.name, std::to_string(a.size), a.sha256, a.agency, a.addedBy, a.addedAt});
+            printTable(t, o->format, "attachments");
+        });
+    }
+    {
+        struct Options {
+            StoreSession session;
+            records::Id id = 0;
+            std::string json, csv, pdf;
+        };
+        auto o = std::make_shared<Options>();
+        CLI::App* cmd = trace->add_subcommand("export", "A request with its history and attachments to a file: JSON, CSV (its history) or PDF");
+        cmd->add_option("id", o->id, "Trace request id")->required();
+        cmd->add_option("--json", o->json, "Write JSON to this file");
+        cmd->add_option("--csv", o->csv, "Write its history as CSV to this file");
+#ifdef STRIAE_WITH_REPORTS
+        cmd->add_option("--pdf", o->pdf, "Write a PDF to this file");
+#endif
+        o->session.addOptions(*cmd);
+        cmd->callback([o] {
+            if (o->json.empty() && o->csv.empty() && o->pdf.empty()) throw CLI::ValidationError("export", "give --json, --csv or --pdf");
+            auto store = o->session.open();
+            const auto viewer = o->session.login(store);
+            auto traces = store.traceRequests();
+            const auto t = traces.get(viewer, o->id);
+            const auto attachments = traces.attachments(viewer, o->id);
+            auto writeAtomically = [](const std::string& path, const std::string& text) {
+                const std::string temp = path + ".partial";
+                {
+                    std::ofstream out(temp, std::ios::binary);
+                    out << text;
+                    if (!out) throw std::runtime_error("cannot write " + path);
+                }
+                std::filesystem::rename(temp, path);
+            };
+            if (!o->json.empty()) {
+                auto root = json(t);
+                Poco::JSON::Array::Ptr files = new Poco::JSON::Array;
+                for (const auto& a : attachments) {
+                    Poco::JSON::Object::Ptr x = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+                    x->set("id", a.id);
+                    x->set("name", a.name);
+                    x->set("size", a.size);
+                    x->set("sha256", a.sha256);
+                    x->set("agency", a.agency);
+                    x->set("added_by", a.addedBy);
+                    x->set("added_at", a.addedAt);
+                    files->add(x);
+                }
+                root->set("attachments", files);
+                std::ostringstream text;
+                root->stringify(text);
+                writeAtomically(o->json, text.str() + "\n");
+            }
+            if (!o->csv.empty()) {
+                Table h;
+                h.columns = {"trace", "at", "agency", "by", "kind", "from", "to", "text"};
+                for (const auto& ev : t.history) h.rows.push_back({std::to_string(t.id), ev.at, ev.agency, ev.by, ev.kind, ev.fromStatus, ev.toStatus, ev.text});
+                std::ostringstream text;
+                h.printCsv(text);
+                writeAtomically(o->csv, text.str());
+            }
+#ifdef STRIAE_WITH_REPORTS
+            if (!o->pdf.empty()) {
+                if (!std::getenv("QT_QPA_PLATFORM")) setenv("QT_QPA_PLATFORM", "offscreen", 1);
+                static int argc = 1;
+                static char name[] = "striae";
+                static char* argv[] = {name, nullptr};
+                QGuiApplication qt(argc, argv);
+                report::writeTraceRequestPdf(t, attachments, o->pdf, STRIAE_VERSION);
+            }
+#endif
+            std::cout << "trace request " << o->id << " exported\n";
         });
     }
     {

@@ -110,31 +110,6 @@ std::string readFile(const std::string& path, std::uint64_t maxBytes = std::uint
     return bytes;
 }
 
-// Puts bytes at `target` durably: a temporary file in files/.tmp, fsync,
-// rename. Returns false if it was already there.
-bool storeFile(const std::string& bytes, const fs::path& target, const fs::path& tempFolder) {
-    if (fs::exists(target)) return false;
-    fs::create_directories(target.parent_path());
-    fs::create_directories(tempFolder);
-    const fs::path temp = tempFolder / std::to_string(std::random_device{}());
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fd < 0) fail(RecordsError::Kind::Storage, temp.string() + ": cannot create");
-    std::size_t written = 0;
-    while (written < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-        if (n <= 0) {
-            ::close(fd);
-            fs::remove(temp);
-            fail(RecordsError::Kind::Storage, temp.string() + ": write failed");
-        }
-        written += std::size_t(n);
-    }
-    ::fsync(fd);
-    ::close(fd);
-    fs::rename(temp, target);
-    return true;
-}
-
 // The scans an import is about to add, on disk before they are stored. It
 // goes once the import is committed; left behind by a killed or failed
 // import, it tells the next open which files to remove if nothing refers to them.
@@ -180,6 +155,32 @@ private:
 };
 
 }  // namespace
+
+// Puts bytes at `target` durably: a temporary file in files/.tmp, fsync,
+// rename. Returns false if it was already there.
+bool storeFile(const std::string& bytes, const fs::path& target, const fs::path& tempFolder) {
+    if (fs::exists(target)) return false;
+    fs::create_directories(target.parent_path());
+    fs::create_directories(tempFolder);
+    const fs::path temp = tempFolder / std::to_string(std::random_device{}());
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) fail(RecordsError::Kind::Storage, temp.string() + ": cannot create");
+    std::size_t written = 0;
+    while (written < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+        if (n <= 0) {
+            ::close(fd);
+            fs::remove(temp);
+            fail(RecordsError::Kind::Storage, temp.string() + ": write failed");
+        }
+        written += std::size_t(n);
+    }
+    ::fsync(fd);
+    ::close(fd);
+    fs::rename(temp, target);
+    return true;
+}
+
 
 CaseRecord Store::addCase(const User& actor, const CaseRecord& input) {
     requireRole(actor, Role::Technician, "open cases");

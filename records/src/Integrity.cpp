@@ -27,7 +27,8 @@ const std::vector<std::string>& sealedTables() {
                                                  "custody_event", "acquisition", "correlation_run", "candidate",
                                                  "review",      "lead",   "hit",       "verification", "approval",
                                                  "hub_acquisition", "hit_view",  "annotation", "lead_outcome",
-                                                 "firearm_record", "seizure_check", "trace_request", "trace_event", "firearm_alert"};
+                                                 "firearm_record", "seizure_check", "trace_request", "trace_event", "firearm_alert",
+                                                 "trace_attachment"};
     return tables;
 }
 
@@ -336,6 +337,19 @@ AuditReport Store::verifyAudit(bool checkFiles) const {
                     report.problems.push_back("the " + which + " of acquisition " + std::to_string(id) + " (" + sha.substr(0, 12) +
                                               "…) was altered: its SHA-256 is now " + actual.substr(0, 12) + "…");
             }
+        }
+        // The files attached to trace requests, by their SHA-256 (TraceRequests::attach).
+        SQLite::Statement t(impl_->db, "SELECT id, sha256 FROM trace_attachment ORDER BY id");
+        while (t.executeStep()) {
+            const Id id = t.getColumn(0).getInt64();
+            const std::string sha = t.getColumn(1).getString();
+            bool readable = false;
+            const std::string actual = fileSha256(traceAttachmentPath(impl_->folder, sha), readable);
+            ++report.filesChecked;
+            if (!readable) report.problems.push_back("trace attachment " + std::to_string(id) + " (" + sha.substr(0, 12) + "…) is missing");
+            else if (actual != sha)
+                report.problems.push_back("trace attachment " + std::to_string(id) + " (" + sha.substr(0, 12) + "…) was altered: its SHA-256 is now " +
+                                          actual.substr(0, 12) + "…");
         }
     }
     return report;

@@ -231,7 +231,8 @@ CREATE TABLE firearm_alert(
         // 10: the hub's firearm side as the store keeps it (FirearmHubSync.h): which shared records were sent as of
         // which change, the notices pulled (seizure matches of our records, alerts, trace steps) and the network's
         // alerts, for the workstation to show offline. Received or bookkeeping data, like the outbox: not sealed.
-        // And the tailored reports of records and traces (FirearmStatistics.h): filters saved by name, audited.
+        // And the tailored reports of records and traces (FirearmStatistics.h): filters saved by name, audited;
+        // and the files attached to trace requests (sealed rows; the bytes in <store>/attachments by SHA-256).
         R"SQL(
 CREATE TABLE firearm_record_sent(
   record_id INTEGER PRIMARY KEY REFERENCES firearm_record(id), sent_updated_at TEXT NOT NULL,
@@ -245,6 +246,10 @@ CREATE TABLE hub_alert(
   circulated_at TEXT NOT NULL, withdrawn_at TEXT NOT NULL, withdrawal_reason TEXT NOT NULL);
 CREATE TABLE firearm_report(
   name TEXT PRIMARY KEY, filter_json TEXT NOT NULL, saved_by INTEGER NOT NULL REFERENCES user(id), saved_at TEXT NOT NULL);
+CREATE TABLE trace_attachment(
+  id INTEGER PRIMARY KEY, trace_id INTEGER NOT NULL REFERENCES trace_request(id), name TEXT NOT NULL, sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL, agency TEXT NOT NULL, added_by INTEGER NOT NULL REFERENCES user(id), added_at TEXT NOT NULL);
+CREATE INDEX trace_attachment_trace ON trace_attachment(trace_id);
 )SQL",
     };
     return m;

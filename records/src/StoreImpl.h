@@ -1,4 +1,5 @@
 #pragma once
+#include <filesystem>
 // Internal: the store's connection and the helpers every operation shares.
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -67,6 +68,10 @@ std::string chainHash(const std::string& prev, Id id, const std::string& at, Id 
                       const std::string& entity, Id entityId, const std::string& details, const std::vector<RowSeal>& seals);
 void sealExistingRows(Store::Impl& impl);
 std::string anchorPath(const std::string& folder);
+// Where a trace request's attachment is kept: <store>/attachments/<first two>/<sha256>.
+std::string traceAttachmentPath(const std::string& folder, const std::string& sha256);
+// Puts bytes at `target` durably (a temporary in `tempFolder`, fsync, rename); false if it was there already.
+bool storeFile(const std::string& bytes, const std::filesystem::path& target, const std::filesystem::path& tempFolder);
 
 std::string sha256Hex(const void* data, std::size_t size);
 std::string hashPassword(const std::string& password);

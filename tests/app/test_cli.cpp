@@ -777,3 +777,65 @@ TEST(Cli, FirearmStatisticsAreCountedSavedAsATailoredReportAndWrittenAsPdf) {
     EXPECT_EQ(run("firearm reports --csv" + as).out.find("nonsense"), std::string::npos);
     EXPECT_NE(run("firearm stats --report nowhere" + as).out.find("no saved report 'nowhere'"), std::string::npos);
 }
+
+TEST(Cli, ATraceRequestCarriesAttachmentsAndIsExportedAsJsonCsvAndPdf) {
+    striae::test::TempDir dir;
+    const std::string store = (dir / "store").string();
+    ::setenv("STRIAE_PASSWORD", "ada-password", 1);
+    ASSERT_EQ(run("db init " + store + " --agency SFPD --agency-name 'San Francisco PD' --country US --admin ada --admin-name Ada").exitCode, 0);
+    ASSERT_EQ(run("agency add OPD --name 'Oakland PD' --country US --store " + store + " --user ada").exitCode, 0);
+    const auto as = [&](const std::string& user) {
+        ::setenv("STRIAE_PASSWORD", (user + "-password").c_str(), 1);
+        return " --store " + store + " --user " + user;
+    };
+    for (const auto& [user, agency] : {std::pair{"tess", "SFPD"}, std::pair{"otto", "OPD"}}) {
+        ::setenv("STRIAE_NEW_PASSWORD", (std::string(user) + "-password").c_str(), 1);
+        ::setenv("STRIAE_PASSWORD", "ada-password", 1);
+        ASSERT_EQ(run(std::string("user add ") + user + " --name " + user + " --roles trace_officer --agency " + agency + " --store " + store +
+                      " --user ada").exitCode,
+                  0);
+    }
+    ASSERT_EQ(run("trace draft --to OPD --serial AB-12345 --make 'Example Arms' --reason 'homicide' --due 2030-01-20" + as("tess")).exitCode, 0);
+    ASSERT_EQ(run("trace submit 1" + as("tess")).exitCode, 0);
+    ASSERT_EQ(run("trace acknowledge 1" + as("otto")).exitCode, 0);
+    const std::string letter = (dir / "dealer letter.txt").string();
+    {
+        std::ofstream out(letter);
+        out << "Bay Guns, Oakland: sold 2019-04-02 to a buyer on file\n";
+    }
+    const CliRun attached = run("trace attach 1 '" + letter + "'" + as("otto"));
+    ASSERT_EQ(attached.exitCode, 0) << attached.out;
+    EXPECT_NE(attached.out.find("dealer letter.txt"), std::string::npos) << attached.out;
+    EXPECT_NE(run("trace attach 1 /nowhere/at/all.pdf" + as("otto")).exitCode, 0);
+    ASSERT_EQ(run("trace answer 1 --text 'sold 2019, see the letter'" + as("otto")).exitCode, 0);
+    const CliRun listed = run("trace attachments 1 --csv" + as("tess"));
+    EXPECT_NE(listed.out.find("dealer letter.txt"), std::string::npos) << listed.out;
+    const std::string copy = (dir / "copy.txt").string();
+    ASSERT_EQ(run("trace attachments 1 --get 1 --out " + copy + as("tess")).exitCode, 0);
+    EXPECT_EQ(fileText("cat " + copy), "Bay Guns, Oakland: sold 2019-04-02 to a buyer on file\n");
+
+    const std::string json = (dir / "t.json").string(), csv = (dir / "t.csv").string(), pdf = (dir / "t.pdf").string();
+    const CliRun exported = run("trace export 1 --json " + json + " --csv " + csv + " --pdf " + pdf + as("tess"));
+    ASSERT_EQ(exported.exitCode, 0) << exported.out;
+    const auto root = Poco::JSON::Parser().parse(fileText("cat " + json)).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(root->getValue<std::string>("status"), "answered");
+    ASSERT_EQ(root->getArray("attachments")->size(), 1u);
+    EXPECT_EQ(root->getArray("attachments")->getObject(0)->getValue<std::string>("agency"), "OPD");
+    const std::string history = fileText("cat " + csv);
+    EXPECT_NE(history.find("OPD,otto,status,acknowledged,answered"), std::string::npos) << history;
+    if (std::system("command -v pdftotext >/dev/null") == 0) {
+        const std::string text = fileText("pdftotext -layout " + pdf + " - 2>&1");
+        EXPECT_NE(text.find("Trace request 1"), std::string::npos) << text;
+        EXPECT_NE(text.find("sold 2019, see the letter"), std::string::npos) << text;
+        EXPECT_NE(text.find("letter.txt"), std::string::npos) << text;  // the name may wrap in its column
+    }
+    // A third agency's officer exports nothing.
+    ::setenv("STRIAE_PASSWORD", "ada-password", 1);
+    ASSERT_EQ(run("agency add LAPD --name 'LA PD' --country US --store " + store + " --user ada").exitCode, 0);
+    ::setenv("STRIAE_NEW_PASSWORD", "lena-password", 1);
+    ::setenv("STRIAE_PASSWORD", "ada-password", 1);
+    ASSERT_EQ(run("user add lena --name lena --roles trace_officer --agency LAPD --store " + store + " --user ada").exitCode, 0);
+    const std::string theirs = (dir / "theirs.json").string();
+    EXPECT_NE(run("trace export 1 --json " + theirs + as("lena")).exitCode, 0);
+    EXPECT_FALSE(std::filesystem::exists(theirs));
+}

@@ -9,6 +9,10 @@
 #include "striae/records/FirearmAlerts.h"
 #include "striae/records/TraceRequests.h"
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 using namespace striae;
 using records::RecordsError;
 using striae::test::kindOf;
@@ -161,4 +165,51 @@ TEST_F(TraceRequestsTest, AnAlertReachesEveryAgencyUntilItsAgencyWithdrawsIt) {
     EXPECT_TRUE(alerts.active().empty());
     EXPECT_EQ(kindOf([&] { alerts.withdraw(sfOfficer, circulated.id, "again"); }), RecordsError::Kind::WorkflowViolation);
     EXPECT_TRUE(store->verifyAudit(false).ok());
+}
+
+TEST_F(TraceRequestsTest, AFileIsAttachedByEitherAgencyKeptByItsHashAndCheckedByTheAudit) {
+    auto traces = store->traceRequests();
+    const auto id = traces.submit(sfTracer, traces.draft(sfTracer, input).id).id;
+    const auto file = dir / "sales-record.txt";
+    {
+        std::ofstream out(file);
+        out << "Bay Guns, Oakland: sold 2019-04-02, form 4473 on file\n";
+    }
+    const auto attached = traces.attach(opdTracer, id, file.string());
+    EXPECT_EQ(attached.name, "sales-record.txt");
+    EXPECT_EQ(attached.agency, "OPD");
+    EXPECT_EQ(attached.size, std::int64_t(std::filesystem::file_size(file)));
+    ASSERT_EQ(traces.attachments(sfTracer, id).size(), 1u) << "the requester sees it";
+    EXPECT_EQ(traces.get(sfTracer, id).history.back().text.rfind("attached sales-record.txt", 0), 0u);
+    const std::string path = traces.attachmentPath(sfTracer, attached.id);
+    std::ifstream in(path);
+    EXPECT_EQ(std::string((std::istreambuf_iterator<char>(in)), {}), "Bay Guns, Oakland: sold 2019-04-02, form 4473 on file\n");
+
+    // Refused, nothing kept: a third agency, a name with folders, a file that is not there, a technician.
+    EXPECT_EQ(kindOf([&] { traces.attach(laTracer, id, file.string()); }), RecordsError::Kind::NotFound);
+    EXPECT_EQ(kindOf([&] { traces.attachments(laTracer, id); }), RecordsError::Kind::NotFound);
+    EXPECT_EQ(kindOf([&] { traces.attachmentPath(laTracer, attached.id); }), RecordsError::Kind::NotFound);
+    EXPECT_EQ(kindOf([&] { traces.attach(sfTracer, id, file.string(), "../../etc/passwd"); }), RecordsError::Kind::InvalidInput);
+    EXPECT_EQ(kindOf([&] { traces.attach(sfTracer, id, (dir / "nothing.pdf").string()); }), RecordsError::Kind::NotFound);
+    EXPECT_EQ(kindOf([&] { traces.attach(tech, id, file.string()); }), RecordsError::Kind::PermissionDenied);
+    EXPECT_EQ(traces.attachments(sfTracer, id).size(), 1u);
+    EXPECT_TRUE(store->verifyAudit().ok());
+
+    // The file altered behind the store's back: the audit and the read both say so.
+    std::filesystem::permissions(path, std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
+    {
+        std::ofstream out(path, std::ios::app);
+        out << "sold to someone else\n";
+    }
+    const auto report = store->verifyAudit();
+    EXPECT_FALSE(report.ok());
+    bool named = false;
+    for (const auto& p : report.problems) named = named || p.find("trace attachment " + std::to_string(attached.id)) != std::string::npos;
+    EXPECT_TRUE(named);
+    EXPECT_EQ(kindOf([&] { traces.attachmentPath(sfTracer, attached.id); }), RecordsError::Kind::Tampered);
+    // A closed request takes no more.
+    traces.close(sfTracer, id, "done");
+    std::filesystem::remove(path);
+    EXPECT_EQ(kindOf([&] { traces.attach(sfTracer, id, file.string()); }), RecordsError::Kind::WorkflowViolation);
+    EXPECT_FALSE(std::filesystem::exists(path)) << "a refused attachment leaves no file";
 }

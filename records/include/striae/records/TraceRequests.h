@@ -9,6 +9,7 @@
 // agencies see a request, and each does only its own part: the requester
 // drafts, submits and closes; the recipient acknowledges, works, answers or
 // rejects. Both need the trace_officer role (docs/firearms.md).
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,17 @@ struct TraceEvent {
     std::string fromStatus, toStatus, text;
 };
 
+// A file attached to a request (a sales record, a photograph, a letter): kept
+// by its SHA-256 in <store>/attachments, its row sealed, checked by the audit.
+struct TraceAttachment {
+    Id id = 0;
+    Id traceId = 0;
+    std::string name;  // as given: a file name, no folders
+    std::string sha256;
+    std::int64_t size = 0;
+    std::string agency, addedBy, addedAt;
+};
+
 struct TraceRequest {
     Id id = 0;
     std::string fromAgency, toAgency;
@@ -67,6 +79,13 @@ public:
     TraceRequest get(const User& viewer, Id id) const;  // the two agencies only; a draft only the requester
     std::vector<TraceRequest> outgoing(const User& viewer) const;
     std::vector<TraceRequest> incoming(const User& viewer) const;  // drafts are not sent yet: not listed
+
+    // Either agency's trace officers, until the request is closed; at most 50 MB a file.
+    TraceAttachment attach(const User& actor, Id id, const std::string& filePath, const std::string& name = {});
+    std::vector<TraceAttachment> attachments(const User& viewer, Id id) const;  // the two agencies only
+    // Where the attachment's bytes are (checked against its SHA-256 first: StorageError when altered or missing).
+    std::string attachmentPath(const User& viewer, Id attachmentId) const;
+    static constexpr std::int64_t kMaxAttachmentBytes = 50LL << 20;
 
 private:
     Store::Impl& impl_;

@@ -1,6 +1,7 @@
-// `striae firearm stats` and `striae firearm reports`: statistics of firearm
-// records and trace requests, tailored reports saved by name, as text, CSV,
-// JSON or PDF (docs/firearms.md).
+// `striae firearm link|ballistics` (a record and the lab's firearm with its test
+// fires and their leads), `striae firearm stats` and `striae firearm reports`:
+// statistics of firearm records and trace requests, tailored reports saved by
+// name, as text, CSV, JSON or PDF (docs/firearms.md).
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
@@ -10,7 +11,9 @@
 #include "Commands.h"
 #include "ListOutput.h"
 #include "StoreSession.h"
+#include "striae/records/FirearmRecords.h"
 #include "striae/records/FirearmStatistics.h"
+#include "striae/records/LeadRegister.h"
 
 #ifdef STRIAE_WITH_REPORTS
 #include <QApplication>
@@ -22,6 +25,78 @@ namespace striae::cli {
 
 void addFirearmStatsCommands(CLI::App& app) {
     CLI::App* firearm = app.get_subcommand("firearm");
+    {
+        struct Options {
+            StoreSession session;
+            records::Firearm gun;
+        };
+        auto o = std::make_shared<Options>();
+        CLI::App* cmd = firearm->add_subcommand("lab-add", "A firearm held by the lab (seized, recovered, a reference gun); its test fires name it "
+                                                           "(item add --origin test_fire --firearm ID)");
+        cmd->add_option("--make", o->gun.make, "Make");
+        cmd->add_option("--model", o->gun.model, "Model");
+        cmd->add_option("--caliber", o->gun.caliber, "Caliber");
+        cmd->add_option("--serial", o->gun.serial, "Serial number as marked");
+        cmd->add_option("--country", o->gun.country, "Country of manufacture");
+        o->session.addOptions(*cmd);
+        cmd->callback([o] {
+            auto store = o->session.open();
+            const auto gun = store.addFirearm(o->session.login(store), o->gun);
+            std::cout << "firearm " << gun.id << " added to the lab\n";
+        });
+    }
+    {
+        struct Options {
+            StoreSession session;
+            records::Id record = 0, gun = 0;
+        };
+        auto o = std::make_shared<Options>();
+        CLI::App* cmd = firearm->add_subcommand("link", "Link a firearm held in the lab (its test fires name it) to a record you may see");
+        cmd->add_option("record", o->record, "Firearm record id")->required();
+        cmd->add_option("--firearm", o->gun, "The lab's firearm id")->required();
+        o->session.addOptions(*cmd);
+        cmd->callback([o] {
+            auto store = o->session.open();
+            const auto link = store.firearmRecords().linkFirearm(o->session.login(store), o->record, o->gun);
+            std::cout << "firearm " << link.firearm.id << " linked to record " << o->record << " (" << link.testFires.size() << " test fire item(s))\n";
+        });
+    }
+    {
+        struct Options {
+            StoreSession session;
+            records::Id record = 0;
+            ListFormat format;
+        };
+        auto o = std::make_shared<Options>();
+        CLI::App* cmd = firearm->add_subcommand("ballistics", "The record's linked firearms, their test fires, and the leads and hits that name them");
+        cmd->add_option("record", o->record, "Firearm record id")->required();
+        o->format.addOptions(*cmd);
+        o->session.addOptions(*cmd);
+        cmd->callback([o] {
+            auto store = o->session.open();
+            const auto viewer = o->session.login(store);
+            const auto links = store.firearmRecords().firearmLinks(viewer, o->record);
+            const auto leads = store.leadRegister().leads(viewer);
+            Table t;
+            t.columns = {"firearm", "serial", "test_fire_case", "test_fire_item", "lead", "status", "other_case", "other_item", "other_agency",
+                         "conclusion"};
+            for (const auto& link : links)
+                for (const auto& [caseNumber, label] : link.testFires) {
+                    bool any = false;
+                    for (const auto& lead : leads) {
+                        const bool asQuery = lead.queryCase == caseNumber && lead.queryItem == label;
+                        const bool asCandidate = lead.candidateCase == caseNumber && lead.candidateItem == label;
+                        if (!asQuery && !asCandidate) continue;
+                        any = true;
+                        t.rows.push_back({std::to_string(link.firearm.id), link.firearm.serial, caseNumber, label, std::to_string(lead.leadId), lead.status,
+                                          asQuery ? lead.candidateCase : lead.queryCase, asQuery ? lead.candidateItem : lead.queryItem,
+                                          asQuery ? lead.candidateAgency : std::string(), lead.conclusion});
+                    }
+                    if (!any) t.rows.push_back({std::to_string(link.firearm.id), link.firearm.serial, caseNumber, label, "", "", "", "", "", ""});
+                }
+            printTable(t, o->format, "ballistics");
+        });
+    }
     {
         struct Options {
             StoreSession session;

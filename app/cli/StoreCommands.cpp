@@ -238,6 +238,7 @@ void addItem(CLI::App& app) {
         std::string caseNumber;
         records::Item input;
         int lands = -1;
+        records::Id firearm = 0;
     };
     auto a = std::make_shared<Add>();
     a->input.kind = "cartridge_case";
@@ -257,9 +258,11 @@ void addItem(CLI::App& app) {
     add->add_option("--recovered-at", a->input.recoveredAt, "When it was recovered");
     add->add_option("--recovered-where", a->input.recoveredWhere, "Where it was recovered");
     add->add_option("--notes", a->input.notes, "Notes");
+    add->add_option("--firearm", a->firearm, "The lab's firearm it was fired from (test fires; striae firearm lab-add)");
     a->session.addOptions(*add);
     add->callback([a] {
         if (a->lands >= 0) a->input.lands = a->lands;
+        if (a->firearm) a->input.firearmId = a->firearm;
         auto store = a->session.open();
         const auto i = store.addItem(a->session.login(store), a->caseNumber, a->input);
         std::cout << "item " << i.id << " (" << i.label << ") added to case " << i.caseNumber << '\n';

@@ -396,6 +396,58 @@ void FirearmRecords::markNotificationRead(const User& viewer, Id notificationId)
     t.commit();
 }
 
+FirearmRecordLink FirearmRecords::linkFirearm(const User& actor, Id recordId, Id firearmId) {
+    if (!actor.has(Role::RecordsOfficer) && !actor.has(Role::Examiner)) requireRole(actor, Role::Technician, "link firearms to records");
+    if (!actor.active) fail(RecordsError::Kind::PermissionDenied, "user " + actor.username + " is deactivated");
+    WriteTransaction t(impl_);
+    const auto record = get(actor, recordId);  // NotFound unless the actor's agency sees it
+    if (record.withdrawn) fail(RecordsError::Kind::WorkflowViolation, "firearm record " + std::to_string(recordId) + " was withdrawn");
+    SQLite::Statement f(impl_.db, "SELECT 1 FROM firearm WHERE id = ?");
+    f.bind(1, firearmId);
+    if (!f.executeStep()) fail(RecordsError::Kind::NotFound, "no firearm " + std::to_string(firearmId) + " in this store");
+    SQLite::Statement dup(impl_.db, "SELECT 1 FROM firearm_record_link WHERE record_id = ? AND firearm_id = ?");
+    dup.bind(1, recordId);
+    dup.bind(2, firearmId);
+    if (dup.executeStep())
+        fail(RecordsError::Kind::Conflict, "firearm " + std::to_string(firearmId) + " is linked to record " + std::to_string(recordId) + " already");
+    SQLite::Statement q(impl_.db, "INSERT INTO firearm_record_link(record_id, firearm_id, linked_by, linked_at) VALUES (?, ?, ?, ?)");
+    q.bind(1, recordId);
+    q.bind(2, firearmId);
+    q.bind(3, actor.id);
+    q.bind(4, nowUtc());
+    q.exec();
+    const Id linkId = impl_.db.getLastInsertRowid();
+    impl_.audit(actor.id, "link_firearm_record", "firearm_record", recordId, jsonObject({{"firearm", std::to_string(firearmId)}}),
+                {{"firearm_record_link", linkId}});
+    t.commit();
+    for (auto& link : firearmLinks(actor, recordId))
+        if (link.id == linkId) return link;
+    fail(RecordsError::Kind::Storage, "the link was not stored");
+}
+
+std::vector<FirearmRecordLink> FirearmRecords::firearmLinks(const User& viewer, Id recordId) const {
+    get(viewer, recordId);
+    SQLite::Statement q(impl_.db, "SELECT l.id, l.firearm_id, f.make, f.model, f.caliber, f.serial, f.country, coalesce(u.username, ''), l.linked_at "
+                                  "FROM firearm_record_link l JOIN firearm f ON f.id = l.firearm_id LEFT JOIN user u ON u.id = l.linked_by "
+                                  "WHERE l.record_id = ? ORDER BY l.id");
+    q.bind(1, recordId);
+    std::vector<FirearmRecordLink> out;
+    while (q.executeStep()) {
+        FirearmRecordLink link;
+        link.id = q.getColumn(0).getInt64();
+        link.recordId = recordId;
+        link.firearm = {q.getColumn(1).getInt64(), q.getColumn(2).getString(), q.getColumn(3).getString(), q.getColumn(4).getString(),
+                        q.getColumn(5).getString(), q.getColumn(6).getString()};
+        link.linkedBy = q.getColumn(7).getString();
+        link.linkedAt = q.getColumn(8).getString();
+        SQLite::Statement items(impl_.db, "SELECT c.number, i.label FROM item i JOIN case_file c ON c.id = i.case_id WHERE i.firearm_id = ? ORDER BY i.id");
+        items.bind(1, link.firearm.id);
+        while (items.executeStep()) link.testFires.emplace_back(items.getColumn(0).getString(), items.getColumn(1).getString());
+        out.push_back(std::move(link));
+    }
+    return out;
+}
+
 FirearmRecords Store::firearmRecords() { return FirearmRecords(*impl_); }
 Calibers Store::calibers() const { return Calibers(*impl_); }
 

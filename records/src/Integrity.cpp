@@ -28,7 +28,7 @@ const std::vector<std::string>& sealedTables() {
                                                  "review",      "lead",   "hit",       "verification", "approval",
                                                  "hub_acquisition", "hit_view",  "annotation", "lead_outcome",
                                                  "firearm_record", "seizure_check", "trace_request", "trace_event", "firearm_alert",
-                                                 "trace_attachment"};
+                                                 "trace_attachment", "firearm_record_link"};
     return tables;
 }
 

@@ -232,7 +232,8 @@ CREATE TABLE firearm_alert(
         // which change, the notices pulled (seizure matches of our records, alerts, trace steps) and the network's
         // alerts, for the workstation to show offline. Received or bookkeeping data, like the outbox: not sealed.
         // And the tailored reports of records and traces (FirearmStatistics.h): filters saved by name, audited;
-        // and the files attached to trace requests (sealed rows; the bytes in <store>/attachments by SHA-256).
+        // the files attached to trace requests (sealed rows; the bytes in <store>/attachments by SHA-256); and the links
+        // of records to the lab's firearms, whose test fires carry their ballistic leads (sealed).
         R"SQL(
 CREATE TABLE firearm_record_sent(
   record_id INTEGER PRIMARY KEY REFERENCES firearm_record(id), sent_updated_at TEXT NOT NULL,
@@ -250,6 +251,9 @@ CREATE TABLE trace_attachment(
   id INTEGER PRIMARY KEY, trace_id INTEGER NOT NULL REFERENCES trace_request(id), name TEXT NOT NULL, sha256 TEXT NOT NULL,
   size INTEGER NOT NULL, agency TEXT NOT NULL, added_by INTEGER NOT NULL REFERENCES user(id), added_at TEXT NOT NULL);
 CREATE INDEX trace_attachment_trace ON trace_attachment(trace_id);
+CREATE TABLE firearm_record_link(
+  id INTEGER PRIMARY KEY, record_id INTEGER NOT NULL REFERENCES firearm_record(id), firearm_id INTEGER NOT NULL REFERENCES firearm(id),
+  linked_by INTEGER NOT NULL REFERENCES user(id), linked_at TEXT NOT NULL, UNIQUE(record_id, firearm_id));
 )SQL",
     };
     return m;

@@ -839,3 +839,32 @@ TEST(Cli, ATraceRequestCarriesAttachmentsAndIsExportedAsJsonCsvAndPdf) {
     EXPECT_NE(run("trace export 1 --json " + theirs + as("lena")).exitCode, 0);
     EXPECT_FALSE(std::filesystem::exists(theirs));
 }
+
+TEST(Cli, ALabFirearmLinkedToARecordShowsItsTestFires) {
+    striae::test::TempDir dir;
+    const std::string store = (dir / "store").string();
+    ::setenv("STRIAE_PASSWORD", "ada-password", 1);
+    ASSERT_EQ(run("db init " + store + " --agency SFPD --agency-name 'San Francisco PD' --country US --admin ada --admin-name Ada").exitCode, 0);
+    for (const auto& [user, role] : {std::pair{"rita", "records_officer"}, std::pair{"tina", "technician"}}) {
+        ::setenv("STRIAE_NEW_PASSWORD", (std::string(user) + "-password").c_str(), 1);
+        ::setenv("STRIAE_PASSWORD", "ada-password", 1);
+        ASSERT_EQ(run(std::string("user add ") + user + " --name " + user + " --roles " + role + " --agency SFPD --store " + store + " --user ada").exitCode, 0);
+    }
+    const auto as = [&](const std::string& user) {
+        ::setenv("STRIAE_PASSWORD", (user + "-password").c_str(), 1);
+        return " --store " + store + " --user " + user;
+    };
+    ASSERT_EQ(run("firearm add --status stolen --serial KX-9 --make Beretta --caliber 9mm" + as("rita")).exitCode, 0);
+    const CliRun gun = run("firearm lab-add --make Beretta --serial KX-9 --caliber '9mm Luger'" + as("tina"));
+    ASSERT_EQ(gun.exitCode, 0) << gun.out;
+    EXPECT_NE(gun.out.find("firearm 1 added"), std::string::npos) << gun.out;
+    ASSERT_EQ(run("case add TF-1" + as("tina")).exitCode, 0);
+    ASSERT_EQ(run("item add TF-1 TF1 --origin test_fire --firearm 1 --caliber 9mm" + as("tina")).exitCode, 0);
+    const CliRun linked = run("firearm link 1 --firearm 1" + as("tina"));
+    ASSERT_EQ(linked.exitCode, 0) << linked.out;
+    EXPECT_NE(linked.out.find("1 test fire item(s)"), std::string::npos) << linked.out;
+    EXPECT_NE(run("firearm link 1 --firearm 1" + as("tina")).exitCode, 0) << "once";
+    const CliRun ballistics = run("firearm ballistics 1 --csv" + as("rita"));
+    ASSERT_EQ(ballistics.exitCode, 0) << ballistics.out;
+    EXPECT_NE(ballistics.out.find("1,KX-9,TF-1,TF1"), std::string::npos) << ballistics.out;
+}

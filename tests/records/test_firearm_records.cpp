@@ -6,6 +6,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "StoreFixture.h"
+#include "striae/records/LeadRegister.h"
 #include "striae/records/Calibers.h"
 #include "striae/records/FirearmRecords.h"
 #include "striae/records/SerialNumber.h"
@@ -284,4 +285,54 @@ TEST_F(FirearmRecordsTest, ABadSeizureCheckIsRefusedAndLeavesNoTrace) {
     const auto byMake = records.checkSeizure(otherViewer, seized);
     ASSERT_EQ(byMake.matches.size(), 1u);
     EXPECT_EQ(byMake.matches[0].how, "make and caliber (serial obliterated)");
+}
+
+TEST_F(FirearmRecordsTest, ASeizedGunLinkedToItsRecordBringsItsTestFiresAndTheirLeadsToTheRecord) {
+    // SFPD's record of a stolen pistol, shared; Oakland seizes the gun and test-fires it.
+    auto records = store->firearmRecords();
+    const auto record = records.setShared(officer, records.create(officer, stolenPistol("0AB-123 45")).id, true);
+    const auto oaklandTech = store->addUser(admin, "OPD", "otis", "Otis Tech", {records::Role::Technician}, "otis-password");
+    records::Firearm gun;
+    gun.make = "Example Arms";
+    gun.serial = "0AB-123 45";
+    gun = store->addFirearm(oaklandTech, gun);
+    store->addCase(oaklandTech, test::newCase("OPD-TF-7", "test fires of a seized pistol"));
+    records::Item testFire = test::newItem("TF1", "cartridge_case", "test_fire");
+    testFire.firearmId = gun.id;
+    testFire = store->addItem(oaklandTech, "OPD-TF-7", testFire);
+    store->addCase(oaklandTech, test::newCase("OPD-26-88", "shots fired"));
+    const auto scene = store->addItem(oaklandTech, "OPD-26-88", test::newItem("Q1"));
+    records::ImportOptions o;
+    o.preprocess = false;
+    const auto fired = store->importScan(oaklandTech, testFire.id, (scans() / "F01-01.x3p").string(), o);
+    store->importScan(oaklandTech, scene.id, (scans() / "F01-02.x3p").string(), o);
+    const auto run = store->correlate(oaklandTech, fired.id, matching::CmcParameters{}, 2);
+    const auto top = store->candidates(run.id).at(0);
+    store->review(oaklandTech, top.id, true, "");
+    store->markLead(oaklandTech, top.id, "test fire vs. the shooting");
+
+    // Oakland's technician links the gun to SFPD's shared record; SFPD sees the link and the test fires.
+    const auto link = records.linkFirearm(oaklandTech, record.id, gun.id);
+    EXPECT_EQ(link.firearm.serial, "0AB-123 45");
+    ASSERT_EQ(link.testFires.size(), 1u);
+    EXPECT_EQ(link.testFires[0], (std::pair<std::string, std::string>{"OPD-TF-7", "TF1"}));
+    const auto seen = records.firearmLinks(officer, record.id);
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].linkedBy, "otis");
+    // The record and the gun's lead meet: the lead names the test fire.
+    int leadsOfTheGun = 0;
+    for (const auto& lead : store->leadRegister().leads(oaklandTech))
+        for (const auto& [caseNumber, label] : seen[0].testFires)
+            leadsOfTheGun += (lead.queryCase == caseNumber && lead.queryItem == label) || (lead.candidateCase == caseNumber && lead.candidateItem == label);
+    EXPECT_EQ(leadsOfTheGun, 1);
+
+    // Refused, nothing changed: twice, an unknown firearm, a record the actor cannot see, a role that does not link.
+    EXPECT_EQ(kindOf([&] { records.linkFirearm(oaklandTech, record.id, gun.id); }), RecordsError::Kind::Conflict);
+    EXPECT_EQ(kindOf([&] { records.linkFirearm(oaklandTech, record.id, gun.id + 100); }), RecordsError::Kind::NotFound);
+    const auto unshared = records.create(officer, stolenPistol("ZZ-1"));
+    EXPECT_EQ(kindOf([&] { records.linkFirearm(oaklandTech, unshared.id, gun.id); }), RecordsError::Kind::NotFound);
+    const auto supervisorOnly = store->addUser(admin, "SFPD", "sue", "Sue", {records::Role::Supervisor}, "sue-password");
+    EXPECT_EQ(kindOf([&] { records.linkFirearm(supervisorOnly, record.id, gun.id); }), RecordsError::Kind::PermissionDenied);
+    EXPECT_EQ(records.firearmLinks(officer, record.id).size(), 1u);
+    EXPECT_TRUE(store->verifyAudit(false).ok());
 }

@@ -78,6 +78,16 @@ struct FirearmNotification {
     bool read = false;
 };
 
+// A firearm in the lab (Store::addFirearm: a seized or recovered gun, its test
+// fires the items that name it) linked to a record, so that the gun's
+// ballistic leads and hits and its record meet (issue 19 point 3).
+struct FirearmRecordLink {
+    Id id = 0, recordId = 0;
+    Firearm firearm;
+    std::vector<std::pair<std::string, std::string>> testFires;  // (case number, item label) of the items naming the firearm
+    std::string linkedBy, linkedAt;
+};
+
 class FirearmRecords {
 public:
     explicit FirearmRecords(Store::Impl& impl) : impl_(impl) {}
@@ -108,6 +118,10 @@ public:
     // The checks that matched one of the viewer's agency's records, newest first (the record's history).
     std::vector<SeizureCheck> checksMatching(const User& viewer, Id recordId) const;
     std::vector<FirearmNotification> notifications(const User& viewer, bool unreadOnly = false) const;
+
+    // Records officers, examiners and technicians of an agency that sees the record; each pair once (audited, sealed).
+    FirearmRecordLink linkFirearm(const User& actor, Id recordId, Id firearmId);
+    std::vector<FirearmRecordLink> firearmLinks(const User& viewer, Id recordId) const;
     void markNotificationRead(const User& viewer, Id notificationId);
 
 private:

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <random>
 
+#include "AttachedFiles.h"
 #include "StoreImpl.h"
 #include "striae/records/Calibers.h"
 #include "striae/records/FirearmRules.h"
@@ -446,6 +447,74 @@ std::vector<FirearmRecordLink> FirearmRecords::firearmLinks(const User& viewer, 
         out.push_back(std::move(link));
     }
     return out;
+}
+
+namespace {
+const char* kPhotoColumns =
+    "SELECT p.id, p.record_id, p.name, p.sha256, p.media_type, p.size, coalesce(u.username, ''), p.added_at FROM firearm_record_photo p "
+    "LEFT JOIN user u ON u.id = p.added_by ";
+FirearmPhotograph photoFrom(SQLite::Statement& q) {
+    return {q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(), q.getColumn(3).getString(),
+            q.getColumn(4).getString(), q.getColumn(5).getInt64(), q.getColumn(6).getString(), q.getColumn(7).getString()};
+}
+// The image's kind by its first bytes (what it is, not what its name says).
+std::string imageType(const std::string& bytes) {
+    auto starts = [&](const std::string& magic) { return bytes.compare(0, magic.size(), magic) == 0; };
+    if (starts("\x89PNG\r\n\x1a\n")) return "image/png";
+    if (starts("\xff\xd8\xff")) return "image/jpeg";
+    if (starts("II*\0") || starts(std::string("MM\0*", 4))) return "image/tiff";
+    return {};
+}
+}  // namespace
+
+FirearmPhotograph FirearmRecords::addPhotograph(const User& actor, Id recordId, const std::string& imagePath, const std::string& name) {
+    requireRole(actor, Role::RecordsOfficer, "add photographs");
+    const AttachedFile file = readAttachedFile(imagePath, name, kMaxPhotographBytes, "photograph");
+    const std::string type = imageType(file.bytes);
+    if (type.empty()) fail(RecordsError::Kind::InvalidInput, imagePath + ": not a PNG, JPEG or TIFF image");
+    WriteTransaction t(impl_);
+    ownedForChange(actor, recordId, "add photographs to it");
+    const bool added = storeAttachedFile(impl_, file);
+    try {
+        SQLite::Statement q(impl_.db, "INSERT INTO firearm_record_photo(record_id, name, sha256, media_type, size, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        q.bind(1, recordId);
+        q.bind(2, file.name);
+        q.bind(3, file.sha256);
+        q.bind(4, type);
+        q.bind(5, file.size);
+        q.bind(6, actor.id);
+        q.bind(7, nowUtc());
+        q.exec();
+        const Id photoId = impl_.db.getLastInsertRowid();
+        impl_.audit(actor.id, "add_firearm_photograph", "firearm_record", recordId,
+                    jsonObject({{"name", file.name}, {"sha256", file.sha256}, {"type", type}}), {{"firearm_record_photo", photoId}});
+        t.commit();
+        SQLite::Statement back(impl_.db, std::string(kPhotoColumns) + "WHERE p.id = ?");
+        back.bind(1, photoId);
+        back.executeStep();
+        return photoFrom(back);
+    } catch (...) {
+        if (added) removeAttachedFile(impl_, file.sha256);
+        throw;
+    }
+}
+
+std::vector<FirearmPhotograph> FirearmRecords::photographs(const User& viewer, Id recordId) const {
+    get(viewer, recordId);
+    SQLite::Statement q(impl_.db, std::string(kPhotoColumns) + "WHERE p.record_id = ? ORDER BY p.id");
+    q.bind(1, recordId);
+    std::vector<FirearmPhotograph> out;
+    while (q.executeStep()) out.push_back(photoFrom(q));
+    return out;
+}
+
+std::string FirearmRecords::photographPath(const User& viewer, Id photographId) const {
+    SQLite::Statement q(impl_.db, std::string(kPhotoColumns) + "WHERE p.id = ?");
+    q.bind(1, photographId);
+    if (!q.executeStep()) fail(RecordsError::Kind::NotFound, "no photograph " + std::to_string(photographId));
+    const FirearmPhotograph p = photoFrom(q);
+    get(viewer, p.recordId);
+    return checkedAttachedFile(impl_, p.sha256, "photograph " + std::to_string(photographId) + " (" + p.name + ")");
 }
 
 FirearmRecords Store::firearmRecords() { return FirearmRecords(*impl_); }

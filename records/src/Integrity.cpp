@@ -28,7 +28,7 @@ const std::vector<std::string>& sealedTables() {
                                                  "review",      "lead",   "hit",       "verification", "approval",
                                                  "hub_acquisition", "hit_view",  "annotation", "lead_outcome",
                                                  "firearm_record", "seizure_check", "trace_request", "trace_event", "firearm_alert",
-                                                 "trace_attachment", "firearm_record_link"};
+                                                 "trace_attachment", "firearm_record_link", "firearm_record_photo"};
     return tables;
 }
 
@@ -338,18 +338,19 @@ AuditReport Store::verifyAudit(bool checkFiles) const {
                                               "…) was altered: its SHA-256 is now " + actual.substr(0, 12) + "…");
             }
         }
-        // The files attached to trace requests, by their SHA-256 (TraceRequests::attach).
-        SQLite::Statement t(impl_->db, "SELECT id, sha256 FROM trace_attachment ORDER BY id");
-        while (t.executeStep()) {
-            const Id id = t.getColumn(0).getInt64();
-            const std::string sha = t.getColumn(1).getString();
-            bool readable = false;
-            const std::string actual = fileSha256(traceAttachmentPath(impl_->folder, sha), readable);
-            ++report.filesChecked;
-            if (!readable) report.problems.push_back("trace attachment " + std::to_string(id) + " (" + sha.substr(0, 12) + "…) is missing");
-            else if (actual != sha)
-                report.problems.push_back("trace attachment " + std::to_string(id) + " (" + sha.substr(0, 12) + "…) was altered: its SHA-256 is now " +
-                                          actual.substr(0, 12) + "…");
+        // The files attached to trace requests and the records' photographs, by their SHA-256 (AttachedFiles.h).
+        for (const auto& [table, what] : {std::pair{"trace_attachment", "trace attachment"}, std::pair{"firearm_record_photo", "firearm photograph"}}) {
+            SQLite::Statement t(impl_->db, std::string("SELECT id, sha256 FROM ") + table + " ORDER BY id");
+            while (t.executeStep()) {
+                const Id id = t.getColumn(0).getInt64();
+                const std::string sha = t.getColumn(1).getString();
+                bool readable = false;
+                const std::string actual = fileSha256(traceAttachmentPath(impl_->folder, sha), readable);
+                ++report.filesChecked;
+                const std::string name = std::string(what) + " " + std::to_string(id) + " (" + sha.substr(0, 12) + "…)";
+                if (!readable) report.problems.push_back(name + " is missing");
+                else if (actual != sha) report.problems.push_back(name + " was altered: its SHA-256 is now " + actual.substr(0, 12) + "…");
+            }
         }
     }
     return report;

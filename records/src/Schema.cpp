@@ -254,6 +254,10 @@ CREATE INDEX trace_attachment_trace ON trace_attachment(trace_id);
 CREATE TABLE firearm_record_link(
   id INTEGER PRIMARY KEY, record_id INTEGER NOT NULL REFERENCES firearm_record(id), firearm_id INTEGER NOT NULL REFERENCES firearm(id),
   linked_by INTEGER NOT NULL REFERENCES user(id), linked_at TEXT NOT NULL, UNIQUE(record_id, firearm_id));
+CREATE TABLE firearm_record_photo(
+  id INTEGER PRIMARY KEY, record_id INTEGER NOT NULL REFERENCES firearm_record(id), name TEXT NOT NULL, sha256 TEXT NOT NULL,
+  media_type TEXT NOT NULL, size INTEGER NOT NULL, added_by INTEGER NOT NULL REFERENCES user(id), added_at TEXT NOT NULL);
+CREATE INDEX firearm_record_photo_record ON firearm_record_photo(record_id);
 )SQL",
     };
     return m;

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "AttachedFiles.h"
 #include "StoreImpl.h"
 #include "striae/records/Calibers.h"
 #include "striae/records/FirearmRecords.h"
@@ -225,10 +226,6 @@ std::vector<TraceRequest> TraceRequests::incoming(const User& viewer) const {
     return out;
 }
 
-std::string traceAttachmentPath(const std::string& folder, const std::string& sha256) {
-    return (std::filesystem::path(folder) / "attachments" / sha256.substr(0, 2) / sha256).string();
-}
-
 namespace {
 TraceAttachment attachmentFrom(SQLite::Statement& q) {
     return {q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(), q.getColumn(3).getString(),
@@ -241,48 +238,29 @@ const char* kAttachmentColumns =
 
 TraceAttachment TraceRequests::attach(const User& actor, Id id, const std::string& filePath, const std::string& givenName) {
     requireRole(actor, Role::TraceOfficer, "attach files to trace requests");
-    namespace fs = std::filesystem;
-    const std::string name = givenName.empty() ? fs::path(filePath).filename().string() : givenName;
-    validateText("attachment name", name, false, 200);
-    if (name.empty() || name.find('/') != std::string::npos || name.find('\\') != std::string::npos || name == "." || name == "..")
-        fail(RecordsError::Kind::InvalidInput, "attachment name '" + name.substr(0, 60) + "': a file name, without folders");
-    std::error_code ec;
-    const auto status = fs::status(filePath, ec);
-    if (ec || !fs::exists(status)) fail(RecordsError::Kind::NotFound, filePath + ": no such file");
-    if (!fs::is_regular_file(status)) fail(RecordsError::Kind::InvalidInput, filePath + ": not a regular file");
-    const auto size = fs::file_size(filePath, ec);
-    if (ec) fail(RecordsError::Kind::InvalidInput, filePath + ": cannot read its size");
-    if (std::int64_t(size) > kMaxAttachmentBytes)
-        fail(RecordsError::Kind::InvalidInput, filePath + ": " + std::to_string(size) + " bytes, more than the 50 MB an attachment may have");
-    std::ifstream in(filePath, std::ios::binary);
-    if (!in) fail(RecordsError::Kind::NotFound, filePath + ": cannot read");
-    std::string bytes(std::size_t(size), '\0');
-    in.read(bytes.data(), std::streamsize(size));
-    if (std::uint64_t(in.gcount()) != size) fail(RecordsError::Kind::InvalidInput, filePath + ": shorter than its size while being read");
-    const std::string sha = sha256Hex(bytes.data(), bytes.size());
-
+    const AttachedFile file = readAttachedFile(filePath, givenName, kMaxAttachmentBytes, "attachment");
     WriteTransaction t(impl_);
     const auto before = get(actor, id);  // the two agencies only
     if (before.status == "closed") fail(RecordsError::Kind::WorkflowViolation, "trace request " + std::to_string(id) + " is closed");
     const std::string agency = agencyCodeOf(impl_.db, actor.agencyId);
-    if (before.status == "draft" && agency != before.fromAgency) fail(RecordsError::Kind::NotFound, "no trace request " + std::to_string(id));
     // The bytes first (content-addressed: a retry or a second request with the same file shares them), then the row.
-    const fs::path target = traceAttachmentPath(impl_.folder, sha);
-    const bool added = storeFile(bytes, target, fs::path(impl_.folder) / "attachments" / ".tmp");
+    const bool added = storeAttachedFile(impl_, file);
     try {
         SQLite::Statement q(impl_.db, "INSERT INTO trace_attachment(trace_id, name, sha256, size, agency, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
         q.bind(1, id);
-        q.bind(2, name);
-        q.bind(3, sha);
-        q.bind(4, std::int64_t(size));
+        q.bind(2, file.name);
+        q.bind(3, file.sha256);
+        q.bind(4, file.size);
         q.bind(5, agency);
         q.bind(6, actor.id);
         q.bind(7, nowUtc());
         q.exec();
         const Id attachmentId = impl_.db.getLastInsertRowid();
-        event(impl_, id, actor, agency, "comment", before.status, before.status, "attached " + name + " (" + std::to_string(size) + " bytes, SHA-256 " + sha.substr(0, 12) + "…)");
+        event(impl_, id, actor, agency, "comment", before.status, before.status,
+              "attached " + file.name + " (" + std::to_string(file.size) + " bytes, SHA-256 " + file.sha256.substr(0, 12) + "…)");
         const Id eventId = impl_.db.getLastInsertRowid();
-        impl_.audit(actor.id, "attach_trace", "trace_request", id, jsonObject({{"name", name}, {"sha256", sha}, {"size", std::to_string(size)}}),
+        impl_.audit(actor.id, "attach_trace", "trace_request", id,
+                    jsonObject({{"name", file.name}, {"sha256", file.sha256}, {"size", std::to_string(file.size)}}),
                     {{"trace_attachment", attachmentId}, {"trace_event", eventId}});
         t.commit();
         SQLite::Statement back(impl_.db, std::string(kAttachmentColumns) + "WHERE a.id = ?");
@@ -290,7 +268,7 @@ TraceAttachment TraceRequests::attach(const User& actor, Id id, const std::strin
         back.executeStep();
         return attachmentFrom(back);
     } catch (...) {
-        if (added) fs::remove(target, ec);  // nothing left of a refused attachment
+        if (added) removeAttachedFile(impl_, file.sha256);  // nothing left of a refused attachment
         throw;
     }
 }
@@ -310,13 +288,7 @@ std::string TraceRequests::attachmentPath(const User& viewer, Id attachmentId) c
     if (!q.executeStep()) fail(RecordsError::Kind::NotFound, "no trace attachment " + std::to_string(attachmentId));
     const TraceAttachment a = attachmentFrom(q);
     get(viewer, a.traceId);  // NotFound unless one of the two agencies
-    const std::string path = traceAttachmentPath(impl_.folder, a.sha256);
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail(RecordsError::Kind::Storage, "trace attachment " + std::to_string(attachmentId) + " (" + a.name + ") is missing from the store");
-    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
-    if (sha256Hex(bytes.data(), bytes.size()) != a.sha256)
-        fail(RecordsError::Kind::Tampered, "trace attachment " + std::to_string(attachmentId) + " (" + a.name + ") was altered since it was attached");
-    return path;
+    return checkedAttachedFile(impl_, a.sha256, "trace attachment " + std::to_string(attachmentId) + " (" + a.name + ")");
 }
 
 TraceRequests Store::traceRequests() { return TraceRequests(*impl_); }

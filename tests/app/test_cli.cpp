@@ -867,4 +867,23 @@ TEST(Cli, ALabFirearmLinkedToARecordShowsItsTestFires) {
     const CliRun ballistics = run("firearm ballistics 1 --csv" + as("rita"));
     ASSERT_EQ(ballistics.exitCode, 0) << ballistics.out;
     EXPECT_NE(ballistics.out.find("1,KX-9,TF-1,TF1"), std::string::npos) << ballistics.out;
+
+    // A photograph of the gun on the record, written back out byte for byte; a text file is refused.
+    const std::string jpeg = (dir / "kx9.jpg").string(), back = (dir / "back.jpg").string();
+    {
+        std::ofstream out(jpeg, std::ios::binary);
+        out << std::string("\xff\xd8\xff\xe0", 4) << "JFIF and the picture";
+    }
+    const CliRun photo = run("firearm photo 1 " + jpeg + as("rita"));
+    ASSERT_EQ(photo.exitCode, 0) << photo.out;
+    EXPECT_NE(photo.out.find("image/jpeg"), std::string::npos) << photo.out;
+    const std::string notes = (dir / "notes.png").string();
+    {
+        std::ofstream out(notes);
+        out << "not an image";
+    }
+    EXPECT_NE(run("firearm photo 1 " + notes + as("rita")).exitCode, 0);
+    EXPECT_NE(run("firearm photos 1 --csv" + as("tina")).out.find("kx9.jpg,image/jpeg"), std::string::npos);
+    ASSERT_EQ(run("firearm photos 1 --get 1 --out " + back + as("tina")).exitCode, 0);
+    EXPECT_EQ(fileText("cmp " + jpeg + " " + back + " && echo same"), "same\n");
 }

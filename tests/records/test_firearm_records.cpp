@@ -7,6 +7,9 @@
 
 #include "StoreFixture.h"
 #include "striae/records/LeadRegister.h"
+
+#include <filesystem>
+#include <fstream>
 #include "striae/records/Calibers.h"
 #include "striae/records/FirearmRecords.h"
 #include "striae/records/SerialNumber.h"
@@ -335,4 +338,47 @@ TEST_F(FirearmRecordsTest, ASeizedGunLinkedToItsRecordBringsItsTestFiresAndTheir
     EXPECT_EQ(kindOf([&] { records.linkFirearm(supervisorOnly, record.id, gun.id); }), RecordsError::Kind::PermissionDenied);
     EXPECT_EQ(records.firearmLinks(officer, record.id).size(), 1u);
     EXPECT_TRUE(store->verifyAudit(false).ok());
+}
+
+TEST_F(FirearmRecordsTest, PhotographsAreTheOwnersToAddKeptByTheirHashAndSeenWhereTheRecordIs) {
+    auto records = store->firearmRecords();
+    const auto record = records.create(officer, stolenPistol("0AB-123 45"));
+    const auto png = dir / "left side.png";
+    {
+        std::ofstream out(png, std::ios::binary);
+        out << std::string("\x89PNG\r\n\x1a\n", 8) << "....a photograph of the pistol's left side....";
+    }
+    const auto photo = records.addPhotograph(officer, record.id, png.string());
+    EXPECT_EQ(photo.name, "left side.png");
+    EXPECT_EQ(photo.mediaType, "image/png");
+    EXPECT_EQ(records.photographs(officer, record.id).size(), 1u);
+
+    // Refused, nothing kept: not an image (whatever its name), another agency's officer, a technician.
+    const auto fake = dir / "fake.jpg";
+    {
+        std::ofstream out(fake);
+        out << "#!/bin/sh\necho not a photograph\n";
+    }
+    std::string message;
+    EXPECT_EQ(kindOf([&] { records.addPhotograph(officer, record.id, fake.string()); }, &message), RecordsError::Kind::InvalidInput);
+    EXPECT_NE(message.find("not a PNG, JPEG or TIFF image"), std::string::npos) << message;
+    records.setShared(officer, record.id, true);
+    EXPECT_EQ(kindOf([&] { records.addPhotograph(otherOfficer, record.id, png.string()); }, &message), RecordsError::Kind::PermissionDenied);
+    EXPECT_NE(message.find("belongs to SFPD"), std::string::npos) << message;
+    EXPECT_EQ(kindOf([&] { records.addPhotograph(tech, record.id, png.string()); }), RecordsError::Kind::PermissionDenied);
+    EXPECT_EQ(records.photographs(officer, record.id).size(), 1u);
+
+    // Shared, another agency sees it; the file altered behind the store's back is caught.
+    ASSERT_EQ(records.photographs(otherViewer, record.id).size(), 1u);
+    const std::string path = records.photographPath(otherViewer, photo.id);
+    EXPECT_TRUE(store->verifyAudit().ok());
+    std::filesystem::permissions(path, std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
+    {
+        std::ofstream out(path, std::ios::app);
+        out << "edited";
+    }
+    EXPECT_EQ(kindOf([&] { records.photographPath(officer, photo.id); }), RecordsError::Kind::Tampered);
+    bool named = false;
+    for (const auto& p : store->verifyAudit().problems) named = named || p.find("firearm photograph " + std::to_string(photo.id)) != std::string::npos;
+    EXPECT_TRUE(named);
 }

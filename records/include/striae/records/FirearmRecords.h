@@ -5,6 +5,7 @@
 // records one owns it: only its records officers change, share or withdraw
 // it. Serial numbers are kept as written and normalised for search
 // (SerialNumber.h). Every change is audited and the row sealed.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -88,6 +89,15 @@ struct FirearmRecordLink {
     std::string linkedBy, linkedAt;
 };
 
+// A photograph of the firearm a record describes (PNG, JPEG or TIFF, at most
+// 20 MB), kept by its SHA-256 beside the store's other files, its row sealed.
+struct FirearmPhotograph {
+    Id id = 0, recordId = 0;
+    std::string name, sha256, mediaType;  // image/png, image/jpeg, image/tiff
+    std::int64_t size = 0;
+    std::string addedBy, addedAt;
+};
+
 class FirearmRecords {
 public:
     explicit FirearmRecords(Store::Impl& impl) : impl_(impl) {}
@@ -122,6 +132,12 @@ public:
     // Records officers, examiners and technicians of an agency that sees the record; each pair once (audited, sealed).
     FirearmRecordLink linkFirearm(const User& actor, Id recordId, Id firearmId);
     std::vector<FirearmRecordLink> firearmLinks(const User& viewer, Id recordId) const;
+
+    // The owning agency's records officers add photographs; whoever sees the record sees them.
+    FirearmPhotograph addPhotograph(const User& actor, Id recordId, const std::string& imagePath, const std::string& name = {});
+    std::vector<FirearmPhotograph> photographs(const User& viewer, Id recordId) const;
+    std::string photographPath(const User& viewer, Id photographId) const;  // checked against its SHA-256
+    static constexpr std::int64_t kMaxPhotographBytes = 20LL << 20;
     void markNotificationRead(const User& viewer, Id notificationId);
 
 private:

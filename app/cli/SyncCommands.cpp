@@ -30,6 +30,8 @@ void printReport(const sync::SyncReport& r, bool json, bool pull = false) {
         o.set("recordsWithdrawn", r.recordsWithdrawn);
         o.set("noticesPulled", r.noticesPulled);
         o.set("alertsPulled", r.alertsPulled);
+        o.set("referencesTaken", r.referencesTaken);
+        o.set("referenceVersion", r.referenceVersion);
         Poco::JSON::Array errors;
         for (const auto& e : r.errors) errors.add(e);
         o.set("errors", errors);
@@ -39,7 +41,9 @@ void printReport(const sync::SyncReport& r, bool json, bool pull = false) {
     }
     if (pull) {
         std::cout << "lead lists pulled " << r.listsPulled << " (" << r.candidates << " candidates, " << r.scansFetched
-                  << " scans fetched); firearm notices " << r.noticesPulled << ", network alerts " << r.alertsPulled << '\n';
+                  << " scans fetched); firearm notices " << r.noticesPulled << ", network alerts " << r.alertsPulled;
+        if (r.referenceVersion) std::cout << "; reference table version " << r.referenceVersion << " (" << r.referencesTaken << " references)";
+        std::cout << '\n';
         for (const auto& e : r.errors) std::cout << "  error: " << e << '\n';
         return;
     }

@@ -19,6 +19,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <iterator>
 #include <map>
 
 #include "striae/sync/CorrelationQueue.h"
@@ -27,6 +28,7 @@
 #include "striae/sync/HubStatistics.h"
 #include "striae/sync/HubJson.h"
 #include "striae/records/Statistics.h"
+#include "striae/sync/HubFirearms.h"
 #include "striae/sync/HubStore.h"
 
 namespace {
@@ -158,6 +160,11 @@ int main(int argc, char** argv) {
     std::string tokenText;
     revoke->add_option("token", tokenText, "The token")->required();
 
+    auto* reftable = app.add_subcommand("reftable", "The firearms reference table the hub distributes to its agencies' stores")->require_subcommand(1);
+    auto* reftableImport = reftable->add_subcommand("import", "Import a new version (the JSON of striae reftable export); stores take it at their next pull");
+    std::string reftableFile;
+    reftableImport->add_option("file", reftableFile, "JSON file")->required()->check(CLI::ExistingFile);
+
     auto* stats = app.add_subcommand("stats", "Per-agency counts, and the NIBIN metrics: turnaround, leads and hits per month, "
                                               "agency and caliber, backlog, confirmation rate, outcomes");
     striae::records::StatisticsFilter statsFilter;
@@ -231,6 +238,12 @@ int main(int argc, char** argv) {
         } else if (revoke->parsed()) {
             store.revokeToken(tokenText);
             std::cout << "token revoked\n";
+        } else if (reftableImport->parsed()) {
+            std::ifstream in(reftableFile, std::ios::binary);
+            const std::string json((std::istreambuf_iterator<char>(in)), {});
+            HubFirearms firearms(store.database());
+            const auto imported = firearms.importReferenceTable(json);
+            std::cout << "reference table version " << imported.version << ": " << imported.references << " references\n";
         } else if (stats->parsed()) {
             const auto figures = hubStatistics(store.database(), statsFilter);
             if (statsJson) {

@@ -314,7 +314,13 @@ ReferenceImport ReferenceTable::importCsv(const User& actor, const std::string& 
     return importRows(actor, rows, "csv");
 }
 
-ReferenceImport ReferenceTable::importJson(const User& actor, const std::string& json) {
+ReferenceImport ReferenceTable::importJson(const User& actor, const std::string& json) { return importRows(actor, jsonRows(json), "json"); }
+
+ReferenceImport ReferenceTable::importFromHub(const User& actor, const std::string& json, std::int64_t hubVersion) {
+    return importRows(actor, jsonRows(json), std::string("hub version ").append(std::to_string(hubVersion)), true);
+}
+
+std::vector<std::vector<std::pair<std::string, std::string>>> ReferenceTable::jsonRows(const std::string& json) const {
     Poco::JSON::Array::Ptr list;
     try {
         const auto parsed = Poco::JSON::Parser().parse(json);
@@ -351,12 +357,13 @@ ReferenceImport ReferenceTable::importJson(const User& actor, const std::string&
         }
         rows.push_back(std::move(row));
     }
-    return importRows(actor, rows, "json");
+    return rows;
 }
 
 ReferenceImport ReferenceTable::importRows(const User& actor, const std::vector<std::vector<std::pair<std::string, std::string>>>& rows,
-                                           const std::string& source) {
-    if (!actor.has(Role::Administrator) && !actor.has(Role::RecordsOfficer))
+                                           const std::string& source, bool distributed) {
+    if (distributed && !actor.active) fail(RecordsError::Kind::PermissionDenied, "user " + actor.username + " is deactivated");
+    if (!distributed && !actor.has(Role::Administrator) && !actor.has(Role::RecordsOfficer))
         fail(RecordsError::Kind::PermissionDenied, "user " + actor.username + " may not change the reference table: that needs the "
                                                    "administrator or records_officer role");
     ReferenceImport report;

@@ -7,7 +7,7 @@
 namespace striae::records {
 
 namespace {
-const std::vector<std::string> kSyncSettings{"hub_url", "hub_token", "agency", "leads_cursor", "feedback_cursor", "notice_cursor",
+const std::vector<std::string> kSyncSettings{"hub_url", "hub_token", "agency", "leads_cursor", "feedback_cursor", "notice_cursor", "reftable_version",
                                              "last_contact", "last_error", "last_attempt"};
 
 void putSetting(SQLite::Database& db, const std::string& name, const std::string& value) {
@@ -36,7 +36,7 @@ const char* kOutboxColumns =
 }  // namespace
 
 void Store::setSyncSetting(const User& actor, const std::string& name, const std::string& value) {
-    if (name == "notice_cursor") {
+    if (name == "notice_cursor" || name == "reftable_version") {
         if (!actor.active) fail(RecordsError::Kind::PermissionDenied, "user " + actor.username + " is deactivated");
     } else if (name == "leads_cursor" || name == "feedback_cursor")
         requireRole(actor, Role::Technician, "pull lead lists");
@@ -53,7 +53,7 @@ void Store::setSyncSetting(const User& actor, const std::string& name, const std
     }
     WriteTransaction t(*impl_);
     putSetting(impl_->db, name, value);
-    if (name != "leads_cursor" && name != "feedback_cursor" && name != "notice_cursor")  // cursors move on every pull: not audited
+    if (name != "leads_cursor" && name != "feedback_cursor" && name != "notice_cursor" && name != "reftable_version")  // cursors move on every pull: not audited
         impl_->audit(actor.id, "sync_setting", "sync", 0, jsonObject({{"name", name}, {"value", name == "hub_token" ? "(set)" : value}}));
     t.commit();
 }

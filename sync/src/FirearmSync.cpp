@@ -1,6 +1,7 @@
 #include "FirearmSync.h"
 
 #include "striae/records/FirearmHubSync.h"
+#include "striae/records/ReferenceTable.h"
 #include "striae/sync/HubError.h"
 #include "striae/sync/HubFirearmClient.h"
 
@@ -52,6 +53,26 @@ void pullFirearmNotices(records::Store& store, HubClient& hub, const records::Us
     const auto alerts = firearms.alerts(/*includeWithdrawn=*/true);
     sync.storeAlerts(alerts);
     report.alertsPulled = int(alerts.size());
+
+    // The firearms reference table the hub distributes, when it has a newer version than the store took.
+    const std::string stored = store.syncSetting("reftable_version");
+    std::int64_t version = 0;
+    std::optional<std::string> table;
+    try {
+        table = firearms.referenceTable(stored.empty() ? 0 : std::stoll(stored), version);
+    } catch (const HubError& e) {
+        if (e.status() != 404) throw;  // 404: the hub distributes none
+    }
+    if (table) {
+        const auto imported = store.referenceTable().importFromHub(actor, *table, version);
+        report.referencesTaken = imported.added + imported.updated + imported.unchanged;
+        report.referenceVersion = version;
+        if (!imported.rejected.empty())
+            report.errors.push_back("reference table version " + std::to_string(version) + ": " + std::to_string(imported.rejected.size()) +
+                                    " reference(s) refused, the first: row " + std::to_string(imported.rejected[0].row) + ", " +
+                                    imported.rejected[0].reason);
+        store.setSyncSetting(actor, "reftable_version", std::to_string(version));
+    }
 }
 
 }  // namespace striae::sync

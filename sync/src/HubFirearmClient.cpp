@@ -1,5 +1,7 @@
 #include "striae/sync/HubFirearmClient.h"
 
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/URI.h>
 
 #include "striae/sync/HubFirearmJson.h"
@@ -88,6 +90,14 @@ std::vector<records::TraceRequest> HubFirearmClient::traces(const std::string& b
 
 std::vector<HubNotice> HubFirearmClient::notices(std::int64_t since, int limit, std::int64_t& cursor) {
     return json::readNotices(hub_.call("GET", "/v1/notices?since=" + std::to_string(since) + "&limit=" + std::to_string(limit)), cursor);
+}
+
+std::optional<std::string> HubFirearmClient::referenceTable(std::int64_t since, std::int64_t& version) {
+    std::string body = hub_.call("GET", "/v1/reftable?since=" + std::to_string(since));
+    const auto o = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
+    version = o->getValue<std::int64_t>("version");
+    if (o->optValue<bool>("unchanged", false)) return std::nullopt;
+    return body;
 }
 
 }  // namespace striae::sync

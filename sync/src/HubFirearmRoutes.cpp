@@ -119,6 +119,18 @@ void listTraces(Route& r) {
     sendJson(r.response, 200, json::write(r.firearms.traces(r.caller, box.empty() ? "incoming" : box)));
 }
 
+// GET /v1/reftable[?since=V]: the newest reference table, or {"version": V, "unchanged": true} when the caller has it.
+void referenceTable(Route& r) {
+    const std::int64_t since = integerParameter(r.query, "since", 0);
+    const auto table = r.firearms.referenceTable();
+    if (!table) throw HubError(404, "this hub distributes no reference table yet");
+    if (table->first <= since) {
+        sendJson(r.response, 200, "{\"version\":" + std::to_string(table->first) + ",\"unchanged\":true}");
+        return;
+    }
+    sendJson(r.response, 200, table->second);
+}
+
 void listNotices(Route& r) {
     const std::int64_t since = integerParameter(r.query, "since", 0);
     const int limit = int(std::min<std::int64_t>(integerParameter(r.query, "limit", 200), 1000));
@@ -155,10 +167,12 @@ bool answerFirearmRoute(HubServer& hub, const Caller& caller, const std::string&
         else if (path.size() == 4 && method == "POST") handler = traceStep;  // acknowledge, start, answer, reject, close
     } else if (resource == "notices") {
         if (path.size() == 2 && get) handler = listNotices;
+    } else if (resource == "reftable") {
+        if (path.size() == 2 && get) handler = referenceTable;
     }
     if (!handler) return false;
     // Records officers' work (records, seizure checks, circulating alerts) and trace officers' (traces) need their tokens.
-    const std::string scope = resource == "traces" ? "traces" : resource == "notices" || (resource == "alerts" && get) ? "" : "records";
+    const std::string scope = resource == "traces" ? "traces" : resource == "notices" || resource == "reftable" || (resource == "alerts" && get) ? "" : "records";
     if (!scope.empty() && !caller.may(scope))
         throw HubError(403, "this token of " + caller.agency + " is for " + caller.scopes + ", not for " + resource + " (" + scope + ")");
     // A peer hub replicates scans; what agencies share here is theirs to act on.

@@ -1,7 +1,12 @@
 // Firearm records, seizure checks, trace requests and alerts between agencies at the hub.
 #include "striae/sync/HubFirearms.h"
 
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
 #include <algorithm>
+#include <sstream>
 
 #include "striae/records/Clock.h"
 #include "striae/records/FirearmRules.h"
@@ -48,6 +53,8 @@ CREATE INDEX IF NOT EXISTS trace_request_to ON trace_request(to_agency);
 CREATE TABLE IF NOT EXISTS trace_event(id BIGINT PRIMARY KEY, trace_id BIGINT NOT NULL, at TEXT NOT NULL, by_user TEXT NOT NULL,
   agency TEXT NOT NULL, kind TEXT NOT NULL, from_status TEXT NOT NULL, to_status TEXT NOT NULL, text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS trace_event_trace ON trace_event(trace_id);
+CREATE TABLE IF NOT EXISTS reference_table(version BIGINT PRIMARY KEY, body TEXT NOT NULL, reference_count BIGINT NOT NULL,
+  imported_at BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS notice(seq BIGINT PRIMARY KEY, recipient TEXT NOT NULL, kind TEXT NOT NULL, agency TEXT NOT NULL,
   subject_id BIGINT NOT NULL, record_uid TEXT NOT NULL, summary TEXT NOT NULL, at BIGINT NOT NULL);
 CREATE INDEX IF NOT EXISTS notice_recipient ON notice(recipient, seq);
@@ -496,6 +503,47 @@ std::vector<TraceRequest> HubFirearms::traces(const Caller& caller, const std::s
                                    {caller.agency}))
         out.push_back(loadTrace(r.integer(0)));
     return out;
+}
+
+HubFirearms::ReferenceTableImport HubFirearms::importReferenceTable(const std::string& json) {
+    Poco::JSON::Array::Ptr list;
+    try {
+        const auto parsed = Poco::JSON::Parser().parse(json);
+        if (parsed.type() == typeid(Poco::JSON::Array::Ptr)) list = parsed.extract<Poco::JSON::Array::Ptr>();
+        else if (parsed.type() == typeid(Poco::JSON::Object::Ptr)) list = parsed.extract<Poco::JSON::Object::Ptr>()->getArray("references");
+    } catch (const std::exception& e) {
+        throw HubError(400, std::string("the reference table is not JSON: ") + e.what());
+    }
+    if (!list) throw HubError(400, "the reference table: expected an array of references or an object with a 'references' array");
+    if (list->size() > 2000000) throw HubError(400, "the reference table has more than 2,000,000 references");
+    // Each agency's store checks every field again when it takes the table in; here, its shape.
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        const auto o = list->getObject(unsigned(i));
+        const std::string where = "reference " + std::to_string(i + 1);
+        if (!o) throw HubError(400, where + " is not an object");
+        for (const char* field : {"make", "model"})
+            if (!o->has(field) || !o->get(field).isString() || o->getValue<std::string>(field).empty())
+                throw HubError(400, where + ": '" + field + "' is missing or not text");
+    }
+    HubTransaction t(db_);
+    const auto rows = db_.query("SELECT coalesce(max(version), 0) FROM reference_table");
+    const std::int64_t version = (rows.empty() ? 0 : rows[0].integer(0)) + 1;
+    Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+    body.set("format", "striae-firearm-reference/1");
+    body.set("version", version);
+    body.set("references", list);
+    std::ostringstream text;
+    body.stringify(text);
+    db_.execute("INSERT INTO reference_table(version, body, reference_count, imported_at) VALUES (?, ?, ?, ?)",
+                {version, text.str(), std::int64_t(list->size()), nowMs()});
+    t.commit();
+    return {version, std::int64_t(list->size())};
+}
+
+std::optional<std::pair<std::int64_t, std::string>> HubFirearms::referenceTable() {
+    const auto rows = db_.query("SELECT version, body FROM reference_table ORDER BY version DESC LIMIT 1");
+    if (rows.empty()) return std::nullopt;
+    return std::make_pair(rows[0].integer(0), rows[0].text(1));
 }
 
 std::vector<HubNotice> HubFirearms::notices(const Caller& caller, std::int64_t since, int limit) {

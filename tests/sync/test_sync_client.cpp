@@ -21,6 +21,7 @@
 #include "striae/records/FirearmHubSync.h"
 #include "striae/records/FirearmRecords.h"
 #include "striae/records/LeadOutcomes.h"
+#include "striae/records/ReferenceTable.h"
 #include "striae/records/StoreStatistics.h"
 #include "striae/records/Store.h"
 #include <Poco/JSON/Object.h>
@@ -359,6 +360,49 @@ TEST_P(SyncTest, SharedRecordsReachTheHubAndSeizureMatchesAndAlertsComeBackToThe
     EXPECT_EQ(client.push().recordsWithdrawn, 1);
     EXPECT_TRUE(laFirearms.search(search).empty());
     EXPECT_EQ(client.push().recordsWithdrawn, 0);
+}
+
+TEST_P(SyncTest, TheHubsReferenceTableReachesEachStoreAtItsNextPullOncePerVersion) {
+    HubProcess hub(dir / "hub", database, "hub1");
+    const std::string token = hub.addAgency("NYPD");
+    hub.start({"--workers", "0"});
+    Site ny(dir / "ny", "NYPD");
+    ny.configure(hub.url(), token, "NYPD");
+    SyncClient client(*ny.store, ny.tech);  // whoever syncs takes the table in
+    EXPECT_EQ(client.pull().referenceVersion, 0) << "the hub distributes none yet";
+
+    // The operator imports a table; a malformed one is refused and changes nothing.
+    const auto write = [&](const std::string& name, const std::string& text) {
+        const auto path = dir / name;
+        std::ofstream(path) << text;
+        return path.string();
+    };
+    const std::string bad = write("bad.json", R"({"references": [{"make": "Example Arms"}]})");
+    EXPECT_NE(hub.admin("reftable import " + bad + " 2>&1 || true").find("reference 1: 'model' is missing"), std::string::npos);
+    const std::string v1 = write("v1.json", R"({"format": "striae-firearm-reference/1", "references": [
+        {"make": "Example Arms", "model": "P1", "type": "pistol", "calibers": ["9mm Luger"], "country": "DE"},
+        {"make": "Example Arms", "model": "R2", "type": "revolver", "calibers": [".38 Special"], "country": "US"},
+        {"make": "Example Arms", "model": "X9", "type": "pistol", "calibers": ["9mm Lugar"]}]})");
+    EXPECT_NE(hub.admin("reftable import " + v1).find("version 1: 3 references"), std::string::npos);
+
+    auto report = client.pull();
+    EXPECT_EQ(report.referenceVersion, 1);
+    EXPECT_EQ(report.referencesTaken, 2) << "the store checks every row again";
+    ASSERT_EQ(report.errors.size(), 1u);
+    EXPECT_NE(report.errors[0].find("row 3"), std::string::npos) << report.errors[0];
+    EXPECT_EQ(ny.store->referenceTable().size(), 2u);
+    EXPECT_EQ(client.pull().referenceVersion, 0) << "version 1 is taken once";
+
+    const std::string v2 = write("v2.json", R"({"references": [
+        {"make": "Example Arms", "model": "P1", "type": "pistol", "calibers": ["9mm Luger", ".40 S&W"], "country": "DE"},
+        {"make": "Other Works", "model": "S3", "type": "shotgun", "calibers": ["12 Gauge"], "country": "IT"}]})");
+    EXPECT_NE(hub.admin("reftable import " + v2).find("version 2: 2 references"), std::string::npos);
+    report = client.pull();
+    EXPECT_EQ(report.referenceVersion, 2);
+    EXPECT_EQ(ny.store->referenceTable().size(), 3u) << "P1 updated, S3 added, R2 kept";
+    const auto found = ny.store->referenceTable().search("Other", "make", false);
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].reference.model, "S3");
 }
 
 TEST_P(SyncTest, AnUnreachableHubLeavesTheOutboxQueuedWithBackoff) {

@@ -6,6 +6,7 @@
 // row validated — the good rows go in, each bad one is reported with its
 // reason — versioned (every import that changes it is a new version), exported
 // again, and searched by any field with prefix and fuzzy matching (docs/firearms.md).
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,9 @@ public:
     // any case: a known one is updated. Audited (what changed, the counts).
     ReferenceImport importCsv(const User& actor, const std::string& csv);
     ReferenceImport importJson(const User& actor, const std::string& json);
+    // The table as a hub distributes it (its JSON export, version `hubVersion` at the hub): taken in by
+    // `striae sync pull` for whoever syncs (any active user), with the same checks and audited as the hub's.
+    ReferenceImport importFromHub(const User& actor, const std::string& json, std::int64_t hubVersion);
     std::string exportCsv() const;   // the import's columns; lists joined by '|'
     std::string exportJson() const;  // {"format": "striae-firearm-reference/1", "version": N, "references": [...]}
     int version() const;
@@ -61,7 +65,8 @@ public:
 private:
     Store::Impl& impl_;
     ReferenceImport importRows(const User& actor, const std::vector<std::vector<std::pair<std::string, std::string>>>& rows,
-                               const std::string& source);
+                               const std::string& source, bool distributed = false);
+    std::vector<std::vector<std::pair<std::string, std::string>>> jsonRows(const std::string& json) const;
 };
 
 }  // namespace striae::records

@@ -5,6 +5,7 @@
 // knows agencies by their tokens, not their users). Every call throws
 // HubError with the hub's status and message.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,8 @@ public:
     std::vector<records::TraceRequest> traces(const std::string& box);  // incoming or outgoing
 
     std::vector<HubNotice> notices(std::int64_t since, int limit, std::int64_t& cursor);
+    // The hub's reference table if it is newer than `since` (its JSON; `version` set), else nullopt (`version`: the hub's).
+    std::optional<std::string> referenceTable(std::int64_t since, std::int64_t& version);
 
 private:
     HubClient& hub_;

@@ -15,6 +15,8 @@
 // Errors are HubError: 400 bad input (naming the field), 403 another agency's,
 // 404 not there or not visible, 409 not in a state that allows it.
 #include <cstdint>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -67,6 +69,16 @@ public:
     records::TraceRequest commentTrace(const Caller& caller, std::int64_t id, const std::string& text, const std::string& by);
     records::TraceRequest trace(const Caller& caller, std::int64_t id);
     std::vector<records::TraceRequest> traces(const Caller& caller, const std::string& box);  // incoming or outgoing
+
+    // The firearms reference table the hub distributes (the operator imports it:
+    // `striae-hub reftable import FILE`, the JSON of `striae reftable export`).
+    // Each import is a new version; agencies' stores take it in at their next pull.
+    struct ReferenceTableImport {
+        std::int64_t version = 0, references = 0;
+    };
+    ReferenceTableImport importReferenceTable(const std::string& json);  // HubError 400 naming the first bad entry
+    // The newest version's JSON ({"format", "version", "references"}), or nullopt when there is none.
+    std::optional<std::pair<std::int64_t, std::string>> referenceTable();
 
     // The caller's notices after `since` (its own, and those to every agency).
     std::vector<HubNotice> notices(const Caller& caller, std::int64_t since, int limit);

@@ -4,6 +4,7 @@
 // store as correlation runs of scope "hub" (other agencies' acquisitions as
 // stand-ins, their scans fetched when disclosed), and reports the review
 // outcomes back. Used by `striae sync` and the workstation's background sync.
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -22,6 +23,8 @@ struct SyncReport {
     int feedbackSent = 0, outcomesReceived = 0;  // the feedback loop: what came of leads
     int recordsShared = 0, recordsWithdrawn = 0;  // firearm records sent to the hub, withdrawn there
     int noticesPulled = 0, alertsPulled = 0;      // seizure matches, alerts and trace steps; the network's alerts
+    int referencesTaken = 0;                      // of the hub's reference table, when it had a newer version
+    std::int64_t referenceVersion = 0;
     std::vector<std::string> errors;
 };
 

@@ -23,6 +23,7 @@
 #include "striae/report/TraceRequestPdf.h"
 #endif
 #include "striae/records/TraceRequests.h"
+#include "striae/sync/NetworkTraces.h"
 
 namespace striae::cli {
 
@@ -329,6 +330,67 @@ void addTraceCommands(CLI::App& app) {
             };
             if (!o->outgoing) add(traces.incoming(viewer), "incoming");
             if (!o->incoming) add(traces.outgoing(viewer), "outgoing");
+            printTable(t, o->format, "trace_requests");
+        });
+    }
+    // Between stores: the same requests through the hub the store is configured for (sync::NetworkTraces).
+    CLI::App* network = trace->add_subcommand("network", "Trace requests with agencies of other stores, through the hub (trace officers)");
+    network->require_subcommand(1);
+    {
+        struct Options {
+            StoreSession session;
+            records::TraceRequestInput input;
+            bool json = false;
+        };
+        auto o = std::make_shared<Options>();
+        CLI::App* cmd = network->add_subcommand("submit", "Send a request to an agency at the hub (submitted at once)");
+        addInputOptions(*cmd, o->input);
+        cmd->add_flag("--json", o->json, "Print JSON");
+        o->session.addOptions(*cmd);
+        cmd->callback([o] {
+            auto store = o->session.open();
+            print(sync::NetworkTraces(store, o->session.login(store)).submit(o->input), o->json);
+        });
+    }
+    for (const std::string action : {"acknowledge", "start", "answer", "reject", "close", "comment", "show"}) {
+        struct Options {
+            StoreSession session;
+            std::int64_t id = 0;
+            std::string text;
+            bool json = false;
+        };
+        auto o = std::make_shared<Options>();
+        CLI::App* cmd = network->add_subcommand(action, action == "show" ? "One request at the hub with its history" : "This step of a request at the hub");
+        cmd->add_option("id", o->id, "The request's id at the hub")->required();
+        if (action == "answer" || action == "reject" || action == "comment") cmd->add_option("--text", o->text, "The text")->required();
+        if (action == "close") cmd->add_option("--text", o->text, "A closing note");
+        cmd->add_flag("--json", o->json, "Print JSON");
+        o->session.addOptions(*cmd);
+        cmd->callback([o, action] {
+            auto store = o->session.open();
+            sync::NetworkTraces traces(store, o->session.login(store));
+            print(action == "show" ? traces.get(o->id) : action == "comment" ? traces.comment(o->id, o->text) : traces.step(o->id, action, o->text),
+                  o->json);
+        });
+    }
+    {
+        struct Options {
+            StoreSession session;
+            bool outgoing = false;
+            ListFormat format;
+        };
+        auto o = std::make_shared<Options>();
+        CLI::App* cmd = network->add_subcommand("list", "Requests at the hub sent to your agency (--outgoing: sent by it), with overdue flags");
+        cmd->add_flag("--outgoing", o->outgoing, "Those your agency sent");
+        o->format.addOptions(*cmd);
+        o->session.addOptions(*cmd);
+        cmd->callback([o] {
+            auto store = o->session.open();
+            Table t;
+            t.columns = {"id", "from", "to", "status", "overdue", "priority", "due", "serial", "make", "updated_at"};
+            for (const auto& r : sync::NetworkTraces(store, o->session.login(store)).list(o->outgoing ? "outgoing" : "incoming"))
+                t.rows.push_back({std::to_string(r.id), r.fromAgency, r.toAgency, r.status, r.overdue ? "yes" : "no", r.priority, r.dueDate,
+                                  r.firearm.serial, r.firearm.make, r.updatedAt});
             printTable(t, o->format, "trace_requests");
         });
     }

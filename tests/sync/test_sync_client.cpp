@@ -680,3 +680,56 @@ TEST(SyncCli, ASharedRecordIsMatchedByAnotherAgencysHubCheckAndItsOwnerSeesTheNo
     test::runCommand(a + cli + "firearm notifications --hub --mark-read 1");
     EXPECT_EQ(test::runCommand(a + cli + "firearm notifications --hub --unread --csv").find("seizure_match"), std::string::npos);
 }
+
+TEST(SyncCli, ATraceRequestBetweenTwoStoresGoesThroughTheHubAndItsNoticesComeBack) {
+    test::TempDir dir;
+    HubProcess hub(dir / "hub", "", "hub1");
+    const std::string tokenA = hub.addAgency("AAA"), tokenB = hub.addAgency("BBB");
+    hub.start({"--workers", "0"});
+    const std::string cli = std::string(STRIAE_CLI) + " ";
+    auto site = [&](const std::string& agency, const std::string& token) {
+        const std::string store = (dir / agency).string();
+        const std::string admin = "STRIAE_STORE=" + test::shellQuote(store) + " STRIAE_USER=sam STRIAE_PASSWORD=admin-password ";
+        test::runCommand(admin + cli + "db init " + test::shellQuote(store) + " --agency " + agency + " --agency-name " + agency +
+                         " --country US --admin sam --admin-name Sam");
+        test::runCommand(admin + "STRIAE_NEW_PASSWORD=tess-password " + cli + "user add tess --name Tess --roles trace_officer --agency " + agency);
+        test::runCommand(admin + "STRIAE_NEW_PASSWORD=rita-password " + cli + "user add rita --name Rita --roles records_officer --agency " + agency);
+        test::runCommand(admin + "STRIAE_HUB_TOKEN=" + token + " " + cli + "sync configure --hub " + hub.url() + " --agency " + agency);
+        return "STRIAE_STORE=" + test::shellQuote(store) + " STRIAE_USER=tess STRIAE_PASSWORD=tess-password ";
+    };
+    const std::string a = site("AAA", tokenA), b = site("BBB", tokenB);
+    // BBB is not an agency of AAA's store: only the hub knows it.
+    const std::string submitted =
+        test::runCommand(a + cli + "trace network submit --to BBB --serial PX-44 --make Beretta --reason 'seized at a robbery' --due 2030-02-01 --json");
+    Poco::JSON::Parser parser;
+    const auto request = parser.parse(submitted).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(request->getValue<std::string>("status"), "submitted");
+    const std::string id = std::to_string(request->getValue<int>("id"));
+
+    // A records officer may not act on trace requests, here or at the hub; nothing is sent.
+    FILE* p = ::popen((std::string("STRIAE_STORE=") + test::shellQuote((dir / "BBB").string()) + " STRIAE_USER=rita STRIAE_PASSWORD=rita-password " +
+                       cli + "trace network acknowledge " + id + " 2>&1")
+                          .c_str(),
+                      "r");
+    std::string refused;
+    char buffer[512];
+    while (std::fgets(buffer, sizeof buffer, p)) refused += buffer;
+    EXPECT_NE(WEXITSTATUS(::pclose(p)), 0);
+    EXPECT_NE(refused.find("needs the trace_officer role"), std::string::npos) << refused;
+
+    EXPECT_NE(test::runCommand(b + cli + "trace network list --csv").find(id + ",AAA,BBB,submitted"), std::string::npos);
+    test::runCommand(b + cli + "trace network acknowledge " + id);
+    test::runCommand(b + cli + "trace network answer " + id + " --text 'sold 2021 by a dealer in our area'");
+    const std::string shown = test::runCommand(a + cli + "trace network show " + id);
+    EXPECT_NE(shown.find("answered"), std::string::npos) << shown;
+    EXPECT_NE(shown.find("sold 2021 by a dealer in our area"), std::string::npos) << shown;
+    test::runCommand(a + cli + "trace network close " + id + " --text thanks");
+    EXPECT_NE(test::runCommand(a + cli + "trace network list --outgoing --csv").find(id + ",AAA,BBB,closed"), std::string::npos);
+
+    // Each store's pull brings the other side's steps as notices.
+    test::runCommand(a + cli + "sync pull");
+    const std::string notices = test::runCommand(a + cli + "firearm notifications --hub --csv");
+    EXPECT_NE(notices.find("trace_status,BBB"), std::string::npos) << notices;
+    test::runCommand(b + cli + "sync pull");
+    EXPECT_NE(test::runCommand(b + cli + "firearm notifications --hub --csv").find("trace_submitted,AAA"), std::string::npos);
+}

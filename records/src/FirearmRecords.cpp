@@ -312,7 +312,8 @@ SeizureCheck FirearmRecords::checkSeizure(const User& actor, const FirearmRecord
         n.bind(3, checkId);
         n.bind(4, now);
         n.exec();
-        matchedIds += (matchedIds.empty() ? "" : ",") + std::to_string(record.id);
+        if (!matchedIds.empty()) matchedIds += ',';  // appended: GCC 12 -O3 warns falsely (-Wrestrict) on "literal" + std::string
+        matchedIds += std::to_string(record.id);
     }
     impl_.audit(actor.id, "check_seizure", "seizure_check", checkId,
                 jsonObject({{"serial", found.serial}, {"make", found.make}, {"caliber", found.caliber}, {"matched_records", matchedIds}}),

@@ -14,9 +14,12 @@
 #include <QTabWidget>
 #include <QTableWidget>
 
+#include "HubProcess.h"
 #include "TestData.h"
 #include "UiDriving.h"
 #include "striae/records/Store.h"
+#include "striae/sync/HubClient.h"
+#include "striae/sync/HubFirearmClient.h"
 #include "striae/ui/FirearmsWindow.h"
 #include "striae/ui/IntakeWizard.h"
 #include "striae/ui/MainWindow.h"
@@ -279,4 +282,81 @@ TEST(FirearmsWindow, IntakeOffersTheReferenceCalibersAndFlagsFreeText) {
     typeInto(caliber, "9mm Luger");
     settle();
     EXPECT_TRUE(flag->text().isEmpty());
+}
+
+TEST(FirearmsWindow, AnAlertAndATraceRequestGoToOtherStoresThroughTheHub) {
+    ASSERT_NE(QApplication::instance(), nullptr);
+    TempDir dir;
+    HubProcess hub(dir / "hub", "", "hub1");
+    const std::string tokenA = hub.addAgency("SFPD"), tokenB = hub.addAgency("BPD");
+    hub.start({"--workers", "0"});
+    const auto storePath = dir / "store";
+    {
+        auto store = records::Store::create(storePath.string(), {0, "SFPD", "San Francisco PD", "US"}, "sam", "Sam", "admin-password");
+        const auto admin = store.authenticate("sam", "admin-password");
+        store.addUser(admin, "SFPD", "rita", "Rita Records", {records::Role::RecordsOfficer, records::Role::TraceOfficer}, "rita-password");
+        store.setSyncSetting(admin, "hub_url", hub.url());
+        store.setSyncSetting(admin, "hub_token", tokenA);
+        store.setSyncSetting(admin, "agency", "SFPD");
+    }
+    ui::MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    ASSERT_TRUE(window.openStore(QString::fromStdString(storePath.string())));
+    logIn(window, "rita", "rita-password");
+    ui::FirearmsWindow* firearms = openFirearms(window);
+    ASSERT_NE(firearms, nullptr);
+
+    // An alert to every agency of the hub.
+    showTab(firearms, 2);
+    key(child<QComboBox>(firearms, "alertKind"), Qt::Key_Down);  // modus_operandi
+    typeInto(child<QLineEdit>(firearms, "alertTitle"), "Pen guns");
+    typeInto(child<QLineEdit>(firearms, "alertDescription"), "single-shot .22 pen guns; a cap that unscrews");
+    auto* toHub = child<QCheckBox>(firearms, "alertToHub");
+    ASSERT_TRUE(toHub->isEnabled());
+    clickAt(toHub, QPointF(8, toHub->height() / 2.0));
+    settle();
+    clickButton(buttonNamed(firearms, "Circulate alert"));
+    settle(300);
+    auto* alertProblem = child<QLabel>(firearms, "alertProblem");
+    EXPECT_TRUE(alertProblem->text().contains("at the hub, alert 1 to every agency")) << alertProblem->text().toStdString();
+    EXPECT_EQ(child<QTableWidget>(firearms, "alerts")->rowCount(), 1);
+    sync::HubClient other(hub.url(), tokenB);
+    const auto seen = sync::HubFirearmClient(other).alerts();
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].title, "Pen guns");
+    EXPECT_EQ(seen[0].kind, "modus_operandi");
+
+    // A trace request to an agency of another store.
+    showTab(firearms, 4);
+    typeInto(child<QLineEdit>(firearms, "traceTo"), "BPD");
+    typeInto(child<QLineEdit>(firearms, "traceSerial"), "PX-44");
+    typeInto(child<QLineEdit>(firearms, "traceReason"), "seized at a robbery");
+    typeInto(child<QLineEdit>(firearms, "traceDue"), "2030-02-01");
+    auto* throughHub = child<QCheckBox>(firearms, "traceThroughHub");
+    clickAt(throughHub, QPointF(8, throughHub->height() / 2.0));
+    settle();
+    clickButton(buttonNamed(firearms, "Send request"));
+    settle(300);
+    auto* problem = child<QLabel>(firearms, "traceProblem");
+    EXPECT_TRUE(problem->text().contains("sent to BPD through the hub")) << problem->text().toStdString();
+    EXPECT_EQ(child<QComboBox>(firearms, "traceBox")->currentData().toString(), "hub:outgoing");
+    auto* traces = child<QTableWidget>(firearms, "traces");
+    ASSERT_EQ(traces->rowCount(), 1);
+    EXPECT_EQ(traces->item(0, 2)->text(), "BPD");
+    EXPECT_EQ(traces->item(0, 3)->text(), "submitted");
+    const auto incoming = sync::HubFirearmClient(other).traces("incoming");
+    ASSERT_EQ(incoming.size(), 1u);
+    EXPECT_EQ(incoming[0].createdBy, "rita");
+    // The other agency answers at the hub; the requester closes from the window.
+    sync::HubFirearmClient(other).step(incoming[0].id, "acknowledge", "", "bea");
+    sync::HubFirearmClient(other).step(incoming[0].id, "answer", "sold 2021", "bea");
+    key(child<QComboBox>(firearms, "traceBox"), Qt::Key_Up);
+    key(child<QComboBox>(firearms, "traceBox"), Qt::Key_Down);  // refreshed
+    ASSERT_EQ(traces->rowCount(), 1);
+    EXPECT_EQ(traces->item(0, 3)->text(), "answered");
+    clickCell(traces, traces->model()->index(0, 0));
+    clickButton(buttonNamed(firearms, "Close"));
+    settle(300);
+    EXPECT_EQ(traces->item(0, 3)->text(), "closed") << problem->text().toStdString();
 }

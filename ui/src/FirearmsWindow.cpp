@@ -21,6 +21,7 @@
 #include "striae/records/ReferenceTable.h"
 #include "striae/sync/HubClient.h"
 #include "striae/sync/HubFirearmClient.h"
+#include "striae/sync/NetworkTraces.h"
 #include "striae/sync/SyncClient.h"
 
 namespace striae::ui {
@@ -326,10 +327,60 @@ QWidget* FirearmsWindow::alertsPage() {
     alerts_ = table({tr("Source"), tr("Agency"), tr("Kind"), tr("Title"), tr("Description"), tr("Serial"), tr("Make"), tr("Caliber"),
                      tr("Circulated")},
                     "alerts", page);
+    // Circulating one: records officers; to this store's agencies, and to every agency of the hub when ticked.
+    alertKind_ = choice({"firearm", "modus_operandi"}, "alertKind", page);
+    alertTitle_ = line("alertTitle", page);
+    alertDescription_ = line("alertDescription", page, tr("what to look for"));
+    alertSerial_ = line("alertSerial", page);
+    alertMake_ = line("alertMake", page);
+    alertToHub_ = new QCheckBox(tr("to every agency of the hub too"), page);
+    alertToHub_->setObjectName("alertToHub");
+    alertToHub_->setEnabled(!store_.syncSetting("hub_url").empty());
+    alertProblem_ = new QLabel(page);
+    alertProblem_->setObjectName("alertProblem");
+    alertProblem_->setWordWrap(true);
+    auto* circulate = new QPushButton(tr("C&irculate alert"), page);
+    circulate->setObjectName("circulateAlert");
+    connect(circulate, &QPushButton::clicked, this, &FirearmsWindow::circulateAlert);
+    auto* form = new QFormLayout;
+    form->addRow(tr("Kind"), alertKind_);
+    form->addRow(tr("Title"), alertTitle_);
+    form->addRow(tr("Description"), alertDescription_);
+    form->addRow(tr("Serial number"), alertSerial_);
+    form->addRow(tr("Make"), alertMake_);
+    form->addRow(QString(), alertToHub_);
     auto* layout = new QVBoxLayout(page);
     layout->addWidget(new QLabel(tr("Active alerts: this store's, and the network's as the last hub sync brought them."), page));
     layout->addWidget(alerts_, 1);
+    layout->addWidget(new QLabel(tr("<b>Circulate an alert</b> (records officers)"), page));
+    layout->addLayout(form);
+    layout->addWidget(alertProblem_);
+    layout->addWidget(circulate);
     return page;
+}
+
+void FirearmsWindow::circulateAlert() {
+    records::FirearmAlert a;
+    a.kind = alertKind_->currentText().toStdString();
+    a.title = s(alertTitle_);
+    a.description = s(alertDescription_);
+    a.serial = s(alertSerial_);
+    a.make = s(alertMake_);
+    try {
+        const auto circulated = store_.alerts().circulate(user_, a);
+        QString text = tr("Alert %1 circulated").arg(circulated.id);
+        if (alertToHub_->isChecked()) {
+            auto hub = sync::hubClientFor(store_, 15);
+            const auto sent = sync::HubFirearmClient(hub).circulate(circulated, user_.username);
+            text += tr("; at the hub, alert %1 to every agency").arg(sent.id);
+        }
+        alertProblem_->setStyleSheet(QString());
+        alertProblem_->setText(text);
+        for (auto* e : {alertTitle_, alertDescription_, alertSerial_, alertMake_}) e->clear();
+        refreshAlerts();
+    } catch (const std::exception& e) {
+        showProblem(alertProblem_, e);
+    }
 }
 
 void FirearmsWindow::refreshAlerts() {
@@ -382,6 +433,10 @@ QWidget* FirearmsWindow::tracesPage() {
     traceBox_->setObjectName("traceBox");
     traceBox_->addItem(tr("incoming"), "incoming");
     traceBox_->addItem(tr("outgoing"), "outgoing");
+    if (!store_.syncSetting("hub_url").empty()) {  // with agencies of other stores, through the hub
+        traceBox_->addItem(tr("incoming at the hub"), "hub:incoming");
+        traceBox_->addItem(tr("outgoing at the hub"), "hub:outgoing");
+    }
     connect(traceBox_, &QComboBox::currentIndexChanged, this, &FirearmsWindow::refreshTraces);
     traces_ = table({tr("Id"), tr("From"), tr("To"), tr("Status"), tr("Priority"), tr("Due"), tr("Overdue"), tr("Firearm"), tr("Reason")},
                     "traces", page);
@@ -414,6 +469,9 @@ QWidget* FirearmsWindow::tracesPage() {
     tracePriority_ = choice({"routine", "urgent"}, "tracePriority", page);
     traceJustification_ = line("traceJustification", page, tr("required for an urgent request"));
     traceDue_ = line("traceDue", page, tr("YYYY-MM-DD"));
+    traceThroughHub_ = new QCheckBox(tr("to an agency of another store, through the hub"), page);
+    traceThroughHub_->setObjectName("traceThroughHub");
+    traceThroughHub_->setEnabled(!store_.syncSetting("hub_url").empty());
     auto* send = new QPushButton(tr("Send &request"), page);
     send->setObjectName("sendTrace");
     connect(send, &QPushButton::clicked, this, &FirearmsWindow::draftTrace);
@@ -425,6 +483,7 @@ QWidget* FirearmsWindow::tracesPage() {
     form->addRow(tr("Priority"), tracePriority_);
     form->addRow(tr("Justification"), traceJustification_);
     form->addRow(tr("Due date"), traceDue_);
+    form->addRow(QString(), traceThroughHub_);
     auto* layout = new QVBoxLayout(page);
     layout->addWidget(traceBox_);
     layout->addWidget(traces_, 2);
@@ -441,8 +500,18 @@ QWidget* FirearmsWindow::tracesPage() {
 void FirearmsWindow::refreshTraces() {
     traces_->setRowCount(0);
     traceHistory_->setRowCount(0);
-    auto traces = store_.traceRequests();
-    shownTraces_ = traceBox_->currentData().toString() == "outgoing" ? traces.outgoing(user_) : traces.incoming(user_);
+    const QString box = traceBox_->currentData().toString();
+    try {
+        if (box.startsWith("hub:")) {
+            shownTraces_ = sync::NetworkTraces(store_, user_, 15).list(box.mid(4).toStdString());
+        } else {
+            auto traces = store_.traceRequests();
+            shownTraces_ = box == "outgoing" ? traces.outgoing(user_) : traces.incoming(user_);
+        }
+    } catch (const std::exception& e) {
+        shownTraces_.clear();
+        showProblem(traceProblem_, e);
+    }
     for (const auto& t : shownTraces_)
         addRow(traces_, {QString::number(t.id), q(t.fromAgency), q(t.toAgency), q(t.status), q(t.priority), q(t.dueDate),
                          t.overdue ? tr("OVERDUE") : QString(), q(t.firearm.serial.empty() ? t.firearm.make : t.firearm.serial), q(t.reason)});
@@ -459,13 +528,18 @@ void FirearmsWindow::draftTrace() {
     in.justification = s(traceJustification_);
     in.dueDate = s(traceDue_);
     try {
-        auto traces = store_.traceRequests();
-        const auto drafted = traces.draft(user_, in);
-        const auto sent = traces.submit(user_, drafted.id);
+        const bool hub = traceThroughHub_->isChecked();
+        records::TraceRequest sent;
+        if (hub) {
+            sent = sync::NetworkTraces(store_, user_, 15).submit(in);
+        } else {
+            auto traces = store_.traceRequests();
+            sent = traces.submit(user_, traces.draft(user_, in).id);
+        }
         traceProblem_->setStyleSheet(QString());
-        traceProblem_->setText(tr("Trace request %1 sent to %2").arg(sent.id).arg(q(sent.toAgency)));
+        traceProblem_->setText(tr("Trace request %1 sent to %2%3").arg(sent.id).arg(q(sent.toAgency), hub ? tr(" through the hub") : QString()));
         for (auto* e : {traceTo_, traceSerial_, traceMake_, traceReason_, traceJustification_, traceDue_}) e->clear();
-        traceBox_->setCurrentIndex(1);  // outgoing
+        traceBox_->setCurrentIndex(hub ? 3 : 1);  // outgoing
         refreshTraces();
     } catch (const std::exception& e) {
         showProblem(traceProblem_, e);
@@ -482,7 +556,11 @@ void FirearmsWindow::traceAction(const QString& action) {
     const std::string text = s(traceText_);
     try {
         auto traces = store_.traceRequests();
-        if (action == "acknowledge") traces.acknowledge(user_, id);
+        if (traceBox_->currentData().toString().startsWith("hub:")) {
+            sync::NetworkTraces network(store_, user_, 15);
+            if (action == "comment") network.comment(id, text);
+            else network.step(id, action.toStdString(), text);
+        } else if (action == "acknowledge") traces.acknowledge(user_, id);
         else if (action == "start") traces.startWork(user_, id);
         else if (action == "answer") traces.answer(user_, id, text);
         else if (action == "reject") traces.reject(user_, id, text);

@@ -34,6 +34,7 @@ public slots:
     void shareSelected();
     void checkSeizure();
     void refreshAlerts();
+    void circulateAlert();
     void refreshNotifications();
     void refreshTraces();
     void draftTrace();   // drafts and submits a new request
@@ -68,11 +69,16 @@ private:
     QLabel* seizureResult_;
     // Alerts and notifications
     QTableWidget *alerts_, *notifications_;
+    QComboBox* alertKind_;
+    QLineEdit *alertTitle_, *alertDescription_, *alertSerial_, *alertMake_;
+    QCheckBox* alertToHub_;
+    QLabel* alertProblem_;
     // Trace requests
     QComboBox* traceBox_;  // incoming or outgoing
     QTableWidget *traces_, *traceHistory_;
     QLineEdit *traceTo_, *traceSerial_, *traceMake_, *traceReason_, *traceDue_, *traceJustification_, *traceText_;
     QComboBox* tracePriority_;
+    QCheckBox* traceThroughHub_;
     QLabel* traceProblem_;
     std::vector<records::TraceRequest> shownTraces_;
 };

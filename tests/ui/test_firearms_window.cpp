@@ -17,6 +17,7 @@
 #include "HubProcess.h"
 #include "TestData.h"
 #include "UiDriving.h"
+#include "striae/records/ReferenceTable.h"
 #include "striae/records/Store.h"
 #include "striae/sync/HubClient.h"
 #include "striae/sync/HubFirearmClient.h"
@@ -359,4 +360,46 @@ TEST(FirearmsWindow, AnAlertAndATraceRequestGoToOtherStoresThroughTheHub) {
     clickButton(buttonNamed(firearms, "Close"));
     settle(300);
     EXPECT_EQ(traces->item(0, 3)->text(), "closed") << problem->text().toStdString();
+}
+
+TEST(FirearmsWindow, TheRecordFormPicksMakeAndModelFromTheReferenceTableAndFlagsFreeText) {
+    ASSERT_NE(QApplication::instance(), nullptr);
+    TempDir dir;
+    const auto storePath = dir / "store";
+    {
+        auto store = records::Store::create(storePath.string(), {0, "SFPD", "San Francisco PD", "US"}, "sam", "Sam", "admin-password");
+        const auto admin = store.authenticate("sam", "admin-password");
+        store.addUser(admin, "SFPD", "rita", "Rita Records", {records::Role::RecordsOfficer}, "rita-password");
+        const auto imported = store.referenceTable().importCsv(admin, "make,model,type,calibers,country\n"
+                                                                      "Example Arms,P1,pistol,9mm Luger,DE\n"
+                                                                      "Example Arms,R2,revolver,.38 Special,US\n");
+        ASSERT_EQ(imported.added, 2);
+    }
+    ui::MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    ASSERT_TRUE(window.openStore(QString::fromStdString(storePath.string())));
+    logIn(window, "rita", "rita-password");
+    ui::FirearmsWindow* firearms = openFirearms(window);
+    ASSERT_NE(firearms, nullptr);
+    auto* make = child<QLineEdit>(firearms, "recordMake");
+    auto* model = child<QLineEdit>(firearms, "recordModel");
+    auto* flag = child<QLabel>(firearms, "referenceFlag");
+    typeInto(make, "example arms");
+    key(make, Qt::Key_Tab);  // on to the model (the make was looked up as it was typed)
+    EXPECT_TRUE(flag->text().isEmpty()) << flag->text().toStdString();
+    typeInto(model, "P1");
+    key(model, Qt::Key_Tab);
+    EXPECT_EQ(flag->text(), "in the reference table: pistol, 9mm Luger, DE");
+    EXPECT_EQ(child<QComboBox>(firearms, "recordType")->currentText(), "pistol");
+    EXPECT_EQ(child<QComboBox>(firearms, "recordCaliber")->currentText(), "9mm Luger");
+    EXPECT_EQ(child<QLineEdit>(firearms, "recordCountry")->text(), "DE");
+    model->clear();
+    typeInto(model, "Z9");
+    key(model, Qt::Key_Tab);
+    EXPECT_EQ(flag->text(), "model not in the reference table for this make: kept as written (free text)");
+    make->clear();
+    typeInto(make, "Unheard Of");
+    key(make, Qt::Key_Tab);
+    EXPECT_EQ(flag->text(), "make not in the firearms reference table: kept as written (free text)");
 }

@@ -141,6 +141,46 @@ QWidget* FirearmsWindow::recordsPage() {
         makes->setStringList(found);
     });
     model_ = line("recordModel", page);
+    // Models of that make from the reference table; a make and model it holds fill the type and a sole caliber.
+    auto* models = new QStringListModel(this);
+    auto* modelCompleter = new QCompleter(models, this);
+    modelCompleter->setCaseSensitivity(Qt::CaseInsensitive);
+    modelCompleter->setFilterMode(Qt::MatchContains);
+    model_->setCompleter(modelCompleter);
+    referenceFlag_ = new QLabel(page);
+    referenceFlag_->setObjectName("referenceFlag");
+    referenceFlag_->setWordWrap(true);
+    auto lookUp = [this, models] {
+        const std::string make = s(make_), model = s(model_);
+        referenceFlag_->clear();
+        if (make.empty() || store_.referenceTable().size() == 0) return;
+        QStringList ofMake;
+        std::optional<records::FirearmReference> exact;
+        auto same = [](const std::string& a, const std::string& b) { return QString::fromStdString(a).compare(q(b), Qt::CaseInsensitive) == 0; };
+        for (const auto& m : store_.referenceTable().search(make, "make", false, 500)) {
+            if (!same(m.reference.make, make)) continue;
+            ofMake << q(m.reference.model);
+            if (!model.empty() && same(m.reference.model, model)) exact = m.reference;
+        }
+        models->setStringList(ofMake);
+        referenceFlag_->setStyleSheet("color: #8a5300");
+        if (ofMake.isEmpty()) referenceFlag_->setText(tr("make not in the firearms reference table: kept as written (free text)"));
+        else if (!model.empty() && !exact) referenceFlag_->setText(tr("model not in the reference table for this make: kept as written (free text)"));
+        else if (exact) {
+            referenceFlag_->setStyleSheet(QString());
+            QStringList calibers;
+            for (const auto& c : exact->calibers) calibers << q(c);
+            referenceFlag_->setText(tr("in the reference table: %1, %2%3").arg(q(exact->type), calibers.join(", "),
+                                                                             exact->country.empty() ? QString() : ", " + q(exact->country)));
+            if (type_->currentText().isEmpty()) type_->setCurrentText(q(exact->type));
+            if (caliber_->currentText().trimmed().isEmpty() && exact->calibers.size() == 1) caliber_->setEditText(q(exact->calibers[0]));
+            if (country_->text().isEmpty()) country_->setText(q(exact->country));
+        }
+    };
+    // Looked up as the user types (an indexed prefix search), so the flag is there before the field is left.
+    connect(make_, &QLineEdit::textChanged, this, lookUp);
+    connect(model_, &QLineEdit::textChanged, this, lookUp);
+    connect(modelCompleter, qOverload<const QString&>(&QCompleter::activated), this, lookUp);
     caliber_ = caliberChoice("recordCaliber", page);
     freeTextCaliber_ = new QCheckBox(tr("keep a caliber the list lacks as written (flagged)"), page);
     freeTextCaliber_->setObjectName("recordFreeTextCaliber");
@@ -164,6 +204,7 @@ QWidget* FirearmsWindow::recordsPage() {
     form->addRow(tr("Serial number"), serialRow);
     form->addRow(tr("Make"), make_);
     form->addRow(tr("Model"), model_);
+    form->addRow(QString(), referenceFlag_);
     form->addRow(tr("Caliber"), caliber_);
     form->addRow(QString(), freeTextCaliber_);
     form->addRow(tr("Type"), type_);
@@ -221,6 +262,8 @@ void FirearmsWindow::saveRecord() {
         recordProblem_->setText(tr("Recorded %1 (%2)%3").arg(q(r.uid), q(r.fields.status),
                                                                r.caliberListed ? QString() : tr("; caliber kept as free text, flagged")));
         for (auto* e : {serial_, make_, model_, country_, eventDate_, agencyCase_, remarks_}) e->clear();
+        referenceFlag_->clear();
+        type_->setCurrentIndex(0);
         caliber_->setCurrentIndex(0);
         caliber_->clearEditText();
         freeTextCaliber_->setChecked(false);  // each record's free text is asked for again

@@ -60,6 +60,7 @@ private:
     QLineEdit *serial_, *make_, *model_, *country_, *eventDate_, *agencyCase_, *remarks_;
     QCheckBox *partial_, *obliterated_, *freeTextCaliber_;
     QLabel* recordProblem_;
+    QLabel* referenceFlag_;  // make and model against the firearms reference table
     std::vector<records::FirearmRecord> shown_;
     // Seizure check
     QComboBox *seizedStatus_, *seizedCaliber_;

@@ -376,6 +376,55 @@ void addTraceCommands(CLI::App& app) {
     {
         struct Options {
             StoreSession session;
+            std::int64_t id = 0;
+            std::string file, name;
+        };
+        auto o = std::make_shared<Options>();
+        CLI::App* cmd = network->add_subcommand("attach", "Attach a file to a request at the hub (at most 50 MB)");
+        cmd->add_option("id", o->id, "The request's id at the hub")->required();
+        cmd->add_option("file", o->file, "The file")->required()->check(CLI::ExistingFile);
+        cmd->add_option("--name", o->name, "Its name in the request (default: the file's)");
+        o->session.addOptions(*cmd);
+        cmd->callback([o] {
+            auto store = o->session.open();
+            const auto a = sync::NetworkTraces(store, o->session.login(store)).attach(o->id, o->file, o->name);
+            std::cout << "attachment " << a.id << " (" << a.name << ", " << a.size << " bytes, SHA-256 " << a.sha256 << ") on trace request " << o->id
+                      << " at the hub\n";
+        });
+    }
+    {
+        struct Options {
+            StoreSession session;
+            std::int64_t id = 0, fetch = 0;
+            std::string out;
+            ListFormat format;
+        };
+        auto o = std::make_shared<Options>();
+        CLI::App* cmd = network->add_subcommand("attachments", "A request's attachments at the hub; --get ID --out FILE fetches one (checked against its SHA-256)");
+        cmd->add_option("id", o->id, "The request's id at the hub")->required();
+        cmd->add_option("--get", o->fetch, "The attachment to fetch");
+        cmd->add_option("--out", o->out, "Where to write it");
+        o->format.addOptions(*cmd);
+        o->session.addOptions(*cmd);
+        cmd->callback([o] {
+            auto store = o->session.open();
+            sync::NetworkTraces traces(store, o->session.login(store));
+            if (o->fetch) {
+                if (o->out.empty()) throw CLI::ValidationError("--out", "say where to write the attachment");
+                traces.download(o->id, o->fetch, o->out);
+                std::cout << "attachment " << o->fetch << " written to " << o->out << '\n';
+                return;
+            }
+            Table t;
+            t.columns = {"id", "name", "size", "sha256", "agency", "added_by", "added_at"};
+            for (const auto& a : traces.attachments(o->id))
+                t.rows.push_back({std::to_string(a.id), a.name, std::to_string(a.size), a.sha256, a.agency, a.addedBy, a.addedAt});
+            printTable(t, o->format, "attachments");
+        });
+    }
+    {
+        struct Options {
+            StoreSession session;
             bool outgoing = false;
             ListFormat format;
         };

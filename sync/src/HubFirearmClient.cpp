@@ -1,9 +1,16 @@
 #include "striae/sync/HubFirearmClient.h"
 
+#include <Poco/DigestEngine.h>
 #include <Poco/JSON/Object.h>
+#include <Poco/SHA2Engine.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/URI.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "striae/sync/HubError.h"
 #include "striae/sync/HubFirearmJson.h"
 
 namespace striae::sync {
@@ -90,6 +97,38 @@ std::vector<records::TraceRequest> HubFirearmClient::traces(const std::string& b
 
 std::vector<HubNotice> HubFirearmClient::notices(std::int64_t since, int limit, std::int64_t& cursor) {
     return json::readNotices(hub_.call("GET", "/v1/notices?since=" + std::to_string(since) + "&limit=" + std::to_string(limit)), cursor);
+}
+
+records::TraceAttachment HubFirearmClient::attach(std::int64_t traceId, const std::string& filePath, const std::string& name,
+                                                   const std::string& by) {
+    std::ifstream in(filePath, std::ios::binary);
+    if (!in) throw HubError(0, "cannot read " + filePath);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    Poco::URI uri("/v1/traces/" + std::to_string(traceId) + "/attachments");
+    uri.addQueryParameter("name", name.empty() ? std::filesystem::path(filePath).filename().string() : name);
+    uri.addQueryParameter("by", by);
+    const auto list = json::readAttachments(hub_.call("POST", uri.toString(), bytes, "application/octet-stream"));
+    if (list.empty()) throw HubError(502, "the hub answered an attachment with nothing");
+    return list.front();
+}
+
+std::vector<records::TraceAttachment> HubFirearmClient::attachments(std::int64_t traceId) {
+    return json::readAttachments(hub_.call("GET", "/v1/traces/" + std::to_string(traceId) + "/attachments"));
+}
+
+void HubFirearmClient::downloadAttachment(std::int64_t traceId, const records::TraceAttachment& a, const std::string& path) {
+    const std::string body = hub_.call("GET", "/v1/traces/" + std::to_string(traceId) + "/attachments/" + std::to_string(a.id));
+    Poco::SHA2Engine hash(Poco::SHA2Engine::SHA_256);
+    hash.update(body);
+    if (Poco::DigestEngine::digestToHex(hash.digest()) != a.sha256)
+        throw HubError(502, "attachment " + std::to_string(a.id) + " arrived altered (its SHA-256 differs)");
+    const std::string temp = path + ".part";
+    {
+        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+        out.write(body.data(), std::streamsize(body.size()));
+        if (!out) throw HubError(0, "cannot write " + temp);
+    }
+    std::filesystem::rename(temp, path);
 }
 
 std::optional<std::string> HubFirearmClient::referenceTable(std::int64_t since, std::int64_t& version) {

@@ -247,6 +247,24 @@ TraceRequest traceFrom(const Object::Ptr& o) {
     return t;
 }
 
+Object::Ptr object(const records::TraceAttachment& a) {
+    Object::Ptr o = newObject();
+    o->set("id", a.id);
+    o->set("trace", a.traceId);
+    o->set("name", a.name);
+    o->set("sha256", a.sha256);
+    o->set("size", a.size);
+    o->set("agency", a.agency);
+    o->set("by", a.addedBy);
+    o->set("at", a.addedAt);
+    return o;
+}
+
+records::TraceAttachment attachmentFrom(const Object::Ptr& o) {
+    return {integer(o, "id"), integer(o, "trace"), str(o, "name", true), str(o, "sha256", true), integer(o, "size"), str(o, "agency", false),
+            str(o, "by", false), str(o, "at", false)};
+}
+
 template <typename T>
 std::string writeList(const char* name, const std::vector<T>& items) {
     Object::Ptr o = newObject();
@@ -347,6 +365,11 @@ std::string write(const TraceRequest& trace) { return text(object(trace)); }
 std::string write(const std::vector<TraceRequest>& traces) { return writeList("traces", traces); }
 TraceRequest readTrace(const std::string& body) { return traceFrom(parseObject(body)); }
 std::vector<TraceRequest> readTraces(const std::string& body) { return readList<TraceRequest>(body, "traces", traceFrom); }
+
+std::string write(const std::vector<records::TraceAttachment>& attachments) { return writeList("attachments", attachments); }
+std::vector<records::TraceAttachment> readAttachments(const std::string& body) {
+    return readList<records::TraceAttachment>(body, "attachments", attachmentFrom);
+}
 
 std::string write(const std::vector<HubNotice>& notices, std::int64_t cursor) {
     Object::Ptr o = newObject();

@@ -2,6 +2,13 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 
+#include <Poco/DigestEngine.h>
+#include <Poco/SHA2Engine.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 
@@ -11,6 +18,7 @@
 #include "striae/sync/HubFirearmJson.h"
 #include "striae/sync/HubFirearms.h"
 #include "striae/sync/HubServer.h"
+#include "striae/sync/HubStore.h"
 
 using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
@@ -20,6 +28,7 @@ namespace striae::sync {
 namespace {
 
 struct Route {
+    HubServer& hub;
     HubFirearms& firearms;
     const Caller& caller;
     const std::vector<std::string>& path;
@@ -112,6 +121,56 @@ void commentTrace(Route& r) {
     sendJson(r.response, 201, json::write(r.firearms.commentTrace(r.caller, idFrom(r.path[2], "trace request"), text, by)));
 }
 
+// POST /v1/traces/{id}/attachments?name=N&by=B with the file's bytes as the body (application/octet-stream, at most 50 MB),
+// streamed to a temporary file and hashed as it arrives.
+void attachToTrace(Route& r) {
+    const std::int64_t id = idFrom(r.path[2], "trace request");
+    const std::string name = textParameter(r.query, "name"), by = textParameter(r.query, "by");
+    constexpr std::int64_t kLimit = records::TraceRequests::kMaxAttachmentBytes;
+    if (r.request.getContentType().rfind("application/octet-stream", 0) != 0)
+        throw HubError(415, "content type '" + r.request.getContentType() + "': an attachment is sent as application/octet-stream");
+    if (r.request.hasContentLength() && r.request.getContentLength64() > kLimit)
+        throw HubError(413, "attachment of " + std::to_string(r.request.getContentLength64()) + " bytes; at most 50 MB");
+    static std::atomic<unsigned> counter{0};
+    const std::string temp = r.hub.store().tempFile("attachment-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+    std::int64_t size = 0;
+    Poco::SHA2Engine hash(Poco::SHA2Engine::SHA_256);
+    {
+        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+        char buffer[1 << 16];
+        while (r.request.stream()) {
+            r.request.stream().read(buffer, sizeof buffer);
+            const auto n = r.request.stream().gcount();
+            size += n;
+            if (size > kLimit) {
+                out.close();
+                std::error_code ec;
+                std::filesystem::remove(temp, ec);
+                throw HubError(413, "attachment larger than 50 MB");
+            }
+            hash.update(buffer, std::size_t(n));
+            out.write(buffer, n);
+        }
+        if (!out) {
+            std::error_code ec;
+            std::filesystem::remove(temp, ec);
+            throw HubError(507, "the hub could not store the attachment");
+        }
+    }
+    const std::string sha = Poco::DigestEngine::digestToHex(hash.digest());
+    const auto a = r.firearms.attachToTrace(r.caller, id, name, by, temp, sha, size);  // takes the file, or removes it
+    sendJson(r.response, 201, json::write(std::vector<records::TraceAttachment>{a}));
+}
+
+void listTraceAttachments(Route& r) {
+    sendJson(r.response, 200, json::write(r.firearms.traceAttachments(r.caller, idFrom(r.path[2], "trace request"))));
+}
+
+void getTraceAttachment(Route& r) {
+    const std::string file = r.firearms.traceAttachmentFile(r.caller, idFrom(r.path[2], "trace request"), idFrom(r.path[4], "attachment"));
+    r.response.sendFile(file, "application/octet-stream");
+}
+
 void getTrace(Route& r) { sendJson(r.response, 200, json::write(r.firearms.trace(r.caller, idFrom(r.path[2], "trace request")))); }
 
 void listTraces(Route& r) {
@@ -164,6 +223,9 @@ bool answerFirearmRoute(HubServer& hub, const Caller& caller, const std::string&
         else if (path.size() == 2 && get) handler = listTraces;
         else if (path.size() == 3 && get) handler = getTrace;
         else if (path.size() == 4 && path[3] == "comments" && method == "POST") handler = commentTrace;
+        else if (path.size() == 4 && path[3] == "attachments" && method == "POST") handler = attachToTrace;
+        else if (path.size() == 4 && path[3] == "attachments" && get) handler = listTraceAttachments;
+        else if (path.size() == 5 && path[3] == "attachments" && get) handler = getTraceAttachment;
         else if (path.size() == 4 && method == "POST") handler = traceStep;  // acknowledge, start, answer, reject, close
     } else if (resource == "notices") {
         if (path.size() == 2 && get) handler = listNotices;
@@ -177,7 +239,7 @@ bool answerFirearmRoute(HubServer& hub, const Caller& caller, const std::string&
         throw HubError(403, "this token of " + caller.agency + " is for " + caller.scopes + ", not for " + resource + " (" + scope + ")");
     // A peer hub replicates scans; what agencies share here is theirs to act on.
     if (caller.peer && !get) throw HubError(403, "a peer hub does not act for an agency on " + resource);
-    Route route{hub.firearms(), caller, path, query, request, response};
+    Route route{hub, hub.firearms(), caller, path, query, request, response};
     handler(route);
     return true;
 }

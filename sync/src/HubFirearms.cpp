@@ -6,6 +6,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 
 #include "striae/records/Clock.h"
@@ -53,6 +54,10 @@ CREATE INDEX IF NOT EXISTS trace_request_to ON trace_request(to_agency);
 CREATE TABLE IF NOT EXISTS trace_event(id BIGINT PRIMARY KEY, trace_id BIGINT NOT NULL, at TEXT NOT NULL, by_user TEXT NOT NULL,
   agency TEXT NOT NULL, kind TEXT NOT NULL, from_status TEXT NOT NULL, to_status TEXT NOT NULL, text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS trace_event_trace ON trace_event(trace_id);
+CREATE TABLE IF NOT EXISTS trace_attachment(id BIGINT PRIMARY KEY, trace_id BIGINT NOT NULL, name TEXT NOT NULL, sha256 TEXT NOT NULL,
+  size BIGINT NOT NULL, agency TEXT NOT NULL, by_user TEXT NOT NULL, at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS trace_attachment_trace ON trace_attachment(trace_id);
+INSERT INTO counter(name, value) SELECT 'trace_attachment', 0 WHERE NOT EXISTS (SELECT 1 FROM counter WHERE name = 'trace_attachment');
 CREATE TABLE IF NOT EXISTS reference_table(version BIGINT PRIMARY KEY, body TEXT NOT NULL, reference_count BIGINT NOT NULL,
   imported_at BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS notice(seq BIGINT PRIMARY KEY, recipient TEXT NOT NULL, kind TEXT NOT NULL, agency TEXT NOT NULL,
@@ -166,7 +171,7 @@ std::string lower(std::string s) {
 
 }  // namespace
 
-HubFirearms::HubFirearms(HubDatabase& db) : db_(db) {
+HubFirearms::HubFirearms(HubDatabase& db, std::string attachmentsDir) : db_(db), attachmentsDir_(std::move(attachmentsDir)) {
     db_.withSchemaLock([&] {
         db_.executeScript(kSchema);
         db_.executeScript(db_.isPostgres() ? kPostgresSerialIndexes : kSqliteSerialIndexes);
@@ -544,6 +549,75 @@ std::optional<std::pair<std::int64_t, std::string>> HubFirearms::referenceTable(
     const auto rows = db_.query("SELECT version, body FROM reference_table ORDER BY version DESC LIMIT 1");
     if (rows.empty()) return std::nullopt;
     return std::make_pair(rows[0].integer(0), rows[0].text(1));
+}
+
+namespace {
+std::string attachmentPath(const std::string& dir, const std::string& sha) {
+    return (std::filesystem::path(dir) / sha.substr(0, 2) / sha).string();
+}
+records::TraceAttachment attachmentFrom(const SqlRow& r) {
+    return {r.integer(0), r.integer(1), r.text(2), r.text(3), r.integer(4), r.text(5), r.text(6), r.text(7)};
+}
+}  // namespace
+
+records::TraceAttachment HubFirearms::attachToTrace(const Caller& caller, std::int64_t traceId, const std::string& name, const std::string& by,
+                                                    const std::string& tempPath, const std::string& sha256, std::int64_t size) {
+    std::error_code ec;
+    // The received file goes into the attachments, or away: a refused attachment leaves nothing.
+    struct Temp {
+        std::string path;
+        ~Temp() {
+            std::error_code e;
+            if (!path.empty()) std::filesystem::remove(path, e);
+        }
+    } temp{tempPath};
+    if (attachmentsDir_.empty()) throw HubError(500, "this hub keeps no attachments");
+    checkBy(by);
+    checkTextField("name", name, 200, false);
+    if (name.empty() || name.find('/') != std::string::npos || name.find('\\') != std::string::npos || name == "." || name == "..")
+        throw HubError(400, "attachment name '" + name.substr(0, 60) + "': a file name, without folders");
+    HubTransaction t(db_);
+    const TraceRequest before = trace(caller, traceId);
+    if (before.status == "closed") throw HubError(409, "trace request " + std::to_string(traceId) + " is closed");
+    const std::string target = attachmentPath(attachmentsDir_, sha256);
+    if (!std::filesystem::exists(target)) {
+        std::filesystem::create_directories(std::filesystem::path(target).parent_path());
+        std::filesystem::permissions(attachmentsDir_, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace, ec);
+        std::filesystem::rename(tempPath, target);
+        std::filesystem::permissions(target, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                     std::filesystem::perm_options::replace, ec);
+        temp.path.clear();
+    }
+    const std::int64_t id = next("trace_attachment");
+    const std::string now = records::nowUtc();
+    db_.execute("INSERT INTO trace_attachment(id, trace_id, name, sha256, size, agency, by_user, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                {id, traceId, name, sha256, size, caller.agency, by, now});
+    db_.execute("INSERT INTO trace_event(id, trace_id, at, by_user, agency, kind, from_status, to_status, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                {next("trace_event"), traceId, now, by, caller.agency, std::string("comment"), before.status, before.status,
+                 "attached " + name + " (" + std::to_string(size) + " bytes, SHA-256 " + sha256.substr(0, 12) + "…)"});
+    const std::string other = caller.agency == before.fromAgency ? before.toAgency : before.fromAgency;
+    notify(other, "trace_comment", caller.agency, traceId, "", caller.agency + " attached " + name + " to trace request " + std::to_string(traceId));
+    t.commit();
+    return traceAttachments(caller, traceId).back();
+}
+
+std::vector<records::TraceAttachment> HubFirearms::traceAttachments(const Caller& caller, std::int64_t traceId) {
+    trace(caller, traceId);  // the two agencies only
+    std::vector<records::TraceAttachment> out;
+    for (const auto& r : db_.query("SELECT id, trace_id, name, sha256, size, agency, by_user, at FROM trace_attachment WHERE trace_id = ? ORDER BY id",
+                                   {traceId}))
+        out.push_back(attachmentFrom(r));
+    return out;
+}
+
+std::string HubFirearms::traceAttachmentFile(const Caller& caller, std::int64_t traceId, std::int64_t attachmentId) {
+    for (const auto& a : traceAttachments(caller, traceId))
+        if (a.id == attachmentId) {
+            const std::string path = attachmentPath(attachmentsDir_, a.sha256);
+            if (!std::filesystem::exists(path)) throw HubError(500, "attachment " + std::to_string(attachmentId) + " is missing from the hub's files");
+            return path;
+        }
+    throw HubError(404, "trace request " + std::to_string(traceId) + " has no attachment " + std::to_string(attachmentId));
 }
 
 std::vector<HubNotice> HubFirearms::notices(const Caller& caller, std::int64_t since, int limit) {

@@ -8,6 +8,8 @@
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 
+#include <filesystem>
+
 #include "HubConnection.h"
 #include "HubRequestHandler.h"
 #include "RateLimiter.h"
@@ -42,7 +44,7 @@ bool isLoopback(const std::string& host) {
 
 HubServer::HubServer(HubConfig config) : config_(std::move(config)), impl_(std::make_unique<Impl>()) {
     impl_->store = std::make_unique<HubStore>(config_.dataDir, config_.databaseUrl, config_.name, /*ownsUploads=*/true);
-    impl_->firearms = std::make_unique<HubFirearms>(impl_->store->database());
+    impl_->firearms = std::make_unique<HubFirearms>(impl_->store->database(), (std::filesystem::path(config_.dataDir) / "attachments").string());
     impl_->queue = std::make_unique<CorrelationQueue>(*impl_->store, config_.workers, config_.listSize, config_.shortlist);
     // A bad model stops the hub from starting, with the file and the problem named.
     if (!config_.calibrationModelFile.empty()) impl_->queue->setCalibrationModel(matching::readCalibrationModel(config_.calibrationModelFile));

@@ -1,6 +1,7 @@
 #include "striae/sync/NetworkTraces.h"
 
 #include "striae/sync/HubClient.h"
+#include "striae/sync/HubError.h"
 #include "striae/sync/HubFirearmClient.h"
 #include "striae/sync/SyncClient.h"
 
@@ -47,6 +48,27 @@ std::vector<records::TraceRequest> NetworkTraces::list(const std::string& box) {
     requireTraceOfficer(user_, "list");
     HubClient hub = hubClientFor(store_, timeout_);
     return HubFirearmClient(hub).traces(box);
+}
+
+records::TraceAttachment NetworkTraces::attach(std::int64_t id, const std::string& filePath, const std::string& name) {
+    requireTraceOfficer(user_, "attach files to");
+    HubClient hub = hubClientFor(store_, timeout_);
+    return HubFirearmClient(hub).attach(id, filePath, name, user_.username);
+}
+
+std::vector<records::TraceAttachment> NetworkTraces::attachments(std::int64_t id) {
+    requireTraceOfficer(user_, "read");
+    HubClient hub = hubClientFor(store_, timeout_);
+    return HubFirearmClient(hub).attachments(id);
+}
+
+void NetworkTraces::download(std::int64_t id, std::int64_t attachmentId, const std::string& path) {
+    requireTraceOfficer(user_, "read");
+    HubClient hub = hubClientFor(store_, timeout_);
+    HubFirearmClient client(hub);
+    for (const auto& a : client.attachments(id))
+        if (a.id == attachmentId) return client.downloadAttachment(id, a, path);
+    throw HubError(404, "trace request " + std::to_string(id) + " has no attachment " + std::to_string(attachmentId));
 }
 
 }  // namespace striae::sync

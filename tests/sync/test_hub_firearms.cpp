@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "HubProcess.h"
 #include "striae/sync/HubClient.h"
@@ -240,22 +243,45 @@ TEST_P(HubFirearmsTest, ATraceRequestGoesThroughItsWholeLifeEachSideTakingOnlyIt
     EXPECT_EQ(answered.status, "answered");
     EXPECT_FALSE(answered.overdue);  // answered: no longer waiting
     EXPECT_EQ(answered.response, "Sold 2023-04 by dealer 0815 to a buyer on file");
+    // A file attached by the recipient; the requester fetches it; a third agency learns nothing.
+    const auto file = dir / "ledger.txt";
+    std::ofstream(file) << "ledger page 12: sold 2023-04\n";
+    const auto attached = recipient.attach(id, file.string(), "", "trace.a");
+    EXPECT_EQ(attached.name, "ledger.txt");
+    ASSERT_EQ(requester.attachments(id).size(), 1u);
+    const auto copy = dir / "copy.txt";
+    requester.downloadAttachment(id, attached, copy.string());
+    std::ifstream copied(copy);
+    EXPECT_EQ(std::string((std::istreambuf_iterator<char>(copied)), {}), "ledger page 12: sold 2023-04\n");
+    EXPECT_EQ(refusal([&] { outsider.attachments(id); }), 404);
+    EXPECT_EQ(refusal([&] { outsider.attach(id, file.string(), "", "x"); }), 404);
+    EXPECT_EQ(refusal([&] { recipient.attach(id, file.string(), "../up.txt", "trace.a"); }), 400);
     const auto closed = requester.step(id, "close", "thanks", "trace.b");
     EXPECT_EQ(closed.status, "closed");
     EXPECT_EQ(refusal([&] { requester.comment(id, "one more", "trace.b"); }), 409);
+    EXPECT_EQ(refusal([&] { requester.attach(id, file.string(), "late.txt", "trace.b"); }), 409);
+    // Refused uploads left nothing behind: one file kept, no temporaries.
+    std::size_t kept = 0, temporaries = 0;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir / "hub"))
+        if (e.is_regular_file()) {
+            kept += e.path().parent_path().parent_path().filename() == "attachments";
+            temporaries += e.path().filename().string().rfind("attachment-", 0) == 0;
+        }
+    EXPECT_EQ(kept, 1u);
+    EXPECT_EQ(temporaries, 0u);
 
     // The whole life in its history, each step by whom and which agency.
     std::vector<std::string> steps;
     for (const auto& e : closed.history) steps.push_back(e.agency + ":" + e.kind + ":" + e.toStatus + ":" + e.by);
     EXPECT_EQ(steps, (std::vector<std::string>{"BBB:status:submitted:trace.b", "AAA:status:acknowledged:trace.a",
                                                "AAA:status:in_progress:trace.a", "BBB:comment:in_progress:trace.b",
-                                               "AAA:status:answered:trace.a", "BBB:status:closed:trace.b"}));
+                                               "AAA:status:answered:trace.a", "AAA:comment:answered:trace.a", "BBB:status:closed:trace.b"}));
     // Each side was told of the other's steps.
     std::vector<std::string> toRecipient, toRequester;
     for (const auto& n : allNotices(recipient)) toRecipient.push_back(n.kind);
     for (const auto& n : allNotices(requester)) toRequester.push_back(n.kind);
     EXPECT_EQ(toRecipient, (std::vector<std::string>{"trace_submitted", "trace_comment", "trace_status"}));
-    EXPECT_EQ(toRequester, (std::vector<std::string>{"trace_status", "trace_status", "trace_status"}));
+    EXPECT_EQ(toRequester, (std::vector<std::string>{"trace_status", "trace_status", "trace_status", "trace_comment"}));
     EXPECT_TRUE(allNotices(outsider).empty());
 }
 

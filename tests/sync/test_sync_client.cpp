@@ -719,7 +719,15 @@ TEST(SyncCli, ATraceRequestBetweenTwoStoresGoesThroughTheHubAndItsNoticesComeBac
 
     EXPECT_NE(test::runCommand(b + cli + "trace network list --csv").find(id + ",AAA,BBB,submitted"), std::string::npos);
     test::runCommand(b + cli + "trace network acknowledge " + id);
+    // The answer's evidence travels with it: a file attached at the hub, fetched by the other store byte for byte.
+    const std::string receipt = (dir / "sale receipt.txt").string(), fetched = (dir / "fetched.txt").string();
+    std::ofstream(receipt) << "dealer 0815: sold 2021-06-01, ID on file\n";
+    EXPECT_NE(test::runCommand(b + cli + "trace network attach " + id + " " + test::shellQuote(receipt)).find("sale receipt.txt"), std::string::npos);
     test::runCommand(b + cli + "trace network answer " + id + " --text 'sold 2021 by a dealer in our area'");
+    EXPECT_NE(test::runCommand(a + cli + "trace network attachments " + id + " --csv").find("sale receipt.txt"), std::string::npos);
+    test::runCommand(a + cli + "trace network attachments " + id + " --get 1 --out " + test::shellQuote(fetched));
+    std::ifstream in(fetched);
+    EXPECT_EQ(std::string((std::istreambuf_iterator<char>(in)), {}), "dealer 0815: sold 2021-06-01, ID on file\n");
     const std::string shown = test::runCommand(a + cli + "trace network show " + id);
     EXPECT_NE(shown.find("answered"), std::string::npos) << shown;
     EXPECT_NE(shown.find("sold 2021 by a dealer in our area"), std::string::npos) << shown;

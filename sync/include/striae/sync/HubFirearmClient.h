@@ -38,6 +38,10 @@ public:
     records::TraceRequest comment(std::int64_t traceId, const std::string& text, const std::string& by);
     records::TraceRequest trace(std::int64_t traceId);
     std::vector<records::TraceRequest> traces(const std::string& box);  // incoming or outgoing
+    records::TraceAttachment attach(std::int64_t traceId, const std::string& filePath, const std::string& name, const std::string& by);
+    std::vector<records::TraceAttachment> attachments(std::int64_t traceId);
+    // Writes the attachment to `path` (through a temporary; nothing on failure), checked against its SHA-256.
+    void downloadAttachment(std::int64_t traceId, const records::TraceAttachment& attachment, const std::string& path);
 
     std::vector<HubNotice> notices(std::int64_t since, int limit, std::int64_t& cursor);
     // The hub's reference table if it is newer than `since` (its JSON; `version` set), else nullopt (`version`: the hub's).

@@ -46,6 +46,9 @@ std::string write(const std::vector<records::TraceRequest>& traces);  // {"trace
 records::TraceRequest readTrace(const std::string& text);
 std::vector<records::TraceRequest> readTraces(const std::string& text);
 
+std::string write(const std::vector<records::TraceAttachment>& attachments);  // {"attachments": [...]}
+std::vector<records::TraceAttachment> readAttachments(const std::string& text);
+
 std::string write(const std::vector<HubNotice>& notices, std::int64_t cursor);  // {"cursor": N, "notices": [...]}
 std::vector<HubNotice> readNotices(const std::string& text, std::int64_t& cursor);
 

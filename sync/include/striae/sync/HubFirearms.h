@@ -43,7 +43,8 @@ struct HubNotice {
 
 class HubFirearms {
 public:
-    HubFirearms(HubDatabase& db);  // creates its tables when missing
+    // Creates its tables when missing; trace attachments are kept in `attachmentsDir` (none taken when "").
+    explicit HubFirearms(HubDatabase& db, std::string attachmentsDir = {});
 
     // Records: shared (created or replaced) by their owner, by uid.
     records::FirearmRecord share(const Caller& caller, const std::string& uid, const records::FirearmRecordFields& fields,
@@ -69,6 +70,13 @@ public:
     records::TraceRequest commentTrace(const Caller& caller, std::int64_t id, const std::string& text, const std::string& by);
     records::TraceRequest trace(const Caller& caller, std::int64_t id);
     std::vector<records::TraceRequest> traces(const Caller& caller, const std::string& box);  // incoming or outgoing
+    // A file attached by either agency until the request is closed: `tempPath` (received, hashed) is moved
+    // into the attachments by its SHA-256, or removed when refused.
+    records::TraceAttachment attachToTrace(const Caller& caller, std::int64_t traceId, const std::string& name, const std::string& by,
+                                           const std::string& tempPath, const std::string& sha256, std::int64_t size);
+    std::vector<records::TraceAttachment> traceAttachments(const Caller& caller, std::int64_t traceId);
+    std::string traceAttachmentFile(const Caller& caller, std::int64_t traceId, std::int64_t attachmentId);  // its path
+    const std::string& attachmentsDir() const { return attachmentsDir_; }
 
     // The firearms reference table the hub distributes (the operator imports it:
     // `striae-hub reftable import FILE`, the JSON of `striae reftable export`).
@@ -85,6 +93,7 @@ public:
 
 private:
     HubDatabase& db_;
+    std::string attachmentsDir_;
     std::int64_t next(const std::string& counter);
     void notify(const std::string& recipient, const std::string& kind, const std::string& agency, std::int64_t subjectId,
                 const std::string& recordUid, const std::string& summary);

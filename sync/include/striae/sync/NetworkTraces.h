@@ -25,6 +25,9 @@ public:
     records::TraceRequest comment(std::int64_t id, const std::string& text);
     records::TraceRequest get(std::int64_t id);
     std::vector<records::TraceRequest> list(const std::string& box);  // incoming or outgoing
+    records::TraceAttachment attach(std::int64_t id, const std::string& filePath, const std::string& name = {});
+    std::vector<records::TraceAttachment> attachments(std::int64_t id);
+    void download(std::int64_t id, std::int64_t attachmentId, const std::string& path);
 
 private:
     records::Store& store_;

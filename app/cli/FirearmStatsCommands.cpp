@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "Commands.h"
+#include "KeptFileCommands.h"
 #include "ListOutput.h"
 #include "StoreSession.h"
 #include "striae/records/FirearmRecords.h"
@@ -28,60 +29,26 @@ namespace striae::cli {
 void addFirearmStatsCommands(CLI::App& app) {
     CLI::App* firearm = app.get_subcommand("firearm");
     {
-        struct Options {
-            StoreSession session;
-            records::Id record = 0;
-            std::string file, name;
+        KeptFileCommands photos;
+        photos.add = "photo";
+        photos.list = "photos";
+        photos.addHelp = "Add a photograph (PNG, JPEG or TIFF, at most 20 MB) to your agency's record";
+        photos.listHelp = "A record's photographs; --get ID --out FILE writes one out (checked against its SHA-256)";
+        photos.owner = "Firearm record id";
+        photos.what = "photograph";
+        auto kept = [](const records::FirearmPhotograph& p) { return KeptFile{p.id, p.name, p.mediaType, p.sha256, p.size, "", p.addedBy, p.addedAt}; };
+        photos.keep = [kept](records::Store& store, const records::User& user, std::int64_t record, const std::string& file, const std::string& name) {
+            return kept(store.firearmRecords().addPhotograph(user, record, file, name));
         };
-        auto o = std::make_shared<Options>();
-        CLI::App* cmd = firearm->add_subcommand("photo", "Add a photograph (PNG, JPEG or TIFF, at most 20 MB) to your agency's record");
-        cmd->add_option("record", o->record, "Firearm record id")->required();
-        cmd->add_option("file", o->file, "The image")->required();
-        cmd->add_option("--name", o->name, "Its name (default: the file's)");
-        o->session.addOptions(*cmd);
-        cmd->callback([o] {
-            auto store = o->session.open();
-            const auto p = store.firearmRecords().addPhotograph(o->session.login(store), o->record, o->file, o->name);
-            std::cout << "photograph " << p.id << " (" << p.name << ", " << p.mediaType << ", " << p.size << " bytes) added to record " << o->record
-                      << '\n';
-        });
-    }
-    {
-        struct Options {
-            StoreSession session;
-            records::Id record = 0, fetch = 0;
-            std::string out;
-            ListFormat format;
+        photos.files = [kept](records::Store& store, const records::User& user, std::int64_t record) {
+            std::vector<KeptFile> out;
+            for (const auto& p : store.firearmRecords().photographs(user, record)) out.push_back(kept(p));
+            return out;
         };
-        auto o = std::make_shared<Options>();
-        CLI::App* cmd = firearm->add_subcommand("photos", "A record's photographs; --get ID --out FILE writes one out (checked against its SHA-256)");
-        cmd->add_option("record", o->record, "Firearm record id")->required();
-        cmd->add_option("--get", o->fetch, "The photograph to write out");
-        cmd->add_option("--out", o->out, "Where to write it");
-        o->format.addOptions(*cmd);
-        o->session.addOptions(*cmd);
-        cmd->callback([o] {
-            auto store = o->session.open();
-            const auto viewer = o->session.login(store);
-            auto records = store.firearmRecords();
-            const auto photos = records.photographs(viewer, o->record);
-            if (o->fetch) {
-                if (o->out.empty()) throw CLI::ValidationError("--out", "say where to write the photograph");
-                if (std::none_of(photos.begin(), photos.end(), [&](const auto& p) { return p.id == o->fetch; }))
-                    throw records::RecordsError(records::RecordsError::Kind::NotFound,
-                                                "record " + std::to_string(o->record) + " has no photograph " + std::to_string(o->fetch));
-                const std::string temp = o->out + ".partial";
-                std::filesystem::copy_file(records.photographPath(viewer, o->fetch), temp, std::filesystem::copy_options::overwrite_existing);
-                std::filesystem::rename(temp, o->out);
-                std::cout << "photograph " << o->fetch << " written to " << o->out << '\n';
-                return;
-            }
-            Table t;
-            t.columns = {"id", "name", "type", "size", "sha256", "added_by", "added_at"};
-            for (const auto& p : photos)
-                t.rows.push_back({std::to_string(p.id), p.name, p.mediaType, std::to_string(p.size), p.sha256, p.addedBy, p.addedAt});
-            printTable(t, o->format, "photographs");
-        });
+        photos.fetch = [](records::Store& store, const records::User& user, std::int64_t, const KeptFile& f, const std::string& out) {
+            copyOut(store.firearmRecords().photographPath(user, f.id), out);
+        };
+        addKeptFileCommands(*firearm, photos);
     }
     {
         struct Options {

@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "Commands.h"
+#include "KeptFileCommands.h"
 #include "ListOutput.h"
 #include "StoreSession.h"
 
@@ -81,6 +82,8 @@ Poco::JSON::Object::Ptr json(const records::TraceRequest& t) {
     o->set("history", history);
     return o;
 }
+
+KeptFile kept(const records::TraceAttachment& a) { return {a.id, a.name, "", a.sha256, a.size, a.agency, a.addedBy, a.addedAt}; }
 
 void print(const records::TraceRequest& t, bool asJson) {
     if (asJson) {
@@ -177,61 +180,25 @@ void addTraceCommands(CLI::App& app) {
         });
     }
     {
-        struct Options {
-            StoreSession session;
-            records::Id id = 0;
-            std::string file, name;
+        KeptFileCommands files;
+        files.add = "attach";
+        files.list = "attachments";
+        files.addHelp = "Attach a file to a request (either agency's trace officers; at most 50 MB; audited)";
+        files.listHelp = "A request's attachments; --get ID --out FILE writes one out (checked against its SHA-256)";
+        files.owner = "Trace request id";
+        files.what = "attachment";
+        files.keep = [](records::Store& store, const records::User& user, std::int64_t id, const std::string& file, const std::string& name) {
+            return kept(store.traceRequests().attach(user, id, file, name));
         };
-        auto o = std::make_shared<Options>();
-        CLI::App* cmd = trace->add_subcommand("attach", "Attach a file to a request (either agency's trace officers; at most 50 MB; audited)");
-        cmd->add_option("id", o->id, "Trace request id")->required();
-        cmd->add_option("file", o->file, "The file")->required();
-        cmd->add_option("--name", o->name, "Its name in the request (default: the file's)");
-        o->session.addOptions(*cmd);
-        cmd->callback([o] {
-            auto store = o->session.open();
-            const auto a = store.traceRequests().attach(o->session.login(store), o->id, o->file, o->name);
-            std::cout << "attachment " << a.id << " (" << a.name << ", " << a.size << " bytes, SHA-256 " << a.sha256 << ") on trace request " << o->id
-                      << '\n';
-        });
-    }
-    {
-        struct Options {
-            StoreSession session;
-            records::Id id = 0, fetch = 0;
-            std::string out;
-            ListFormat format;
+        files.files = [](records::Store& store, const records::User& user, std::int64_t id) {
+            std::vector<KeptFile> out;
+            for (const auto& a : store.traceRequests().attachments(user, id)) out.push_back(kept(a));
+            return out;
         };
-        auto o = std::make_shared<Options>();
-        CLI::App* cmd = trace->add_subcommand("attachments", "A request's attachments; --get ATTACHMENT --out FILE writes one out (checked against its SHA-256)");
-        cmd->add_option("id", o->id, "Trace request id")->required();
-        cmd->add_option("--get", o->fetch, "The attachment to write out");
-        cmd->add_option("--out", o->out, "Where to write it");
-        o->format.addOptions(*cmd);
-        o->session.addOptions(*cmd);
-        cmd->callback([o] {
-            auto store = o->session.open();
-            const auto viewer = o->session.login(store);
-            auto traces = store.traceRequests();
-            if (o->fetch) {
-                if (o->out.empty()) throw CLI::ValidationError("--out", "say where to write the attachment");
-                const auto list = traces.attachments(viewer, o->id);
-                if (std::none_of(list.begin(), list.end(), [&](const auto& a) { return a.id == o->fetch; }))
-                    throw records::RecordsError(records::RecordsError::Kind::NotFound,
-                                                "trace request " + std::to_string(o->id) + " has no attachment " + std::to_string(o->fetch));
-                const std::string from = traces.attachmentPath(viewer, o->fetch);
-                const std::string temp = o->out + ".partial";
-                std::filesystem::copy_file(from, temp, std::filesystem::copy_options::overwrite_existing);
-                std::filesystem::rename(temp, o->out);
-                std::cout << "attachment " << o->fetch << " written to " << o->out << '\n';
-                return;
-            }
-            Table t;
-            t.columns = {"id", "name", "size", "sha256", "agency", "added_by", "added_at"};
-            for (const auto& a : traces.attachments(viewer, o->id))
-                t.rows.push_back({std::to_string(a.id), a.name, std::to_string(a.size), a.sha256, a.agency, a.addedBy, a.addedAt});
-            printTable(t, o->format, "attachments");
-        });
+        files.fetch = [](records::Store& store, const records::User& user, std::int64_t, const KeptFile& f, const std::string& out) {
+            copyOut(store.traceRequests().attachmentPath(user, f.id), out);
+        };
+        addKeptFileCommands(*trace, files);
     }
     {
         struct Options {
@@ -374,53 +341,25 @@ void addTraceCommands(CLI::App& app) {
         });
     }
     {
-        struct Options {
-            StoreSession session;
-            std::int64_t id = 0;
-            std::string file, name;
+        KeptFileCommands files;
+        files.add = "attach";
+        files.list = "attachments";
+        files.addHelp = "Attach a file to a request at the hub (at most 50 MB)";
+        files.listHelp = "A request's attachments at the hub; --get ID --out FILE fetches one (checked against its SHA-256)";
+        files.owner = "The request's id at the hub";
+        files.what = "attachment";
+        files.keep = [](records::Store& store, const records::User& user, std::int64_t id, const std::string& file, const std::string& name) {
+            return kept(sync::NetworkTraces(store, user).attach(id, file, name));
         };
-        auto o = std::make_shared<Options>();
-        CLI::App* cmd = network->add_subcommand("attach", "Attach a file to a request at the hub (at most 50 MB)");
-        cmd->add_option("id", o->id, "The request's id at the hub")->required();
-        cmd->add_option("file", o->file, "The file")->required()->check(CLI::ExistingFile);
-        cmd->add_option("--name", o->name, "Its name in the request (default: the file's)");
-        o->session.addOptions(*cmd);
-        cmd->callback([o] {
-            auto store = o->session.open();
-            const auto a = sync::NetworkTraces(store, o->session.login(store)).attach(o->id, o->file, o->name);
-            std::cout << "attachment " << a.id << " (" << a.name << ", " << a.size << " bytes, SHA-256 " << a.sha256 << ") on trace request " << o->id
-                      << " at the hub\n";
-        });
-    }
-    {
-        struct Options {
-            StoreSession session;
-            std::int64_t id = 0, fetch = 0;
-            std::string out;
-            ListFormat format;
+        files.files = [](records::Store& store, const records::User& user, std::int64_t id) {
+            std::vector<KeptFile> out;
+            for (const auto& a : sync::NetworkTraces(store, user).attachments(id)) out.push_back(kept(a));
+            return out;
         };
-        auto o = std::make_shared<Options>();
-        CLI::App* cmd = network->add_subcommand("attachments", "A request's attachments at the hub; --get ID --out FILE fetches one (checked against its SHA-256)");
-        cmd->add_option("id", o->id, "The request's id at the hub")->required();
-        cmd->add_option("--get", o->fetch, "The attachment to fetch");
-        cmd->add_option("--out", o->out, "Where to write it");
-        o->format.addOptions(*cmd);
-        o->session.addOptions(*cmd);
-        cmd->callback([o] {
-            auto store = o->session.open();
-            sync::NetworkTraces traces(store, o->session.login(store));
-            if (o->fetch) {
-                if (o->out.empty()) throw CLI::ValidationError("--out", "say where to write the attachment");
-                traces.download(o->id, o->fetch, o->out);
-                std::cout << "attachment " << o->fetch << " written to " << o->out << '\n';
-                return;
-            }
-            Table t;
-            t.columns = {"id", "name", "size", "sha256", "agency", "added_by", "added_at"};
-            for (const auto& a : traces.attachments(o->id))
-                t.rows.push_back({std::to_string(a.id), a.name, std::to_string(a.size), a.sha256, a.agency, a.addedBy, a.addedAt});
-            printTable(t, o->format, "attachments");
-        });
+        files.fetch = [](records::Store& store, const records::User& user, std::int64_t id, const KeptFile& f, const std::string& out) {
+            sync::NetworkTraces(store, user).download(id, f.id, out);
+        };
+        addKeptFileCommands(*network, files);
     }
     {
         struct Options {

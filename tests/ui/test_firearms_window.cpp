@@ -73,24 +73,30 @@ T* child(QWidget* w, const char* name) {
     return found;
 }
 
+// A store of two agencies, SFPD and OPD (passwords: the user's name + "-password"), open in a main window as `user`.
+struct TwoAgencies {
+    TempDir dir;
+    ui::MainWindow window;
+    TwoAgencies(const std::string& sfUser, records::Role sfRole, const std::string& opdUser, records::Role opdRole, const std::string& user) {
+        auto store = records::Store::create((dir / "store").string(), {0, "SFPD", "San Francisco PD", "US"}, "sam", "Sam", "admin-password");
+        const auto admin = store.authenticate("sam", "admin-password");
+        store.addUser(admin, "SFPD", sfUser, sfUser, {sfRole}, sfUser + "-password");
+        store.addAgency(admin, {0, "OPD", "Oakland PD", "US"});
+        store.addUser(admin, "OPD", opdUser, opdUser, {opdRole}, opdUser + "-password");
+        window.resize(1400, 900);
+        window.show();
+        EXPECT_TRUE(window.openStore(QString::fromStdString((dir / "store").string())));
+        logIn(window, QString::fromStdString(user), QString::fromStdString(user + "-password"));
+    }
+};
+
 }  // namespace
 
 TEST(FirearmsWindow, ARecordIsKeptSharedMatchedAtAnotherAgencysSeizureAndItsOwnerIsNotified) {
     ASSERT_NE(QApplication::instance(), nullptr);
-    TempDir dir;
-    const auto storePath = dir / "store";
-    {
-        auto store = records::Store::create(storePath.string(), {0, "SFPD", "San Francisco PD", "US"}, "sam", "Sam", "admin-password");
-        const auto admin = store.authenticate("sam", "admin-password");
-        store.addUser(admin, "SFPD", "rita", "Rita Records", {records::Role::RecordsOfficer}, "rita-password");
-        store.addAgency(admin, {0, "OPD", "Oakland PD", "US"});
-        store.addUser(admin, "OPD", "otto", "Otto Tech", {records::Role::Technician}, "otto-password");
-    }
-    ui::MainWindow window;
-    window.resize(1400, 900);
-    window.show();
-    ASSERT_TRUE(window.openStore(QString::fromStdString(storePath.string())));
-    logIn(window, "rita", "rita-password");
+    TwoAgencies site("rita", records::Role::RecordsOfficer, "otto", records::Role::Technician, "rita");
+    auto& window = site.window;
+    auto& dir = site.dir;
     ui::FirearmsWindow* firearms = openFirearms(window);
     ASSERT_NE(firearms, nullptr) << "View → Firearms… opened nothing";
 
@@ -178,20 +184,9 @@ TEST(FirearmsWindow, ARecordIsKeptSharedMatchedAtAnotherAgencysSeizureAndItsOwne
 
 TEST(FirearmsWindow, ATraceRequestIsSentAnsweredAndClosedFromTheTracePage) {
     ASSERT_NE(QApplication::instance(), nullptr);
-    TempDir dir;
-    const auto storePath = dir / "store";
-    {
-        auto store = records::Store::create(storePath.string(), {0, "SFPD", "San Francisco PD", "US"}, "sam", "Sam", "admin-password");
-        const auto admin = store.authenticate("sam", "admin-password");
-        store.addUser(admin, "SFPD", "tess", "Tess Trace", {records::Role::TraceOfficer}, "tess-password");
-        store.addAgency(admin, {0, "OPD", "Oakland PD", "US"});
-        store.addUser(admin, "OPD", "owen", "Owen Trace", {records::Role::TraceOfficer}, "owen-password");
-    }
-    ui::MainWindow window;
-    window.resize(1400, 900);
-    window.show();
-    ASSERT_TRUE(window.openStore(QString::fromStdString(storePath.string())));
-    logIn(window, "tess", "tess-password");
+    TwoAgencies site("tess", records::Role::TraceOfficer, "owen", records::Role::TraceOfficer, "tess");
+    auto& window = site.window;
+    auto& dir = site.dir;
     ui::FirearmsWindow* firearms = openFirearms(window);
     ASSERT_NE(firearms, nullptr);
     showTab(firearms, 4);

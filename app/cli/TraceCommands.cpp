@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <algorithm>
 #include <memory>
+#include <utility>
 
 #include "Commands.h"
 #include "KeptFileCommands.h"
@@ -101,6 +102,78 @@ void print(const records::TraceRequest& t, bool asJson) {
     for (const auto& e : t.history)
         std::cout << "  " << e.at << "  " << e.agency << '/' << e.by << "  " << e.kind << (e.kind == "status" ? " → " + e.toStatus : "")
                   << (e.text.empty() ? "" : ": " + e.text) << '\n';
+}
+
+// `export ID --json F --csv F --pdf F`: a request with its history and attachments, each file written through a temporary.
+using TraceWithFiles = std::pair<records::TraceRequest, std::vector<records::TraceAttachment>>;
+void addExport(CLI::App& parent, const std::string& idHelp,
+               std::function<TraceWithFiles(records::Store&, const records::User&, std::int64_t)> load) {
+    struct Options {
+        StoreSession session;
+        std::int64_t id = 0;
+        std::string json, csv, pdf;
+    };
+    auto o = std::make_shared<Options>();
+    CLI::App* cmd = parent.add_subcommand("export", "A request with its history and attachments to a file: JSON, CSV (its history) or PDF");
+    cmd->add_option("id", o->id, idHelp)->required();
+    cmd->add_option("--json", o->json, "Write JSON to this file");
+    cmd->add_option("--csv", o->csv, "Write its history as CSV to this file");
+#ifdef STRIAE_WITH_REPORTS
+    cmd->add_option("--pdf", o->pdf, "Write a PDF to this file");
+#endif
+    o->session.addOptions(*cmd);
+    cmd->callback([o, load] {
+        if (o->json.empty() && o->csv.empty() && o->pdf.empty()) throw CLI::ValidationError("export", "give --json, --csv or --pdf");
+        auto store = o->session.open();
+        const auto [t, attachments] = load(store, o->session.login(store), o->id);
+        auto writeAtomically = [](const std::string& path, const std::string& text) {
+            const std::string temp = path + ".partial";
+            {
+                std::ofstream out(temp, std::ios::binary);
+                out << text;
+                if (!out) throw std::runtime_error("cannot write " + path);
+            }
+            std::filesystem::rename(temp, path);
+        };
+        if (!o->json.empty()) {
+            auto root = json(t);
+            Poco::JSON::Array::Ptr files = new Poco::JSON::Array;
+            for (const auto& a : attachments) {
+                Poco::JSON::Object::Ptr x = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+                x->set("id", a.id);
+                x->set("name", a.name);
+                x->set("size", a.size);
+                x->set("sha256", a.sha256);
+                x->set("agency", a.agency);
+                x->set("added_by", a.addedBy);
+                x->set("added_at", a.addedAt);
+                files->add(x);
+            }
+            root->set("attachments", files);
+            std::ostringstream text;
+            root->stringify(text);
+            writeAtomically(o->json, text.str() + "\n");
+        }
+        if (!o->csv.empty()) {
+            Table h;
+            h.columns = {"trace", "at", "agency", "by", "kind", "from", "to", "text"};
+            for (const auto& ev : t.history) h.rows.push_back({std::to_string(t.id), ev.at, ev.agency, ev.by, ev.kind, ev.fromStatus, ev.toStatus, ev.text});
+            std::ostringstream text;
+            h.printCsv(text);
+            writeAtomically(o->csv, text.str());
+        }
+#ifdef STRIAE_WITH_REPORTS
+        if (!o->pdf.empty()) {
+            if (!std::getenv("QT_QPA_PLATFORM")) setenv("QT_QPA_PLATFORM", "offscreen", 1);
+            static int argc = 1;
+            static char name[] = "striae";
+            static char* argv[] = {name, nullptr};
+            QGuiApplication qt(argc, argv);
+            report::writeTraceRequestPdf(t, attachments, o->pdf, STRIAE_VERSION);
+        }
+#endif
+        std::cout << "trace request " << o->id << " exported\n";
+    });
 }
 
 }  // namespace
@@ -200,77 +273,10 @@ void addTraceCommands(CLI::App& app) {
         };
         addKeptFileCommands(*trace, files);
     }
-    {
-        struct Options {
-            StoreSession session;
-            records::Id id = 0;
-            std::string json, csv, pdf;
-        };
-        auto o = std::make_shared<Options>();
-        CLI::App* cmd = trace->add_subcommand("export", "A request with its history and attachments to a file: JSON, CSV (its history) or PDF");
-        cmd->add_option("id", o->id, "Trace request id")->required();
-        cmd->add_option("--json", o->json, "Write JSON to this file");
-        cmd->add_option("--csv", o->csv, "Write its history as CSV to this file");
-#ifdef STRIAE_WITH_REPORTS
-        cmd->add_option("--pdf", o->pdf, "Write a PDF to this file");
-#endif
-        o->session.addOptions(*cmd);
-        cmd->callback([o] {
-            if (o->json.empty() && o->csv.empty() && o->pdf.empty()) throw CLI::ValidationError("export", "give --json, --csv or --pdf");
-            auto store = o->session.open();
-            const auto viewer = o->session.login(store);
-            auto traces = store.traceRequests();
-            const auto t = traces.get(viewer, o->id);
-            const auto attachments = traces.attachments(viewer, o->id);
-            auto writeAtomically = [](const std::string& path, const std::string& text) {
-                const std::string temp = path + ".partial";
-                {
-                    std::ofstream out(temp, std::ios::binary);
-                    out << text;
-                    if (!out) throw std::runtime_error("cannot write " + path);
-                }
-                std::filesystem::rename(temp, path);
-            };
-            if (!o->json.empty()) {
-                auto root = json(t);
-                Poco::JSON::Array::Ptr files = new Poco::JSON::Array;
-                for (const auto& a : attachments) {
-                    Poco::JSON::Object::Ptr x = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-                    x->set("id", a.id);
-                    x->set("name", a.name);
-                    x->set("size", a.size);
-                    x->set("sha256", a.sha256);
-                    x->set("agency", a.agency);
-                    x->set("added_by", a.addedBy);
-                    x->set("added_at", a.addedAt);
-                    files->add(x);
-                }
-                root->set("attachments", files);
-                std::ostringstream text;
-                root->stringify(text);
-                writeAtomically(o->json, text.str() + "\n");
-            }
-            if (!o->csv.empty()) {
-                Table h;
-                h.columns = {"trace", "at", "agency", "by", "kind", "from", "to", "text"};
-                for (const auto& ev : t.history) h.rows.push_back({std::to_string(t.id), ev.at, ev.agency, ev.by, ev.kind, ev.fromStatus, ev.toStatus, ev.text});
-                std::ostringstream text;
-                h.printCsv(text);
-                writeAtomically(o->csv, text.str());
-            }
-#ifdef STRIAE_WITH_REPORTS
-            if (!o->pdf.empty()) {
-                if (!std::getenv("QT_QPA_PLATFORM")) setenv("QT_QPA_PLATFORM", "offscreen", 1);
-                static int argc = 1;
-                static char name[] = "striae";
-                static char* argv[] = {name, nullptr};
-                QGuiApplication qt(argc, argv);
-                report::writeTraceRequestPdf(t, attachments, o->pdf, STRIAE_VERSION);
-            }
-#endif
-            std::cout << "trace request " << o->id << " exported\n";
-        });
-    }
+    addExport(*trace, "Trace request id", [](records::Store& store, const records::User& viewer, std::int64_t id) {
+        auto traces = store.traceRequests();
+        return std::make_pair(traces.get(viewer, id), traces.attachments(viewer, id));
+    });
     {
         struct Options {
             StoreSession session;
@@ -361,6 +367,10 @@ void addTraceCommands(CLI::App& app) {
         };
         addKeptFileCommands(*network, files);
     }
+    addExport(*network, "The request's id at the hub", [](records::Store& store, const records::User& viewer, std::int64_t id) {
+        sync::NetworkTraces traces(store, viewer);
+        return std::make_pair(traces.get(id), traces.attachments(id));
+    });
     {
         struct Options {
             StoreSession session;

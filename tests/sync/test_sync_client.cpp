@@ -732,6 +732,11 @@ TEST(SyncCli, ATraceRequestBetweenTwoStoresGoesThroughTheHubAndItsNoticesComeBac
     EXPECT_NE(shown.find("answered"), std::string::npos) << shown;
     EXPECT_NE(shown.find("sold 2021 by a dealer in our area"), std::string::npos) << shown;
     test::runCommand(a + cli + "trace network close " + id + " --text thanks");
+    const std::string exported = (dir / "network-trace.json").string();
+    test::runCommand(a + cli + "trace network export " + id + " --json " + test::shellQuote(exported));
+    const auto file = parser.parse(std::string((std::istreambuf_iterator<char>(std::ifstream(exported).rdbuf())), {})).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(file->getValue<std::string>("status"), "closed");
+    EXPECT_EQ(file->getArray("attachments")->size(), 1u);
     EXPECT_NE(test::runCommand(a + cli + "trace network list --outgoing --csv").find(id + ",AAA,BBB,closed"), std::string::npos);
 
     // Each store's pull brings the other side's steps as notices.

@@ -80,6 +80,14 @@ void FirearmHubSync::markNoticeRead(const User& viewer, std::int64_t seq) {
     t.commit();
 }
 
+void FirearmHubSync::noteHubAction(const User& actor, const std::string& action, const std::string& entity, std::int64_t hubId,
+                                   const std::string& details) {
+    if (!actor.active) fail(RecordsError::Kind::PermissionDenied, "user " + actor.username + " is deactivated");
+    WriteTransaction t(impl_);
+    impl_.audit(actor.id, action, entity, hubId, details);
+    t.commit();
+}
+
 void FirearmHubSync::storeAlerts(const std::vector<FirearmAlert>& alerts) {
     WriteTransaction t(impl_);
     for (const auto& a : alerts) {

@@ -739,6 +739,12 @@ TEST(SyncCli, ATraceRequestBetweenTwoStoresGoesThroughTheHubAndItsNoticesComeBac
     EXPECT_EQ(file->getArray("attachments")->size(), 1u);
     EXPECT_NE(test::runCommand(a + cli + "trace network list --outgoing --csv").find(id + ",AAA,BBB,closed"), std::string::npos);
 
+    // Each step is in the acting store's audit trail as well.
+    const std::string audit = test::runCommand(b + cli + "audit show hub_trace_request " + id + " --csv");
+    EXPECT_NE(audit.find("hub_trace_acknowledge"), std::string::npos) << audit;
+    EXPECT_NE(audit.find("hub_trace_attach"), std::string::npos) << audit;
+    EXPECT_NE(audit.find("hub_trace_answer"), std::string::npos) << audit;
+    EXPECT_NE(test::runCommand(b + cli + "audit verify").find("audit trail intact"), std::string::npos);
     // Each store's pull brings the other side's steps as notices.
     test::runCommand(a + cli + "sync pull");
     const std::string notices = test::runCommand(a + cli + "firearm notifications --hub --csv");

@@ -48,6 +48,10 @@ public:
     std::vector<HubNoticeEntry> notices(bool unreadOnly = false) const;  // newest first
     void markNoticeRead(const User& viewer, std::int64_t seq);
 
+    // What the store's user did at the hub (a trace request's step, say), in the store's audit trail:
+    // action e.g. "hub_trace_answer", entity "hub_trace_request", the hub's id; details a JSON object.
+    void noteHubAction(const User& actor, const std::string& action, const std::string& entity, std::int64_t hubId, const std::string& details);
+
     // The network's alerts as the hub listed them (withdrawn ones keep their withdrawal).
     void storeAlerts(const std::vector<FirearmAlert>& alerts);
     std::vector<FirearmAlert> networkAlerts(bool activeOnly = true) const;  // newest first; id = the hub's

@@ -14,7 +14,10 @@
 #include "KeptFileCommands.h"
 #include "ListOutput.h"
 #include "StoreSession.h"
+#include "striae/records/Calibers.h"
 #include "striae/records/FirearmRecords.h"
+#include "striae/records/FirearmRules.h"
+#include "striae/records/ReferenceTable.h"
 #include "striae/records/FirearmStatistics.h"
 #include "striae/records/LeadRegister.h"
 
@@ -66,8 +69,23 @@ void addFirearmStatsCommands(CLI::App& app) {
         o->session.addOptions(*cmd);
         cmd->callback([o] {
             auto store = o->session.open();
-            const auto gun = store.addFirearm(o->session.login(store), o->gun);
-            std::cout << "firearm " << gun.id << " added to the lab\n";
+            // Make, model and caliber as the reference tables name them, where they do; otherwise kept as written, and said so.
+            auto gun = o->gun;
+            if (const auto listed = store.calibers().resolve(gun.caliber)) gun.caliber = *listed;
+            std::string flags;
+            if (!gun.caliber.empty() && !store.calibers().resolve(gun.caliber)) flags += "; caliber not in the reference list (free text)";
+            if (!gun.make.empty() && store.referenceTable().size() > 0) {
+                bool make = false, model = gun.model.empty();
+                for (const auto& m : store.referenceTable().search(gun.make, "make", false, 500)) {
+                    if (!records::sameText(m.reference.make, gun.make)) continue;
+                    make = true;
+                    model = model || records::sameText(m.reference.model, gun.model);
+                }
+                if (!make) flags += "; make not in the firearms reference table (free text)";
+                else if (!model) flags += "; model not in the reference table for this make (free text)";
+            }
+            const auto added = store.addFirearm(o->session.login(store), gun);
+            std::cout << "firearm " << added.id << " added to the lab" << flags << '\n';
         });
     }
     {

@@ -172,8 +172,9 @@ SeizureQuery seizureQuery(const FirearmRecordFields& input, const std::vector<Ca
 
 bool isWantedStatus(const std::string& status) { return oneOf(status, kWanted); }
 
-bool makesAgree(const std::string& a, const std::string& b) {
-    if (a.empty() || b.empty()) return true;
+bool makesAgree(const std::string& a, const std::string& b) { return a.empty() || b.empty() || sameText(a, b); }
+
+bool sameText(const std::string& a, const std::string& b) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i)
         if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;

@@ -855,9 +855,11 @@ TEST(Cli, ALabFirearmLinkedToARecordShowsItsTestFires) {
         return " --store " + store + " --user " + user;
     };
     ASSERT_EQ(run("firearm add --status stolen --serial KX-9 --make Beretta --caliber 9mm" + as("rita")).exitCode, 0);
-    const CliRun gun = run("firearm lab-add --make Beretta --serial KX-9 --caliber '9mm Luger'" + as("tina"));
+    const CliRun gun = run("firearm lab-add --make Beretta --serial KX-9 --caliber 9x19" + as("tina"));
     ASSERT_EQ(gun.exitCode, 0) << gun.out;
-    EXPECT_NE(gun.out.find("firearm 1 added"), std::string::npos) << gun.out;
+    EXPECT_NE(gun.out.find("firearm 1 added to the lab\n"), std::string::npos) << gun.out;  // 9x19: the list's 9mm Luger, no flag
+    const CliRun odd = run("firearm lab-add --make Beretta --caliber '9mm Lugar'" + as("tina"));
+    EXPECT_NE(odd.out.find("caliber not in the reference list (free text)"), std::string::npos) << odd.out;
     ASSERT_EQ(run("case add TF-1" + as("tina")).exitCode, 0);
     ASSERT_EQ(run("item add TF-1 TF1 --origin test_fire --firearm 1 --caliber 9mm" + as("tina")).exitCode, 0);
     const CliRun linked = run("firearm link 1 --firearm 1" + as("tina"));

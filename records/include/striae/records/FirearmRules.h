@@ -39,6 +39,7 @@ struct SeizureQuery {
 SeizureQuery seizureQuery(const FirearmRecordFields& found, const std::vector<CaliberReference>& calibers);
 bool isWantedStatus(const std::string& status);  // lost, stolen, trafficked, smuggled
 bool makesAgree(const std::string& a, const std::string& b);  // either empty, or equal ignoring case
+bool sameText(const std::string& a, const std::string& b);    // equal ignoring case
 
 // A trace request's content checked (the recipient's existence and the
 // record's visibility are the keeper's); `fromAgency` may not be the recipient.

@@ -1,6 +1,7 @@
 // The hub's firearm side as the store keeps it: records sent, notices and alerts pulled.
 #include "striae/records/FirearmHubSync.h"
 
+#include "AttachedFiles.h"
 #include "StoreImpl.h"
 
 namespace striae::records {
@@ -29,6 +30,39 @@ void FirearmHubSync::markSent(Id recordId, const std::string& updatedAt, bool wi
     q.bind(2, updatedAt);
     q.bind(3, withdrawn ? "withdrawn" : "shared");
     q.bind(4, nowUtc());
+    q.exec();
+    t.commit();
+}
+
+std::vector<PhotoForHub> FirearmHubSync::photosForHub(const std::string& agency) const {
+    SQLite::Statement q(impl_.db, "SELECT p.id, r.uid, p.name, p.sha256, p.media_type, p.size, p.added_at, p.record_id FROM firearm_record_photo p "
+                                  "JOIN firearm_record r ON r.id = p.record_id JOIN firearm_record_sent s ON s.record_id = r.id AND s.state = 'shared' "
+                                  "WHERE r.owner_agency = ? AND r.shared = 1 AND r.withdrawn = 0 "
+                                  "AND NOT EXISTS (SELECT 1 FROM firearm_photo_sent x WHERE x.photo_id = p.id) ORDER BY p.id");
+    q.bind(1, agency);
+    std::vector<PhotoForHub> out;
+    while (q.executeStep()) {
+        PhotoForHub p;
+        p.photo.id = q.getColumn(0).getInt64();
+        p.recordUid = q.getColumn(1).getString();
+        p.photo.name = q.getColumn(2).getString();
+        p.photo.sha256 = q.getColumn(3).getString();
+        p.photo.mediaType = q.getColumn(4).getString();
+        p.photo.size = q.getColumn(5).getInt64();
+        p.photo.addedAt = q.getColumn(6).getString();
+        p.photo.recordId = q.getColumn(7).getInt64();
+        p.path = checkedAttachedFile(impl_, p.photo.sha256, "photograph " + std::to_string(p.photo.id) + " (" + p.photo.name + ")");
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+void FirearmHubSync::markPhotoSent(Id photoId, std::int64_t hubId) {
+    WriteTransaction t(impl_);
+    SQLite::Statement q(impl_.db, "INSERT OR IGNORE INTO firearm_photo_sent(photo_id, hub_id, sent_at) VALUES (?, ?, ?)");
+    q.bind(1, photoId);
+    q.bind(2, hubId);
+    q.bind(3, nowUtc());
     q.exec();
     t.commit();
 }

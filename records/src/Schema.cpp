@@ -258,6 +258,8 @@ CREATE TABLE firearm_record_photo(
   id INTEGER PRIMARY KEY, record_id INTEGER NOT NULL REFERENCES firearm_record(id), name TEXT NOT NULL, sha256 TEXT NOT NULL,
   media_type TEXT NOT NULL, size INTEGER NOT NULL, added_by INTEGER NOT NULL REFERENCES user(id), added_at TEXT NOT NULL);
 CREATE INDEX firearm_record_photo_record ON firearm_record_photo(record_id);
+CREATE TABLE firearm_photo_sent(
+  photo_id INTEGER PRIMARY KEY REFERENCES firearm_record_photo(id), hub_id INTEGER NOT NULL, sent_at TEXT NOT NULL);
 )SQL",
     };
     return m;

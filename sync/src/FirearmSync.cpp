@@ -32,6 +32,17 @@ bool pushFirearmRecords(records::Store& store, HubClient& hub, const records::Us
             if (e.status() == 0) return false;
         }
     }
+    // Their photographs, once the hub has the record.
+    for (const auto& p : sync.photosForHub(store.syncSetting("agency"))) {
+        try {
+            const auto sent = firearms.addPhoto(p.recordUid, p.path, p.photo.name, actor.username);
+            sync.markPhotoSent(p.photo.id, sent.id);
+            ++report.photosSent;
+        } catch (const HubError& e) {
+            report.errors.push_back("photograph " + std::to_string(p.photo.id) + " of " + p.recordUid + ": " + e.what());
+            if (e.status() == 0) return false;
+        }
+    }
     return true;
 }
 

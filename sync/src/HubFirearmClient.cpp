@@ -99,17 +99,55 @@ std::vector<HubNotice> HubFirearmClient::notices(std::int64_t since, int limit, 
     return json::readNotices(hub_.call("GET", "/v1/notices?since=" + std::to_string(since) + "&limit=" + std::to_string(limit)), cursor);
 }
 
-records::TraceAttachment HubFirearmClient::attach(std::int64_t traceId, const std::string& filePath, const std::string& name,
-                                                   const std::string& by) {
+namespace {
+// A file's bytes POSTed to `path` with its name and who sends it; the hub's answer.
+std::string upload(HubClient& hub, const std::string& path, const std::string& filePath, const std::string& name, const std::string& by) {
     std::ifstream in(filePath, std::ios::binary);
     if (!in) throw HubError(0, "cannot read " + filePath);
     const std::string bytes((std::istreambuf_iterator<char>(in)), {});
-    Poco::URI uri("/v1/traces/" + std::to_string(traceId) + "/attachments");
+    Poco::URI uri(path);
     uri.addQueryParameter("name", name.empty() ? std::filesystem::path(filePath).filename().string() : name);
     uri.addQueryParameter("by", by);
-    const auto list = json::readAttachments(hub_.call("POST", uri.toString(), bytes, "application/octet-stream"));
+    return hub.call("POST", uri.toString(), bytes, "application/octet-stream");
+}
+
+// GETs a file and writes it to `out` through a temporary, once its SHA-256 is the one expected.
+void download(HubClient& hub, const std::string& path, const std::string& sha256, const std::string& what, const std::string& out) {
+    const std::string body = hub.call("GET", path);
+    Poco::SHA2Engine hash(Poco::SHA2Engine::SHA_256);
+    hash.update(body);
+    if (Poco::DigestEngine::digestToHex(hash.digest()) != sha256) throw HubError(502, what + " arrived altered (its SHA-256 differs)");
+    const std::string temp = out + ".part";
+    {
+        std::ofstream file(temp, std::ios::binary | std::ios::trunc);
+        file.write(body.data(), std::streamsize(body.size()));
+        if (!file) throw HubError(0, "cannot write " + temp);
+    }
+    std::filesystem::rename(temp, out);
+}
+}  // namespace
+
+records::TraceAttachment HubFirearmClient::attach(std::int64_t traceId, const std::string& filePath, const std::string& name,
+                                                   const std::string& by) {
+    const auto list = json::readAttachments(upload(hub_, "/v1/traces/" + std::to_string(traceId) + "/attachments", filePath, name, by));
     if (list.empty()) throw HubError(502, "the hub answered an attachment with nothing");
     return list.front();
+}
+
+records::FirearmPhotograph HubFirearmClient::addPhoto(const std::string& uid, const std::string& imagePath, const std::string& name,
+                                                      const std::string& by) {
+    const auto list = json::readPhotos(upload(hub_, "/v1/firearms/" + segment(uid) + "/photos", imagePath, name, by));
+    if (list.empty()) throw HubError(502, "the hub answered a photograph with nothing");
+    return list.front();
+}
+
+std::vector<records::FirearmPhotograph> HubFirearmClient::photos(const std::string& uid) {
+    return json::readPhotos(hub_.call("GET", "/v1/firearms/" + segment(uid) + "/photos"));
+}
+
+void HubFirearmClient::downloadPhoto(const std::string& uid, const records::FirearmPhotograph& photo, const std::string& path) {
+    download(hub_, "/v1/firearms/" + segment(uid) + "/photos/" + std::to_string(photo.id), photo.sha256, "photograph " + std::to_string(photo.id),
+             path);
 }
 
 std::vector<records::TraceAttachment> HubFirearmClient::attachments(std::int64_t traceId) {
@@ -117,18 +155,8 @@ std::vector<records::TraceAttachment> HubFirearmClient::attachments(std::int64_t
 }
 
 void HubFirearmClient::downloadAttachment(std::int64_t traceId, const records::TraceAttachment& a, const std::string& path) {
-    const std::string body = hub_.call("GET", "/v1/traces/" + std::to_string(traceId) + "/attachments/" + std::to_string(a.id));
-    Poco::SHA2Engine hash(Poco::SHA2Engine::SHA_256);
-    hash.update(body);
-    if (Poco::DigestEngine::digestToHex(hash.digest()) != a.sha256)
-        throw HubError(502, "attachment " + std::to_string(a.id) + " arrived altered (its SHA-256 differs)");
-    const std::string temp = path + ".part";
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        out.write(body.data(), std::streamsize(body.size()));
-        if (!out) throw HubError(0, "cannot write " + temp);
-    }
-    std::filesystem::rename(temp, path);
+    download(hub_, "/v1/traces/" + std::to_string(traceId) + "/attachments/" + std::to_string(a.id), a.sha256, "attachment " + std::to_string(a.id),
+             path);
 }
 
 std::optional<std::string> HubFirearmClient::referenceTable(std::int64_t since, std::int64_t& version) {

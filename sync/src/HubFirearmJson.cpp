@@ -265,6 +265,23 @@ records::TraceAttachment attachmentFrom(const Object::Ptr& o) {
             str(o, "by", false), str(o, "at", false)};
 }
 
+Object::Ptr object(const records::FirearmPhotograph& p) {
+    Object::Ptr o = newObject();
+    o->set("id", p.id);
+    o->set("name", p.name);
+    o->set("sha256", p.sha256);
+    o->set("media_type", p.mediaType);
+    o->set("size", p.size);
+    o->set("by", p.addedBy);
+    o->set("at", p.addedAt);
+    return o;
+}
+
+records::FirearmPhotograph photoFrom(const Object::Ptr& o) {
+    return {integer(o, "id"), 0, str(o, "name", true), str(o, "sha256", true), str(o, "media_type", true), integer(o, "size"), str(o, "by", false),
+            str(o, "at", false)};
+}
+
 template <typename T>
 std::string writeList(const char* name, const std::vector<T>& items) {
     Object::Ptr o = newObject();
@@ -367,6 +384,9 @@ TraceRequest readTrace(const std::string& body) { return traceFrom(parseObject(b
 std::vector<TraceRequest> readTraces(const std::string& body) { return readList<TraceRequest>(body, "traces", traceFrom); }
 
 std::string write(const std::vector<records::TraceAttachment>& attachments) { return writeList("attachments", attachments); }
+std::string write(const std::vector<records::FirearmPhotograph>& photos) { return writeList("photos", photos); }
+std::vector<records::FirearmPhotograph> readPhotos(const std::string& body) { return readList<records::FirearmPhotograph>(body, "photos", photoFrom); }
+
 std::vector<records::TraceAttachment> readAttachments(const std::string& body) {
     return readList<records::TraceAttachment>(body, "attachments", attachmentFrom);
 }

@@ -121,45 +121,68 @@ void commentTrace(Route& r) {
     sendJson(r.response, 201, json::write(r.firearms.commentTrace(r.caller, idFrom(r.path[2], "trace request"), text, by)));
 }
 
-// POST /v1/traces/{id}/attachments?name=N&by=B with the file's bytes as the body (application/octet-stream, at most 50 MB),
-// streamed to a temporary file and hashed as it arrives.
-void attachToTrace(Route& r) {
-    const std::int64_t id = idFrom(r.path[2], "trace request");
-    const std::string name = textParameter(r.query, "name"), by = textParameter(r.query, "by");
-    constexpr std::int64_t kLimit = records::TraceRequests::kMaxAttachmentBytes;
-    if (r.request.getContentType().rfind("application/octet-stream", 0) != 0)
-        throw HubError(415, "content type '" + r.request.getContentType() + "': an attachment is sent as application/octet-stream");
-    if (r.request.hasContentLength() && r.request.getContentLength64() > kLimit)
-        throw HubError(413, "attachment of " + std::to_string(r.request.getContentLength64()) + " bytes; at most 50 MB");
-    static std::atomic<unsigned> counter{0};
-    const std::string temp = r.hub.store().tempFile("attachment-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+// A file's bytes as the request's body (application/octet-stream, at most `limit`), streamed to a temporary
+// file beside the hub's data and hashed as they arrive. The receiver of the result takes the file or removes it.
+struct ReceivedFile {
+    std::string path, sha256;
     std::int64_t size = 0;
+};
+ReceivedFile receiveFile(Route& r, std::int64_t limit, const std::string& what) {
+    const std::string megabytes = std::to_string(limit >> 20) + " MB";
+    if (r.request.getContentType().rfind("application/octet-stream", 0) != 0)
+        throw HubError(415, "content type '" + r.request.getContentType() + "': " + what + " is sent as application/octet-stream");
+    if (r.request.hasContentLength() && r.request.getContentLength64() > limit)
+        throw HubError(413, what + " of " + std::to_string(r.request.getContentLength64()) + " bytes; at most " + megabytes);
+    static std::atomic<unsigned> counter{0};
+    ReceivedFile f;
+    f.path = r.hub.store().tempFile("attachment-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
     Poco::SHA2Engine hash(Poco::SHA2Engine::SHA_256);
+    auto fail = [&](int status, const std::string& message) {
+        std::error_code ec;
+        std::filesystem::remove(f.path, ec);
+        throw HubError(status, message);
+    };
     {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+        std::ofstream out(f.path, std::ios::binary | std::ios::trunc);
         char buffer[1 << 16];
         while (r.request.stream()) {
             r.request.stream().read(buffer, sizeof buffer);
             const auto n = r.request.stream().gcount();
-            size += n;
-            if (size > kLimit) {
+            f.size += n;
+            if (f.size > limit) {
                 out.close();
-                std::error_code ec;
-                std::filesystem::remove(temp, ec);
-                throw HubError(413, "attachment larger than 50 MB");
+                fail(413, what + " larger than " + megabytes);
             }
             hash.update(buffer, std::size_t(n));
             out.write(buffer, n);
         }
-        if (!out) {
-            std::error_code ec;
-            std::filesystem::remove(temp, ec);
-            throw HubError(507, "the hub could not store the attachment");
-        }
+        if (!out) fail(507, "the hub could not store " + what);
     }
-    const std::string sha = Poco::DigestEngine::digestToHex(hash.digest());
-    const auto a = r.firearms.attachToTrace(r.caller, id, name, by, temp, sha, size);  // takes the file, or removes it
+    f.sha256 = Poco::DigestEngine::digestToHex(hash.digest());
+    return f;
+}
+
+// POST /v1/traces/{id}/attachments?name=N&by=B with the file's bytes (at most 50 MB).
+void attachToTrace(Route& r) {
+    const std::int64_t id = idFrom(r.path[2], "trace request");
+    const auto f = receiveFile(r, records::TraceRequests::kMaxAttachmentBytes, "an attachment");
+    const auto a = r.firearms.attachToTrace(r.caller, id, textParameter(r.query, "name"), textParameter(r.query, "by"), f.path, f.sha256, f.size);
     sendJson(r.response, 201, json::write(std::vector<records::TraceAttachment>{a}));
+}
+
+// POST /v1/firearms/{uid}/photos?name=N&by=B with the image's bytes (PNG, JPEG or TIFF, at most 20 MB).
+void addRecordPhoto(Route& r) {
+    const auto f = receiveFile(r, records::FirearmRecords::kMaxPhotographBytes, "a photograph");
+    const auto p = r.firearms.addRecordPhoto(r.caller, r.path[2], textParameter(r.query, "name"), textParameter(r.query, "by"), f.path, f.sha256,
+                                             f.size);
+    sendJson(r.response, 201, json::write(std::vector<records::FirearmPhotograph>{p}));
+}
+
+void listRecordPhotos(Route& r) { sendJson(r.response, 200, json::write(r.firearms.recordPhotos(r.caller, r.path[2]))); }
+
+void getRecordPhoto(Route& r) {
+    const auto [file, type] = r.firearms.recordPhotoFile(r.caller, r.path[2], idFrom(r.path[4], "photograph"));
+    r.response.sendFile(file, type);
 }
 
 void listTraceAttachments(Route& r) {
@@ -211,6 +234,9 @@ bool answerFirearmRoute(HubServer& hub, const Caller& caller, const std::string&
         else if (path.size() == 3 && get) handler = getRecord;
         else if (path.size() == 4 && path[3] == "withdrawal" && method == "POST") handler = withdrawRecord;
         else if (path.size() == 4 && path[3] == "checks" && get) handler = recordChecks;
+        else if (path.size() == 4 && path[3] == "photos" && method == "POST") handler = addRecordPhoto;
+        else if (path.size() == 4 && path[3] == "photos" && get) handler = listRecordPhotos;
+        else if (path.size() == 5 && path[3] == "photos" && get) handler = getRecordPhoto;
     } else if (resource == "seizures") {
         if (path.size() == 2 && method == "POST") handler = checkSeizure;
         else if (path.size() == 3 && get) handler = getSeizure;

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "striae/records/Clock.h"
@@ -58,6 +59,10 @@ CREATE TABLE IF NOT EXISTS trace_attachment(id BIGINT PRIMARY KEY, trace_id BIGI
   size BIGINT NOT NULL, agency TEXT NOT NULL, by_user TEXT NOT NULL, at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS trace_attachment_trace ON trace_attachment(trace_id);
 INSERT INTO counter(name, value) SELECT 'trace_attachment', 0 WHERE NOT EXISTS (SELECT 1 FROM counter WHERE name = 'trace_attachment');
+CREATE TABLE IF NOT EXISTS firearm_photo(id BIGINT PRIMARY KEY, record_uid TEXT NOT NULL, name TEXT NOT NULL, sha256 TEXT NOT NULL,
+  media_type TEXT NOT NULL, size BIGINT NOT NULL, by_user TEXT NOT NULL, at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS firearm_photo_record ON firearm_photo(record_uid);
+INSERT INTO counter(name, value) SELECT 'firearm_photo', 0 WHERE NOT EXISTS (SELECT 1 FROM counter WHERE name = 'firearm_photo');
 CREATE TABLE IF NOT EXISTS reference_table(version BIGINT PRIMARY KEY, body TEXT NOT NULL, reference_count BIGINT NOT NULL,
   imported_at BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS notice(seq BIGINT PRIMARY KEY, recipient TEXT NOT NULL, kind TEXT NOT NULL, agency TEXT NOT NULL,
@@ -560,9 +565,89 @@ records::TraceAttachment attachmentFrom(const SqlRow& r) {
 }
 }  // namespace
 
+void HubFirearms::keepFile(const std::string& tempPath, const std::string& sha256) {
+    std::error_code ec;
+    const std::string target = attachmentPath(attachmentsDir_, sha256);
+    if (std::filesystem::exists(target)) {
+        std::filesystem::remove(tempPath, ec);
+        return;
+    }
+    std::filesystem::create_directories(std::filesystem::path(target).parent_path());
+    std::filesystem::permissions(attachmentsDir_, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace, ec);
+    std::filesystem::rename(tempPath, target);
+    std::filesystem::permissions(target, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, std::filesystem::perm_options::replace,
+                                 ec);
+}
+
+namespace {
+// The image's kind by its first bytes (what it is, not what its name says).
+std::string imageTypeOf(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::string head(8, '\0');
+    in.read(head.data(), 8);
+    head.resize(std::size_t(in.gcount()));
+    auto starts = [&](const std::string& magic) { return head.compare(0, magic.size(), magic) == 0; };
+    if (starts("\x89PNG\r\n\x1a\n")) return "image/png";
+    if (starts("\xff\xd8\xff")) return "image/jpeg";
+    if (starts(std::string("II*\0", 4)) || starts(std::string("MM\0*", 4))) return "image/tiff";
+    return {};
+}
+records::FirearmPhotograph photoFrom(const SqlRow& r, std::int64_t) {
+    return {r.integer(0), 0, r.text(2), r.text(3), r.text(4), r.integer(5), r.text(6), r.text(7)};
+}
+}  // namespace
+
+records::FirearmPhotograph HubFirearms::addRecordPhoto(const Caller& caller, const std::string& uid, const std::string& name, const std::string& by,
+                                                       const std::string& tempPath, const std::string& sha256, std::int64_t size) {
+    struct Temp {
+        std::string path;
+        ~Temp() {
+            std::error_code e;
+            if (!path.empty()) std::filesystem::remove(path, e);
+        }
+    } temp{tempPath};
+    if (attachmentsDir_.empty()) throw HubError(500, "this hub keeps no photographs");
+    checkBy(by);
+    checkTextField("name", name, 200, false);
+    if (name.empty() || name.find('/') != std::string::npos || name.find('\\') != std::string::npos || name == "." || name == "..")
+        throw HubError(400, "photograph name '" + name.substr(0, 60) + "': a file name, without folders");
+    const std::string type = imageTypeOf(tempPath);
+    if (type.empty()) throw HubError(400, "the photograph is not a PNG, JPEG or TIFF image");
+    HubTransaction t(db_);
+    const auto found = selectRecords("WHERE uid = ?", {uid});
+    if (found.empty() || found[0].withdrawn) throw HubError(404, "no firearm record " + uid.substr(0, 100));
+    if (found[0].ownerAgency != caller.agency)
+        throw HubError(403, "firearm record " + uid + " belongs to " + found[0].ownerAgency + ": only that agency adds its photographs");
+    keepFile(tempPath, sha256);
+    temp.path.clear();
+    const std::int64_t id = next("firearm_photo");
+    db_.execute("INSERT INTO firearm_photo(id, record_uid, name, sha256, media_type, size, by_user, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                {id, uid, name, sha256, type, size, by, records::nowUtc()});
+    t.commit();
+    return recordPhotos(caller, uid).back();
+}
+
+std::vector<records::FirearmPhotograph> HubFirearms::recordPhotos(const Caller& caller, const std::string& uid) {
+    record(caller, uid);
+    std::vector<records::FirearmPhotograph> out;
+    for (const auto& r : db_.query("SELECT id, record_uid, name, sha256, media_type, size, by_user, at FROM firearm_photo WHERE record_uid = ? ORDER BY id",
+                                   {uid}))
+        out.push_back(photoFrom(r, 0));
+    return out;
+}
+
+std::pair<std::string, std::string> HubFirearms::recordPhotoFile(const Caller& caller, const std::string& uid, std::int64_t photoId) {
+    for (const auto& p : recordPhotos(caller, uid))
+        if (p.id == photoId) {
+            const std::string path = attachmentPath(attachmentsDir_, p.sha256);
+            if (!std::filesystem::exists(path)) throw HubError(500, "photograph " + std::to_string(photoId) + " is missing from the hub's files");
+            return {path, p.mediaType};
+        }
+    throw HubError(404, "record " + uid.substr(0, 100) + " has no photograph " + std::to_string(photoId));
+}
+
 records::TraceAttachment HubFirearms::attachToTrace(const Caller& caller, std::int64_t traceId, const std::string& name, const std::string& by,
                                                     const std::string& tempPath, const std::string& sha256, std::int64_t size) {
-    std::error_code ec;
     // The received file goes into the attachments, or away: a refused attachment leaves nothing.
     struct Temp {
         std::string path;
@@ -579,15 +664,8 @@ records::TraceAttachment HubFirearms::attachToTrace(const Caller& caller, std::i
     HubTransaction t(db_);
     const TraceRequest before = trace(caller, traceId);
     if (before.status == "closed") throw HubError(409, "trace request " + std::to_string(traceId) + " is closed");
-    const std::string target = attachmentPath(attachmentsDir_, sha256);
-    if (!std::filesystem::exists(target)) {
-        std::filesystem::create_directories(std::filesystem::path(target).parent_path());
-        std::filesystem::permissions(attachmentsDir_, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace, ec);
-        std::filesystem::rename(tempPath, target);
-        std::filesystem::permissions(target, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-                                     std::filesystem::perm_options::replace, ec);
-        temp.path.clear();
-    }
+    keepFile(tempPath, sha256);
+    temp.path.clear();
     const std::int64_t id = next("trace_attachment");
     const std::string now = records::nowUtc();
     db_.execute("INSERT INTO trace_attachment(id, trace_id, name, sha256, size, agency, by_user, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -308,12 +308,18 @@ TEST_P(SyncTest, SharedRecordsReachTheHubAndSeizureMatchesAndAlertsComeBackToThe
     f.caliber = ".38 Spl";
     const auto kept = firearms.create(officer, f);                     // kept in the store only
     const auto shared = firearms.setShared(officer, firearms.create(officer, f).id, true);
-    (void)kept;
+
+    const auto photoFile = dir / "revolver.png";
+    std::ofstream(photoFile, std::ios::binary) << std::string("\x89PNG\r\n\x1a\n", 8) << "the revolver's right side";
+    firearms.addPhotograph(officer, shared.id, photoFile.string());
+    firearms.addPhotograph(officer, kept.id, photoFile.string(), "not shared.png");  // its record stays in the store: so does it
 
     SyncClient client(*ny.store, officer);
     auto report = client.push();
     EXPECT_EQ(report.recordsShared, 1) << (report.errors.empty() ? "" : report.errors[0]);
+    EXPECT_EQ(report.photosSent, 1) << (report.errors.empty() ? "" : report.errors[0]);
     EXPECT_EQ(client.push().recordsShared, 0) << "sent once, until it changes";
+    EXPECT_EQ(client.push().photosSent, 0);
 
     // LAPD seizes the gun; its serial's middle is unreadable.
     HubClient la(hub.url(), tokenLa);
@@ -322,6 +328,18 @@ TEST_P(SyncTest, SharedRecordsReachTheHubAndSeizureMatchesAndAlertsComeBackToThe
     search.serial = "KX770413";
     ASSERT_EQ(laFirearms.search(search).size(), 1u);
     EXPECT_EQ(laFirearms.search(search)[0].uid, shared.uid);
+    // Its photograph with it, byte for byte; another agency may not add one.
+    const auto photos = laFirearms.photos(shared.uid);
+    ASSERT_EQ(photos.size(), 1u);
+    EXPECT_EQ(photos[0].mediaType, "image/png");
+    laFirearms.downloadPhoto(shared.uid, photos[0], (dir / "fetched.png").string());
+    EXPECT_EQ(std::filesystem::file_size(dir / "fetched.png"), std::filesystem::file_size(photoFile));
+    try {
+        laFirearms.addPhoto(shared.uid, photoFile.string(), "", "tech.la");
+        ADD_FAILURE() << "another agency added a photograph";
+    } catch (const HubError& e) {
+        EXPECT_EQ(e.status(), 403);
+    }
     records::FirearmRecordFields found;
     found.status = "seized";
     found.serial = "KX77*13";

@@ -35,6 +35,13 @@ struct RecordForHub {
     bool withdraw = false;  // it was sent, and is no longer shared or was withdrawn here
 };
 
+// A photograph of a record the hub has, not sent yet.
+struct PhotoForHub {
+    std::string recordUid;
+    FirearmPhotograph photo;
+    std::string path;  // its bytes, checked against the SHA-256
+};
+
 class FirearmHubSync {
 public:
     explicit FirearmHubSync(Store::Impl& impl) : impl_(impl) {}
@@ -42,6 +49,8 @@ public:
     std::vector<RecordForHub> recordsForHub(const std::string& agency) const;
     // The hub has `recordId` as of `updatedAt` (shared), or no longer (withdrawn).
     void markSent(Id recordId, const std::string& updatedAt, bool withdrawn);
+    std::vector<PhotoForHub> photosForHub(const std::string& agency) const;
+    void markPhotoSent(Id photoId, std::int64_t hubId);
 
     // Idempotent by `seq`; returns how many were new.
     int storeNotices(const std::vector<HubNoticeEntry>& notices);

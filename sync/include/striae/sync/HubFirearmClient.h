@@ -24,6 +24,10 @@ public:
     records::FirearmRecord record(const std::string& uid);
     std::vector<records::FirearmRecord> search(const records::FirearmSearch& query);
     std::vector<records::SeizureCheck> checksOf(const std::string& uid);
+    records::FirearmPhotograph addPhoto(const std::string& uid, const std::string& imagePath, const std::string& name, const std::string& by);
+    std::vector<records::FirearmPhotograph> photos(const std::string& uid);
+    // Writes the photograph to `path` (through a temporary; nothing on failure), checked against its SHA-256.
+    void downloadPhoto(const std::string& uid, const records::FirearmPhotograph& photo, const std::string& path);
 
     records::SeizureCheck checkSeizure(const records::FirearmRecordFields& found, const std::string& by);
     records::SeizureCheck seizureCheck(std::int64_t id);

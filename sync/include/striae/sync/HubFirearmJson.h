@@ -47,6 +47,8 @@ records::TraceRequest readTrace(const std::string& text);
 std::vector<records::TraceRequest> readTraces(const std::string& text);
 
 std::string write(const std::vector<records::TraceAttachment>& attachments);  // {"attachments": [...]}
+std::string write(const std::vector<records::FirearmPhotograph>& photos);       // {"photos": [...]}
+std::vector<records::FirearmPhotograph> readPhotos(const std::string& text);
 std::vector<records::TraceAttachment> readAttachments(const std::string& text);
 
 std::string write(const std::vector<HubNotice>& notices, std::int64_t cursor);  // {"cursor": N, "notices": [...]}

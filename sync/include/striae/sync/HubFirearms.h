@@ -53,6 +53,12 @@ public:
     records::FirearmRecord record(const Caller& caller, const std::string& uid);
     std::vector<records::FirearmRecord> search(const Caller& caller, const records::FirearmSearch& query);
 
+    // Photographs of a shared record, by its owner (PNG, JPEG or TIFF by their first bytes); seen by every agency.
+    records::FirearmPhotograph addRecordPhoto(const Caller& caller, const std::string& uid, const std::string& name, const std::string& by,
+                                              const std::string& tempPath, const std::string& sha256, std::int64_t size);
+    std::vector<records::FirearmPhotograph> recordPhotos(const Caller& caller, const std::string& uid);
+    std::pair<std::string, std::string> recordPhotoFile(const Caller& caller, const std::string& uid, std::int64_t photoId);  // path, media type
+
     // Seizure checks.
     records::SeizureCheck checkSeizure(const Caller& caller, const records::FirearmRecordFields& found, const std::string& by);
     records::SeizureCheck seizureCheck(const Caller& caller, std::int64_t id);  // the checker's, or one that matched the caller's records
@@ -94,6 +100,8 @@ public:
 private:
     HubDatabase& db_;
     std::string attachmentsDir_;
+    // Moves a received file into the attachments by its SHA-256 (kept once), 0600.
+    void keepFile(const std::string& tempPath, const std::string& sha256);
     std::int64_t next(const std::string& counter);
     void notify(const std::string& recipient, const std::string& kind, const std::string& agency, std::int64_t subjectId,
                 const std::string& recordUid, const std::string& summary);

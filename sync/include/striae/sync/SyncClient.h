@@ -22,6 +22,7 @@ struct SyncReport {
     int outcomesReported = 0;  // review outcomes (lead, hit, eliminated)
     int feedbackSent = 0, outcomesReceived = 0;  // the feedback loop: what came of leads
     int recordsShared = 0, recordsWithdrawn = 0;  // firearm records sent to the hub, withdrawn there
+    int photosSent = 0;                           // their photographs
     int noticesPulled = 0, alertsPulled = 0;      // seizure matches, alerts and trace steps; the network's alerts
     int referencesTaken = 0;                      // of the hub's reference table, when it had a newer version
     std::int64_t referenceVersion = 0;

@@ -1,5 +1,7 @@
 #include "AttachedFiles.h"
 
+#include "striae/records/FirearmRules.h"
+
 #include <fstream>
 #include <iterator>
 
@@ -14,9 +16,7 @@ std::string traceAttachmentPath(const std::string& folder, const std::string& sh
 AttachedFile readAttachedFile(const std::string& path, const std::string& givenName, std::int64_t maxBytes, const std::string& what) {
     AttachedFile f;
     f.name = givenName.empty() ? fs::path(path).filename().string() : givenName;
-    validateText(what + " name", f.name, false, 200);
-    if (f.name.empty() || f.name.find('/') != std::string::npos || f.name.find('\\') != std::string::npos || f.name == "." || f.name == "..")
-        fail(RecordsError::Kind::InvalidInput, what + " name '" + f.name.substr(0, 60) + "': a file name, without folders");
+    checkFileName(what, f.name);
     std::error_code ec;
     const auto status = fs::status(path, ec);
     if (ec || !fs::exists(status)) fail(RecordsError::Kind::NotFound, path + ": no such file");

@@ -7,17 +7,18 @@
 namespace striae::records {
 
 std::vector<RecordForHub> FirearmHubSync::recordsForHub(const std::string& agency) const {
+    // Only those the hub lacks as they are now, found by SQL (a push should not read every record of a large store):
+    // shared and not sent as of their last change, or sent and since unshared or withdrawn.
+    SQLite::Statement q(impl_.db, "SELECT r.id, r.shared = 1 AND r.withdrawn = 0 FROM firearm_record r "
+                                  "LEFT JOIN firearm_record_sent s ON s.record_id = r.id WHERE r.owner_agency = ? AND ("
+                                  "(r.shared = 1 AND r.withdrawn = 0 AND (s.record_id IS NULL OR s.state <> 'shared' OR s.sent_updated_at <> r.updated_at)) "
+                                  "OR ((r.shared = 0 OR r.withdrawn = 1) AND s.state = 'shared')) ORDER BY r.id");
+    q.bind(1, agency);
+    std::vector<std::pair<Id, bool>> due;
+    while (q.executeStep()) due.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getInt() != 0);
+    const FirearmRecords records(impl_);
     std::vector<RecordForHub> out;
-    for (auto& r : FirearmRecords(impl_).ownedBy(agency)) {
-        SQLite::Statement q(impl_.db, "SELECT sent_updated_at, state FROM firearm_record_sent WHERE record_id = ?");
-        q.bind(1, r.id);
-        const bool sent = q.executeStep();
-        const std::string sentAt = sent ? q.getColumn(0).getString() : std::string();
-        const std::string state = sent ? q.getColumn(1).getString() : std::string();
-        const bool wanted = r.shared && !r.withdrawn;
-        if (wanted && !(state == "shared" && sentAt == r.updatedAt)) out.push_back({std::move(r), false});
-        else if (!wanted && state == "shared") out.push_back({std::move(r), true});
-    }
+    for (const auto& [id, wanted] : due) out.push_back({records.ownedRecord(agency, id), !wanted});
     return out;
 }
 

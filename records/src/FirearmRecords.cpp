@@ -265,6 +265,15 @@ std::vector<FirearmRecord> FirearmRecords::search(const User& viewer, const Fire
     return out;
 }
 
+FirearmRecord FirearmRecords::ownedRecord(const std::string& agency, Id id) const {
+    SQLite::Statement q(impl_.db, std::string("SELECT ") + kColumns +
+                                      " FROM firearm_record r LEFT JOIN user u ON u.id = r.created_by WHERE r.owner_agency = ? AND r.id = ?");
+    q.bind(1, agency);
+    q.bind(2, id);
+    if (!q.executeStep()) fail(RecordsError::Kind::NotFound, "no firearm record " + std::to_string(id) + " of " + agency);
+    return fromRow(q);
+}
+
 std::vector<FirearmRecord> FirearmRecords::ownedBy(const std::string& agency) const {
     SQLite::Statement q(impl_.db, std::string("SELECT ") + kColumns +
                                       " FROM firearm_record r LEFT JOIN user u ON u.id = r.created_by WHERE r.owner_agency = ? ORDER BY r.id");
@@ -458,20 +467,12 @@ FirearmPhotograph photoFrom(SQLite::Statement& q) {
     return {q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(), q.getColumn(3).getString(),
             q.getColumn(4).getString(), q.getColumn(5).getInt64(), q.getColumn(6).getString(), q.getColumn(7).getString()};
 }
-// The image's kind by its first bytes (what it is, not what its name says).
-std::string imageType(const std::string& bytes) {
-    auto starts = [&](const std::string& magic) { return bytes.compare(0, magic.size(), magic) == 0; };
-    if (starts("\x89PNG\r\n\x1a\n")) return "image/png";
-    if (starts("\xff\xd8\xff")) return "image/jpeg";
-    if (starts("II*\0") || starts(std::string("MM\0*", 4))) return "image/tiff";
-    return {};
-}
 }  // namespace
 
 FirearmPhotograph FirearmRecords::addPhotograph(const User& actor, Id recordId, const std::string& imagePath, const std::string& name) {
     requireRole(actor, Role::RecordsOfficer, "add photographs");
     const AttachedFile file = readAttachedFile(imagePath, name, kMaxPhotographBytes, "photograph");
-    const std::string type = imageType(file.bytes);
+    const std::string type = imageMediaType(file.bytes);
     if (type.empty()) fail(RecordsError::Kind::InvalidInput, imagePath + ": not a PNG, JPEG or TIFF image");
     WriteTransaction t(impl_);
     ownedForChange(actor, recordId, "add photographs to it");

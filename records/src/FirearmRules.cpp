@@ -241,4 +241,18 @@ FirearmAlert checkedAlert(const FirearmAlert& input, const std::vector<CaliberRe
     return a;
 }
 
+void checkFileName(const std::string& what, const std::string& name) {
+    validateText(what + " name", name, false, 200);
+    if (name.empty() || name.find('/') != std::string::npos || name.find('\\') != std::string::npos || name == "." || name == "..")
+        fail(RecordsError::Kind::InvalidInput, what + " name '" + name.substr(0, 60) + "': a file name, without folders");
+}
+
+std::string imageMediaType(const std::string& bytes) {
+    auto starts = [&](const std::string& magic) { return bytes.compare(0, magic.size(), magic) == 0; };
+    if (starts("\x89PNG\r\n\x1a\n")) return "image/png";
+    if (starts("\xff\xd8\xff")) return "image/jpeg";
+    if (starts(std::string("II*\0", 4)) || starts(std::string("MM\0*", 4))) return "image/tiff";
+    return {};
+}
+
 }  // namespace striae::records

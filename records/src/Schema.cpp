@@ -235,6 +235,7 @@ CREATE TABLE firearm_alert(
         // the files attached to trace requests (sealed rows; the bytes in <store>/attachments by SHA-256); and the links
         // of records to the lab's firearms, whose test fires carry their ballistic leads (sealed).
         R"SQL(
+CREATE INDEX firearm_record_owner ON firearm_record(owner_agency, shared);
 CREATE TABLE firearm_record_sent(
   record_id INTEGER PRIMARY KEY REFERENCES firearm_record(id), sent_updated_at TEXT NOT NULL,
   state TEXT NOT NULL CHECK(state IN ('shared','withdrawn')), sent_at TEXT NOT NULL);

@@ -379,9 +379,7 @@ FirearmAlert HubFirearms::circulate(const Caller& caller, const FirearmAlert& in
                 {id, caller.agency, a.kind, a.title, a.description, a.serial, a.make, a.model, a.caliber, by, records::nowUtc()});
     notify("*", "alert", caller.agency, id, "", caller.agency + " circulated an alert: " + a.title);
     t.commit();
-    for (const auto& x : alerts(false))
-        if (x.id == id) return x;
-    throw HubError(500, "the alert was not stored");
+    return alert(id);
 }
 
 FirearmAlert HubFirearms::withdrawAlert(const Caller& caller, std::int64_t id, const std::string& reason) {
@@ -395,16 +393,22 @@ FirearmAlert HubFirearms::withdrawAlert(const Caller& caller, std::int64_t id, c
     db_.execute("UPDATE firearm_alert SET withdrawn_at = ?, withdrawal_reason = ? WHERE id = ?", {records::nowUtc(), reason, id});
     notify("*", "alert_withdrawn", caller.agency, id, "", caller.agency + " withdrew its alert: " + rows[0].text(2));
     t.commit();
-    for (const auto& x : alerts(false))
-        if (x.id == id) return x;
-    throw HubError(500, "the alert was not stored");
+    return alert(id);
 }
 
-std::vector<FirearmAlert> HubFirearms::alerts(bool activeOnly) {
+FirearmAlert HubFirearms::alert(std::int64_t id) {
+    const auto found = selectAlerts("WHERE id = ?", {id});
+    if (found.empty()) throw HubError(404, "no alert " + std::to_string(id));
+    return found[0];
+}
+
+std::vector<FirearmAlert> HubFirearms::alerts(bool activeOnly) { return selectAlerts(activeOnly ? "WHERE withdrawn_at = ''" : "", {}); }
+
+std::vector<FirearmAlert> HubFirearms::selectAlerts(const std::string& where, const std::vector<SqlValue>& parameters) {
     std::vector<FirearmAlert> out;
-    for (const auto& r : db_.query(std::string("SELECT id, agency, kind, title, description, serial, make, model, caliber, circulated_by, "
-                                               "circulated_at, withdrawn_at, withdrawal_reason FROM firearm_alert") +
-                                   (activeOnly ? " WHERE withdrawn_at = ''" : "") + " ORDER BY id DESC")) {
+    for (const auto& r : db_.query("SELECT id, agency, kind, title, description, serial, make, model, caliber, circulated_by, circulated_at, "
+                                   "withdrawn_at, withdrawal_reason FROM firearm_alert " + where + " ORDER BY id DESC",
+                                   parameters)) {
         FirearmAlert a;
         a.id = r.integer(0);
         std::size_t c = 1;
@@ -580,38 +584,41 @@ void HubFirearms::keepFile(const std::string& tempPath, const std::string& sha25
 }
 
 namespace {
-// The image's kind by its first bytes (what it is, not what its name says).
-std::string imageTypeOf(const std::string& path) {
+// The first bytes of a received file (to tell an image by them).
+std::string firstBytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::string head(8, '\0');
     in.read(head.data(), 8);
     head.resize(std::size_t(in.gcount()));
-    auto starts = [&](const std::string& magic) { return head.compare(0, magic.size(), magic) == 0; };
-    if (starts("\x89PNG\r\n\x1a\n")) return "image/png";
-    if (starts("\xff\xd8\xff")) return "image/jpeg";
-    if (starts(std::string("II*\0", 4)) || starts(std::string("MM\0*", 4))) return "image/tiff";
-    return {};
+    return head;
 }
-records::FirearmPhotograph photoFrom(const SqlRow& r, std::int64_t) {
+
+// A received file that goes into the attachments or away: removed unless kept() was called.
+class ReceivedFile {
+public:
+    explicit ReceivedFile(std::string path) : path_(std::move(path)) {}
+    ~ReceivedFile() {
+        std::error_code e;
+        if (!path_.empty()) std::filesystem::remove(path_, e);
+    }
+    void kept() { path_.clear(); }
+
+private:
+    std::string path_;
+};
+
+records::FirearmPhotograph photoFrom(const SqlRow& r) {
     return {r.integer(0), 0, r.text(2), r.text(3), r.text(4), r.integer(5), r.text(6), r.text(7)};
 }
 }  // namespace
 
 records::FirearmPhotograph HubFirearms::addRecordPhoto(const Caller& caller, const std::string& uid, const std::string& name, const std::string& by,
                                                        const std::string& tempPath, const std::string& sha256, std::int64_t size) {
-    struct Temp {
-        std::string path;
-        ~Temp() {
-            std::error_code e;
-            if (!path.empty()) std::filesystem::remove(path, e);
-        }
-    } temp{tempPath};
+    ReceivedFile received(tempPath);
     if (attachmentsDir_.empty()) throw HubError(500, "this hub keeps no photographs");
     checkBy(by);
-    checkTextField("name", name, 200, false);
-    if (name.empty() || name.find('/') != std::string::npos || name.find('\\') != std::string::npos || name == "." || name == "..")
-        throw HubError(400, "photograph name '" + name.substr(0, 60) + "': a file name, without folders");
-    const std::string type = imageTypeOf(tempPath);
+    hubErrors([&] { records::checkFileName("photograph", name); return 0; });
+    const std::string type = records::imageMediaType(firstBytes(tempPath));
     if (type.empty()) throw HubError(400, "the photograph is not a PNG, JPEG or TIFF image");
     HubTransaction t(db_);
     const auto found = selectRecords("WHERE uid = ?", {uid});
@@ -619,7 +626,7 @@ records::FirearmPhotograph HubFirearms::addRecordPhoto(const Caller& caller, con
     if (found[0].ownerAgency != caller.agency)
         throw HubError(403, "firearm record " + uid + " belongs to " + found[0].ownerAgency + ": only that agency adds its photographs");
     keepFile(tempPath, sha256);
-    temp.path.clear();
+    received.kept();
     const std::int64_t id = next("firearm_photo");
     db_.execute("INSERT INTO firearm_photo(id, record_uid, name, sha256, media_type, size, by_user, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 {id, uid, name, sha256, type, size, by, records::nowUtc()});
@@ -632,7 +639,7 @@ std::vector<records::FirearmPhotograph> HubFirearms::recordPhotos(const Caller& 
     std::vector<records::FirearmPhotograph> out;
     for (const auto& r : db_.query("SELECT id, record_uid, name, sha256, media_type, size, by_user, at FROM firearm_photo WHERE record_uid = ? ORDER BY id",
                                    {uid}))
-        out.push_back(photoFrom(r, 0));
+        out.push_back(photoFrom(r));
     return out;
 }
 
@@ -648,24 +655,15 @@ std::pair<std::string, std::string> HubFirearms::recordPhotoFile(const Caller& c
 
 records::TraceAttachment HubFirearms::attachToTrace(const Caller& caller, std::int64_t traceId, const std::string& name, const std::string& by,
                                                     const std::string& tempPath, const std::string& sha256, std::int64_t size) {
-    // The received file goes into the attachments, or away: a refused attachment leaves nothing.
-    struct Temp {
-        std::string path;
-        ~Temp() {
-            std::error_code e;
-            if (!path.empty()) std::filesystem::remove(path, e);
-        }
-    } temp{tempPath};
+    ReceivedFile received(tempPath);  // a refused attachment leaves nothing
     if (attachmentsDir_.empty()) throw HubError(500, "this hub keeps no attachments");
     checkBy(by);
-    checkTextField("name", name, 200, false);
-    if (name.empty() || name.find('/') != std::string::npos || name.find('\\') != std::string::npos || name == "." || name == "..")
-        throw HubError(400, "attachment name '" + name.substr(0, 60) + "': a file name, without folders");
+    hubErrors([&] { records::checkFileName("attachment", name); return 0; });
     HubTransaction t(db_);
     const TraceRequest before = trace(caller, traceId);
     if (before.status == "closed") throw HubError(409, "trace request " + std::to_string(traceId) + " is closed");
     keepFile(tempPath, sha256);
-    temp.path.clear();
+    received.kept();
     const std::int64_t id = next("trace_attachment");
     const std::string now = records::nowUtc();
     db_.execute("INSERT INTO trace_attachment(id, trace_id, name, sha256, size, agency, by_user, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

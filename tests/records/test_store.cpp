@@ -59,7 +59,7 @@ TEST_F(Store, MigrationsFromVersionOneFillTheCaliberOfExistingAcquisitions) {
     {
         // Back to version 1 as it was: no caliber on acquisitions.
         SQLite::Database db((storePath / "store.db").string(), SQLite::OPEN_READWRITE);
-        db.exec("DROP TABLE firearm_photo_sent; DROP TABLE firearm_record_photo; DROP TABLE firearm_record_link; DROP TABLE trace_attachment; DROP TABLE firearm_report; DROP TABLE hub_alert; DROP TABLE hub_notice; DROP TABLE firearm_record_sent; "
+        db.exec("DROP INDEX firearm_record_owner; DROP TABLE firearm_photo_sent; DROP TABLE firearm_record_photo; DROP TABLE firearm_record_link; DROP TABLE trace_attachment; DROP TABLE firearm_report; DROP TABLE hub_alert; DROP TABLE hub_notice; DROP TABLE firearm_record_sent; "
                 "DROP TABLE firearm_alert; DROP TABLE trace_event; DROP TABLE trace_request; DROP TABLE reference_meta; "
                 "DROP TABLE firearm_reference; DROP TABLE firearm_notification; DROP TABLE seizure_match; DROP TABLE seizure_check; "
                 "DROP TABLE firearm_record; DROP TABLE caliber_reference; "

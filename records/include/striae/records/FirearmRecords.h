@@ -115,6 +115,7 @@ public:
     // Every record `agency` owns, withdrawn ones too, by id (for the hub sync and the statistics,
     // which act for the store's own agency and need no viewer).
     std::vector<FirearmRecord> ownedBy(const std::string& agency) const;
+    FirearmRecord ownedRecord(const std::string& agency, Id id) const;  // NotFound unless `agency` owns it
 
     // The seizure check: a firearm found, seized or recovered by the actor's
     // agency, checked against every record the agency may see (its own and

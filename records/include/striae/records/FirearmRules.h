@@ -59,4 +59,9 @@ bool traceOverdue(const std::string& status, const std::string& dueDate, const s
 
 FirearmAlert checkedAlert(const FirearmAlert& alert, const std::vector<CaliberReference>& calibers);
 
+// A kept file's name (an attachment's, a photograph's): a bare file name of at most 200 bytes; `what` names it in the refusal.
+void checkFileName(const std::string& what, const std::string& name);
+// "image/png", "image/jpeg" or "image/tiff" by a file's first bytes (what it is, not what its name says); "" for anything else.
+std::string imageMediaType(const std::string& firstBytes);
+
 }  // namespace striae::records

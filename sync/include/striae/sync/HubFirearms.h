@@ -107,6 +107,8 @@ private:
                 const std::string& recordUid, const std::string& summary);
     std::vector<records::FirearmRecord> selectRecords(const std::string& where, const std::vector<SqlValue>& parameters);
     records::SeizureCheck loadCheck(std::int64_t id);
+    records::FirearmAlert alert(std::int64_t id);  // HubError 404
+    std::vector<records::FirearmAlert> selectAlerts(const std::string& where, const std::vector<SqlValue>& parameters);
     records::TraceRequest loadTrace(std::int64_t id);
 };
 

@@ -25,5 +25,6 @@ void addFirearmCommands(CLI::App& app);
 void addFirearmStatsCommands(CLI::App& app);  // after addFirearmCommands: under `firearm`
 void addTraceCommands(CLI::App& app);
 void addReportCommand(CLI::App& app);  // with STRIAE_WITH_REPORTS
+void addSubmissionCommands(CLI::App& app);  // with STRIAE_WITH_REPORTS (the report's PDF)
 
 }  // namespace striae::cli

@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
     striae::cli::addTraceCommands(app);
 #ifdef STRIAE_WITH_REPORTS
     striae::cli::addReportCommand(app);
+    striae::cli::addSubmissionCommands(app);
 #endif
     try {
         app.parse(argc, argv);

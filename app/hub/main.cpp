@@ -2,7 +2,10 @@
 //   striae-hub serve --data DIR [--db URL] [--listen HOST:PORT] [--peer NAME=URL --peer-token NAME=TOKEN]...
 //   striae-hub agency add CODE [--name NAME] [--peer]
 //   striae-hub token issue AGENCY | token revoke TOKEN
-//   striae-hub stats
+//   striae-hub stats [--tiers]
+//   striae-hub tier national --country CC | tier international | tier show
+//   striae-hub agreement set ... | agreement revoke ... | agreement show     (a national hub's participation agreement)
+//   striae-hub audit [--verify]
 // Every option may also come from a config file (--config hub.ini, INI/TOML).
 // Exit codes: 0 ok, 1 failure, 2 usage.
 #include <CLI/CLI.hpp>
@@ -29,14 +32,18 @@
 #include "striae/sync/HubJson.h"
 #include "striae/records/Statistics.h"
 #include "striae/sync/HubFirearms.h"
+#include "striae/sync/HubFederation.h"
 #include "striae/sync/HubStore.h"
+#include "striae/sync/HubSubmissions.h"
+#include "striae/sync/HubTierJson.h"
+#include "striae/sync/TierStatistics.h"
 
 namespace {
 
 struct Options {
     striae::sync::HubConfig config;
     std::string listen = "127.0.0.1:8470";
-    std::vector<std::string> peers, peerTokens;
+    std::vector<std::string> peers, peerTokens, internationals, internationalTokens;
     std::string portFile;
     int maxUploadMb = 512;
     std::string shortlist;
@@ -81,6 +88,15 @@ void resolve(Options& o) {
         if (t == tokens.end()) throw CLI::ValidationError("--peer-token", "no token for peer " + name);
         o.config.peers.push_back({name, url, t->second});
     }
+    // In the order given: the first is tried first.
+    const auto intlTokens = pairs(o.internationalTokens, "--international-token");
+    for (const auto& item : o.internationals) {
+        const auto one = pairs({item}, "--international");
+        const auto& [name, url] = *one.begin();
+        const auto t = intlTokens.find(name);
+        if (t == intlTokens.end()) throw CLI::ValidationError("--international-token", "no token for international hub " + name);
+        o.config.internationalHubs.push_back({name, url, t->second});
+    }
 }
 
 std::sig_atomic_t volatile stopRequested = 0;
@@ -113,6 +129,11 @@ int main(int argc, char** argv) {
     serve->add_option("--peer", o.peers, "Peer hub to replicate from: NAME=URL (repeatable)");
     serve->add_option("--peer-token", o.peerTokens, "Token the peer issued to this hub: NAME=TOKEN");
     serve->add_option("--replication-interval-ms", o.config.replicationIntervalMs, "How often to pull each peer's feed");
+    serve->add_option("--international", o.internationals,
+                      "A national hub: an international hub to forward to under the participation agreement, NAME=URL (repeatable; "
+                      "tried in order, the next when one cannot be reached)");
+    serve->add_option("--international-token", o.internationalTokens, "Token the international hub issued to this hub: NAME=TOKEN");
+    serve->add_option("--forward-interval-ms", o.config.forwardIntervalMs, "How often to look for what to forward and for international lists");
     serve->add_option("--certificate", o.config.certificateFile, "PEM certificate: serve HTTPS");
     serve->add_option("--private-key", o.config.privateKeyFile, "PEM private key of the certificate");
     serve->add_flag("--insecure-http", o.config.allowPlainHttp,
@@ -142,11 +163,17 @@ int main(int argc, char** argv) {
 
     auto* agency = app.add_subcommand("agency", "Agencies")->require_subcommand(1);
     auto* agencyAdd = agency->add_subcommand("add", "Register an agency (or, with --peer, a peer hub)");
-    std::string code, name;
-    bool peer = false;
+    std::string code, name, nationalOf, ncbOf;
+    bool peer = false, operatorAccount = false;
     agencyAdd->add_option("code", code, "Agency code")->required();
     agencyAdd->add_option("--full-name", name, "Agency name");
-    agencyAdd->add_flag("--peer", peer, "A peer hub that replicates from this one");
+    auto* peerFlag = agencyAdd->add_flag("--peer", peer, "A peer hub that replicates from this one");
+    auto* nationalFlag = agencyAdd->add_option("--national", nationalOf, "An international hub: the national hub of country CC, which forwards to this one");
+    auto* ncbFlag = agencyAdd->add_option("--ncb", ncbOf, "An international hub: the National Central Bureau of country CC");
+    auto* operatorFlag = agencyAdd->add_flag("--operator", operatorAccount, "An international hub: its operators, who search on countries' behalf");
+    peerFlag->excludes(nationalFlag)->excludes(ncbFlag)->excludes(operatorFlag);
+    nationalFlag->excludes(ncbFlag)->excludes(operatorFlag);
+    ncbFlag->excludes(operatorFlag);
 
     auto* token = app.add_subcommand("token", "Access tokens")->require_subcommand(1);
     auto* issue = token->add_subcommand("issue", "Issue a token for an agency (printed once; stored hashed)");
@@ -154,7 +181,8 @@ int main(int argc, char** argv) {
     std::string scopes = "all";
     issue->add_option("--scope", scopes,
                       "What the token may do: all, or some of evidence (scans, leads), records (firearm records, seizure checks, "
-                      "alerts), traces (trace requests), joined by commas")
+                      "alerts), traces (trace requests), federation (a national hub forwarding), submissions (searches on a "
+                      "country's behalf), joined by commas")
         ->capture_default_str();
     auto* revoke = token->add_subcommand("revoke", "Revoke a token");
     std::string tokenText;
@@ -174,6 +202,44 @@ int main(int argc, char** argv) {
     stats->add_option("--agency", statsFilter.agency, "Only this agency's evidence");
     stats->add_option("--caliber", statsFilter.caliber, "Only this caliber");
     stats->add_flag("--json", statsJson, "Print JSON (the body of GET /v1/stats)");
+    bool statsTiers = false;
+    std::string statsCountry;
+    stats->add_flag("--tiers", statsTiers, "Per tier: holdings, international searches, cross-border leads and hits per country "
+                                           "(the body of GET /v1/stats/tiers with --json)");
+    stats->add_option("--country", statsCountry, "With --tiers: only this country");
+
+    auto* tier = app.add_subcommand("tier", "This hub's tier: national (its agencies push to it) or international (national hubs forward to it)")
+                     ->require_subcommand(1);
+    auto* tierNational = tier->add_subcommand("national", "A national hub of one country");
+    std::string tierCountry;
+    tierNational->add_option("--country", tierCountry, "ISO 3166 code of the country (FR, KEN)")->required();
+    auto* tierInternational = tier->add_subcommand("international", "An international hub: national hubs forward to it");
+    auto* tierShow = tier->add_subcommand("show", "Print the tier and country");
+
+    auto* agreement = app.add_subcommand("agreement", "A national hub's participation agreement with the international tier")->require_subcommand(1);
+    auto* agreementSet = agreement->add_subcommand("set", "Put a new version in force (audited); the hub forwards by it from its next pass");
+    striae::sync::ParticipationAgreement rules;
+    std::string agreementBy;
+    bool everyPush = false;
+    agreementSet->add_option("--calibers", rules.calibers, "Only these calibers (repeat or separate by commas; default all)")->delimiter(',');
+    agreementSet->add_option("--item-types", rules.itemTypes, "Only these item types: cartridge_case, bullet (default both)")->delimiter(',');
+    agreementSet->add_option("--agencies", rules.agencies, "Only these agencies' pushes (default every agency of this hub)")->delimiter(',');
+    agreementSet->add_flag("--every-push", everyPush,
+                           "Forward every push the rules allow; without it only pushes whose scope asks for the international tier "
+                           "(the case flag: scope international or both)");
+    agreementSet->add_option("--by", agreementBy, "Who records it")->required();
+    agreementSet->add_option("--note", rules.note, "The agreement's reference or a note");
+    auto* agreementRevoke = agreement->add_subcommand("revoke", "Revoke it: what was forwarded is withdrawn from the international tier");
+    std::string revokeNote;
+    agreementRevoke->add_option("--by", agreementBy, "Who records it")->required();
+    agreementRevoke->add_option("--note", revokeNote, "Why");
+    auto* agreementShow = agreement->add_subcommand("show", "The agreement in force, its versions, and what was forwarded");
+    bool agreementJson = false;
+    agreementShow->add_flag("--json", agreementJson, "Print JSON");
+
+    auto* audit = app.add_subcommand("audit", "The hub's audit trail of decisions between tiers (agreements, submissions on behalf)");
+    bool auditVerify = false;
+    audit->add_flag("--verify", auditVerify, "Check the chain of hashes; exit 1 naming the first entry that does not hold");
 
     try {
         app.parse(argc, argv);
@@ -231,8 +297,69 @@ int main(int argc, char** argv) {
         }
         HubStore store(o.config.dataDir, o.config.databaseUrl, o.config.name);
         if (agencyAdd->parsed()) {
-            store.addAgency(code, name, peer);
-            std::cout << (peer ? "peer hub " : "agency ") << code << " added\n";
+            if (!nationalOf.empty()) store.addAccount(code, name, "national", nationalOf);
+            else if (!ncbOf.empty()) store.addAccount(code, name, "ncb", ncbOf);
+            else if (operatorAccount) store.addAccount(code, name, "operator", "");
+            else store.addAgency(code, name, peer);
+            std::cout << (peer ? "peer hub " : !nationalOf.empty() ? "national hub of " + nationalOf + " "
+                                                : !ncbOf.empty()    ? "National Central Bureau of " + ncbOf + " "
+                                                : operatorAccount   ? std::string("operators' account ")
+                                                                    : std::string("agency "))
+                      << code << " added\n";
+        } else if (tierNational->parsed() || tierInternational->parsed()) {
+            store.setTier(tierNational->parsed() ? "national" : "international", tierCountry);
+            std::cout << "tier " << store.tier() << (store.country().empty() ? "" : " (" + store.country() + ")") << '\n';
+        } else if (tierShow->parsed()) {
+            std::cout << "tier " << store.tier() << (store.country().empty() ? "" : " (" + store.country() + ")") << '\n';
+        } else if (agreementSet->parsed() || agreementRevoke->parsed() || agreementShow->parsed()) {
+            HubFederation federation(store);
+            if (agreementSet->parsed()) {
+                rules.flaggedOnly = !everyPush;
+                const auto set = federation.setAgreement(rules, agreementBy);
+                std::cout << "agreement version " << set.version << " in force\n";
+            } else if (agreementRevoke->parsed()) {
+                const auto revoked = federation.revokeAgreement(agreementBy, revokeNote);
+                std::cout << "agreement revoked (version " << revoked.version << "); what was forwarded is withdrawn from the international tier\n";
+            } else if (agreementJson) {
+                std::cout << json::write(federation.agreement()) << '\n';
+            } else {
+                for (const auto& a : federation.agreementHistory())
+                    std::cout << "version " << a.version << (a.active ? " in force" : " revoked") << ", by " << a.recordedBy << ": "
+                              << json::writeAgreementRules(a) << (a.note.empty() ? "" : "  " + a.note) << '\n';
+                std::map<std::string, int> states;
+                for (const auto& f : federation.forwardStates()) ++states[f.state];
+                std::cout << "forwarded " << states["forwarded"] << ", withdrawn " << states["withdrawn"] << ", refused " << states["refused"] << '\n';
+            }
+        } else if (audit->parsed()) {
+            HubAuditLog log(store.database());
+            if (auditVerify) {
+                if (const auto broken = log.verify()) {
+                    std::cerr << "striae-hub: error: the audit trail does not hold at entry " << *broken << '\n';
+                    return 1;
+                }
+                std::cout << "audit trail whole: " << log.entries().size() << " entries\n";
+                return 0;
+            }
+            for (const auto& e : log.entries()) std::cout << e.seq << '\t' << e.at << '\t' << e.actor << '\t' << e.event << '\t' << e.detail << '\n';
+        } else if (stats->parsed() && statsTiers) {
+            HubFederation federation(store);  // their tables, on a hub that never served
+            HubSubmissions submissions(store, federation.audit(), o.config.dataDir + "/reports");
+            const auto figures = tierStatistics(store, statsFilter.from, statsFilter.to, statsCountry);
+            if (statsJson) {
+                std::cout << json::write(figures) << '\n';
+                return 0;
+            }
+            std::cout << "tier " << figures.tier << (figures.country.empty() ? "" : " (" + figures.country + ")") << '\n';
+            std::cout << std::left << std::setw(9) << "country" << std::right << std::setw(10) << "holdings" << std::setw(11) << "withdrawn"
+                      << std::setw(16) << "intl searches" << std::setw(14) << "cross-border" << std::setw(7) << "hits" << std::setw(11)
+                      << "on behalf" << '\n';
+            for (const auto& c : figures.countries)
+                std::cout << std::left << std::setw(9) << (c.country.empty() ? "-" : c.country) << std::right << std::setw(10) << c.holdings
+                          << std::setw(11) << c.withdrawn << std::setw(16) << c.internationalSearches << std::setw(14) << c.crossBorderLeads
+                          << std::setw(7) << c.crossBorderHits << std::setw(11) << c.submissions << '\n';
+            if (figures.tier == "national")
+                std::cout << "to the international tier: forwarded " << figures.forwarded << ", refused " << figures.refused << ", withdrawn "
+                          << figures.withdrawnFromInternational << "; international lists " << figures.internationalLists << '\n';
         } else if (issue->parsed()) {
             std::cout << store.issueToken(code, scopes) << '\n';
         } else if (revoke->parsed()) {

@@ -282,6 +282,7 @@ CorrelationRun Store::run(Id id) const {
         if (p->has("holdings")) r.holdings = p->getValue<int>("holdings");
         if (p->has("fullyCompared")) r.fullyCompared = p->getValue<int>("fullyCompared");
         if (p->has("shortlist")) r.shortlist = p->getValue<std::string>("shortlist");
+        if (p->has("tier")) r.tier = p->getValue<std::string>("tier");
     } catch (const std::exception&) {
         // parameters of a hub run or an older version: nothing recorded
     }

@@ -19,4 +19,10 @@ std::string sha256OfFile(const std::string& path) {
     return Poco::DigestEngine::digestToHex(engine.digest());
 }
 
+std::string sha256OfText(const std::string& text) {
+    Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+    engine.update(text);
+    return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
 }  // namespace striae::sync

@@ -4,4 +4,5 @@
 
 namespace striae::sync {
 std::string sha256OfFile(const std::string& path);
+std::string sha256OfText(const std::string& text);
 }

@@ -99,8 +99,16 @@ std::string HubClient::health() { return call("GET", "/v1/health"); }
 PushReply HubClient::push(const std::string& x3pPath, const AcquisitionMetadata& m) {
     if (!fs::is_regular_file(x3pPath)) throw HubError(0, "no scan file " + x3pPath);
     const std::string sha = sha256OfFile(x3pPath);
-    const std::string boundary = "striae-" + sha.substr(0, 24);
-    const std::string metadataJson = json::writeMetadata(m, sha);
+    return upload("/v1/acquisitions", x3pPath, sha, json::writeMetadata(m, sha));
+}
+
+PushReply HubClient::forward(const std::string& x3pPath, const HubAcquisition& a) {
+    if (!fs::is_regular_file(x3pPath)) throw HubError(0, "no scan file " + x3pPath);
+    return upload("/v1/federation/acquisitions", x3pPath, a.sha256, json::write(a));
+}
+
+PushReply HubClient::upload(const std::string& path, const std::string& x3pPath, const std::string& sha, const std::string& metadataJson) {
+    const std::string boundary = "striae-" + (sha.size() >= 24 ? sha : sha256OfFile(x3pPath)).substr(0, 24);
     std::ostringstream head;
     head << "--" << boundary << "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n"
          << "Content-Type: application/json\r\n\r\n"
@@ -114,7 +122,7 @@ PushReply HubClient::push(const std::string& x3pPath, const AcquisitionMetadata&
     int status = 0;
     try {
         auto session = sessionFor(url_, timeout_);
-        Poco::Net::HTTPRequest req("POST", "/v1/acquisitions", Poco::Net::HTTPMessage::HTTP_1_1);
+        Poco::Net::HTTPRequest req("POST", path, Poco::Net::HTTPMessage::HTTP_1_1);
         req.set("Authorization", "Bearer " + token_);
         req.setContentType("multipart/form-data; boundary=" + boundary);
         req.setContentLength(std::streamsize(headText.size() + size + tail.size()));

@@ -150,17 +150,31 @@ void HubDatabase::withSchemaLock(const std::function<void()>& setUp) {
     query("SELECT 1 WHERE pg_advisory_unlock(?)", {kSchemaLock});
 }
 
+// Transactions nest (a concern's write inside the store's): the outermost one commits; a
+// rolled-back inner one makes the outermost roll back too.
 void HubDatabase::begin() {
     auto guard = lock();
-    session_->begin();
+    if (depth_ == 0) {
+        session_->begin();
+        innerRolledBack_ = false;
+    }
+    ++depth_;
 }
 void HubDatabase::commit() {
     auto guard = lock();
+    if (depth_ == 0) throw std::logic_error("commit without a transaction");
+    if (--depth_ > 0) return;
+    if (innerRolledBack_) {
+        session_->rollback();
+        throw std::runtime_error("a nested transaction was rolled back; nothing was committed");
+    }
     session_->commit();
 }
 void HubDatabase::rollback() {
     auto guard = lock();
-    session_->rollback();
+    if (depth_ == 0) return;
+    innerRolledBack_ = true;
+    if (--depth_ == 0) session_->rollback();
 }
 
 }  // namespace striae::sync

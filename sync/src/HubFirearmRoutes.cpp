@@ -121,45 +121,10 @@ void commentTrace(Route& r) {
     sendJson(r.response, 201, json::write(r.firearms.commentTrace(r.caller, idFrom(r.path[2], "trace request"), text, by)));
 }
 
-// A file's bytes as the request's body (application/octet-stream, at most `limit`), streamed to a temporary
-// file beside the hub's data and hashed as they arrive. The receiver of the result takes the file or removes it.
-struct ReceivedFile {
-    std::string path, sha256;
-    std::int64_t size = 0;
-};
 ReceivedFile receiveFile(Route& r, std::int64_t limit, const std::string& what) {
-    const std::string megabytes = std::to_string(limit >> 20) + " MB";
-    if (r.request.getContentType().rfind("application/octet-stream", 0) != 0)
-        throw HubError(415, "content type '" + r.request.getContentType() + "': " + what + " is sent as application/octet-stream");
-    if (r.request.hasContentLength() && r.request.getContentLength64() > limit)
-        throw HubError(413, what + " of " + std::to_string(r.request.getContentLength64()) + " bytes; at most " + megabytes);
     static std::atomic<unsigned> counter{0};
-    ReceivedFile f;
-    f.path = r.hub.store().tempFile("attachment-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    Poco::SHA2Engine hash(Poco::SHA2Engine::SHA_256);
-    auto fail = [&](int status, const std::string& message) {
-        std::error_code ec;
-        std::filesystem::remove(f.path, ec);
-        throw HubError(status, message);
-    };
-    {
-        std::ofstream out(f.path, std::ios::binary | std::ios::trunc);
-        char buffer[1 << 16];
-        while (r.request.stream()) {
-            r.request.stream().read(buffer, sizeof buffer);
-            const auto n = r.request.stream().gcount();
-            f.size += n;
-            if (f.size > limit) {
-                out.close();
-                fail(413, what + " larger than " + megabytes);
-            }
-            hash.update(buffer, std::size_t(n));
-            out.write(buffer, n);
-        }
-        if (!out) fail(507, "the hub could not store " + what);
-    }
-    f.sha256 = Poco::DigestEngine::digestToHex(hash.digest());
-    return f;
+    return receiveBody(r.request, r.request.stream(), r.hub.store().tempFile("attachment-" + std::to_string(::getpid()) + "-" + std::to_string(++counter)), limit,
+                       what, "application/octet-stream");
 }
 
 // POST /v1/traces/{id}/attachments?name=N&by=B with the file's bytes (at most 50 MB).

@@ -32,6 +32,7 @@ Object::Ptr object(const AcquisitionMetadata& m) {
     if (m.land > 0) o->set("land", m.land);
     if (m.lands > 0) o->set("lands", m.lands);
     if (m.landsScanned > 0) o->set("lands_scanned", m.landsScanned);
+    if (!m.scope.empty()) o->set("scope", m.scope);
     return o;
 }
 
@@ -47,6 +48,10 @@ Object::Ptr object(const HubAcquisition& a) {
     o->set("withdrawn", a.withdrawn);
     o->set("uploaded_at", a.uploadedAt);
     o->set("updated_at", a.updatedAt);
+    if (!a.country.empty()) o->set("country", a.country);
+    if (!a.viaHub.empty()) o->set("via_hub", a.viaHub);
+    if (!a.acquiredFor.empty()) o->set("acquired_for", a.acquiredFor);
+    if (!a.submissionId.empty()) o->set("submission", a.submissionId);
     return o;
 }
 
@@ -92,6 +97,9 @@ AcquisitionMetadata metadataFrom(const Object::Ptr& o) {
     } else if (m.landsScanned != 0) {
         throw HubError(400, "field 'lands_scanned' is for bullets only");
     }
+    m.scope = str(o, "scope", false);
+    if (!m.scope.empty() && std::find(kSearchScopes.begin(), kSearchScopes.end(), m.scope) == kSearchScopes.end())
+        throw HubError(400, "field 'scope' is '" + m.scope.substr(0, 40) + "': expected national, international or both");
     return m;
 }
 
@@ -108,6 +116,10 @@ HubAcquisition acquisitionFrom(const Object::Ptr& o) {
     a.withdrawn = boolean(o, "withdrawn");
     a.uploadedAt = integer(o, "uploaded_at");
     a.updatedAt = integer(o, "updated_at");
+    a.country = str(o, "country", false);
+    a.viaHub = str(o, "via_hub", false);
+    a.acquiredFor = str(o, "acquired_for", false);
+    a.submissionId = str(o, "submission", false);
     return a;
 }
 
@@ -158,6 +170,7 @@ std::string write(const std::vector<LeadList>& lists, std::int64_t cursor) {
         o->set("cursor", l.cursor);
         o->set("correlated_at", l.correlatedAt);
         o->set("status", l.status);
+        o->set("tier", l.tier);
         if (l.holdings >= 0) {
             o->set("holdings", l.holdings);
             o->set("fully_compared", l.fullyCompared);
@@ -179,6 +192,8 @@ std::string write(const std::vector<LeadList>& lists, std::int64_t cursor) {
             k->set("case_ref", c.caseRef);
             k->set("disclosed", c.disclosed);
             k->set("outcome", c.outcome);
+            k->set("country", c.country);
+            k->set("tier", c.tier);
             cs->add(k);
         }
         o->set("candidates", cs);
@@ -333,6 +348,7 @@ std::vector<LeadList> readLeadLists(const std::string& body, std::int64_t& curso
         l.cursor = integer(o, "cursor");
         l.correlatedAt = integer(o, "correlated_at");
         l.status = str(o, "status", true);
+        l.tier = str(o, "tier", false, "national");
         if (o->has("holdings")) {
             l.holdings = int(integer(o, "holdings"));
             l.fullyCompared = int(integer(o, "fully_compared"));
@@ -356,6 +372,8 @@ std::vector<LeadList> readLeadLists(const std::string& body, std::int64_t& curso
             c.caseRef = str(k, "case_ref", false);
             c.disclosed = boolean(k, "disclosed");
             c.outcome = str(k, "outcome", false);
+            c.country = str(k, "country", false);
+            c.tier = str(k, "tier", false, l.tier);
             l.candidates.push_back(std::move(c));
         }
         out.push_back(std::move(l));

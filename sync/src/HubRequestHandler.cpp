@@ -23,6 +23,9 @@
 #include "striae/sync/HubJson.h"
 #include "striae/sync/HubServer.h"
 #include "striae/sync/HubStore.h"
+#include "striae/sync/Forwarder.h"
+#include "striae/sync/HubClient.h"
+#include "striae/sync/HubFederation.h"
 
 namespace fs = std::filesystem;
 using Poco::Net::HTTPServerRequest;
@@ -114,7 +117,8 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
         const auto query = uri.getQueryParameters();
         // A token issued for one role at the agency does that role's work only.
         static const std::vector<std::string> evidence{"acquisitions", "leads", "candidates", "feedback", "stats"};
-        if (path.size() >= 2 && std::find(evidence.begin(), evidence.end(), path[1]) != evidence.end() && !caller.may("evidence"))
+        const bool tierFigures = path.size() == 3 && path[1] == "stats" && path[2] == "tiers";  // statistics per tier: any role
+        if (path.size() >= 2 && std::find(evidence.begin(), evidence.end(), path[1]) != evidence.end() && !tierFigures && !caller.may("evidence"))
             throw HubError(403, "this token of " + caller.agency + " is for " + caller.scopes + ", not for scans and lead lists (evidence)");
 
         if (path.size() == 2 && path[1] == "acquisitions" && method == "POST") {
@@ -144,6 +148,7 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
                 hub_.queue().signOnPush(result.acquisition, surface);  // the search signature, while the surface is read
                 hub_.queue().enqueue(result.acquisition.id);
                 Poco::Logger::get("striae-hub").information("push " + result.acquisition.id + " from " + caller.agency);
+                if (hub_.forwarder()) hub_.forwarder()->wake();  // forwarded now if the agreement allows it
             }
             sendJson(response, result.created ? 201 : 200, json::write(result.acquisition));
             return;
@@ -182,7 +187,25 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
                 return;
             }
             if (path.size() == 4 && path[3] == "scan" && get) {
-                const std::string file = store.scanPathFor(caller, id);
+                std::string file;
+                try {
+                    file = store.scanPathFor(caller, id);
+                } catch (const HubError& e) {
+                    // A candidate of another country on the caller's international list: from the international tier,
+                    // which gives it only once its owner disclosed it.
+                    if (e.status() != 404) throw;
+                    const std::string fetched = fetchInternationalScan(hub_, caller, id);
+                    if (fetched.empty()) throw;
+                    struct Removed {
+                        std::string path;
+                        ~Removed() {
+                            std::error_code ec;
+                            fs::remove(path, ec);
+                        }
+                    } removed{fetched};
+                    response.sendFile(fetched, "application/octet-stream");
+                    return;
+                }
                 response.sendFile(file, "application/octet-stream");
                 return;
             }
@@ -191,14 +214,38 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
         if (path.size() == 2 && path[1] == "leads" && get) {
             const std::int64_t since = integerParameter(query, "since", 0);
             const int limit = int(std::min<std::int64_t>(integerParameter(query, "limit", 100), 1000));
-            const auto lists = store.leads(caller, since, limit);
+            // scope: the national lists, the international ones mirrored from the international tier, or both (one feed).
+            const std::string scope = textParameter(query, "scope");
+            if (!scope.empty() && std::find(kSearchScopes.begin(), kSearchScopes.end(), scope) == kSearchScopes.end())
+                throw HubError(400, "parameter 'scope' is '" + scope + "': expected national, international or both");
+            std::vector<LeadList> lists;
+            if (scope != "international") lists = store.leads(caller, since, limit);
+            if (asksInternational(scope.empty() ? "both" : scope) && store.tier() == "national") {
+                auto international = hub_.federation().internationalLeads(caller, since, limit);
+                lists.insert(lists.end(), std::make_move_iterator(international.begin()), std::make_move_iterator(international.end()));
+                std::sort(lists.begin(), lists.end(), [](const LeadList& a, const LeadList& b) { return a.cursor < b.cursor; });
+                if (int(lists.size()) > limit) lists.resize(std::size_t(limit));
+            }
             sendJson(response, 200, json::write(lists, lists.empty() ? since : lists.back().cursor));
             return;
         }
 
         if (path.size() == 4 && path[1] == "candidates" && path[3] == "outcome" && method == "POST") {
             const std::int64_t candidate = candidateIdFrom(path[2]);
-            store.reportOutcome(caller, candidate, json::readString(readJsonBody(request), "outcome"));
+            const std::string outcome = json::readString(readJsonBody(request), "outcome");
+            if (const auto remote = hub_.federation().internationalCandidate(caller, candidate)) {
+                // A candidate of an international list: its outcome is the international hub's to keep (confirmed hits per country).
+                if (std::find(kHubOutcomes.begin(), kHubOutcomes.end(), outcome) == kHubOutcomes.end())
+                    throw HubError(400, "outcome '" + outcome + "': expected lead, hit or eliminated");
+                if (!hub_.forwarder()) throw HubError(503, "this hub has no link to the international tier to pass the outcome on");
+                hub_.forwarder()->withInternational([&](HubClient& client, const std::string&) {
+                    client.call("POST", "/v1/federation/candidates/" + std::to_string(*remote) + "/outcome", "{\"outcome\":\"" + outcome + "\"}");
+                });
+                hub_.federation().setInternationalOutcome(candidate, outcome);
+                sendJson(response, 200, "{\"candidate\":" + std::to_string(candidate) + "}");
+                return;
+            }
+            store.reportOutcome(caller, candidate, outcome);
             sendJson(response, 200, "{\"candidate\":" + std::to_string(candidate) + "}");
             return;
         }
@@ -243,6 +290,7 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
             return;
         }
         if (answerFirearmRoute(hub_, caller, method, path, query, request, response)) return;
+        if (answerTierRoute(hub_, caller, method, path, query, request, response)) return;
         throw HubError(404, "no such endpoint: " + method + " " + uri.getPath());
     } catch (const HubError& e) {
         // Read what the client is still sending (up to a bound), so that it

@@ -24,6 +24,14 @@ bool answerFirearmRoute(HubServer& hub, const Caller& caller, const std::string&
                         const Poco::URI::QueryParameters& query, Poco::Net::HTTPServerRequest& request,
                         Poco::Net::HTTPServerResponse& response);
 
+// The tiers' endpoints (HubTierRoutes.cpp): federation, submissions on behalf, the agreement, statistics per tier.
+bool answerTierRoute(HubServer& hub, const Caller& caller, const std::string& method, const std::vector<std::string>& path,
+                     const Poco::URI::QueryParameters& query, Poco::Net::HTTPServerRequest& request,
+                     Poco::Net::HTTPServerResponse& response);
+// A national hub: the scan of a candidate on one of the caller's international lists, fetched from the
+// international tier into a temporary file (the caller removes it); "" when `id` is no such candidate.
+std::string fetchInternationalScan(HubServer& hub, const Caller& caller, const std::string& id);
+
 class HubRequestHandler : public Poco::Net::HTTPRequestHandler {
 public:
     explicit HubRequestHandler(HubServer& hub) : hub_(hub) {}

@@ -15,7 +15,10 @@
 #include "RateLimiter.h"
 #include "striae/sync/HubError.h"
 #include "striae/sync/CorrelationQueue.h"
+#include "striae/sync/Forwarder.h"
+#include "striae/sync/HubFederation.h"
 #include "striae/sync/HubFirearms.h"
+#include "striae/sync/HubSubmissions.h"
 #include "striae/sync/HubStore.h"
 
 namespace striae::sync {
@@ -24,6 +27,9 @@ struct HubServer::Impl {
     std::unique_ptr<HubStore> store;
     std::unique_ptr<CorrelationQueue> queue;
     std::unique_ptr<HubFirearms> firearms;
+    std::unique_ptr<HubFederation> federation;
+    std::unique_ptr<HubSubmissions> submissions;
+    std::unique_ptr<Forwarder> forwarder;
     std::vector<std::unique_ptr<PeerReplicator>> replicators;
     std::unique_ptr<Poco::Net::ServerSocket> socket;
     std::unique_ptr<ConnectionRegistry> connections;
@@ -45,6 +51,14 @@ bool isLoopback(const std::string& host) {
 HubServer::HubServer(HubConfig config) : config_(std::move(config)), impl_(std::make_unique<Impl>()) {
     impl_->store = std::make_unique<HubStore>(config_.dataDir, config_.databaseUrl, config_.name, /*ownsUploads=*/true);
     impl_->firearms = std::make_unique<HubFirearms>(impl_->store->database(), (std::filesystem::path(config_.dataDir) / "attachments").string());
+    impl_->federation = std::make_unique<HubFederation>(*impl_->store);
+    impl_->submissions = std::make_unique<HubSubmissions>(*impl_->store, impl_->federation->audit(),
+                                                          (std::filesystem::path(config_.dataDir) / "reports").string());
+    if (!config_.internationalHubs.empty()) {
+        if (impl_->store->tier() != "national" || impl_->store->country().empty())
+            throw HubError(400, "only a national hub with its country forwards to an international hub (striae-hub tier national --country XX)");
+        impl_->forwarder = std::make_unique<Forwarder>(*impl_->store, *impl_->federation, config_.internationalHubs, config_.forwardIntervalMs);
+    }
     impl_->queue = std::make_unique<CorrelationQueue>(*impl_->store, config_.workers, config_.listSize, config_.shortlist);
     // A bad model stops the hub from starting, with the file and the problem named.
     if (!config_.calibrationModelFile.empty()) impl_->queue->setCalibrationModel(matching::readCalibrationModel(config_.calibrationModelFile));
@@ -56,6 +70,9 @@ HubServer::~HubServer() { stop(); }
 HubStore& HubServer::store() { return *impl_->store; }
 CorrelationQueue& HubServer::queue() { return *impl_->queue; }
 HubFirearms& HubServer::firearms() { return *impl_->firearms; }
+HubFederation& HubServer::federation() { return *impl_->federation; }
+HubSubmissions& HubServer::submissions() { return *impl_->submissions; }
+Forwarder* HubServer::forwarder() { return impl_->forwarder.get(); }
 RateLimiter& HubServer::rateLimiter() { return *impl_->rateLimiter; }
 
 void HubServer::start() {
@@ -88,6 +105,7 @@ void HubServer::start() {
             *impl_->store, peer, config_.replicationIntervalMs, [this](const std::string& id) { impl_->queue->enqueue(id); }));
         impl_->replicators.back()->start();
     }
+    if (impl_->forwarder) impl_->forwarder->start();
     impl_->server->start();
 }
 
@@ -97,6 +115,7 @@ void HubServer::stop() {
         impl_->connections->closeAll(5000);
         impl_->server.reset();
     }
+    if (impl_->forwarder) impl_->forwarder->stop();
     for (auto& r : impl_->replicators) r->stop();
     impl_->replicators.clear();
     impl_->queue->stop();

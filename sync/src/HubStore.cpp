@@ -68,7 +68,8 @@ INSERT INTO counter(name, value) SELECT 'feedback', 0 WHERE NOT EXISTS (SELECT 1
 
 const char* kAcquisitionColumns =
     "id, agency, origin_hub, sha256, size, case_ref, item_label, item_type, region, caliber, class_json, acquired_at, "
-    "disclosed, withdrawn, uploaded_at, updated_at, land, lands, lands_scanned, recovered_at";
+    "disclosed, withdrawn, uploaded_at, updated_at, land, lands, lands_scanned, recovered_at, country, scope, via_hub, acquired_for, "
+    "submission_id";
 
 HubAcquisition acquisitionFromRow(const SqlRow& r, std::size_t c = 0) {
     HubAcquisition a;
@@ -92,13 +93,12 @@ HubAcquisition acquisitionFromRow(const SqlRow& r, std::size_t c = 0) {
     a.metadata.lands = int(r.integer(c + 17));
     a.metadata.landsScanned = int(r.integer(c + 18));
     a.metadata.recoveredAt = r.text(c + 19);
+    a.country = r.text(c + 20);
+    a.metadata.scope = r.text(c + 21);
+    a.viaHub = r.text(c + 22);
+    a.acquiredFor = r.text(c + 23);
+    a.submissionId = r.text(c + 24);
     return a;
-}
-
-std::string sha256Hex(const std::string& text) {
-    Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
-    engine.update(text);
-    return Poco::DigestEngine::digestToHex(engine.digest());
 }
 
 void fsyncPath(const std::string& path, bool directory) {
@@ -140,7 +140,7 @@ void HubStore::migrate() {
     const bool landsScanned = hasColumn("acquisition", "lands_scanned"), scope = hasColumn("lead_list", "shortlist"),
                leases = hasColumn("job", "lease_until"), recovered = hasColumn("acquisition", "recovered_at"),
                leadAt = hasColumn("candidate", "lead_at"), feedbackOrigin = hasColumn("feedback", "origin_hub"),
-               tokenScopes = hasColumn("token", "scopes");
+               tokenScopes = hasColumn("token", "scopes"), tiers = hasColumn("acquisition", "via_hub");
     HubTransaction t(db_);
     if (!landsScanned) db_.execute("ALTER TABLE acquisition ADD COLUMN lands_scanned BIGINT NOT NULL DEFAULT 0");
     if (!scope) {
@@ -162,12 +162,28 @@ void HubStore::migrate() {
     }
     // 6: tokens per role at the agency (a token issued before may do everything, as it did).
     if (!tokenScopes) db_.execute("ALTER TABLE token ADD COLUMN scopes TEXT NOT NULL DEFAULT 'all'");
+    // 7: tiers (docs/hub-api.md): accounts' kinds and countries; each acquisition's country, search scope, the
+    // national hub that forwarded it and, for a search on a country's behalf, the operator and the submission.
+    if (!tiers) {
+        db_.execute("ALTER TABLE agency ADD COLUMN kind TEXT NOT NULL DEFAULT 'agency'");
+        db_.execute("ALTER TABLE agency ADD COLUMN country TEXT NOT NULL DEFAULT ''");
+        db_.execute("UPDATE agency SET kind = 'peer' WHERE peer <> 0");
+        db_.execute("ALTER TABLE acquisition ADD COLUMN country TEXT NOT NULL DEFAULT ''");
+        db_.execute("ALTER TABLE acquisition ADD COLUMN scope TEXT NOT NULL DEFAULT 'national'");
+        db_.execute("ALTER TABLE acquisition ADD COLUMN via_hub TEXT NOT NULL DEFAULT ''");
+        db_.execute("ALTER TABLE acquisition ADD COLUMN acquired_for TEXT NOT NULL DEFAULT ''");
+        db_.execute("ALTER TABLE acquisition ADD COLUMN submission_id TEXT NOT NULL DEFAULT ''");
+    }
+    db_.execute("CREATE INDEX IF NOT EXISTS acquisition_country ON acquisition(country)");
+    db_.execute("CREATE INDEX IF NOT EXISTS acquisition_via_hub ON acquisition(via_hub)");
+    db_.execute("INSERT INTO hub_meta(name, value) SELECT 'tier', 'national' WHERE NOT EXISTS (SELECT 1 FROM hub_meta WHERE name = 'tier')");
+    db_.execute("INSERT INTO hub_meta(name, value) SELECT 'country', '' WHERE NOT EXISTS (SELECT 1 FROM hub_meta WHERE name = 'country')");
     db_.execute("UPDATE feedback SET origin_hub = ?, origin_id = id WHERE origin_hub = ''", {hubName_});
     db_.execute("CREATE UNIQUE INDEX IF NOT EXISTS feedback_origin ON feedback(origin_hub, origin_id)");
     // The few candidates that became leads, and the reviewed ones: the statistics read them without a scan of all.
     db_.execute("CREATE INDEX IF NOT EXISTS candidate_leads ON candidate(list_id) WHERE lead_at > 0");
     db_.execute("CREATE INDEX IF NOT EXISTS candidate_reviewed ON candidate(list_id) WHERE outcome <> ''");
-    db_.execute("UPDATE hub_meta SET value = '6' WHERE name = 'schema_version' AND value IN ('1', '2', '3', '4', '5')");
+    db_.execute("UPDATE hub_meta SET value = '7' WHERE name = 'schema_version' AND value IN ('1', '2', '3', '4', '5', '6')");
     t.commit();
 }
 
@@ -189,13 +205,61 @@ std::int64_t HubStore::nextSeq() {
 }
 
 void HubStore::addAgency(const std::string& code, const std::string& name, bool peer) {
+    addAccount(code, name, peer ? "peer" : "agency", peer ? std::string() : country());
+}
+
+namespace {
+bool isCountryCode(const std::string& c) {
+    return c.size() >= 2 && c.size() <= 3 && c.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") == std::string::npos;
+}
+}  // namespace
+
+void HubStore::addAccount(const std::string& code, const std::string& name, const std::string& kind, const std::string& country) {
     if (code.empty() || code.size() > 64 || code.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") != std::string::npos)
         throw HubError(400, "agency code '" + code + "': use 1-64 letters, digits, '-', '_' or '.'");
+    if (std::find(kAccountKinds.begin(), kAccountKinds.end(), kind) == kAccountKinds.end())
+        throw HubError(400, "account kind '" + kind + "': expected agency, peer, national, ncb or operator");
+    if (!country.empty() && !isCountryCode(country))
+        throw HubError(400, "country '" + country.substr(0, 16) + "': expected an ISO 3166 code of 2 or 3 capital letters (FR, KEN)");
+    if ((kind == "national" || kind == "ncb") && country.empty()) throw HubError(400, "a " + kind + " account needs its country");
+    if ((kind == "national" || kind == "ncb" || kind == "operator") && tier() != "international")
+        throw HubError(400, "a " + kind + " account belongs at an international hub; this hub is " + tier() +
+                                " (striae-hub tier international)");
     HubTransaction t(db_);
     if (!db_.query("SELECT code FROM agency WHERE code = ?", {code}).empty())
         throw HubError(409, "agency " + code + " exists already");
-    db_.execute("INSERT INTO agency(code, name, peer, created_at) VALUES (?, ?, ?, ?)",
-                {code, name.empty() ? code : name, std::int64_t(peer ? 1 : 0), nowMs()});
+    if (kind == "ncb" && !db_.query("SELECT code FROM agency WHERE kind = 'ncb' AND country = ?", {country}).empty())
+        throw HubError(409, "country " + country + " has its National Central Bureau's account already");
+    db_.execute("INSERT INTO agency(code, name, peer, created_at, kind, country) VALUES (?, ?, ?, ?, ?, ?)",
+                {code, name.empty() ? code : name, std::int64_t(kind == "peer" ? 1 : 0), nowMs(), kind, country});
+    t.commit();
+}
+
+std::string HubStore::tier() {
+    const auto rows = db_.query("SELECT value FROM hub_meta WHERE name = 'tier'");
+    return rows.empty() ? "national" : rows[0].text(0);
+}
+
+std::string HubStore::country() {
+    const auto rows = db_.query("SELECT value FROM hub_meta WHERE name = 'country'");
+    return rows.empty() ? "" : rows[0].text(0);
+}
+
+void HubStore::setTier(const std::string& tier, const std::string& country) {
+    if (tier != "national" && tier != "international") throw HubError(400, "tier '" + tier + "': expected national or international");
+    if (tier == "national" && !country.empty() && !isCountryCode(country))
+        throw HubError(400, "country '" + country.substr(0, 16) + "': expected an ISO 3166 code of 2 or 3 capital letters (FR, KEN)");
+    if (tier == "international" && !country.empty()) throw HubError(400, "an international hub belongs to no one country");
+    HubTransaction t(db_);
+    if (tier == "international" && !db_.query("SELECT id FROM acquisition WHERE via_hub = '' AND acquired_for = '' AND agency <> '' LIMIT 1").empty())
+        throw HubError(409, "this hub holds its own agencies' pushes; an international hub holds what national hubs forward");
+    db_.execute("UPDATE hub_meta SET value = ? WHERE name = 'tier'", {tier});
+    db_.execute("UPDATE hub_meta SET value = ? WHERE name = 'country'", {country});
+    // The hub's own agencies, and what they pushed, are of its country.
+    if (tier == "national") {
+        db_.execute("UPDATE agency SET country = ? WHERE kind = 'agency'", {country});
+        db_.execute("UPDATE acquisition SET country = ? WHERE via_hub = '' AND acquired_for = ''", {country});
+    }
     t.commit();
 }
 
@@ -218,14 +282,14 @@ std::string HubStore::issueToken(const std::string& agency, const std::string& s
         token += hex[c >> 4];
         token += hex[c & 15];
     }
-    db_.execute("INSERT INTO token(hash, agency, created_at, revoked_at, scopes) VALUES (?, ?, ?, 0, ?)", {sha256Hex(token), agency, nowMs(), scopes});
+    db_.execute("INSERT INTO token(hash, agency, created_at, revoked_at, scopes) VALUES (?, ?, ?, 0, ?)", {sha256OfText(token), agency, nowMs(), scopes});
     t.commit();
     return token;
 }
 
 void HubStore::revokeToken(const std::string& token) {
     HubTransaction t(db_);
-    const std::string hash = sha256Hex(token);
+    const std::string hash = sha256OfText(token);
     if (db_.query("SELECT hash FROM token WHERE hash = ?", {hash}).empty()) throw HubError(404, "no such token");
     db_.execute("UPDATE token SET revoked_at = ? WHERE hash = ? AND revoked_at = 0", {nowMs(), hash});
     t.commit();
@@ -233,16 +297,16 @@ void HubStore::revokeToken(const std::string& token) {
 
 Caller HubStore::authenticate(const std::string& token) {
     if (token.empty()) throw HubError(401, "no token: send 'Authorization: Bearer <token>'");
-    const auto rows = db_.query("SELECT t.agency, t.revoked_at, a.peer, t.scopes FROM token t JOIN agency a ON a.code = t.agency "
+    const auto rows = db_.query("SELECT t.agency, t.revoked_at, a.peer, t.scopes, a.kind, a.country FROM token t JOIN agency a ON a.code = t.agency "
                                 "WHERE t.hash = ?",
-                                {sha256Hex(token)});
+                                {sha256OfText(token)});
     if (rows.empty()) throw HubError(401, "unknown token");
     if (rows[0].integer(1) != 0) throw HubError(401, "token revoked");
-    return Caller{rows[0].text(0), rows[0].integer(2) != 0, rows[0].text(3)};
+    return Caller{rows[0].text(0), rows[0].integer(2) != 0, rows[0].text(3), rows[0].text(4), rows[0].text(5)};
 }
 
 std::string HubStore::acquisitionIdFor(const std::string& agency, const std::string& sha256) {
-    return sha256Hex(agency + "\n" + sha256).substr(0, 32);
+    return sha256OfText(agency + "\n" + sha256).substr(0, 32);
 }
 
 std::string HubStore::storeScanFile(const std::string& tempPath, std::string sha) {
@@ -262,10 +326,11 @@ std::string HubStore::storeScanFile(const std::string& tempPath, std::string sha
 void HubStore::insertAcquisition(const HubAcquisition& a) {
     const auto& m = a.metadata;
     db_.execute(std::string("INSERT INTO acquisition(") + kAcquisitionColumns +
-                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 {a.id, a.agency, a.originHub, a.sha256, a.size, m.caseRef, m.itemLabel, m.itemType, m.region, m.caliber,
                  m.classJson, m.acquiredAt, std::int64_t(a.disclosed), std::int64_t(a.withdrawn), a.uploadedAt,
-                 a.updatedAt, std::int64_t(m.land), std::int64_t(m.lands), std::int64_t(m.landsScanned), m.recoveredAt});
+                 a.updatedAt, std::int64_t(m.land), std::int64_t(m.lands), std::int64_t(m.landsScanned), m.recoveredAt,
+                 a.country, m.scope.empty() ? std::string("national") : m.scope, a.viaHub, a.acquiredFor, a.submissionId});
     if (!a.withdrawn)
         db_.execute("INSERT INTO job(acquisition_id, state, attempts, error, queued_at) VALUES (?, 'queued', 0, '', ?)",
                     {a.id, nowMs()});
@@ -279,24 +344,49 @@ void HubStore::recordChange(const std::string& kind, const std::string& acquisit
 PushResult HubStore::push(const Caller& caller, const AcquisitionMetadata& metadata, const std::string& sha256,
                           std::int64_t size) {
     if (caller.peer) throw HubError(403, "a peer hub replicates through the change feed; it does not push");
-    HubTransaction t(db_);
-    const std::string id = acquisitionIdFor(caller.agency, sha256);
-    if (auto existing = findAcquisition(id)) {
-        if (existing->withdrawn) throw HubError(409, "acquisition " + id + " was withdrawn; it cannot be pushed again");
-        return {*existing, false};
-    }
+    if (caller.kind != "agency")
+        throw HubError(403, "a " + caller.kind + " account does not push its own scans here" +
+                                (caller.kind == "national" ? std::string(" (it forwards: /v1/federation/acquisitions)")
+                                 : caller.kind == "operator" ? std::string(" (on a country's behalf: /v1/submissions/{id}/acquisitions)")
+                                                             : std::string()));
+    if (tier() == "international")
+        throw HubError(403, "an international hub holds what national hubs forward; push to your national hub");
     HubAcquisition a;
-    a.id = id;
     a.agency = caller.agency;
     a.originHub = hubName_;
     a.sha256 = sha256;
     a.size = size;
     a.metadata = metadata;
+    a.country = caller.country;
+    return insertNew(a);
+}
+
+PushResult HubStore::insertNew(HubAcquisition a) {
+    HubTransaction t(db_);
+    a.id = acquisitionIdFor(a.agency, a.sha256);
+    if (a.metadata.scope.empty()) a.metadata.scope = "national";
+    if (auto existing = findAcquisition(a.id)) {
+        if (existing->withdrawn) throw HubError(409, "acquisition " + a.id + " was withdrawn; it cannot be pushed again");
+        return {*existing, false};
+    }
     a.uploadedAt = a.updatedAt = nowMs();
     insertAcquisition(a);
-    recordChange("acquisition", id);
+    recordChange("acquisition", a.id);
     t.commit();
     return {a, true};
+}
+
+PushResult HubStore::insertWithScan(const HubAcquisition& a, const std::string& tempPath) {
+    std::lock_guard lock(filesMutex_);
+    const bool hadFile = fs::exists(filePath(a.sha256));
+    storeScanFile(tempPath, a.sha256);
+    try {
+        return insertNew(a);
+    } catch (...) {
+        if (!hadFile && db_.query("SELECT id FROM acquisition WHERE sha256 = ? AND withdrawn = 0", {a.sha256}).empty())
+            removeScanFiles(a.sha256);
+        throw;
+    }
 }
 
 std::optional<HubAcquisition> HubStore::findAcquisition(const std::string& id) {
@@ -311,9 +401,21 @@ HubAcquisition HubStore::acquisition(const std::string& id) {
     return *a;
 }
 
+bool HubStore::actsFor(const Caller& caller, const HubAcquisition& a) {
+    if (caller.kind == "national") return !a.viaHub.empty() && a.viaHub == caller.agency;
+    if (caller.kind == "operator") return !a.acquiredFor.empty() && a.acquiredFor == caller.agency;
+    return a.agency == caller.agency;
+}
+
+bool HubStore::maySee(const Caller& caller, const HubAcquisition& a) {
+    if (caller.peer || a.disclosed || actsFor(caller, a)) return true;
+    // A national hub and an NCB see their country's holdings, not another's.
+    return (caller.kind == "national" || caller.kind == "ncb") && !caller.country.empty() && a.country == caller.country;
+}
+
 HubAcquisition HubStore::visibleAcquisition(const Caller& caller, const std::string& id) {
     auto a = findAcquisition(id);
-    if (!a || (a->agency != caller.agency && !caller.peer && !a->disclosed)) throw HubError(404, "no acquisition " + id);
+    if (!a || !maySee(caller, *a)) throw HubError(404, "no acquisition " + id);
     return *a;
 }
 
@@ -325,7 +427,6 @@ PushResult HubStore::pushWithScan(const Caller& caller, const AcquisitionMetadat
     try {
         return push(caller, metadata, sha256, size);
     } catch (...) {
-        std::error_code ec;
         if (!hadFile && db_.query("SELECT id FROM acquisition WHERE sha256 = ? AND withdrawn = 0", {sha256}).empty())
             removeScanFiles(sha256);
         throw;
@@ -334,8 +435,10 @@ PushResult HubStore::pushWithScan(const Caller& caller, const AcquisitionMetadat
 
 HubAcquisition HubStore::ownedBy(const Caller& caller, const std::string& id) {
     HubAcquisition a = visibleAcquisition(caller, id);
-    if (a.agency != caller.agency)
-        throw HubError(403, "acquisition " + id + " belongs to " + a.agency + "; only the submitting agency may change it");
+    // The owner; at an international hub also the national hub that forwarded it (for its agencies) and the NCB
+    // of a country's holding acquired on its behalf.
+    const bool owner = actsFor(caller, a) || (caller.kind == "ncb" && !a.acquiredFor.empty() && a.agency == caller.agency);
+    if (!owner) throw HubError(403, "acquisition " + id + " belongs to " + a.agency + "; only the submitting agency may change it");
     if (a.withdrawn) throw HubError(409, "acquisition " + id + " was withdrawn");
     return a;
 }
@@ -346,8 +449,10 @@ HubAcquisition HubStore::update(const Caller& caller, const std::string& id, con
     if (m.caliber != a.metadata.caliber || m.itemType != a.metadata.itemType || m.region != a.metadata.region ||
         m.land != a.metadata.land || m.lands != a.metadata.lands || m.landsScanned != a.metadata.landsScanned)
         throw HubError(400, "caliber, item type, region and land decide what an acquisition is compared with; withdraw and push again to change them");
-    db_.execute("UPDATE acquisition SET case_ref = ?, item_label = ?, class_json = ?, acquired_at = ?, recovered_at = ?, updated_at = ? WHERE id = ?",
-                {m.caseRef, m.itemLabel, m.classJson, m.acquiredAt, m.recoveredAt, nowMs(), id});
+    // The scope may change (the case flag: the owner asks for, or stops, the international search); "" keeps it.
+    db_.execute("UPDATE acquisition SET case_ref = ?, item_label = ?, class_json = ?, acquired_at = ?, recovered_at = ?, scope = ?, updated_at = ? "
+                "WHERE id = ?",
+                {m.caseRef, m.itemLabel, m.classJson, m.acquiredAt, m.recoveredAt, m.scope.empty() ? a.metadata.scope : m.scope, nowMs(), id});
     recordChange("update", id);
     t.commit();
     return acquisition(id);
@@ -540,10 +645,31 @@ void HubStore::releaseJob(const std::string& acquisitionId, const std::string& w
 }
 
 std::vector<LeadList> HubStore::leads(const Caller& caller, std::int64_t since, int limit) {
-    std::vector<LeadList> out;
     auto guard = db_.lock();  // one consistent view of lists and candidates
-    const std::vector<SqlValue> page{caller.agency, since, std::int64_t(std::clamp(limit, 1, 1000))};
-    const char* pageQuery = "SELECT acquisition_id FROM lead_list WHERE agency = ? AND seq > ? ORDER BY seq LIMIT ?";
+    // Whose lists: an agency's own; a national hub's, those of what it forwarded; an NCB's, its country's;
+    // an operator's, those of what it acquired on countries' behalf.
+    std::string whose = "p.agency = ?", key = caller.agency;
+    if (caller.kind == "national") whose = "a.via_hub = ?";
+    if (caller.kind == "operator") whose = "a.acquired_for = ?";
+    if (caller.kind == "ncb") whose = "a.country = ?", key = caller.country;
+    return loadLists(caller,
+                     "SELECT p.acquisition_id FROM lead_list p JOIN acquisition a ON a.id = p.acquisition_id WHERE " + whose +
+                         " AND p.seq > ? ORDER BY p.seq LIMIT ?",
+                     {key, since, std::int64_t(std::clamp(limit, 1, 1000))});
+}
+
+std::optional<LeadList> HubStore::leadList(const Caller& caller, const std::string& acquisitionId) {
+    auto guard = db_.lock();
+    const auto a = findAcquisition(acquisitionId);
+    if (!a || !maySee(caller, *a)) return std::nullopt;
+    auto lists = loadLists(caller, "SELECT acquisition_id FROM lead_list WHERE acquisition_id = ?", {acquisitionId});
+    if (lists.empty()) return std::nullopt;
+    return lists.front();
+}
+
+std::vector<LeadList> HubStore::loadLists(const Caller& caller, const std::string& pageQuery, const std::vector<SqlValue>& page) {
+    std::vector<LeadList> out;
+    const std::string listTier = tier();
     std::map<std::string, std::size_t> index;
     for (const auto& l : db_.query(
              std::string("SELECT l.acquisition_id, l.seq, l.correlated_at, l.status, a.case_ref, a.item_label, l.holdings, l.fully_compared, "
@@ -561,13 +687,15 @@ std::vector<LeadList> HubStore::leads(const Caller& caller, std::int64_t since, 
         list.holdings = int(l.integer(6));
         list.fullyCompared = int(l.integer(7));
         list.shortlist = l.text(8);
+        list.tier = listTier;
         index[list.acquisitionId] = out.size();
         out.push_back(std::move(list));
     }
     if (out.empty()) return out;
     // All their candidates in one query (a round trip per list costs dearly on PostgreSQL).
     for (const auto& r : db_.query(std::string("SELECT c.list_id, c.id, c.acquisition_id, c.rank, c.score, c.score_high, c.details, "
-                                               "c.outcome, a.agency, a.caliber, a.item_type, a.case_ref, a.disclosed FROM candidate c "
+                                               "c.outcome, a.agency, a.caliber, a.item_type, a.case_ref, a.disclosed, a.country, a.via_hub, "
+                                               "a.acquired_for FROM candidate c "
                                                "JOIN acquisition a ON a.id = c.acquisition_id WHERE c.list_id IN (") +
                                        pageQuery + ") ORDER BY c.list_id, c.rank",
                                    page)) {
@@ -585,7 +713,15 @@ std::vector<LeadList> HubStore::leads(const Caller& caller, std::int64_t since, 
         c.agency = r.text(8);
         c.caliber = r.text(9);
         c.itemType = r.text(10);
-        c.disclosed = r.integer(12) != 0 || c.agency == caller.agency;
+        c.country = r.text(13);
+        c.tier = listTier;
+        HubAcquisition held;
+        held.agency = c.agency;
+        held.country = c.country;
+        held.viaHub = r.text(14);
+        held.acquiredFor = r.text(15);
+        held.disclosed = r.integer(12) != 0;
+        c.disclosed = maySee(caller, held);
         if (c.disclosed) c.caseRef = r.text(11);
         out[it->second].candidates.push_back(std::move(c));
     }
@@ -596,10 +732,11 @@ void HubStore::reportOutcome(const Caller& caller, std::int64_t candidateId, con
     if (std::find(kHubOutcomes.begin(), kHubOutcomes.end(), outcome) == kHubOutcomes.end())
         throw HubError(400, "outcome '" + outcome + "': expected lead, hit or eliminated");
     HubTransaction t(db_);
-    const auto rows = db_.query("SELECT l.agency FROM candidate c JOIN lead_list l ON l.acquisition_id = c.list_id WHERE c.id = ?",
+    const auto rows = db_.query("SELECT l.agency, l.acquisition_id FROM candidate c JOIN lead_list l ON l.acquisition_id = c.list_id WHERE c.id = ?",
                                 {candidateId});
     if (rows.empty()) throw HubError(404, "no candidate " + std::to_string(candidateId));
-    if (rows[0].text(0) != caller.agency)
+    const auto list = findAcquisition(rows[0].text(1));
+    if (!list || !actsFor(caller, *list))
         throw HubError(403, "candidate " + std::to_string(candidateId) + " is on " + rows[0].text(0) +
                                 "'s lead list; only that agency reports its outcome");
     // lead_at keeps when it first became a lead (a hit is one too), for the turnaround.
@@ -612,7 +749,7 @@ void HubStore::reportOutcome(const Caller& caller, std::int64_t candidateId, con
 
 std::vector<AgencyStats> HubStore::stats(const std::string& agency) {
     std::vector<AgencyStats> out;
-    const auto agencies = agency.empty() ? db_.query("SELECT code FROM agency WHERE peer = 0 UNION "
+    const auto agencies = agency.empty() ? db_.query("SELECT code FROM agency WHERE kind = 'agency' UNION "
                                                              "SELECT DISTINCT agency FROM acquisition WHERE agency <> '' ORDER BY 1")
                                          : std::vector<SqlRow>{SqlRow({agency})};
     for (const auto& row : agencies) {
@@ -678,8 +815,9 @@ void HubStore::applyReplicatedUpdate(const HubAcquisition& a) {
     if (!known || known->withdrawn) return;
     const auto& m = a.metadata;
     db_.execute("UPDATE acquisition SET case_ref = ?, item_label = ?, class_json = ?, acquired_at = ?, recovered_at = ?, disclosed = ?, "
-                "updated_at = ? WHERE id = ?",
-                {m.caseRef, m.itemLabel, m.classJson, m.acquiredAt, m.recoveredAt, std::int64_t(a.disclosed), nowMs(), a.id});
+                "scope = ?, updated_at = ? WHERE id = ?",
+                {m.caseRef, m.itemLabel, m.classJson, m.acquiredAt, m.recoveredAt, std::int64_t(a.disclosed),
+                 m.scope.empty() ? known->metadata.scope : m.scope, nowMs(), a.id});
     if (a.disclosed != known->disclosed) touchListsNaming(a.id);
     t.commit();
 }

@@ -101,6 +101,41 @@ Upload UploadReceiver::receive(const Poco::Net::HTTPRequest& request, std::istre
     return {form.get("metadata"), tempPath_, part.sha256(), part.size()};
 }
 
+ReceivedFile receiveBody(Poco::Net::HTTPRequest& request, std::istream& body, const std::string& tempPath, std::int64_t limit,
+                         const std::string& what, const std::string& contentType) {
+    const std::string megabytes = std::to_string(limit >> 20) + " MB";
+    if (request.getContentType().rfind(contentType, 0) != 0)
+        throw HubError(415, "content type '" + request.getContentType().substr(0, 80) + "': " + what + " is sent as " + contentType);
+    if (request.hasContentLength() && request.getContentLength64() > limit)
+        throw HubError(413, what + " of " + std::to_string(request.getContentLength64()) + " bytes; at most " + megabytes);
+    ReceivedFile f;
+    f.path = tempPath;
+    Poco::SHA2Engine hash(Poco::SHA2Engine::SHA_256);
+    auto fail = [&](int status, const std::string& message) {
+        std::error_code ec;
+        fs::remove(f.path, ec);
+        throw HubError(status, message);
+    };
+    {
+        std::ofstream out(f.path, std::ios::binary | std::ios::trunc);
+        char buffer[1 << 16];
+        while (body) {
+            body.read(buffer, sizeof buffer);
+            const auto n = body.gcount();
+            f.size += n;
+            if (f.size > limit) {
+                out.close();
+                fail(413, what + " larger than " + megabytes);
+            }
+            hash.update(buffer, std::size_t(n));
+            out.write(buffer, n);
+        }
+        if (!out) fail(507, "the hub could not store " + what);
+    }
+    f.sha256 = Poco::DigestEngine::digestToHex(hash.digest());
+    return f;
+}
+
 std::string acquisitionIdFrom(const std::string& segment) {
     if (segment.size() != 32 || segment.find_first_not_of("0123456789abcdef") != std::string::npos)
         throw HubError(400, "acquisition id '" + segment.substr(0, 80) + "' is not 32 hexadecimal digits");

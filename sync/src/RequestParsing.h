@@ -38,6 +38,15 @@ private:
     bool kept_ = false;
 };
 
+// A file's bytes as a request's body (of `contentType`, at most `limit`), streamed to `tempPath` and hashed as
+// they arrive (HubError 413/415/507, the file removed). The receiver of the result takes the file or removes it.
+struct ReceivedFile {
+    std::string path, sha256;
+    std::int64_t size = 0;
+};
+ReceivedFile receiveBody(Poco::Net::HTTPRequest& request, std::istream& body, const std::string& tempPath, std::int64_t limit,
+                         const std::string& what, const std::string& contentType);
+
 // A 32-hex-digit acquisition id from a path segment (HubError 400).
 std::string acquisitionIdFrom(const std::string& segment);
 // A non-negative integer query parameter, `fallback` if absent (HubError 400).

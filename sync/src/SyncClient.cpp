@@ -260,6 +260,7 @@ SyncReport SyncClient::pull() {
                     // How the hub searched, kept with the run so the workstation says it above the list.
                     Poco::JSON::Object searched(Poco::JSON_PRESERVE_KEY_ORDER);
                     searched.set("method", "hub");
+                    searched.set("tier", list.tier);  // national, or the international tier's list mirrored by the agency's hub
                     if (list.holdings >= 0) {
                         searched.set("holdings", list.holdings);
                         searched.set("fullyCompared", list.fullyCompared);

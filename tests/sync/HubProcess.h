@@ -113,6 +113,8 @@ public:
     bool running() const { return pid_ > 0; }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
     const std::filesystem::path& dataDir() const { return dataDir_; }
+    // The database's URL, as a HubDatabase opens it.
+    std::string databaseUrl() const { return database_.empty() ? "sqlite:" + (dataDir_ / "hub.db").string() : database_; }
     std::string logText() const {
         std::ifstream in(dataDir_ / "hub.log");
         return std::string((std::istreambuf_iterator<char>(in)), {});

@@ -147,6 +147,7 @@ TEST_P(SyncTest, TwoAgenciesPushPullReviewAndDisclose) {
     EXPECT_EQ(runs[0].scope, "hub");
     EXPECT_EQ(runs[0].holdings, 2) << "how the hub searched comes with its list: " << runs[0].parameters;
     EXPECT_EQ(runs[0].fullyCompared, 2);
+    EXPECT_EQ(runs[0].tier, "national") << "a hub's list says which tier searched";
     EXPECT_EQ(runs[0].shortlist, "35 % (at least 200), then 200 by the second stage");
     auto candidates = la.store->candidates(runs[0].id);
     ASSERT_EQ(candidates.size(), 2u);

@@ -288,11 +288,13 @@ void CandidatesPanel::showRunsOf(records::Id acquisitionId) {
                                  .arg(run.fullyCompared)
                                  .arg(QString::fromStdString(run.shortlist))
                            : tr("<br>%1 holdings of the caliber, all compared by CMC").arg(run.holdings);
+        // A hub's list says which tier searched: the agency's national hub, or the international hub's list mirrored by it.
+        const QString tier = run.tier.empty() ? QString() : tr(" — the %1 tier's search at the hub").arg(QString::fromStdString(run.tier));
         heading_->setText((bullet ? tr("<b>Bullet correlation run %1</b>: %2 bullets, %3 reviewed") : tr("<b>Correlation run %1</b>: %2 candidates, %3 reviewed"))
                               .arg(run.id)
                               .arg(run.candidateCount)
                               .arg(run.reviewedCount) +
-                          searched + modelLine);
+                          tier + searched + modelLine);
         for (const auto& c : store_->candidates(run.id)) {
             const int row = table_->rowCount();
             table_->insertRow(row);

@@ -115,6 +115,7 @@ struct CorrelationRun {
     // that decided it (0 / "" for runs that did not record them: all compared).
     int holdings = 0, fullyCompared = 0;
     std::string shortlist;
+    std::string tier;  // a hub run: the tier whose search it is (national, international); "" otherwise
 };
 
 struct Candidate {

@@ -23,6 +23,8 @@ public:
 
     std::string health();
     PushReply push(const std::string& x3pPath, const AcquisitionMetadata& metadata);
+    // A national hub forwarding one of its acquisitions (owner, metadata, disclosure) to an international hub.
+    PushReply forward(const std::string& x3pPath, const HubAcquisition& acquisition);
     HubAcquisition acquisition(const std::string& id);
     HubAcquisition update(const std::string& id, const AcquisitionMetadata& metadata);
     HubAcquisition disclose(const std::string& id, bool disclosed);
@@ -48,6 +50,9 @@ public:
     // One request whose answer must be 2xx: its body, else HubError with the hub's message (HubFirearmClient builds on it).
     std::string call(const std::string& method, const std::string& path, const std::string& body = {},
                      const std::string& contentType = "application/json");
+
+    // A multipart upload (parts 'metadata' and 'scan') to `path`: a push, a forward, a scan acquired on a country's behalf.
+    PushReply upload(const std::string& path, const std::string& x3pPath, const std::string& sha256, const std::string& metadataJson);
 
 private:
     std::string url_, token_;

@@ -63,6 +63,8 @@ private:
     bool postgres_ = false;
     std::unique_ptr<Poco::Data::Session> session_;
     std::recursive_mutex mutex_;
+    int depth_ = 0;                 // open transactions (they nest; the outermost commits)
+    bool innerRolledBack_ = false;
 };
 
 // begin() on construction, rollback() unless commit() was called.

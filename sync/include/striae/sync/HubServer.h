@@ -14,6 +14,9 @@ namespace striae::sync {
 class HubStore;
 class CorrelationQueue;
 class HubFirearms;
+class HubFederation;
+class HubSubmissions;
+class Forwarder;
 class RateLimiter;
 
 struct HubConfig {
@@ -30,6 +33,10 @@ struct HubConfig {
     std::string certificateFile, privateKeyFile;  // both set: HTTPS
     std::vector<PeerConfig> peers;
     int replicationIntervalMs = 2000;
+    // A national hub: the international hubs it forwards to under its participation agreement, in the
+    // order tried (docs/hub-api.md, "Tiers"), and how often it looks for what to forward and for lists.
+    std::vector<PeerConfig> internationalHubs;
+    int forwardIntervalMs = 2000;
     int maxConnections = 32;              // requests handled at once (threads)
     int maxConnectionsPerClient = 8;      // open connections per client address; more are refused with 429
     int requestTimeoutSeconds = 15;       // a request whose next bytes take longer is dropped (408)
@@ -49,6 +56,9 @@ public:
     HubStore& store();
     CorrelationQueue& queue();
     HubFirearms& firearms();  // records, seizure checks, traces, alerts
+    HubFederation& federation();      // the participation agreement, what was forwarded, the international lists
+    HubSubmissions& submissions();    // searches on a country's behalf (an international hub)
+    Forwarder* forwarder();           // the link to the international tier (nullptr: none configured)
     RateLimiter& rateLimiter();
     const HubConfig& config() const { return config_; }
 

@@ -44,6 +44,12 @@ public:
 
     // Agencies and tokens. Tokens are returned once and kept as SHA-256.
     void addAgency(const std::string& code, const std::string& name, bool peer = false);
+    // An account of kAccountKinds; `country` an ISO 3166 code (national and ncb accounts need one).
+    void addAccount(const std::string& code, const std::string& name, const std::string& kind, const std::string& country);
+    // The hub's tier (national, the default, or international) and, for a national hub, its country.
+    std::string tier();
+    std::string country();
+    void setTier(const std::string& tier, const std::string& country);
     // `scopes`: "all", or some of kTokenScopes joined by commas (HubError 400 otherwise).
     std::string issueToken(const std::string& agency, const std::string& scopes = "all");
     void revokeToken(const std::string& token);
@@ -59,6 +65,13 @@ public:
     // is refused, the file is removed again unless another acquisition holds it.
     PushResult pushWithScan(const Caller& caller, const AcquisitionMetadata& metadata, const std::string& tempPath,
                             const std::string& sha256, std::int64_t size);
+    // An acquisition made elsewhere (forwarded by a national hub, or acquired on a country's behalf), with its
+    // scan moved into the files; its id is derived here from its agency and scan. As pushWithScan otherwise.
+    PushResult insertWithScan(const HubAcquisition& acquisition, const std::string& tempPath);
+    // Whether `caller` acts for the acquisition's owner (its agency, the national hub that forwarded it, the
+    // operator who acquired it on a country's behalf), and whether it may see its scan and case reference.
+    static bool actsFor(const Caller& caller, const HubAcquisition& acquisition);
+    static bool maySee(const Caller& caller, const HubAcquisition& acquisition);
     // The acquisition if the caller may see it (its own, disclosed, or a peer);
     // otherwise the same 404 as for an id that does not exist, so that another
     // agency cannot learn what is held.
@@ -98,6 +111,8 @@ public:
 
     // Lead lists of the caller's acquisitions changed after `since`.
     std::vector<LeadList> leads(const Caller& caller, std::int64_t since, int limit);
+    // One acquisition's lead list, if the caller may see the acquisition and it has one.
+    std::optional<LeadList> leadList(const Caller& caller, const std::string& acquisitionId);
     void reportOutcome(const Caller& caller, std::int64_t candidateId, const std::string& outcome);
     std::vector<AgencyStats> stats(const std::string& agency = {});
     // The feedback loop (HubFeedback.cpp): what came of a lead on the caller's
@@ -113,12 +128,16 @@ public:
     void applyReplicatedUpdate(const HubAcquisition& acquisition);
     void applyReplicatedWithdrawal(const std::string& id);
     std::int64_t peerCursor(const std::string& peer);
+    // The next position in the hub's feeds (lead lists, changes), shared by the concerns beside the store.
+    std::int64_t nextSeq();
     void setPeerCursor(const std::string& peer, std::int64_t cursor);
 
 
 private:
     void migrate();
-    std::int64_t nextSeq();
+    PushResult insertNew(HubAcquisition acquisition);
+    // The lists whose ids `pageQuery` selects (with `page` for its parameters), with their candidates.
+    std::vector<LeadList> loadLists(const Caller& caller, const std::string& pageQuery, const std::vector<SqlValue>& page);
     void recordChange(const std::string& kind, const std::string& acquisitionId);
     HubAcquisition ownedBy(const Caller& caller, const std::string& id);
     std::mutex filesMutex_;  // storing a pushed scan vs removing an unreferenced one

@@ -61,13 +61,16 @@ void addSyncCommands(CLI::App& app) {
 
     struct Configure {
         StoreSession session;
-        std::string hub, agency;
+        std::string hub, agency, scope;
         bool tokenStdin = false;
     };
     auto c = std::make_shared<Configure>();
     CLI::App* configure = sync->add_subcommand("configure", "Set the hub's address, this agency's code and its token (administrators)");
     configure->add_option("--hub", c->hub, "Hub address, http(s)://host:port")->required();
     configure->add_option("--agency", c->agency, "This agency's code at the hub")->required();
+    configure->add_option("--scope", c->scope, "Where new pushes ask to be searched: national (default), international or both "
+                                               "(the case flag of the national hub's participation agreement)")
+        ->check(CLI::IsMember({"national", "international", "both"}));
     configure->add_flag("--token-stdin", c->tokenStdin, "Read the hub token from stdin (after the password, if that comes from stdin too); else $STRIAE_HUB_TOKEN");
     c->session.addOptions(*configure);
     configure->callback([c] {
@@ -77,7 +80,9 @@ void addSyncCommands(CLI::App& app) {
         store.setSyncSetting(actor, "hub_url", c->hub);
         store.setSyncSetting(actor, "agency", c->agency);
         store.setSyncSetting(actor, "hub_token", token);
-        std::cout << "hub " << c->hub << " configured for agency " << c->agency << '\n';
+        if (!c->scope.empty()) store.setSyncSetting(actor, "search_scope", c->scope);
+        std::cout << "hub " << c->hub << " configured for agency " << c->agency
+                  << (c->scope.empty() ? "" : "; pushes searched " + c->scope) << '\n';
         if (!token.empty()) std::cout << "token kept in " << store.secretLocation("hub_token") << '\n';
     });
 
@@ -132,6 +137,23 @@ void addSyncCommands(CLI::App& app) {
         const auto actor = d->session.login(store);
         const int n = sync::SyncClient(store, actor).disclose(d->acquisition, !d->undo);
         std::cout << n << " hub acquisition(s) " << (d->undo ? "no longer disclosed" : "disclosed") << '\n';
+    });
+    struct Scope {
+        StoreSession session;
+        records::Id acquisition = 0;
+        std::string scope;
+    };
+    auto sc = std::make_shared<Scope>();
+    CLI::App* scopeCmd = sync->add_subcommand("scope", "Where the hub searches a scan this store pushed: national, international or both "
+                                                       "(forwarded to the international tier if the national hub's agreement allows it)");
+    scopeCmd->add_option("acquisition", sc->acquisition, "Acquisition id (local)")->required();
+    scopeCmd->add_option("scope", sc->scope, "national, international or both")->required()->check(CLI::IsMember({"national", "international", "both"}));
+    sc->session.addOptions(*scopeCmd);
+    scopeCmd->callback([sc] {
+        auto store = sc->session.open();
+        const auto actor = sc->session.login(store);
+        const int n = sync::SyncClient(store, actor).setScope(sc->acquisition, sc->scope);
+        std::cout << n << " hub acquisition(s) now searched " << sc->scope << '\n';
     });
     auto w = std::make_shared<Decide>();
     CLI::App* withdraw = sync->add_subcommand("withdraw", "Withdraw a scan this store pushed from the hub and its peers (a bullet's land: all its lands)");

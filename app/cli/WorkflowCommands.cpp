@@ -69,6 +69,7 @@ void printRun(const records::Store& store, const records::CorrelationRun& run, c
         result.set("run", run.id);
         result.set("query", run.queryAcquisitionId);
         result.set("method", bullet ? "bullet" : "cmc");
+        if (!run.tier.empty()) result.set("tier", run.tier);  // a hub's list: the tier whose search it is
         if (!bullet) {
             result.set("holdings", run.holdings);
             result.set("fullyCompared", run.fullyCompared);
@@ -114,7 +115,8 @@ void printRun(const records::Store& store, const records::CorrelationRun& run, c
         }
         return;
     }
-    std::cout << "correlation run " << run.id << ": acquisition " << run.queryAcquisitionId << " against " << run.holdings
+    std::cout << "correlation run " << run.id << (run.tier.empty() ? "" : " (the " + run.tier + " tier's search at the hub)") << ": acquisition "
+              << run.queryAcquisitionId << " against " << run.holdings
               << " breech faces of its caliber, " << run.fullyCompared << " of them compared by CMC (shortlist " << run.shortlist
               << (run.fullyCompared < run.holdings ? ", chosen by the first-stage signature; docs/search.md" : "")
               << "; score: CMC count, original rule, a count, not a likelihood ratio; docs/cmc.md)\n";

@@ -7,7 +7,7 @@
 namespace striae::records {
 
 namespace {
-const std::vector<std::string> kSyncSettings{"hub_url", "hub_token", "agency", "leads_cursor", "feedback_cursor", "notice_cursor", "reftable_version",
+const std::vector<std::string> kSyncSettings{"hub_url", "hub_token", "agency", "search_scope", "leads_cursor", "feedback_cursor", "notice_cursor", "reftable_version",
                                              "last_contact", "last_error", "last_attempt"};
 
 void putSetting(SQLite::Database& db, const std::string& name, const std::string& value) {
@@ -43,6 +43,9 @@ void Store::setSyncSetting(const User& actor, const std::string& name, const std
     else
         requireRole(actor, Role::Administrator, "configure the hub connection");
     if (!oneOf(name, kSyncSettings)) fail(RecordsError::Kind::InvalidInput, "sync setting '" + name + "' is not one of " + listOf(kSyncSettings));
+    // Where pushes ask to be searched (docs/hub-api.md, "Tiers"): the agency's national hub, the international tier, or both.
+    if (name == "search_scope" && !value.empty() && !oneOf(value, {"national", "international", "both"}))
+        fail(RecordsError::Kind::InvalidInput, "search scope '" + value + "': expected national, international or both");
     if (name == "hub_token") {
         // The token is a credential: in the system keyring or a file only its owner can read, never in the database.
         writeSecret(impl_->folder, name, value);

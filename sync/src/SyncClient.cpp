@@ -59,6 +59,33 @@ HubClient hubClientFor(const records::Store& store, int timeout) {
     return HubClient(url, token, timeout);
 }
 
+namespace {
+// What the hub is told of a pushed acquisition: its item's case, label, type, caliber and class.
+AcquisitionMetadata metadataOf(records::Store& store, const records::Acquisition& a) {
+    const records::Item item = store.item(a.itemId);
+    AcquisitionMetadata m;
+    m.caseRef = item.caseNumber;
+    m.itemLabel = item.label;
+    m.itemType = item.kind == "bullet" ? "bullet" : "cartridge_case";
+    m.region = a.region;
+    m.caliber = item.caliber;
+    m.classJson = classJson(item);
+    m.acquiredAt = a.acquiredAt;
+    m.recoveredAt = item.recoveredAt;
+    if (m.itemType == "bullet") {
+        // A bullet goes land by land: which land, of how many.
+        m.region = "land";
+        m.land = a.land.value_or(0);
+        int held = 0;
+        for (const auto& other : store.acquisitionsOfItem(item.id)) held += other.region == "land";
+        m.lands = item.lands.value_or(held);
+        // Lands not scanned (damaged) are not waited for at the hub.
+        if (held < m.lands) m.landsScanned = held;
+    }
+    return m;
+}
+}  // namespace
+
 SyncClient::SyncClient(records::Store& store, records::User actor, int timeoutSeconds)
     : store_(store), actor_(std::move(actor)), timeout_(timeoutSeconds) {}
 
@@ -80,26 +107,8 @@ SyncReport SyncClient::push(const std::function<bool(int, int)>& progress) {
         const auto& entry = due[i];
         try {
             const records::Acquisition a = store_.acquisition(entry.acquisitionId);
-            const records::Item item = store_.item(a.itemId);
-            AcquisitionMetadata m;
-            m.caseRef = item.caseNumber;
-            m.itemLabel = item.label;
-            m.itemType = item.kind == "bullet" ? "bullet" : "cartridge_case";
-            m.region = a.region;
-            m.caliber = item.caliber;
-            m.classJson = classJson(item);
-            m.acquiredAt = a.acquiredAt;
-            m.recoveredAt = item.recoveredAt;
-            if (m.itemType == "bullet") {
-                // A bullet goes land by land: which land, of how many.
-                m.region = "land";
-                m.land = a.land.value_or(0);
-                int held = 0;
-                for (const auto& other : store_.acquisitionsOfItem(item.id)) held += other.region == "land";
-                m.lands = item.lands.value_or(held);
-                // Lands not scanned (damaged) are not waited for at the hub.
-                if (held < m.lands) m.landsScanned = held;
-            }
+            AcquisitionMetadata m = metadataOf(store_, a);
+            m.scope = store_.syncSetting("search_scope");  // "": national
             // A scan altered in the store's files is not sent: the hub would take it as evidence.
             if (sha256OfFile(store_.filePath(a.processedSha256)) != a.processedSha256)
                 throw records::RecordsError(records::RecordsError::Kind::Tampered,
@@ -190,6 +199,26 @@ int SyncClient::disclose(records::Id acquisitionId, bool disclosed) {
     int n = 0;
     for (const auto& id : hubIdsFor(store_, acquisitionId)) {
         hub.disclose(id, disclosed);
+        ++n;
+    }
+    store_.noteHubContact("");
+    return n;
+}
+
+int SyncClient::setScope(records::Id acquisitionId, const std::string& scope) {
+    if (!actor_.has(records::Role::Examiner) && !actor_.has(records::Role::Supervisor) && !actor_.has(records::Role::Technician))
+        throw records::RecordsError(records::RecordsError::Kind::PermissionDenied, "user " + actor_.username + " may not change a scan's search scope");
+    if (scope != "national" && scope != "international" && scope != "both")
+        throw records::RecordsError(records::RecordsError::Kind::InvalidInput, "search scope '" + scope + "': expected national, international or both");
+    HubClient hub = hubClientFor(store_, timeout_);
+    const auto ids = hubIdsFor(store_, acquisitionId);
+    int n = 0;
+    for (const auto& id : ids) {
+        // Each land of a bullet with its own land number, as it was pushed.
+        const auto held = hub.acquisition(id);
+        AcquisitionMetadata m = held.metadata;
+        m.scope = scope;
+        hub.update(id, m);
         ++n;
     }
     store_.noteHubContact("");

@@ -18,6 +18,7 @@
 #include "striae/sync/HubDatabase.h"
 #include "striae/sync/HubError.h"
 #include "striae/sync/HubJson.h"
+#include "striae/sync/HubStore.h"
 
 namespace fs = std::filesystem;
 using namespace striae;
@@ -487,6 +488,186 @@ TEST_P(HubTiersTest, ASubmissionOnBehalfOfACountryThroughItsWholeLife) {
     const std::string trail = intl->admin("audit");
     EXPECT_NE(trail.find("submission.reported"), std::string::npos) << trail;
     EXPECT_NE(intl->admin("audit --verify").find("whole"), std::string::npos);
+}
+
+// What a national hub, an NCB, an operator or an agency may not do between tiers, each refused with a
+// status and message that name the problem, and nothing changed.
+TEST_P(HubTiersTest, RefusalsBetweenTiersNameTheProblemAndChangeNothing) {
+    auto intl = hub("ibin");
+    intl->admin("tier international");
+    const std::string france = token(*intl, "FR-HUB", "--national FR", "federation");
+    const std::string germany = token(*intl, "DE-HUB", "--national DE", "federation");
+    const std::string ncb = token(*intl, "NCB-KE", "--ncb KE", "submissions,evidence");
+    const std::string operators = token(*intl, "IPSG", "--operator", "submissions,evidence");
+    const std::string watcher = token(*intl, "auditor", "--peer");
+    intl->admin("agency add DE-BKA");  // an account of the hub's own, of no country: not France's to forward for
+    intl->start(serveArgs());
+    HubClient fr(intl->url(), france), de(intl->url(), germany), kenya(intl->url(), ncb), ipsg(intl->url(), operators), view(intl->url(), watcher);
+
+    auto forwarded = [&](const std::string& agency, const std::string& file) {
+        HubAcquisition a;
+        a.agency = agency;
+        a.originHub = "fr";
+        a.sha256 = test::runCommand("sha256sum " + file + " | cut -c1-64");
+        a.id = HubStore::acquisitionIdFor(agency, a.sha256);
+        a.metadata = metadata("FR-9", "1", "both");
+        return a;
+    };
+    auto forward = [&](HubClient& client, const HubAcquisition& a, const std::string& file) {
+        return client.upload("/v1/federation/acquisitions", file, a.sha256, json::write(a));
+    };
+    // A good forward, for what follows.
+    const auto held = forward(fr, forwarded("FR-PN", scan("F01-01")), scan("F01-01")).acquisition;
+    EXPECT_EQ(held.country, "FR");
+
+    std::string message;
+    auto refused = [&](const std::function<void()>& call) {
+        try {
+            call();
+        } catch (const HubError& e) {
+            message = e.what();
+            return e.status();
+        }
+        message.clear();
+        return 200;
+    };
+    EXPECT_EQ(refused([&] { forward(fr, forwarded("DE-BKA", scan("F02-01")), scan("F02-01")); }), 409);
+    EXPECT_NE(message.find("DE-BKA"), std::string::npos) << message;
+    auto wrongId = forwarded("FR-PN", scan("F02-01"));
+    wrongId.id = std::string(32, 'a');
+    EXPECT_EQ(refused([&] { forward(fr, wrongId, scan("F02-01")); }), 400);
+    EXPECT_NE(message.find("not the one of agency FR-PN"), std::string::npos) << message;
+    auto wrongScan = forwarded("FR-PN", scan("F02-01"));
+    EXPECT_EQ(refused([&] { forward(fr, wrongScan, scan("F03-01")); }), 400);
+    EXPECT_NE(message.find("SHA-256"), std::string::npos) << message;
+    const auto notX3p = (dir / "not.x3p").string();
+    std::ofstream(notX3p) << "not a scan";
+    EXPECT_EQ(refused([&] { forward(fr, forwarded("FR-PN", notX3p), notX3p); }), 422);
+    // Another country's national hub neither changes nor withdraws France's holding (it cannot even see it).
+    auto changed = held;
+    changed.disclosed = true;
+    EXPECT_EQ(refused([&] { de.call("PUT", "/v1/federation/acquisitions/" + held.id, json::write(changed)); }), 404);
+    EXPECT_EQ(refused([&] { de.call("DELETE", "/v1/federation/acquisitions/" + held.id); }), 404);
+    EXPECT_EQ(refused([&] { de.call("GET", "/v1/federation/acquisitions/" + held.id + "/scan"); }), 404);
+    // Other kinds of account on the federation's routes, and the federation's token elsewhere.
+    EXPECT_EQ(refused([&] { ipsg.call("GET", "/v1/federation/leads"); }), 403);
+    EXPECT_NE(message.find("operator"), std::string::npos) << message;
+    EXPECT_EQ(refused([&] { kenya.push(scan("F02-02"), metadata("KE-1", "1", "both")); }), 403);
+    EXPECT_EQ(refused([&] { fr.call("GET", "/v1/submissions"); }), 403);
+    EXPECT_NE(message.find("federation"), std::string::npos) << message;
+    EXPECT_EQ(refused([&] {
+                  ipsg.call("POST", "/v1/submissions", R"({"country":"KE","ncb_reference":"R1","material":"bullets","question":"q","recorded_by":"x"})");
+              }),
+              400);
+    EXPECT_NE(message.find("material"), std::string::npos) << message;
+    EXPECT_EQ(refused([&] { ipsg.call("PUT", "/v1/submissions/S-KE-1/report.pdf", "%PDF-1.4", "application/pdf"); }), 404);
+
+    // Nothing of it stayed: one holding, no file left over from the refused uploads.
+    EXPECT_EQ(heldAs(view, held.id), "live");
+    for (const auto& other : {forwarded("FR-PN", scan("F02-01")).id, forwarded("DE-BKA", scan("F02-01")).id})
+        EXPECT_EQ(heldAs(view, other), "");
+    EXPECT_TRUE(fs::is_empty(intl->dataDir() / "files" / ".tmp"));
+    EXPECT_EQ(test::runCommand("find " + (intl->dataDir() / "files").string() + " -name '*.x3p' | wc -l"), "1");
+
+    // The administration refuses what does not fit the hub's tier.
+    const auto [agreementStatus, agreementSaid] =
+        runStatus(std::string(STRIAE_HUB) + " --data " + intl->dataDir().string() + " --name ibin" + dbOption(*intl) + " agreement set --by x");
+    EXPECT_EQ(agreementStatus, 1);
+    EXPECT_NE(agreementSaid.find("national hub's"), std::string::npos) << agreementSaid;
+    auto home = hub("home");
+    home->admin("tier national --country FR");
+    const auto [ncbStatus, ncbSaid] =
+        runStatus(std::string(STRIAE_HUB) + " --data " + home->dataDir().string() + " --name home" + dbOption(*home) + " agency add NCB-FR --ncb FR");
+    EXPECT_EQ(ncbStatus, 1);
+    EXPECT_NE(ncbSaid.find("international hub"), std::string::npos) << ncbSaid;
+    const auto [typeStatus, typeSaid] = runStatus(std::string(STRIAE_HUB) + " --data " + home->dataDir().string() + " --name home" +
+                                                  dbOption(*home) + " agreement set --item-types pistol --by x");
+    EXPECT_EQ(typeStatus, 1);
+    EXPECT_NE(typeSaid.find("pistol"), std::string::npos) << typeSaid;
+    const auto [revokeStatus, revokeSaid] =
+        runStatus(std::string(STRIAE_HUB) + " --data " + home->dataDir().string() + " --name home" + dbOption(*home) + " agreement revoke --by x");
+    EXPECT_EQ(revokeStatus, 1);
+    EXPECT_NE(revokeSaid.find("no participation agreement"), std::string::npos) << revokeSaid;
+    EXPECT_NE(home->admin("agreement show").find("forwarded 0"), std::string::npos);
+}
+
+// The workstation's side: a store configured to ask for both tiers pushes through its national hub, which
+// forwards; the pull brings both tiers' lists, each run saying which tier searched; the scope of a scan
+// pushed before is changed from the command line.
+TEST(HubTiersCli, AStoreAsksForBothTiersAndItsRunsSayWhichTierSearched) {
+    test::TempDir dir;
+    imaging::SynthOptions o;
+    o.firearms = 2;
+    o.shotsPerFirearm = 2;
+    o.sizePx = 96;
+    o.seed = 5;
+    imaging::writeSyntheticSet(o, (dir / "scans").string());
+    HubProcess intl(dir / "ibin", "", "ibin"), fr(dir / "fr", "", "fr"), de(dir / "de", "", "de");
+    for (auto* h : {&intl, &fr, &de}) h->usePort(test::freePort());
+    intl.admin("tier international");
+    const std::string frAtIntl = (intl.admin("agency add FR-HUB --national FR"), intl.admin("token issue FR-HUB --scope federation"));
+    const std::string deAtIntl = (intl.admin("agency add DE-HUB --national DE"), intl.admin("token issue DE-HUB --scope federation"));
+    intl.start({"--workers", "1"});
+    const std::vector<std::string> fast{"--workers", "1", "--forward-interval-ms", "200"};
+    fr.admin("tier national --country FR");
+    const std::string token = fr.addAgency("FR-PN");
+    fr.admin("agreement set --by 'NCB FR'");
+    auto frArgs = fast;
+    frArgs.insert(frArgs.end(), {"--international", "ibin=" + intl.url(), "--international-token", "ibin=" + frAtIntl});
+    fr.start(frArgs);
+    de.admin("tier national --country DE");
+    HubClient berlin(de.url(), de.addAgency("DE-BKA"));
+    de.admin("agreement set --by 'NCB DE'");
+    auto deArgs = fast;
+    deArgs.insert(deArgs.end(), {"--international", "ibin=" + intl.url(), "--international-token", "ibin=" + deAtIntl});
+    de.start(deArgs);
+    const auto german = berlin.push((dir / "scans" / "F01-02.x3p").string(), metadata("B-1", "1", "both")).acquisition;
+
+    const std::string store = (dir / "store").string();
+    const std::string cli = std::string(STRIAE_CLI) + " ";
+    const std::string admin = "STRIAE_STORE=" + test::shellQuote(store) + " STRIAE_USER=sam STRIAE_PASSWORD=admin-password ";
+    const std::string env = "STRIAE_STORE=" + test::shellQuote(store) + " STRIAE_USER=tina STRIAE_PASSWORD=tech-password ";
+    test::runCommand(admin + cli + "db init " + test::shellQuote(store) + " --agency FR-PN --agency-name Police --country FR --admin sam --admin-name Sam");
+    test::runCommand(admin + "STRIAE_NEW_PASSWORD=tech-password " + cli + "user add tina --name Tina --roles technician --agency FR-PN");
+    test::runCommand(env + cli + "case add P-1");
+    test::runCommand(env + cli + "item add P-1 Q1 --caliber 9mm");
+    test::runCommand(env + cli + "item add P-1 Q2 --caliber 9mm");
+    test::runCommand(env + cli + "import 1 " + test::shellQuote((dir / "scans" / "F01-01.x3p").string()) + " --processed");
+    test::runCommand(env + cli + "import 2 " + test::shellQuote((dir / "scans" / "F02-01.x3p").string()) + " --processed");
+    const auto [badStatus, badSaid] = runStatus(admin + "STRIAE_HUB_TOKEN=" + token + " " + cli + "sync configure --hub " + fr.url() +
+                                                " --agency FR-PN --scope worldwide");
+    EXPECT_NE(badStatus, 0) << badSaid;
+    test::runCommand(admin + "STRIAE_HUB_TOKEN=" + token + " " + cli + "sync configure --hub " + fr.url() + " --agency FR-PN --scope both");
+    EXPECT_NE(test::runCommand(env + cli + "sync push --json").find("\"pushed\":2"), std::string::npos);
+
+    // Forwarded; Berlin's German shot and Paris's Q1 are the same gun: Paris's international list names it.
+    HubClient paris(fr.url(), token);
+    ASSERT_TRUE(eventually([&] {
+        for (const auto& l : leads(paris, "international"))
+            if (candidate(&l, german.id)) return true;
+        return false;
+    })) << fr.logText() << intl.logText();
+    const std::string pulled = test::runCommand(env + cli + "sync pull");
+    EXPECT_NE(pulled.find("lead lists pulled"), std::string::npos) << pulled;
+    std::set<std::string> tiers;
+    for (const std::string run : {"1", "2", "3", "4"}) {
+        const auto [status, shown] = runStatus(env + cli + "run show " + run + " --json");
+        if (status != 0) continue;
+        const auto r = parse(shown);
+        if (r->has("tier")) tiers.insert(r->getValue<std::string>("tier"));
+    }
+    EXPECT_EQ(tiers, (std::set<std::string>{"national", "international"}));
+
+    // Scan 2 back to the national tier: withdrawn from the international one.
+    EXPECT_NE(test::runCommand(env + cli + "sync scope 2 national").find("now searched national"), std::string::npos);
+    HubClient frView(fr.url(), token);
+    std::string q2Id;
+    for (const auto& l : leads(frView, "national"))
+        if (l.itemLabel == "Q2") q2Id = l.acquisitionId;
+    ASSERT_FALSE(q2Id.empty());
+    ASSERT_TRUE(eventually([&] { return parse(frView.call("GET", "/v1/acquisitions/" + q2Id + "/international"))->getValue<std::string>("state") == "withdrawn"; }))
+        << fr.logText();
+    EXPECT_EQ(frView.acquisition(q2Id).metadata.scope, "national");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, HubTiersTest, ::testing::Values("sqlite", "postgresql"));

@@ -165,6 +165,30 @@ TEST(MainWindow, TheShortlistIsChosenBesideCorrelateAndTheListSaysWhatWasCompare
     EXPECT_TRUE(panel->findChildren<QLabel*>().front()->text().contains("3 holdings of the caliber, all compared by CMC"));
 }
 
+// A list pulled from the hub says which tier searched: the national hub's own, or the international
+// hub's list of the same scan that the national hub mirrored (docs/hub-api.md, "Tiers").
+TEST(MainWindow, AHubListSaysWhichTierSearched) {
+    ASSERT_NE(QApplication::instance(), nullptr);
+    test::TempDir dir;
+    {
+        auto store = test::makeStoreWithScans(dir / "store", dir / "scans", 2, 1, 120, {"F01-01.x3p", "F02-01.x3p"});
+        const auto tech = store.authenticate("tina", "tech-password");
+        store.recordHubLeadList(tech, 1, "2026-12-07T10:00:00Z", {{2, 501, 17, 19, "{}"}},
+                                R"({"method":"hub","tier":"international","holdings":3,"fullyCompared":3,"shortlist":"all"})");
+    }
+    ui::MainWindow window;
+    window.resize(1400, 900);
+    ASSERT_TRUE(window.openStore(QString::fromStdString((dir / "store").string())));
+    ASSERT_TRUE(window.login("tina", "tech-password"));
+    ASSERT_TRUE(window.showAcquisition(1));
+    auto* panel = window.findChild<ui::CandidatesPanel*>();
+    const QString heading = panel->findChildren<QLabel*>().front()->text();
+    EXPECT_TRUE(heading.contains("the international tier's search at the hub")) << heading.toStdString();
+    EXPECT_TRUE(heading.contains("3 holdings of the caliber, all compared by CMC")) << heading.toStdString();
+    EXPECT_EQ(panel->table()->rowCount(), 1);
+    if (const char* shots = std::getenv("STRIAE_UI_SHOTS")) window.grab().save(QString(shots) + "/candidates-international-tier.png");
+}
+
 // A correlation the store refuses is a dialog that says why, not a status line.
 TEST(MainWindow, ARefusedCorrelationIsADialogWithTheReason) {
     ASSERT_NE(QApplication::instance(), nullptr);

@@ -121,7 +121,7 @@ struct Caller {
     bool peer = false;          // another hub, replicating
     std::string scopes = "all";  // "all", or some of kTokenScopes joined by commas
     std::string kind = "agency";  // kAccountKinds
-    std::string country;          // the account's country ("" where the hub has no tiers)
+    std::string country = {};     // the account's country ("" where the hub has no tiers)
     bool may(const std::string& scope) const {
         if (scopes == "all") return true;
         const std::string padded = "," + scopes + ",";

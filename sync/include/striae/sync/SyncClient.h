@@ -48,6 +48,9 @@ public:
     // Returns how many hub acquisitions changed.
     int disclose(records::Id acquisitionId, bool disclosed);
     int withdraw(records::Id acquisitionId);
+    // Where the hub searches an acquisition it holds (national, international or both: the case flag a
+    // national hub's participation agreement forwards by). New pushes take the store's "search_scope".
+    int setScope(records::Id acquisitionId, const std::string& scope);
 
     // Seconds to wait before attempt n+1 after n failures: 30 s doubling, at most an hour.
     static int backoffSeconds(int attempts);

@@ -7,6 +7,7 @@
 #include "striae/sync/HubFederation.h"
 #include "striae/sync/HubJson.h"
 #include "striae/sync/HubStore.h"
+#include "PollingLoop.h"
 
 namespace striae::sync {
 
@@ -16,49 +17,16 @@ constexpr const char* kFeedCursor = "forward-feed";            // this hub's cha
 }  // namespace
 
 Forwarder::Forwarder(HubStore& store, HubFederation& federation, std::vector<PeerConfig> internationalHubs, int intervalMs)
-    : store_(store), federation_(federation), hubs_(std::move(internationalHubs)), intervalMs_(intervalMs) {}
+    : store_(store), federation_(federation), hubs_(std::move(internationalHubs)),
+      loop_(std::make_unique<PollingLoop>("forwarding to the international tier", intervalMs, [this] { return passOnce(); })) {}
 
 Forwarder::~Forwarder() { stop(); }
 
-void Forwarder::start() {
-    thread_ = std::thread([this] {
-        auto& log = Poco::Logger::get("striae-hub");
-        std::string lastError;
-        for (;;) {
-            try {
-                while (passOnce() > 0) {
-                    std::lock_guard lock(mutex_);
-                    if (stopping_) return;
-                }
-                if (!lastError.empty()) log.information("international tier reachable again");
-                lastError.clear();
-            } catch (const std::exception& e) {
-                if (lastError != e.what()) log.warning(std::string("forwarding to the international tier: ") + e.what());
-                lastError = e.what();
-            }
-            std::unique_lock lock(mutex_);
-            if (wake_.wait_for(lock, std::chrono::milliseconds(intervalMs_), [&] { return stopping_ || woken_; }) && stopping_) return;
-            woken_ = false;
-        }
-    });
-}
+void Forwarder::start() { loop_->start(); }
 
-void Forwarder::stop() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
-}
+void Forwarder::stop() { loop_->stop(); }
 
-void Forwarder::wake() {
-    {
-        std::lock_guard lock(mutex_);
-        woken_ = true;
-    }
-    wake_.notify_all();
-}
+void Forwarder::wake() { loop_->wake(); }
 
 void Forwarder::withInternational(const std::function<void(HubClient&, const std::string&)>& call) {
     std::string unreachable;

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "JsonFields.h"
+#include "LeadListRow.h"
 #include "TextFields.h"
 #include "striae/sync/HubError.h"
 #include "striae/sync/HubStore.h"
@@ -232,23 +233,11 @@ std::vector<LeadList> HubFederation::internationalLeads(const Caller& caller, st
     std::map<std::string, std::size_t> index;
     const std::vector<SqlValue> page{caller.agency, since, std::int64_t(std::clamp(limit, 1, 1000))};
     const std::string pageQuery = "SELECT acquisition_id FROM intl_list WHERE agency = ? AND seq > ? ORDER BY seq LIMIT ?";
-    for (const auto& l : db.query("SELECT l.acquisition_id, l.seq, l.correlated_at, l.status, a.case_ref, a.item_label, l.holdings, "
-                                  "l.fully_compared, l.shortlist FROM intl_list l JOIN acquisition a ON a.id = l.acquisition_id "
+    for (const auto& l : db.query(std::string("SELECT ") + kLeadListColumns + " FROM intl_list l JOIN acquisition a ON a.id = l.acquisition_id "
                                   "WHERE l.acquisition_id IN (" + pageQuery + ") ORDER BY l.seq",
                                   page)) {
-        LeadList list;
-        list.acquisitionId = l.text(0);
-        list.cursor = l.integer(1);
-        list.correlatedAt = l.integer(2);
-        list.status = l.text(3);
-        list.caseRef = l.text(4);
-        list.itemLabel = l.text(5);
-        list.holdings = int(l.integer(6));
-        list.fullyCompared = int(l.integer(7));
-        list.shortlist = l.text(8);
-        list.tier = "international";
-        index[list.acquisitionId] = out.size();
-        out.push_back(std::move(list));
+        index[l.text(0)] = out.size();
+        out.push_back(leadListFromRow(l, "international"));
     }
     if (out.empty()) return out;
     for (const auto& r : db.query("SELECT list_id, id, acquisition_id, rank, score, score_high, details, outcome, agency, caliber, item_type, "

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 
 #include "FileHash.h"
+#include "LeadListRow.h"
 #include "striae/sync/HubError.h"
 
 namespace fs = std::filesystem;
@@ -671,25 +672,11 @@ std::vector<LeadList> HubStore::loadLists(const Caller& caller, const std::strin
     std::vector<LeadList> out;
     const std::string listTier = tier();
     std::map<std::string, std::size_t> index;
-    for (const auto& l : db_.query(
-             std::string("SELECT l.acquisition_id, l.seq, l.correlated_at, l.status, a.case_ref, a.item_label, l.holdings, l.fully_compared, "
-                         "l.shortlist FROM lead_list l "
-                         "JOIN acquisition a ON a.id = l.acquisition_id WHERE l.acquisition_id IN (") +
-                 pageQuery + ") ORDER BY l.seq",
-             page)) {
-        LeadList list;
-        list.acquisitionId = l.text(0);
-        list.cursor = l.integer(1);
-        list.correlatedAt = l.integer(2);
-        list.status = l.text(3);
-        list.caseRef = l.text(4);
-        list.itemLabel = l.text(5);
-        list.holdings = int(l.integer(6));
-        list.fullyCompared = int(l.integer(7));
-        list.shortlist = l.text(8);
-        list.tier = listTier;
-        index[list.acquisitionId] = out.size();
-        out.push_back(std::move(list));
+    for (const auto& l : db_.query(std::string("SELECT ") + kLeadListColumns + " FROM lead_list l JOIN acquisition a ON a.id = l.acquisition_id "
+                                   "WHERE l.acquisition_id IN (" + pageQuery + ") ORDER BY l.seq",
+                                   page)) {
+        index[l.text(0)] = out.size();
+        out.push_back(leadListFromRow(l, listTier));
     }
     if (out.empty()) return out;
     // All their candidates in one query (a round trip per list costs dearly on PostgreSQL).

@@ -1,12 +1,12 @@
 #include "striae/sync/PeerReplicator.h"
 
-#include <Poco/Logger.h>
 
 #include <filesystem>
 
 #include "striae/sync/HubClient.h"
 #include "striae/sync/HubError.h"
 #include "striae/sync/HubStore.h"
+#include "PollingLoop.h"
 
 namespace fs = std::filesystem;
 
@@ -14,40 +14,14 @@ namespace striae::sync {
 
 PeerReplicator::PeerReplicator(HubStore& store, PeerConfig peer, int intervalMs,
                                std::function<void(const std::string&)> onNewAcquisition)
-    : store_(store), peer_(std::move(peer)), intervalMs_(intervalMs), onNewAcquisition_(std::move(onNewAcquisition)) {}
+    : store_(store), peer_(std::move(peer)), intervalMs_(intervalMs), onNewAcquisition_(std::move(onNewAcquisition)),
+      loop_(std::make_unique<PollingLoop>("replication from " + peer_.name, intervalMs_, [this] { return pullOnce(); })) {}
 
 PeerReplicator::~PeerReplicator() { stop(); }
 
-void PeerReplicator::start() {
-    thread_ = std::thread([this] {
-        auto& log = Poco::Logger::get("striae-hub");
-        std::string lastError;
-        for (;;) {
-            try {
-                while (pullOnce() > 0) {
-                    std::lock_guard lock(mutex_);
-                    if (stopping_) return;
-                }
-                if (!lastError.empty()) log.information("peer " + peer_.name + " reachable again");
-                lastError.clear();
-            } catch (const std::exception& e) {
-                if (lastError != e.what()) log.warning("replication from " + peer_.name + ": " + e.what());
-                lastError = e.what();
-            }
-            std::unique_lock lock(mutex_);
-            if (wake_.wait_for(lock, std::chrono::milliseconds(intervalMs_), [&] { return stopping_; })) return;
-        }
-    });
-}
+void PeerReplicator::start() { loop_->start(); }
 
-void PeerReplicator::stop() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
-}
+void PeerReplicator::stop() { loop_->stop(); }
 
 int PeerReplicator::pullOnce() {
     HubClient client(peer_.url, peer_.token, 60);

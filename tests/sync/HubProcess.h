@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "TestData.h"
+#include "striae/imaging/Synthetic.h"
 #include "striae/sync/HubDatabase.h"
 
 extern char** environ;
@@ -184,6 +185,41 @@ bool eventually(F condition, double seconds = 60) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     return condition();
+}
+
+// A hub test on one storage (the parameter: "sqlite" or "postgresql", skipped without a server) with
+// synthetic breech faces in dir/scans: `firearms` guns, two shots each, named F01-01 ...
+class HubBackendTest : public ::testing::TestWithParam<std::string> {
+protected:
+    TempDir dir;
+    std::filesystem::path scans;
+
+    void makeScans(unsigned seed, int firearms = 3) {
+        if (hubDatabase(GetParam()) == "skip") GTEST_SKIP() << "no PostgreSQL server: set STRIAE_TEST_POSTGRES";
+        scans = dir / "scans";
+        imaging::SynthOptions o;
+        o.firearms = firearms;
+        o.shotsPerFirearm = 2;
+        o.sizePx = 128;
+        o.seed = seed;
+        imaging::writeSyntheticSet(o, scans.string());
+    }
+    std::string scan(const std::string& name) const { return (scans / (name + ".x3p")).string(); }
+    // A hub process on its own new database of the parameter's kind.
+    std::unique_ptr<HubProcess> hub(const std::string& name) { return std::make_unique<HubProcess>(dir / name, hubDatabase(GetParam()), name); }
+};
+
+// A case store made through the command line, with administrator sam and technician tina; returns the
+// environment that runs `striae` as tina (as sam: *adminEnv).
+inline std::string cliStoreWithTechnician(const std::string& store, const std::string& agency, const std::string& country,
+                                          std::string* adminEnv = nullptr) {
+    const std::string cli = std::string(STRIAE_CLI) + " ";
+    const std::string admin = "STRIAE_STORE=" + shellQuote(store) + " STRIAE_USER=sam STRIAE_PASSWORD=admin-password ";
+    runCommand(admin + cli + "db init " + shellQuote(store) + " --agency " + agency + " --agency-name " + agency + " --country " + country +
+               " --admin sam --admin-name Sam");
+    runCommand(admin + "STRIAE_NEW_PASSWORD=tech-password " + cli + "user add tina --name Tina --roles technician --agency " + agency);
+    if (adminEnv) *adminEnv = admin;
+    return "STRIAE_STORE=" + shellQuote(store) + " STRIAE_USER=tina STRIAE_PASSWORD=tech-password ";
 }
 
 }  // namespace striae::test

@@ -66,25 +66,9 @@ const LeadList* listOf(const std::vector<LeadList>& lists, const std::string& id
 
 }  // namespace
 
-class HubTest : public ::testing::TestWithParam<std::string> {
+class HubTest : public test::HubBackendTest {
 protected:
-    test::TempDir dir;
-    fs::path scans;
-
-    void SetUp() override {
-        if (test::hubDatabase(GetParam()) == "skip") GTEST_SKIP() << "no PostgreSQL server: set STRIAE_TEST_POSTGRES";
-        scans = dir / "scans";
-        imaging::SynthOptions o;
-        o.firearms = 3;
-        o.shotsPerFirearm = 2;
-        o.sizePx = 128;
-        o.seed = 21;
-        imaging::writeSyntheticSet(o, scans.string());
-    }
-    std::string scan(const std::string& name) const { return (scans / (name + ".x3p")).string(); }
-    std::unique_ptr<HubProcess> hub(const std::string& name) {
-        return std::make_unique<HubProcess>(dir / name, test::hubDatabase(GetParam()), name);
-    }
+    void SetUp() override { makeScans(21); }
     // A synthetic land scan of `bullet`: the striae of `striaeSeed` (the barrel land), its own noise.
     std::string landFile(const std::string& bullet, int land, unsigned striaeSeed) const {
         test::SyntheticLandOptions o;
@@ -701,6 +685,7 @@ TEST(HubSchema, AnOlderDataFolderGainsLandsScannedAndTheListsSearchScope) {
     {
         HubStore store((dir / "hub").string(), "", "hub1");
         store.addAgency("NYPD", "NYPD");
+        store.addAgency("hub2", "hub2", /*peer=*/true);
         token = store.issueToken("NYPD");
     }
     const std::string db = (dir / "hub" / "hub.db").string();
@@ -709,6 +694,11 @@ TEST(HubSchema, AnOlderDataFolderGainsLandsScannedAndTheListsSearchScope) {
                      "ALTER TABLE acquisition DROP COLUMN recovered_at; ALTER TABLE candidate DROP COLUMN lead_at; "
                      "DROP INDEX feedback_origin; ALTER TABLE feedback DROP COLUMN origin_hub; ALTER TABLE feedback DROP COLUMN origin_id; "
                      "ALTER TABLE token DROP COLUMN scopes; "
+                     "DROP INDEX acquisition_country; DROP INDEX acquisition_via_hub; "
+                     "ALTER TABLE agency DROP COLUMN kind; ALTER TABLE agency DROP COLUMN country; "
+                     "ALTER TABLE acquisition DROP COLUMN country; ALTER TABLE acquisition DROP COLUMN scope; "
+                     "ALTER TABLE acquisition DROP COLUMN via_hub; ALTER TABLE acquisition DROP COLUMN acquired_for; "
+                     "ALTER TABLE acquisition DROP COLUMN submission_id; DELETE FROM hub_meta WHERE name IN ('tier', 'country'); "
                      "INSERT INTO feedback(id, list_id, acquisition_id, agency, kind, note, recorded_by, recorded_at, received_at) "
                      "VALUES (7, 'x', 'y', 'NYPD', 'arrest', '', 'a', '2026-01-01T00:00:00Z', 0); "
                      "UPDATE hub_meta SET value = '1' WHERE name = 'schema_version';\"");
@@ -720,7 +710,14 @@ TEST(HubSchema, AnOlderDataFolderGainsLandsScannedAndTheListsSearchScope) {
         const Caller caller = store.authenticate(token);
         EXPECT_EQ(caller.scopes, "all");
         EXPECT_TRUE(caller.may("evidence") && caller.may("records") && caller.may("traces"));
+        // Schema 7, the tiers: accounts have kinds (a peer stays a peer), the hub is national until told otherwise.
+        EXPECT_EQ(caller.kind, "agency");
+        EXPECT_EQ(store.tier(), "national");
     }
+    EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT kind FROM agency WHERE code = 'hub2'\""), "peer");
+    EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT count(*) FROM pragma_table_info('acquisition') WHERE name IN "
+                                                  "('country', 'scope', 'via_hub', 'acquired_for', 'submission_id')\""),
+              "5");
     EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT count(*) FROM pragma_table_info('acquisition') WHERE name = 'lands_scanned'\"").substr(0, 1), "1");
     EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT count(*) FROM pragma_table_info('lead_list') WHERE name IN ('holdings', 'fully_compared', 'shortlist')\"").substr(0, 1), "3");
     EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT count(*) FROM pragma_table_info('acquisition') WHERE name = 'recovered_at'\"").substr(0, 1), "1");
@@ -730,5 +727,5 @@ TEST(HubSchema, AnOlderDataFolderGainsLandsScannedAndTheListsSearchScope) {
     EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
                                                   "('candidate_leads', 'candidate_reviewed', 'feedback_origin')\""),
               "3");
-    EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT value FROM hub_meta WHERE name = 'schema_version'\"").substr(0, 1), "6");
+    EXPECT_EQ(test::runCommand("sqlite3 '" + db + "' \"SELECT value FROM hub_meta WHERE name = 'schema_version'\"").substr(0, 1), "7");
 }

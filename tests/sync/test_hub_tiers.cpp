@@ -93,24 +93,12 @@ std::pair<int, std::string> runStatus(const std::string& command) {
 
 }  // namespace
 
-class HubTiersTest : public ::testing::TestWithParam<std::string> {
+class HubTiersTest : public test::HubBackendTest {
 protected:
-    test::TempDir dir;
-    fs::path scans;
-
-    void SetUp() override {
-        if (test::hubDatabase(GetParam()) == "skip") GTEST_SKIP() << "no PostgreSQL server: set STRIAE_TEST_POSTGRES";
-        scans = dir / "scans";
-        imaging::SynthOptions o;
-        o.firearms = 3;
-        o.shotsPerFirearm = 2;
-        o.sizePx = 128;
-        o.seed = 33;
-        imaging::writeSyntheticSet(o, scans.string());
-    }
-    std::string scan(const std::string& name) const { return (scans / (name + ".x3p")).string(); }
+    void SetUp() override { makeScans(33); }
+    // Each on a port of its own chosen before it starts, so that hubs can name each other.
     std::unique_ptr<HubProcess> hub(const std::string& name) {
-        auto h = std::make_unique<HubProcess>(dir / name, test::hubDatabase(GetParam()), name);
+        auto h = HubBackendTest::hub(name);
         h->usePort(test::freePort());
         return h;
     }
@@ -625,10 +613,8 @@ TEST(HubTiersCli, AStoreAsksForBothTiersAndItsRunsSayWhichTierSearched) {
 
     const std::string store = (dir / "store").string();
     const std::string cli = std::string(STRIAE_CLI) + " ";
-    const std::string admin = "STRIAE_STORE=" + test::shellQuote(store) + " STRIAE_USER=sam STRIAE_PASSWORD=admin-password ";
-    const std::string env = "STRIAE_STORE=" + test::shellQuote(store) + " STRIAE_USER=tina STRIAE_PASSWORD=tech-password ";
-    test::runCommand(admin + cli + "db init " + test::shellQuote(store) + " --agency FR-PN --agency-name Police --country FR --admin sam --admin-name Sam");
-    test::runCommand(admin + "STRIAE_NEW_PASSWORD=tech-password " + cli + "user add tina --name Tina --roles technician --agency FR-PN");
+    std::string admin;
+    const std::string env = test::cliStoreWithTechnician(store, "FR-PN", "FR", &admin);
     test::runCommand(env + cli + "case add P-1");
     test::runCommand(env + cli + "item add P-1 Q1 --caliber 9mm");
     test::runCommand(env + cli + "item add P-1 Q2 --caliber 9mm");

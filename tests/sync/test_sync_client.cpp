@@ -625,10 +625,8 @@ TEST(SyncCli, ConfigurePushPullStatusThroughTheCommandLine) {
 
     const std::string store = (dir / "store").string();
     const std::string cli = std::string(STRIAE_CLI) + " ";
-    const std::string admin = "STRIAE_STORE=" + test::shellQuote(store) + " STRIAE_USER=sam STRIAE_PASSWORD=admin-password ";
-    const std::string env = "STRIAE_STORE=" + test::shellQuote(store) + " STRIAE_USER=tina STRIAE_PASSWORD=tech-password ";
-    test::runCommand(admin + cli + "db init " + test::shellQuote(store) + " --agency DEMO --agency-name Demo --country US --admin sam --admin-name Sam");
-    test::runCommand(admin + "STRIAE_NEW_PASSWORD=tech-password " + cli + "user add tina --name Tina --roles technician --agency DEMO");
+    std::string admin;
+    const std::string env = test::cliStoreWithTechnician(store, "DEMO", "US", &admin);
     test::runCommand(env + cli + "case add C-1");
     test::runCommand(env + cli + "item add C-1 Q1 --caliber 9mm");
     test::runCommand(env + cli + "item add C-1 Q2 --caliber 9mm");

@@ -8,12 +8,10 @@
 // hubs are tried in order (a pair on two continents: when the first cannot
 // be reached, the second is used). Each step is idempotent and the cursors
 // advance only after it, so a hub or a link that was down catches up.
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
+#include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "striae/sync/PeerReplicator.h"
@@ -23,6 +21,7 @@ namespace striae::sync {
 class HubClient;
 class HubFederation;
 class HubStore;
+class PollingLoop;
 
 class Forwarder {
 public:
@@ -47,11 +46,7 @@ private:
     HubStore& store_;
     HubFederation& federation_;
     std::vector<PeerConfig> hubs_;
-    int intervalMs_;
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stopping_ = false, woken_ = false;
-    std::thread thread_;
+    std::unique_ptr<PollingLoop> loop_;
 };
 
 }  // namespace striae::sync

@@ -4,17 +4,15 @@
 // withdrawals, and passes on what agencies reported came of leads (the
 // feedback loop). Applying is idempotent and the cursor advances only after a
 // change is applied, so a hub that was down catches up without duplicates.
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
+#include <memory>
 #include <string>
-#include <thread>
 
 namespace striae::sync {
 
 class HubStore;
+class PollingLoop;
 
 struct PeerConfig {
     std::string name, url, token;
@@ -35,10 +33,7 @@ private:
     PeerConfig peer_;
     int intervalMs_;
     std::function<void(const std::string&)> onNewAcquisition_;
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stopping_ = false;
-    std::thread thread_;
+    std::unique_ptr<PollingLoop> loop_;
 };
 
 }  // namespace striae::sync

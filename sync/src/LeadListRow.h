@@ -1,0 +1,30 @@
+#pragma once
+// A lead list's own columns as the hub's queries select them (HubStore's lists, HubFederation's
+// mirrored international ones): acquisition_id, seq, correlated_at, status, case_ref, item_label,
+// holdings, fully_compared, shortlist.
+#include <string>
+
+#include "striae/sync/HubDatabase.h"
+#include "striae/sync/HubTypes.h"
+
+namespace striae::sync {
+
+inline const char* kLeadListColumns = "l.acquisition_id, l.seq, l.correlated_at, l.status, a.case_ref, a.item_label, l.holdings, "
+                                      "l.fully_compared, l.shortlist";
+
+inline LeadList leadListFromRow(const SqlRow& l, const std::string& tier) {
+    LeadList list;
+    list.acquisitionId = l.text(0);
+    list.cursor = l.integer(1);
+    list.correlatedAt = l.integer(2);
+    list.status = l.text(3);
+    list.caseRef = l.text(4);
+    list.itemLabel = l.text(5);
+    list.holdings = int(l.integer(6));
+    list.fullyCompared = int(l.integer(7));
+    list.shortlist = l.text(8);
+    list.tier = tier;
+    return list;
+}
+
+}  // namespace striae::sync

@@ -220,7 +220,8 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
                 throw HubError(400, "parameter 'scope' is '" + scope + "': expected national, international or both");
             std::vector<LeadList> lists;
             if (scope != "international") lists = store.leads(caller, since, limit);
-            if (asksInternational(scope.empty() ? "both" : scope) && store.tier() == "national") {
+            // A national hub of a country (the only kind that mirrors the international tier's lists).
+            if (asksInternational(scope.empty() ? "both" : scope) && store.tier() == "national" && !store.country().empty()) {
                 auto international = hub_.federation().internationalLeads(caller, since, limit);
                 lists.insert(lists.end(), std::make_move_iterator(international.begin()), std::make_move_iterator(international.end()));
                 std::sort(lists.begin(), lists.end(), [](const LeadList& a, const LeadList& b) { return a.cursor < b.cursor; });

@@ -120,6 +120,7 @@ HubStore::HubStore(const std::string& dataDir, const std::string& databaseUrl, c
         db_.executeScript(kSchema);
         migrate();
     });
+    loadTier();
     // Leftovers of uploads a killed hub never finished.
     if (ownsUploads)
         for (const auto& e : fs::directory_iterator(dataDir_ + "/files/.tmp")) fs::remove(e.path());
@@ -237,13 +238,19 @@ void HubStore::addAccount(const std::string& code, const std::string& name, cons
 }
 
 std::string HubStore::tier() {
-    const auto rows = db_.query("SELECT value FROM hub_meta WHERE name = 'tier'");
-    return rows.empty() ? "national" : rows[0].text(0);
+    std::lock_guard lock(tierMutex_);
+    return tier_;
 }
 
 std::string HubStore::country() {
-    const auto rows = db_.query("SELECT value FROM hub_meta WHERE name = 'country'");
-    return rows.empty() ? "" : rows[0].text(0);
+    std::lock_guard lock(tierMutex_);
+    return country_;
+}
+
+void HubStore::loadTier() {
+    const auto rows = db_.query("SELECT name, value FROM hub_meta WHERE name IN ('tier', 'country')");
+    std::lock_guard lock(tierMutex_);
+    for (const auto& r : rows) (r.text(0) == "tier" ? tier_ : country_) = r.text(1);
 }
 
 void HubStore::setTier(const std::string& tier, const std::string& country) {
@@ -262,6 +269,7 @@ void HubStore::setTier(const std::string& tier, const std::string& country) {
         db_.execute("UPDATE acquisition SET country = ? WHERE via_hub = '' AND acquired_for = ''", {country});
     }
     t.commit();
+    loadTier();
 }
 
 std::string HubStore::issueToken(const std::string& agency, const std::string& scopes) {
@@ -653,9 +661,8 @@ std::vector<LeadList> HubStore::leads(const Caller& caller, std::int64_t since, 
     if (caller.kind == "national") whose = "a.via_hub = ?";
     if (caller.kind == "operator") whose = "a.acquired_for = ?";
     if (caller.kind == "ncb") whose = "a.country = ?", key = caller.country;
-    return loadLists(caller,
-                     "SELECT p.acquisition_id FROM lead_list p JOIN acquisition a ON a.id = p.acquisition_id WHERE " + whose +
-                         " AND p.seq > ? ORDER BY p.seq LIMIT ?",
+    const std::string from = whose.rfind("p.", 0) == 0 ? "lead_list p" : "lead_list p JOIN acquisition a ON a.id = p.acquisition_id";
+    return loadLists(caller, "SELECT p.acquisition_id FROM " + from + " WHERE " + whose + " AND p.seq > ? ORDER BY p.seq LIMIT ?",
                      {key, since, std::int64_t(std::clamp(limit, 1, 1000))});
 }
 

@@ -46,7 +46,8 @@ public:
     void addAgency(const std::string& code, const std::string& name, bool peer = false);
     // An account of kAccountKinds; `country` an ISO 3166 code (national and ncb accounts need one).
     void addAccount(const std::string& code, const std::string& name, const std::string& kind, const std::string& country);
-    // The hub's tier (national, the default, or international) and, for a national hub, its country.
+    // The hub's tier (national, the default, or international) and, for a national hub, its country
+    // (read when the store opens: a serving hub takes a change of tier at its next start).
     std::string tier();
     std::string country();
     void setTier(const std::string& tier, const std::string& country);
@@ -141,6 +142,9 @@ private:
     void recordChange(const std::string& kind, const std::string& acquisitionId);
     HubAcquisition ownedBy(const Caller& caller, const std::string& id);
     std::mutex filesMutex_;  // storing a pushed scan vs removing an unreferenced one
+    void loadTier();
+    std::mutex tierMutex_;
+    std::string tier_ = "national", country_;
     void insertAcquisition(const HubAcquisition& a);
     void removeFromLists(const std::string& id);
     void touchListsNaming(const std::string& id);

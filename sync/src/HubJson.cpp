@@ -192,8 +192,7 @@ std::string write(const std::vector<LeadList>& lists, std::int64_t cursor) {
             k->set("case_ref", c.caseRef);
             k->set("disclosed", c.disclosed);
             k->set("outcome", c.outcome);
-            k->set("country", c.country);
-            k->set("tier", c.tier);
+            if (!c.country.empty()) k->set("country", c.country);  // where the hub has tiers; the list says the tier for all its candidates
             cs->add(k);
         }
         o->set("candidates", cs);

@@ -323,6 +323,16 @@ TEST_P(HubTiersTest, OwnershipCrossBorderLeadsAndThePairConvergeAcrossThreeTiers
         << ibinB->logText();
     for (const auto& id : {berlinShot.id, berlinOther.id}) EXPECT_EQ(heldAs(viewB2, id), "live");
     EXPECT_EQ(viewB2.acquisition(parisLater.id).country, "FR");
+
+    // Now ibin-a down: France forwards to ibin-b instead; ibin-a, back, has it from its peer.
+    ibinA->kill(SIGKILL);
+    const auto parisWhileADown = paris.push(scan("F03-02"), metadata("PARIS-21", "1", "both")).acquisition;
+    ASSERT_TRUE(eventually([&] { return heldAs(viewB2, parisWhileADown.id) == "live"; })) << fr->logText();
+    EXPECT_EQ(viewB2.acquisition(parisWhileADown.id).viaHub, "FR-HUB");
+    ibinA->start(serveArgs(peerOf(*ibinB, "ibin-b", tokensAtB["peer"])));
+    HubClient viewA2(ibinA->url(), tokensAtA["peer"]);
+    ASSERT_TRUE(eventually([&] { return heldAs(viewA2, parisWhileADown.id) == "live"; })) << ibinA->logText();
+    EXPECT_EQ(heldAs(viewA2, parisShot.id), "withdrawn");
 }
 
 // A country without equipment: its NCB sends test fires; the secretariat's operator registers the

@@ -24,7 +24,6 @@
 #include "striae/sync/HubServer.h"
 #include "striae/sync/HubStore.h"
 #include "striae/sync/Forwarder.h"
-#include "striae/sync/HubClient.h"
 #include "striae/sync/HubFederation.h"
 
 namespace fs = std::filesystem;
@@ -234,19 +233,7 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
         if (path.size() == 4 && path[1] == "candidates" && path[3] == "outcome" && method == "POST") {
             const std::int64_t candidate = candidateIdFrom(path[2]);
             const std::string outcome = json::readString(readJsonBody(request), "outcome");
-            if (const auto remote = hub_.federation().internationalCandidate(caller, candidate)) {
-                // A candidate of an international list: its outcome is the international hub's to keep (confirmed hits per country).
-                if (std::find(kHubOutcomes.begin(), kHubOutcomes.end(), outcome) == kHubOutcomes.end())
-                    throw HubError(400, "outcome '" + outcome + "': expected lead, hit or eliminated");
-                if (!hub_.forwarder()) throw HubError(503, "this hub has no link to the international tier to pass the outcome on");
-                hub_.forwarder()->withInternational([&](HubClient& client, const std::string&) {
-                    client.call("POST", "/v1/federation/candidates/" + std::to_string(*remote) + "/outcome", "{\"outcome\":\"" + outcome + "\"}");
-                });
-                hub_.federation().setInternationalOutcome(candidate, outcome);
-                sendJson(response, 200, "{\"candidate\":" + std::to_string(candidate) + "}");
-                return;
-            }
-            store.reportOutcome(caller, candidate, outcome);
+            if (!reportInternationalOutcome(hub_, caller, candidate, outcome)) store.reportOutcome(caller, candidate, outcome);
             sendJson(response, 200, "{\"candidate\":" + std::to_string(candidate) + "}");
             return;
         }

@@ -6,6 +6,7 @@
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/URI.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,9 @@ bool answerTierRoute(HubServer& hub, const Caller& caller, const std::string& me
 // A national hub: the scan of a candidate on one of the caller's international lists, fetched from the
 // international tier into a temporary file (the caller removes it); "" when `id` is no such candidate.
 std::string fetchInternationalScan(HubServer& hub, const Caller& caller, const std::string& id);
+// A national hub: an outcome on a candidate of one of the caller's international lists, passed on to the
+// international tier; false when `candidate` is no such candidate (it is then the hub's own).
+bool reportInternationalOutcome(HubServer& hub, const Caller& caller, std::int64_t candidate, const std::string& outcome);
 
 class HubRequestHandler : public Poco::Net::HTTPRequestHandler {
 public:

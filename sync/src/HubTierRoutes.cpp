@@ -6,7 +6,9 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <functional>
 #include <filesystem>
 #include <fstream>
 
@@ -270,18 +272,47 @@ bool answerTierRoute(HubServer& hub, const Caller& caller, const std::string& me
     return false;
 }
 
+namespace {
+// A call to the international tier for an agency of this national hub: what went wrong there is said as the
+// link's problem (503 unreachable, 502 refused this hub), not as the agency's own (a 401 would read as its token).
+void throughInternational(HubServer& hub, const std::function<void(HubClient&)>& call) {
+    if (!hub.forwarder()) throw HubError(503, "this hub has no link to the international tier");
+    try {
+        hub.forwarder()->withInternational([&](HubClient& client, const std::string&) { call(client); });
+    } catch (const HubError& e) {
+        if (e.status() == 0) throw HubError(503, std::string("the international tier cannot be reached now: ") + e.what());
+        if (e.status() == 401 || e.status() == 403 || e.status() >= 500)
+            throw HubError(502, std::string("the international hub refused this hub's request: ") + e.what());
+        throw;
+    }
+}
+}  // namespace
+
 // The scan of a candidate on one of the caller's international lists, fetched from the international tier
 // (which answers only if the owner disclosed it) into a temporary file; "" when it is no such candidate.
 std::string fetchInternationalScan(HubServer& hub, const Caller& caller, const std::string& id) {
     if (!hub.forwarder() || !hub.federation().isInternationalCandidateOf(caller, id)) return {};
     const std::string temp = hub.store().tempFile(tempName("intl-scan"));
-    hub.forwarder()->withInternational([&](HubClient& client, const std::string&) {
+    throughInternational(hub, [&](HubClient& client) {
         const std::string bytes = client.call("GET", "/v1/federation/acquisitions/" + id + "/scan");
         std::ofstream out(temp, std::ios::binary | std::ios::trunc);
         out.write(bytes.data(), std::streamsize(bytes.size()));
         if (!out) throw HubError(507, "the hub could not keep the scan it fetched");
     });
     return temp;
+}
+
+bool reportInternationalOutcome(HubServer& hub, const Caller& caller, std::int64_t candidate, const std::string& outcome) {
+    const auto remote = hub.federation().internationalCandidate(caller, candidate);
+    if (!remote) return false;
+    // Its outcome is the international hub's to keep (the confirmed hits per country); the mirror shows it at once.
+    if (std::find(kHubOutcomes.begin(), kHubOutcomes.end(), outcome) == kHubOutcomes.end())
+        throw HubError(400, "outcome '" + outcome + "': expected lead, hit or eliminated");
+    throughInternational(hub, [&](HubClient& client) {
+        client.call("POST", "/v1/federation/candidates/" + std::to_string(*remote) + "/outcome", "{\"outcome\":\"" + outcome + "\"}");
+    });
+    hub.federation().setInternationalOutcome(candidate, outcome);
+    return true;
 }
 
 }  // namespace striae::sync

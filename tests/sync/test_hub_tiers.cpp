@@ -261,7 +261,8 @@ TEST_P(HubTiersTest, OwnershipCrossBorderLeadsAndThePairConvergeAcrossThreeTiers
     })) << fr->logText();
     EXPECT_EQ(fileBytes((dir / "seen.x3p").string()), fileBytes(scan("F01-01")));
     ASSERT_TRUE(eventually([&] {
-        const auto* c = candidate(listOf(leads(berlin, "international"), berlinShot.id, "international"), parisShot.id);
+        const auto now = leads(berlin, "international");
+        const auto* c = candidate(listOf(now, berlinShot.id, "international"), parisShot.id);
         return c && c->caseRef == "PARIS-17";
     })) << "the disclosure reaches the lists naming it";
 
@@ -333,6 +334,26 @@ TEST_P(HubTiersTest, OwnershipCrossBorderLeadsAndThePairConvergeAcrossThreeTiers
     HubClient viewA2(ibinA->url(), tokensAtA["peer"]);
     ASSERT_TRUE(eventually([&] { return heldAs(viewA2, parisWhileADown.id) == "live"; })) << ibinA->logText();
     EXPECT_EQ(heldAs(viewA2, parisShot.id), "withdrawn");
+
+    // Both international hubs down: an outcome on an international candidate is refused as the link's problem
+    // (503), and not kept at home as if it had been passed on.
+    const auto berlinNow = leads(berlin, "international");
+    const auto* anyInternational = listOf(berlinNow, berlinShot.id, "international");
+    ASSERT_TRUE(anyInternational && !anyInternational->candidates.empty());
+    const std::int64_t pending = anyInternational->candidates.front().id;
+    ibinA->kill(SIGKILL);
+    ibinB->kill(SIGKILL);
+    try {
+        berlin.reportOutcome(pending, "eliminated");
+        ADD_FAILURE() << "an outcome with the international tier down was taken";
+    } catch (const HubError& e) {
+        EXPECT_EQ(e.status(), 503);
+        EXPECT_NE(std::string(e.what()).find("international tier cannot be reached"), std::string::npos) << e.what();
+    }
+    const auto berlinAfter = leads(berlin, "international");
+    const auto* unchanged = candidate(listOf(berlinAfter, berlinShot.id, "international"), anyInternational->candidates.front().acquisitionId);
+    ASSERT_NE(unchanged, nullptr);
+    EXPECT_EQ(unchanged->outcome, "");
 }
 
 // A country without equipment: its NCB sends test fires; the secretariat's operator registers the

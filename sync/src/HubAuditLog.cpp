@@ -12,7 +12,7 @@ std::string entryHash(const std::string& previous, std::int64_t seq, std::int64_
     // Lengths before the fields: no two entries' texts run together into the same bytes.
     std::string text = previous;
     for (const std::string& field : {std::to_string(seq), std::to_string(at), actor, event, detail})
-        text += "\n" + std::to_string(field.size()) + ":" + field;
+        text.append("\n").append(std::to_string(field.size())).append(":").append(field);
     return sha256OfText(text);
 }
 

@@ -504,6 +504,13 @@ TEST_P(HubTiersTest, ASubmissionOnBehalfOfACountryThroughItsWholeLife) {
         EXPECT_EQ(c->getValue<int>("international_searches"), 2);
     }
     EXPECT_TRUE(kenyaCounted);
+    // The operator's command line says the same.
+    const std::string table = intl->admin("stats --tiers --country KE");
+    EXPECT_NE(table.find("tier international"), std::string::npos) << table;
+    EXPECT_NE(table.find("KE"), std::string::npos) << table;
+    EXPECT_EQ(table.find("FR "), std::string::npos) << "only the country asked for: " << table;
+    const auto asJson = parse(intl->admin("stats --tiers --json"))->getArray("countries");
+    EXPECT_GE(asJson->size(), 2u) << "FR and KE";
     const std::string trail = intl->admin("audit");
     EXPECT_NE(trail.find("submission.reported"), std::string::npos) << trail;
     EXPECT_NE(intl->admin("audit --verify").find("whole"), std::string::npos);

@@ -217,7 +217,7 @@ std::string write(const std::vector<HubChange>& changes, std::int64_t cursor) {
     return text(root);
 }
 
-std::string write(const std::vector<AgencyStats>& stats, const std::string& statistics) {
+std::string write(const std::vector<AgencyStats>& stats, const std::string& statistics, const std::string& tiers) {
     Array::Ptr out = new Array;
     for (const auto& s : stats) {
         Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -233,6 +233,7 @@ std::string write(const std::vector<AgencyStats>& stats, const std::string& stat
     Object::Ptr root = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     root->set("agencies", out);
     if (!statistics.empty()) root->set("statistics", Poco::JSON::Parser().parse(statistics));
+    if (!tiers.empty()) root->set("tiers", Poco::JSON::Parser().parse(tiers));
     return text(root);
 }
 

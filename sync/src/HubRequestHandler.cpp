@@ -265,7 +265,10 @@ void HubRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
                 filter.agency = caller.agency;
             }
             const auto figures = hubStatistics(store.database(), filter);
-            sendJson(response, 200, json::write(store.stats(caller.peer ? filter.agency : caller.agency), records::statisticsJson(figures)));
+            // With the figures per tier (holdings, international searches, cross-border leads and hits per country).
+            sendJson(response, 200,
+                     json::write(store.stats(caller.peer ? filter.agency : caller.agency), records::statisticsJson(figures),
+                                 tierFiguresJson(hub_, caller, query)));
             return;
         }
 

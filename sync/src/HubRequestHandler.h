@@ -32,6 +32,8 @@ bool answerTierRoute(HubServer& hub, const Caller& caller, const std::string& me
 // A national hub: the scan of a candidate on one of the caller's international lists, fetched from the
 // international tier into a temporary file (the caller removes it); "" when `id` is no such candidate.
 std::string fetchInternationalScan(HubServer& hub, const Caller& caller, const std::string& id);
+// The statistics per tier as the caller may see them (GET /v1/stats/tiers, the "tiers" of GET /v1/stats).
+std::string tierFiguresJson(HubServer& hub, const Caller& caller, const Poco::URI::QueryParameters& query);
 // A national hub: an outcome on a candidate of one of the caller's international lists, passed on to the
 // international tier; false when `candidate` is no such candidate (it is then the hub's own).
 bool reportInternationalOutcome(HubServer& hub, const Caller& caller, std::int64_t candidate, const std::string& outcome);

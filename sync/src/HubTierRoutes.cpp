@@ -236,18 +236,20 @@ bool answerSubmissions(Route& r, const std::string& method) {
     return false;
 }
 
-// GET /v1/stats/tiers: an operator or a peer sees every country; anyone else its own country's row.
-void tierStatisticsRoute(Route& r) {
-    const bool everyCountry = r.caller.peer || r.caller.kind == "operator";
-    const std::string asked = textParameter(r.query, "country");
-    const std::string own = r.caller.country.empty() ? r.hub.store().country() : r.caller.country;
-    if (!everyCountry && !asked.empty() && asked != own)
-        throw HubError(403, r.caller.agency + " may see the figures of its own country (" + own + "), not " + asked + "'s");
-    const auto figures = tierStatistics(r.hub.store(), textParameter(r.query, "from"), textParameter(r.query, "to"), everyCountry ? asked : own);
-    sendJson(r.response, 200, json::write(figures));
-}
+// GET /v1/stats/tiers (and the "tiers" of GET /v1/stats).
+void tierStatisticsRoute(Route& r) { sendJson(r.response, 200, tierFiguresJson(r.hub, r.caller, r.query)); }
 
 }  // namespace
+
+// An operator or a peer sees every country (or the one asked for); anyone else its own country's row.
+std::string tierFiguresJson(HubServer& hub, const Caller& caller, const Poco::URI::QueryParameters& query) {
+    const bool everyCountry = caller.peer || caller.kind == "operator";
+    const std::string asked = textParameter(query, "country");
+    const std::string own = caller.country.empty() ? hub.store().country() : caller.country;
+    if (!everyCountry && !asked.empty() && asked != own)
+        throw HubError(403, caller.agency + " may see the figures of its own country (" + own + "), not " + asked + "'s");
+    return json::write(tierStatistics(hub.store(), textParameter(query, "from"), textParameter(query, "to"), everyCountry ? asked : own));
+}
 
 bool answerTierRoute(HubServer& hub, const Caller& caller, const std::string& method, const std::vector<std::string>& path,
                      const Poco::URI::QueryParameters& query, HTTPServerRequest& request, HTTPServerResponse& response) {

@@ -298,6 +298,11 @@ TEST_P(HubTiersTest, OwnershipCrossBorderLeadsAndThePairConvergeAcrossThreeTiers
     ASSERT_EQ(deFigures->size(), 1u);
     EXPECT_EQ(deFigures->getObject(0)->getValue<std::string>("country"), "DE");
     EXPECT_EQ(statusOf([&] { deAtIntl.call("GET", "/v1/stats/tiers?country=FR"); }), 403);
+    // GET /v1/stats carries the same figures, as its "tiers".
+    const auto inStats = parse(operatorAtA.call("GET", "/v1/stats"));
+    ASSERT_TRUE(inStats->has("tiers"));
+    EXPECT_EQ(inStats->getObject("tiers")->getValue<std::string>("tier"), "international");
+    EXPECT_EQ(inStats->getObject("tiers")->getArray("countries")->size(), countries->size());
 
     // An update by the owner reaches both international servers.
     auto m = parisShot.metadata;

@@ -15,8 +15,8 @@ std::vector<HubAcquisition> readAcquisitions(const std::string& text);
 std::string writeMetadata(const AcquisitionMetadata& m, const std::string& sha256 = {});
 std::string write(const std::vector<LeadList>& lists, std::int64_t cursor);
 std::string write(const std::vector<HubChange>& changes, std::int64_t cursor);
-// {"agencies": [...], "statistics": {...}} (the NIBIN statistics' JSON, when given).
-std::string write(const std::vector<AgencyStats>& stats, const std::string& statistics = {});
+// {"agencies": [...], "statistics": {...}, "tiers": {...}} (the NIBIN statistics' JSON and the figures per tier, when given).
+std::string write(const std::vector<AgencyStats>& stats, const std::string& statistics = {}, const std::string& tiers = {});
 std::string write(const HubFeedback& feedback);
 std::string write(const std::vector<HubFeedback>& feedback, std::int64_t cursor);  // {"cursor": N, "feedback": [...]}
 std::string writeFeedbackInput(const HubFeedback& feedback);                      // kind, note, recorded_by, recorded_at

@@ -245,22 +245,10 @@ std::vector<LeadList> HubFederation::internationalLeads(const Caller& caller, st
                                   page)) {
         const auto it = index.find(r.text(0));
         if (it == index.end()) continue;
-        HubCandidate c;
-        c.listAcquisitionId = r.text(0);
-        c.id = r.integer(1);
-        c.acquisitionId = r.text(2);
-        c.rank = int(r.integer(3));
-        c.score = r.real(4);
-        c.scoreHigh = r.real(5);
-        c.details = r.text(6);
-        c.outcome = r.text(7);
-        c.agency = r.text(8);
-        c.caliber = r.text(9);
-        c.itemType = r.text(10);
-        c.caseRef = r.text(11);
+        HubCandidate c = candidateFromRow(r, "international");
+        c.caseRef = r.text(11);  // as the international hub gave it: empty until the owner disclosed it
         c.disclosed = r.integer(12) != 0;
         c.country = r.text(13);
-        c.tier = "international";
         out[it->second].candidates.push_back(std::move(c));
     }
     return out;

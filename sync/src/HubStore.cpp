@@ -695,20 +695,8 @@ std::vector<LeadList> HubStore::loadLists(const Caller& caller, const std::strin
                                    page)) {
         const auto it = index.find(r.text(0));
         if (it == index.end()) continue;  // a list that moved past the page between the two queries (cannot under the lock)
-        HubCandidate c;
-        c.listAcquisitionId = r.text(0);
-        c.id = r.integer(1);
-        c.acquisitionId = r.text(2);
-        c.rank = int(r.integer(3));
-        c.score = r.real(4);
-        c.scoreHigh = r.real(5);
-        c.details = r.text(6);
-        c.outcome = r.text(7);
-        c.agency = r.text(8);
-        c.caliber = r.text(9);
-        c.itemType = r.text(10);
+        HubCandidate c = candidateFromRow(r, listTier);
         c.country = r.text(13);
-        c.tier = listTier;
         HubAcquisition held;
         held.agency = c.agency;
         held.country = c.country;

@@ -27,4 +27,23 @@ inline LeadList leadListFromRow(const SqlRow& l, const std::string& tier) {
     return list;
 }
 
+// A candidate's columns as both select them first: list_id, id, acquisition_id, rank, score, score_high,
+// details, outcome, agency, caliber, item_type (what follows, case reference and disclosure, each reads its way).
+inline HubCandidate candidateFromRow(const SqlRow& r, const std::string& tier) {
+    HubCandidate c;
+    c.listAcquisitionId = r.text(0);
+    c.id = r.integer(1);
+    c.acquisitionId = r.text(2);
+    c.rank = int(r.integer(3));
+    c.score = r.real(4);
+    c.scoreHigh = r.real(5);
+    c.details = r.text(6);
+    c.outcome = r.text(7);
+    c.agency = r.text(8);
+    c.caliber = r.text(9);
+    c.itemType = r.text(10);
+    c.tier = tier;
+    return c;
+}
+
 }  // namespace striae::sync

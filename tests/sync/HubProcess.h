@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,6 +25,7 @@
 #include "TestData.h"
 #include "striae/imaging/Synthetic.h"
 #include "striae/sync/HubDatabase.h"
+#include "striae/sync/HubError.h"
 
 extern char** environ;
 
@@ -162,6 +164,16 @@ private:
     std::string database_, hubName_, id_;
     pid_t pid_ = -1;
 };
+
+// The HubError status of a call (200 when it succeeds).
+inline int statusOf(const std::function<void()>& call) {
+    try {
+        call();
+    } catch (const sync::HubError& e) {
+        return e.status();
+    }
+    return 200;
+}
 
 // A free loopback port (bound and released).
 inline int freePort() {

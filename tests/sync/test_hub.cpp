@@ -23,6 +23,7 @@ namespace fs = std::filesystem;
 using namespace striae;
 using namespace striae::sync;
 using striae::test::eventually;
+using striae::test::statusOf;
 using striae::test::HubProcess;
 
 namespace {
@@ -34,15 +35,6 @@ AcquisitionMetadata metadata(const std::string& caseRef, const std::string& labe
     m.caliber = caliber;
     m.classJson = R"({"firing_pin_shape":"hemispherical"})";
     return m;
-}
-
-int statusOf(const std::function<void()>& call) {
-    try {
-        call();
-    } catch (const HubError& e) {
-        return e.status();
-    }
-    return 200;
 }
 
 std::size_t filesUnder(const fs::path& folder) {

@@ -24,6 +24,7 @@ namespace fs = std::filesystem;
 using namespace striae;
 using namespace striae::sync;
 using striae::test::eventually;
+using striae::test::statusOf;
 using striae::test::HubProcess;
 
 namespace {
@@ -36,15 +37,6 @@ AcquisitionMetadata metadata(const std::string& caseRef, const std::string& labe
     m.caliber = caliber;
     m.scope = scope;
     return m;
-}
-
-int statusOf(const std::function<void()>& call) {
-    try {
-        call();
-    } catch (const HubError& e) {
-        return e.status();
-    }
-    return 200;
 }
 
 Poco::JSON::Object::Ptr parse(const std::string& body) { return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>(); }

@@ -17,6 +17,7 @@
 #include <QTableWidget>
 #include <QBarSeries>
 #include <QLineEdit>
+#include <QTreeView>
 
 #include "TestData.h"
 #include "UiDriving.h"
@@ -28,6 +29,7 @@
 #include "striae/ui/AuditPanel.h"
 #include "striae/ui/CalibrationView.h"
 #include "striae/ui/CandidatesPanel.h"
+#include "striae/ui/CaseBrowser.h"
 #include "striae/ui/ConclusionDialog.h"
 #include "striae/ui/MainWindow.h"
 #include "striae/ui/StatisticsDashboard.h"
@@ -180,7 +182,14 @@ TEST(MainWindow, AHubListSaysWhichTierSearched) {
     window.resize(1400, 900);
     ASSERT_TRUE(window.openStore(QString::fromStdString((dir / "store").string())));
     ASSERT_TRUE(window.login("tina", "tech-password"));
-    ASSERT_TRUE(window.showAcquisition(1));
+    window.show();
+    test::settle();
+    // The scan chosen in the case browser with the mouse, as the examiner does.
+    auto* tree = window.findChild<ui::CaseBrowser*>()->findChild<QTreeView*>();
+    const auto found = tree->model()->match(tree->model()->index(0, 0), Qt::DisplayRole, "scan 1", 1, Qt::MatchRecursive | Qt::MatchExactly);
+    ASSERT_FALSE(found.isEmpty());
+    test::clickCell(tree, found.front(), true);
+    test::settle();
     auto* panel = window.findChild<ui::CandidatesPanel*>();
     const QString heading = panel->findChildren<QLabel*>().front()->text();
     EXPECT_TRUE(heading.contains("the international tier's search at the hub")) << heading.toStdString();

@@ -121,7 +121,8 @@ TEST_P(HubTiersTest, TheAgreementForwardsWhatItAllowsAndItsRevocationWithdrawsIt
     const std::string police = token(*fr, "FR-PN", "");
     // Without --every-push only pushes that ask for the international tier (the case flag) go, and only in 9mm.
     fr->admin("agreement set --calibers 9mm --by 'Cdt. Martin' --note 'IBIN participation FR-2026-01'");
-    fr->start(serveArgs({"--international", "ibin=" + intl->url(), "--international-token", "ibin=" + franceAtIntl}));
+    const auto frArgs = serveArgs({"--international", "ibin=" + intl->url(), "--international-token", "ibin=" + franceAtIntl});
+    fr->start(frArgs);
 
     HubClient agency(fr->url(), police), view(intl->url(), watcher);
     const auto flagged = agency.push(scan("F01-01"), metadata("FR-1", "1", "both")).acquisition;
@@ -154,10 +155,18 @@ TEST_P(HubTiersTest, TheAgreementForwardsWhatItAllowsAndItsRevocationWithdrawsIt
     HubClient frenchAgencyAtIntl(intl->url(), franceAtIntl);
     EXPECT_EQ(statusOf([&] { frenchAgencyAtIntl.push(scan("F01-02"), metadata("X", "1", "both")); }), 403);
 
+    // A wider agreement recorded while the national hub is down (killed): weighed again when it is back.
+    fr->kill(SIGKILL);
+    fr->admin("agreement set --calibers '9mm,.40 S&W' --by 'Cdt. Martin' --note 'IBIN participation FR-2026-02'");
+    fr->start(frArgs);
+    ASSERT_TRUE(eventually([&] { return heldAs(view, otherCaliber.id) == "live"; })) << fr->logText();
+    EXPECT_NE(fr->admin("agreement show").find("version 2 in force"), std::string::npos);
+
     // Revocation: everything forwarded is withdrawn from the international tier; the national holdings stay.
     fr->admin("agreement revoke --by 'Cdt. Martin' --note 'participation suspended'");
-    ASSERT_TRUE(eventually([&] { return heldAs(view, flagged.id) == "withdrawn" && heldAs(view, national.id) == "withdrawn"; }))
-        << fr->logText();
+    ASSERT_TRUE(eventually([&] {
+        return heldAs(view, flagged.id) == "withdrawn" && heldAs(view, national.id) == "withdrawn" && heldAs(view, otherCaliber.id) == "withdrawn";
+    })) << fr->logText();
     EXPECT_FALSE(agency.acquisition(flagged.id).withdrawn) << "the country keeps its own holding";
     EXPECT_EQ(parse(agency.call("GET", "/v1/acquisitions/" + flagged.id + "/international"))->getValue<std::string>("state"), "withdrawn");
 

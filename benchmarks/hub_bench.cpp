@@ -31,7 +31,9 @@
 #include "striae/records/SerialNumber.h"
 #include "striae/sync/HubClient.h"
 #include "striae/sync/HubDatabase.h"
+#include "striae/sync/HubFederation.h"
 #include "striae/sync/HubFirearms.h"
+#include "striae/sync/HubJson.h"
 #include "striae/sync/HubStore.h"
 
 extern char** environ;
@@ -443,11 +445,80 @@ void firearmRecordsAtScale(const std::string& backend, const std::string& db, co
     });
 }
 
+// Joining the international tier: a national hub holding `scans.size()` pushed scans puts an agreement
+// in force (every push) and is started with its international hub; timed until the international hub
+// holds them all, and until the agency's international lists are mirrored home (the international
+// hub correlates with `intlWorkers` threads).
+void forwardingAtScale(const fs::path& root, const std::vector<std::string>& scans, int clients, int intlWorkers) {
+    const fs::path national = root / "forward-national", international = root / "forward-international";
+    std::string agencyToken, federationToken, watchToken;
+    {
+        HubStore store(national.string(), "", "fr");
+        store.setTier("national", "FR");
+        store.addAgency("FR-PN", "Police");
+        agencyToken = store.issueToken("FR-PN");
+        HubStore intl(international.string(), "", "ibin");
+        intl.setTier("international", "");
+        intl.addAccount("FR-HUB", "", "national", "FR");
+        federationToken = intl.issueToken("FR-HUB", "federation");
+        intl.addAgency("watch", "", /*peer=*/true);
+        watchToken = intl.issueToken("watch");
+    }
+    {
+        Hub fr;
+        fr.start(STRIAE_HUB, national, "");
+        const std::string url = "http://127.0.0.1:" + std::to_string(fr.port);
+        drive(clients, int(scans.size()), [&](int, int i) {
+            AcquisitionMetadata m;
+            m.caseRef = "F-" + std::to_string(i);
+            m.itemLabel = "Q1";
+            m.caliber = "9mm";
+            HubClient(url, agencyToken).push(scans[std::size_t(i)], m);
+        });
+    }
+    {
+        HubStore store(national.string(), "", "fr");
+        HubFederation federation(store);
+        ParticipationAgreement every;
+        every.flaggedOnly = false;
+        federation.setAgreement(every, "bench");
+    }
+    Hub intl;
+    intl.start(STRIAE_HUB, international, "", {"--workers", std::to_string(intlWorkers)});
+    const std::string intlUrl = "http://127.0.0.1:" + std::to_string(intl.port);
+    const auto t = Clock::now();
+    Hub fr;
+    fr.start(STRIAE_HUB, national, "",
+             {"--workers", "0", "--forward-interval-ms", "200", "--international", "ibin=" + intlUrl, "--international-token",
+              "ibin=" + federationToken});
+    const std::string url = "http://127.0.0.1:" + std::to_string(fr.port);
+    auto held = [&] {
+        std::int64_t n = 0;
+        for (const auto& a : HubClient(intlUrl, watchToken).stats()) n += a.acquisitions;
+        return n;
+    };
+    while (held() < std::int64_t(scans.size())) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const double forwarded = std::chrono::duration<double>(Clock::now() - t).count();
+    std::int64_t bytes = 0;
+    for (const auto& f : scans) bytes += std::int64_t(fs::file_size(f));
+    std::printf("forwarding: %zu scans (%.1f MB) forwarded to the international hub in %.1f s: %.1f scans/s, %.2f MB/s\n", scans.size(),
+                double(bytes) / 1e6, forwarded, double(scans.size()) / forwarded, double(bytes) / 1e6 / forwarded);
+    if (intlWorkers == 0) return;
+    auto mirrored = [&] {
+        std::int64_t cursor = 0;
+        return json::readLeadLists(HubClient(url, agencyToken).call("GET", "/v1/leads?scope=international&limit=1000"), cursor).size();
+    };
+    while (mirrored() < scans.size()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::printf("forwarding: every international list mirrored home after %.1f s (the international hub correlating with %d threads)\n",
+                std::chrono::duration<double>(Clock::now() - t).count(), intlWorkers);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     int held = 10000, clients = 8, pushes = 1000, pulls = 5000, workerJobs = 16, leadListHoldings = 0;
     long firearmRecords = 0;
+    int forward = 0, forwardWorkers = 0;
     std::string postgres = std::getenv("STRIAE_TEST_POSTGRES") ? std::getenv("STRIAE_TEST_POSTGRES") : "";
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string a = argv[i];
@@ -459,10 +530,14 @@ int main(int argc, char** argv) {
         else if (a == "--worker-jobs") workerJobs = std::atoi(argv[i + 1]);
         else if (a == "--lead-list-holdings") leadListHoldings = std::atoi(argv[i + 1]);
         else if (a == "--firearm-records") firearmRecords = std::atol(argv[i + 1]);
+        else if (a == "--forward") forward = std::atoi(argv[i + 1]);
+        else if (a == "--forward-workers") forwardWorkers = std::atoi(argv[i + 1]);
         else {
             std::fprintf(stderr, "usage: hub_bench [--held N] [--clients C] [--pushes P] [--pulls Q] [--worker-jobs J] [--postgres CONNINFO]\n"
                          "       hub_bench --lead-list-holdings N   (a new push's lead list at a hub of N Weller-textured holdings)\n"
-                         "       hub_bench --firearm-records N      (serial searches and seizure checks at a hub of N shared records)\n");
+                         "       hub_bench --firearm-records N      (serial searches and seizure checks at a hub of N shared records)\n"
+                         "       hub_bench --forward N              (a national hub of N scans joining the international tier;\n"
+                         "                                          --forward-workers W: the international hub correlates, lists mirrored home)\n");
             return 2;
         }
     }
@@ -486,7 +561,7 @@ int main(int argc, char** argv) {
     }
     // Distinct small scans to push (a push of a held scan is a no-op).
     imaging::SynthOptions o;
-    o.firearms = (pushes + 1) / 2;
+    o.firearms = (std::max(pushes, forward) + 1) / 2;
     o.shotsPerFirearm = 2;
     o.sizePx = 64;
     imaging::writeSyntheticSet(o, (root / "scans").string());
@@ -494,6 +569,12 @@ int main(int argc, char** argv) {
     for (const auto& e : fs::directory_iterator(root / "scans"))
         if (e.path().extension() == ".x3p") scans.push_back(e.path().string());
     std::sort(scans.begin(), scans.end());
+    if (forward > 0) {
+        scans.resize(std::min(scans.size(), std::size_t(forward)));
+        forwardingAtScale(root, scans, clients, forwardWorkers);
+        fs::remove_all(root);
+        return 0;
+    }
     std::printf("hub_bench: %d held, %d clients, %zu pushes of %ld-byte X3P files, %d lead-list pulls; %u cores\n", held, clients,
                 scans.size(), long(fs::file_size(scans.at(0))), pulls, std::thread::hardware_concurrency());
     run("sqlite", "", root, scans, held, clients, pushes, pulls);

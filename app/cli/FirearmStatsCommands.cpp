@@ -22,7 +22,7 @@
 #include "striae/records/LeadRegister.h"
 
 #ifdef STRIAE_WITH_REPORTS
-#include <QApplication>
+#include "HeadlessQt.h"
 
 #include "striae/report/FirearmStatisticsPdf.h"
 #endif
@@ -179,11 +179,7 @@ void addFirearmStatsCommands(CLI::App& app) {
             const auto s = reports.compute(viewer, filter);
 #ifdef STRIAE_WITH_REPORTS
             if (!o->pdf.empty()) {
-                if (!std::getenv("QT_QPA_PLATFORM")) setenv("QT_QPA_PLATFORM", "offscreen", 1);
-                static int argc = 1;
-                static char name[] = "striae";
-                static char* argv[] = {name, nullptr};
-                QApplication qt(argc, argv);
+                const auto qt = headlessQt();
                 report::writeFirearmStatisticsPdf(s, o->report.empty() ? o->save : o->report, o->pdf, STRIAE_VERSION);
                 std::cout << "report written to " << o->pdf << '\n';
                 return;

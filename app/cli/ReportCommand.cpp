@@ -2,7 +2,7 @@
 // PDF, headless (Qt's offscreen platform), as the acting user may see it.
 #include <CLI/CLI.hpp>
 
-#include <QApplication>
+#include "HeadlessQt.h"
 
 #include <cstdlib>
 #include <iostream>
@@ -32,12 +32,7 @@ void addReportCommand(CLI::App& app) {
         auto store = o->session.open();
         const auto viewer = o->session.login(store);
         const auto model = store.reports().build(viewer, o->lead);
-        // Headless: the PDF needs fonts and painting, not a display.
-        if (!std::getenv("QT_QPA_PLATFORM")) setenv("QT_QPA_PLATFORM", "offscreen", 1);
-        static int argc = 1;
-        static char name[] = "striae";
-        static char* argv[] = {name, nullptr};
-        QApplication qt(argc, argv);  // Qt Charts (the timeline) needs the Widgets application
+        const auto qt = headlessQt();  // Qt Charts draws the timeline
         report::writeLeadReportPdf(store, model, report::reportKindFromString(o->kind), o->output, STRIAE_VERSION);
         std::cout << o->kind << " report of lead " << o->lead << " written to " << o->output << '\n';
     });

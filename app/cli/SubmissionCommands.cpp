@@ -9,7 +9,6 @@
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/SHA2Engine.h>
 
-#include <QGuiApplication>
 
 #include <cstdlib>
 #include <filesystem>
@@ -19,6 +18,7 @@
 #include <sstream>
 
 #include "Commands.h"
+#include "HeadlessQt.h"
 #include "striae/report/SubmissionReportPdf.h"
 #include "striae/sync/HubClient.h"
 #include "striae/sync/HubError.h"
@@ -71,14 +71,6 @@ void writeFile(const std::string& path, const std::string& bytes) {
         if (!out) throw std::runtime_error("cannot write " + path);
     }
     fs::rename(temp, path);
-}
-
-void startQt() {
-    if (!std::getenv("QT_QPA_PLATFORM")) setenv("QT_QPA_PLATFORM", "offscreen", 1);
-    static int argc = 1;
-    static char name[] = "striae";
-    static char* argv[] = {name, nullptr};
-    static QGuiApplication qt(argc, argv);
 }
 
 }  // namespace
@@ -200,8 +192,10 @@ void addSubmissionCommands(CLI::App& app) {
         cmd->callback([o] {
             auto client = o->hub.client();
             const std::string report = client.call("POST", "/v1/submissions/" + o->id + "/report", "{\"sent_by\":" + jsonString(o->by) + "}");
-            startQt();
-            report::writeSubmissionReportPdf(report, o->output, STRIAE_VERSION);
+            {
+                const auto qt = headlessQt();
+                report::writeSubmissionReportPdf(report, o->output, STRIAE_VERSION);
+            }
             std::ifstream in(o->output, std::ios::binary);
             const std::string pdf((std::istreambuf_iterator<char>(in)), {});
             client.call("PUT", "/v1/submissions/" + o->id + "/report.pdf", pdf, "application/pdf");

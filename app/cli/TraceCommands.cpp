@@ -20,8 +20,7 @@
 #include "StoreSession.h"
 
 #ifdef STRIAE_WITH_REPORTS
-#include <QGuiApplication>
-
+#include "HeadlessQt.h"
 #include "striae/report/TraceRequestPdf.h"
 #endif
 #include "striae/records/TraceRequests.h"
@@ -164,11 +163,7 @@ void addExport(CLI::App& parent, const std::string& idHelp,
         }
 #ifdef STRIAE_WITH_REPORTS
         if (!o->pdf.empty()) {
-            if (!std::getenv("QT_QPA_PLATFORM")) setenv("QT_QPA_PLATFORM", "offscreen", 1);
-            static int argc = 1;
-            static char name[] = "striae";
-            static char* argv[] = {name, nullptr};
-            QGuiApplication qt(argc, argv);
+            const auto qt = headlessQt();
             report::writeTraceRequestPdf(t, attachments, o->pdf, STRIAE_VERSION);
         }
 #endif

@@ -43,11 +43,11 @@ void Forwarder::withInternational(const std::function<void(HubClient&, const std
     throw HubError(0, "no international hub could be reached: " + unreachable);
 }
 
-bool Forwarder::reconcile(const std::string& id) {
+bool Forwarder::reconcile(const std::string& id, const ParticipationAgreement& agreement) {
     const auto acquisition = store_.findAcquisition(id);
     const auto state = federation_.forwardState(id);
     const bool forwarded = state && state->state == "forwarded";
-    const bool wanted = acquisition && HubFederation::refusal(federation_.agreement(), *acquisition, store_.hubName()).empty();
+    const bool wanted = acquisition && HubFederation::refusal(agreement, *acquisition, store_.hubName()).empty();
     if (wanted && !state) {
         try {
             withInternational([&](HubClient& client, const std::string&) { client.forward(store_.filePath(acquisition->sha256), *acquisition); });
@@ -80,7 +80,7 @@ bool Forwarder::reconcile(const std::string& id) {
     return false;
 }
 
-int Forwarder::reconcileAll() {
+int Forwarder::reconcileAll(const ParticipationAgreement& agreement) {
     int sent = 0;
     std::vector<std::string> ids;
     for (const auto& r : store_.database().query("SELECT id FROM acquisition WHERE origin_hub = ? AND withdrawn = 0 ORDER BY uploaded_at, id",
@@ -88,7 +88,7 @@ int Forwarder::reconcileAll() {
         ids.push_back(r.text(0));
     for (const auto& f : federation_.forwardStates())
         if (f.state == "forwarded") ids.push_back(f.acquisitionId);
-    for (const auto& id : ids) sent += reconcile(id) ? 1 : 0;
+    for (const auto& id : ids) sent += reconcile(id, agreement) ? 1 : 0;
     return sent;
 }
 
@@ -112,7 +112,7 @@ int Forwarder::passOnce() {
     if (agreement.version != store_.peerCursor(kAgreementCursor)) {
         // A new agreement (or its revocation): every acquisition is weighed against it once.
         const auto feedEnd = store_.database().query("SELECT value FROM counter WHERE name = 'seq'").at(0).integer(0);
-        const int sent = reconcileAll();
+        const int sent = reconcileAll(agreement);
         store_.setPeerCursor(kFeedCursor, feedEnd);
         store_.setPeerCursor(kAgreementCursor, agreement.version);
         if (sent > 0)
@@ -123,7 +123,7 @@ int Forwarder::passOnce() {
     }
     const auto changes = store_.changes(store_.peerCursor(kFeedCursor), 200);
     for (const auto& change : changes) {
-        reconcile(change.acquisition.id);
+        reconcile(change.acquisition.id, agreement);
         store_.setPeerCursor(kFeedCursor, change.seq);
         ++done;
     }

@@ -221,17 +221,30 @@ protected:
     std::unique_ptr<HubProcess> hub(const std::string& name) { return std::make_unique<HubProcess>(dir / name, hubDatabase(GetParam()), name); }
 };
 
-// A case store made through the command line, with administrator sam and technician tina; returns the
-// environment that runs `striae` as tina (as sam: *adminEnv).
-inline std::string cliStoreWithTechnician(const std::string& store, const std::string& agency, const std::string& country,
-                                          std::string* adminEnv = nullptr) {
+// A user of a case store made through the command line.
+struct CliUser {
+    std::string login, name, roles, password;
+};
+
+// A case store made through the command line, with administrator sam and `users`; returns the environment
+// that runs `striae` as the first of them (as sam: *adminEnv).
+inline std::string cliStore(const std::string& store, const std::string& agency, const std::string& country, const std::vector<CliUser>& users,
+                            std::string* adminEnv = nullptr) {
     const std::string cli = std::string(STRIAE_CLI) + " ";
     const std::string admin = "STRIAE_STORE=" + shellQuote(store) + " STRIAE_USER=sam STRIAE_PASSWORD=admin-password ";
     runCommand(admin + cli + "db init " + shellQuote(store) + " --agency " + agency + " --agency-name " + agency + " --country " + country +
                " --admin sam --admin-name Sam");
-    runCommand(admin + "STRIAE_NEW_PASSWORD=tech-password " + cli + "user add tina --name Tina --roles technician --agency " + agency);
+    for (const auto& u : users)
+        runCommand(admin + "STRIAE_NEW_PASSWORD=" + u.password + " " + cli + "user add " + u.login + " --name " + u.name + " --roles " + u.roles +
+                   " --agency " + agency);
     if (adminEnv) *adminEnv = admin;
-    return "STRIAE_STORE=" + shellQuote(store) + " STRIAE_USER=tina STRIAE_PASSWORD=tech-password ";
+    return "STRIAE_STORE=" + shellQuote(store) + " STRIAE_USER=" + users.at(0).login + " STRIAE_PASSWORD=" + users.at(0).password + " ";
+}
+
+// The same with technician tina.
+inline std::string cliStoreWithTechnician(const std::string& store, const std::string& agency, const std::string& country,
+                                          std::string* adminEnv = nullptr) {
+    return cliStore(store, agency, country, {{"tina", "Tina", "technician", "tech-password"}}, adminEnv);
 }
 
 }  // namespace striae::test

@@ -664,13 +664,10 @@ TEST(SyncCli, ASharedRecordIsMatchedByAnotherAgencysHubCheckAndItsOwnerSeesTheNo
     const std::string cli = std::string(STRIAE_CLI) + " ";
     // Two agencies, each with its own store and records officer.
     auto site = [&](const std::string& agency, const std::string& token) {
-        const std::string store = (dir / agency).string();
-        const std::string admin = "STRIAE_STORE=" + test::shellQuote(store) + " STRIAE_USER=sam STRIAE_PASSWORD=admin-password ";
-        test::runCommand(admin + cli + "db init " + test::shellQuote(store) + " --agency " + agency + " --agency-name " + agency +
-                         " --country US --admin sam --admin-name Sam");
-        test::runCommand(admin + "STRIAE_NEW_PASSWORD=rita-password " + cli + "user add rita --name Rita --roles records_officer --agency " + agency);
+        std::string admin;
+        const std::string env = test::cliStore((dir / agency).string(), agency, "US", {{"rita", "Rita", "records_officer", "rita-password"}}, &admin);
         test::runCommand(admin + "STRIAE_HUB_TOKEN=" + token + " " + cli + "sync configure --hub " + hub.url() + " --agency " + agency);
-        return "STRIAE_STORE=" + test::shellQuote(store) + " STRIAE_USER=rita STRIAE_PASSWORD=rita-password ";
+        return env;
     };
     const std::string a = site("AAA", tokenA), b = site("BBB", tokenB);
 
@@ -705,14 +702,12 @@ TEST(SyncCli, ATraceRequestBetweenTwoStoresGoesThroughTheHubAndItsNoticesComeBac
     hub.start({"--workers", "0"});
     const std::string cli = std::string(STRIAE_CLI) + " ";
     auto site = [&](const std::string& agency, const std::string& token) {
-        const std::string store = (dir / agency).string();
-        const std::string admin = "STRIAE_STORE=" + test::shellQuote(store) + " STRIAE_USER=sam STRIAE_PASSWORD=admin-password ";
-        test::runCommand(admin + cli + "db init " + test::shellQuote(store) + " --agency " + agency + " --agency-name " + agency +
-                         " --country US --admin sam --admin-name Sam");
-        test::runCommand(admin + "STRIAE_NEW_PASSWORD=tess-password " + cli + "user add tess --name Tess --roles trace_officer --agency " + agency);
-        test::runCommand(admin + "STRIAE_NEW_PASSWORD=rita-password " + cli + "user add rita --name Rita --roles records_officer --agency " + agency);
+        std::string admin;
+        const std::string env = test::cliStore((dir / agency).string(), agency, "US",
+                                               {{"tess", "Tess", "trace_officer", "tess-password"}, {"rita", "Rita", "records_officer", "rita-password"}},
+                                               &admin);
         test::runCommand(admin + "STRIAE_HUB_TOKEN=" + token + " " + cli + "sync configure --hub " + hub.url() + " --agency " + agency);
-        return "STRIAE_STORE=" + test::shellQuote(store) + " STRIAE_USER=tess STRIAE_PASSWORD=tess-password ";
+        return env;
     };
     const std::string a = site("AAA", tokenA), b = site("BBB", tokenB);
     // BBB is not an agency of AAA's store: only the hub knows it.

@@ -20,6 +20,7 @@ namespace striae::sync {
 
 class HubClient;
 class HubFederation;
+struct ParticipationAgreement;
 class HubStore;
 class PollingLoop;
 
@@ -39,8 +40,8 @@ public:
 
 private:
     // Brings one acquisition's state at the international tier to what the agreement wants; returns whether it sent anything.
-    bool reconcile(const std::string& acquisitionId);
-    int reconcileAll();
+    bool reconcile(const std::string& acquisitionId, const ParticipationAgreement& agreement);
+    int reconcileAll(const ParticipationAgreement& agreement);
     int pullLists();
 
     HubStore& store_;

@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -244,7 +245,116 @@ double workerThroughput(const std::string& conninfo, const fs::path& root, const
 // derived surface as at any push). Their own correlation jobs are then marked
 // done: what is timed is one new push, Weller's TW06-01, from its upload to
 // its lead list, with the default shortlist and 2 correlation threads.
-void leadListAtScale(const fs::path& root, const fs::path& weller, int holdings, int clients) {
+// The hub of `holdings` breech faces: Weller's 94 processed scans other than
+// the query (agency BENCH0), then mirror images of them turned by varied
+// angles (real texture, no firearm's), pushed by `agencies` agencies that each
+// hold the same variants: the hub keeps one file per distinct scan, so the
+// disk holds 94 + (holdings − 94) / agencies scans while the search compares
+// every holding. The hub's folder is kept in `dir` and reused by the next run.
+struct Seeded {
+    std::map<std::string, std::string> sourceOf;  // acquisition id → the scan it holds, for the report
+};
+
+Seeded seedLeadListHub(const fs::path& dir, const std::vector<fs::path>& sources, int holdings, int agencies, int clients) {
+    const fs::path data = dir / "lead-list";
+    const fs::path names = dir / "holdings.tsv";
+    Seeded seeded;
+    if (fs::exists(names) && fs::exists(data / "hub.db")) {
+        std::ifstream in(names);
+        for (std::string id, source; std::getline(in, id, '\t') && std::getline(in, source);) seeded.sourceOf[id] = source;
+        if (int(seeded.sourceOf.size()) == holdings) {
+            std::printf("lead list at scale: reusing the hub of %d holdings in %s\n", holdings, data.c_str());
+            return seeded;
+        }
+        throw std::runtime_error(data.string() + " holds " + std::to_string(seeded.sourceOf.size()) + " holdings, not " + std::to_string(holdings));
+    }
+    const int perAgency = (holdings - int(sources.size()) + agencies - 1) / agencies;
+    const int distinct = std::max(0, std::min(perAgency, holdings - int(sources.size())));
+    std::vector<imaging::Surface> loaded;
+    for (const auto& src : sources) loaded.push_back(imaging::readX3p(src.string()).surface);
+    const fs::path variants = dir / "variants";
+    fs::create_directories(variants);
+    auto t = Clock::now();
+    std::vector<std::string> variantFiles(static_cast<std::size_t>(distinct)), variantNames(static_cast<std::size_t>(distinct));
+    std::atomic<int> next{0};
+    auto write = [&] {
+        for (int v; (v = next++) < distinct;) {
+            // Mirrored (columns reversed), then turned about the centre.
+            const std::size_t k = std::size_t(v) % sources.size();
+            const imaging::Surface& a = loaded[k];
+            cv::Mat m(a.rows(), a.cols(), CV_64F);
+            for (int r = 0; r < a.rows(); ++r)
+                for (int c = 0; c < a.cols(); ++c) m.at<double>(r, c) = a.at(r, a.cols() - 1 - c);
+            const double angle = double((v / int(sources.size()) + 1) * 37 % 360) - 180 + 0.5 * double(v / int(sources.size()) / 360);
+            cv::Mat turned;
+            cv::warpAffine(m, turned, cv::getRotationMatrix2D(cv::Point2f((a.cols() - 1) / 2.0f, (a.rows() - 1) / 2.0f), angle, 1.0), m.size(),
+                           cv::INTER_NEAREST, cv::BORDER_CONSTANT, cv::Scalar(imaging::kMissing));
+            imaging::Surface out(a.rows(), a.cols(), a.spacingX(), a.spacingY());
+            for (int r = 0; r < a.rows(); ++r)
+                for (int c = 0; c < a.cols(); ++c) out.set(r, c, turned.at<double>(r, c));
+            variantFiles[std::size_t(v)] = (variants / ("V" + std::to_string(v) + ".x3p")).string();
+            variantNames[std::size_t(v)] = "mirror of " + sources[k].stem().string();
+            imaging::writeX3p(out, variantFiles[std::size_t(v)], {'F'});
+        }
+    };
+    {
+        std::vector<std::thread> writers;
+        for (unsigned i = 0; i < std::max(1u, std::thread::hardware_concurrency()); ++i) writers.emplace_back(write);
+        for (auto& w : writers) w.join();
+    }
+    std::printf("lead list at scale: %d distinct variants written in %.1f s\n", distinct, std::chrono::duration<double>(Clock::now() - t).count());
+
+    // Who pushes what: the originals by the first agency, then the variants by each agency in turn.
+    struct Push {
+        int agency;
+        std::string file, name;
+    };
+    std::vector<Push> pushes;
+    for (const auto& src : sources) pushes.push_back({0, src.string(), src.stem().string()});
+    for (int a = 0; a < agencies && int(pushes.size()) < holdings; ++a)
+        for (int v = 0; v < distinct && int(pushes.size()) < holdings; ++v) pushes.push_back({a, variantFiles[std::size_t(v)], variantNames[std::size_t(v)]});
+    pushes.resize(std::min(pushes.size(), std::size_t(holdings)));
+
+    fs::create_directories(data);
+    std::vector<std::string> tokens;
+    {
+        HubStore store(data.string(), "", "bench");
+        for (int a = 0; a < agencies; ++a) {
+            store.addAgency("BENCH" + std::to_string(a), "Bench PD " + std::to_string(a));
+            tokens.push_back(store.issueToken("BENCH" + std::to_string(a)));
+        }
+    }
+    std::vector<std::string> ids(pushes.size());
+    {
+        Hub hub;
+        hub.start(STRIAE_HUB, data, "", {"--workers", "0"});
+        const std::string url = "http://127.0.0.1:" + std::to_string(hub.port);
+        t = Clock::now();
+        const Figures pushed = drive(clients, int(pushes.size()), [&](int, int i) {
+            const Push& p = pushes[std::size_t(i)];
+            AcquisitionMetadata m;
+            m.caseRef = "L-" + std::to_string(i);
+            m.itemLabel = "Q1";
+            m.caliber = "9mm Luger";
+            ids[std::size_t(i)] = HubClient(url, tokens[std::size_t(p.agency)]).push(p.file, m).acquisition.id;
+        });
+        std::printf("lead list at scale: pushed %zu holdings (%d agencies, %d distinct scans) in %.1f s (p50 %.1f ms, p99 %.1f ms, %d errors)\n",
+                    pushes.size(), agencies, int(sources.size()) + distinct, std::chrono::duration<double>(Clock::now() - t).count(), pushed.p50ms,
+                    pushed.p99ms, pushed.errors);
+        if (pushed.errors) throw std::runtime_error("pushes failed");
+    }
+    fs::remove_all(variants);  // the hub holds them now
+    // The holdings' own jobs are not what is measured.
+    HubDatabase(std::string("sqlite:") + (data / "hub.db").string()).execute("UPDATE job SET state = 'done' WHERE state = 'queued'");
+    std::ofstream out(names);
+    for (std::size_t i = 0; i < pushes.size(); ++i) {
+        seeded.sourceOf[ids[i]] = pushes[i].name;
+        out << ids[i] << '\t' << pushes[i].name << '\n';
+    }
+    return seeded;
+}
+
+void leadListAtScale(const fs::path& dir, const fs::path& weller, int holdings, int agencies, int clients) {
     std::vector<fs::path> sources;
     for (const auto& e : fs::directory_iterator(weller))
         if (e.path().extension() == ".x3p") sources.push_back(e.path());
@@ -252,70 +362,25 @@ void leadListAtScale(const fs::path& root, const fs::path& weller, int holdings,
     const fs::path query = weller / "TW06-01.x3p";
     sources.erase(std::remove(sources.begin(), sources.end(), query), sources.end());
     if (sources.empty() || !fs::exists(query)) throw std::runtime_error("Weller's scans are not in " + weller.string());
-    const fs::path variants = root / "variants";
-    fs::create_directories(variants);
-    std::vector<std::string> files;
-    std::vector<std::string> names;  // the source of each holding, for the report
-    auto t = Clock::now();
-    std::vector<imaging::Surface> loaded;
-    for (const auto& src : sources) loaded.push_back(imaging::readX3p(src.string()).surface);
-    for (int i = 0; i < holdings; ++i) {
-        const std::size_t k = std::size_t(i) % sources.size();
-        if (std::size_t(i) < sources.size()) {
-            files.push_back(sources[k].string());
-            names.push_back(sources[k].stem().string());
-            continue;
-        }
-        // Mirrored (columns reversed), then turned about the centre.
-        const imaging::Surface& a = loaded[k];
-        cv::Mat m(a.rows(), a.cols(), CV_64F);
-        for (int r = 0; r < a.rows(); ++r)
-            for (int c = 0; c < a.cols(); ++c) m.at<double>(r, c) = a.at(r, a.cols() - 1 - c);
-        const double angle = double((i / int(sources.size())) * 37 % 360) - 180;
-        cv::Mat turned;
-        cv::warpAffine(m, turned, cv::getRotationMatrix2D(cv::Point2f((a.cols() - 1) / 2.0f, (a.rows() - 1) / 2.0f), angle, 1.0), m.size(),
-                       cv::INTER_NEAREST, cv::BORDER_CONSTANT, cv::Scalar(imaging::kMissing));
-        imaging::Surface out(a.rows(), a.cols(), a.spacingX(), a.spacingY());
-        for (int r = 0; r < a.rows(); ++r)
-            for (int c = 0; c < a.cols(); ++c) out.set(r, c, turned.at<double>(r, c));
-        const std::string path = (variants / ("V" + std::to_string(i) + ".x3p")).string();
-        imaging::writeX3p(out, path, {'F'});
-        files.push_back(path);
-        names.push_back("mirror of " + sources[k].stem().string());
-    }
-    std::printf("lead list at scale: %d holdings written in %.1f s\n", holdings, std::chrono::duration<double>(Clock::now() - t).count());
+    if (holdings < int(sources.size())) sources.resize(std::size_t(holdings));
+    const Seeded seeded = seedLeadListHub(dir, sources, holdings, std::max(1, agencies), clients);
 
-    const fs::path data = root / "lead-list";
-    fs::create_directories(data);
+    // The query comes from an agency of its own, new each run (a push is
+    // idempotent per agency and scan), and is withdrawn after: the next run's
+    // query must not find this one.
+    const fs::path data = dir / "lead-list";
+    const std::string queryAgency = "QUERY" + std::to_string(::getpid());
     std::string token;
     {
         HubStore store(data.string(), "", "bench");
-        store.addAgency("BENCH", "Bench PD");
-        token = store.issueToken("BENCH");
+        store.addAgency(queryAgency, "Query PD");
+        token = store.issueToken(queryAgency);
     }
-    std::vector<std::string> ids(files.size());
-    {
-        Hub hub;
-        hub.start(STRIAE_HUB, data, "", {"--workers", "0"});
-        const std::string url = "http://127.0.0.1:" + std::to_string(hub.port);
-        t = Clock::now();
-        const Figures pushed = drive(clients, int(files.size()), [&](int, int i) {
-            AcquisitionMetadata m;
-            m.caseRef = "L-" + std::to_string(i);
-            m.itemLabel = "Q1";
-            m.caliber = "9mm Luger";
-            ids[std::size_t(i)] = HubClient(url, token).push(files[std::size_t(i)], m).acquisition.id;
-        });
-        std::printf("lead list at scale: pushed %d holdings in %.1f s (p50 %.1f ms, p99 %.1f ms, %d errors)\n", holdings,
-                    std::chrono::duration<double>(Clock::now() - t).count(), pushed.p50ms, pushed.p99ms, pushed.errors);
-    }
-    // The holdings' own jobs are not what is measured.
-    HubDatabase(std::string("sqlite:") + (data / "hub.db").string()).execute("UPDATE job SET state = 'done' WHERE state = 'queued'");
     Hub hub;
     hub.start(STRIAE_HUB, data, "", {"--workers", "2"});
     const std::string url = "http://127.0.0.1:" + std::to_string(hub.port);
     HubClient client(url, token);
-    t = Clock::now();
+    const auto t = Clock::now();
     AcquisitionMetadata m;
     m.caseRef = "QUERY";
     m.itemLabel = "Q1";
@@ -331,10 +396,10 @@ void leadListAtScale(const fs::path& root, const fs::path& weller, int holdings,
         if (std::chrono::duration<double>(Clock::now() - t).count() > 3600) throw std::runtime_error("no lead list within an hour");
     }
     const double ready = std::chrono::duration<double>(Clock::now() - t).count();
+    client.withdraw(queryId);
     std::string first = "none";
     if (!list->candidates.empty())
-        for (std::size_t i = 0; i < ids.size(); ++i)
-            if (ids[i] == list->candidates[0].acquisitionId) first = names[i];
+        if (const auto it = seeded.sourceOf.find(list->candidates[0].acquisitionId); it != seeded.sourceOf.end()) first = it->second;
     std::printf("lead list at scale: TW06-01 pushed to a hub of %d holdings (SQLite, 2 correlation threads, shortlist '%s'): uploaded in "
                 "%.2f s, lead list ready %.1f s after the push began; %d fully compared; rank 1 %s\n",
                 list->holdings, list->shortlist.c_str(), uploaded, ready, list->fullyCompared, first.c_str());
@@ -516,7 +581,8 @@ void forwardingAtScale(const fs::path& root, const std::vector<std::string>& sca
 }  // namespace
 
 int main(int argc, char** argv) {
-    int held = 10000, clients = 8, pushes = 1000, pulls = 5000, workerJobs = 16, leadListHoldings = 0;
+    int held = 10000, clients = 8, pushes = 1000, pulls = 5000, workerJobs = 16, leadListHoldings = 0, leadListAgencies = 1;
+    std::string leadListDir;
     long firearmRecords = 0;
     int forward = 0, forwardWorkers = 0;
     std::string postgres = std::getenv("STRIAE_TEST_POSTGRES") ? std::getenv("STRIAE_TEST_POSTGRES") : "";
@@ -529,12 +595,16 @@ int main(int argc, char** argv) {
         else if (a == "--postgres") postgres = argv[i + 1];
         else if (a == "--worker-jobs") workerJobs = std::atoi(argv[i + 1]);
         else if (a == "--lead-list-holdings") leadListHoldings = std::atoi(argv[i + 1]);
+        else if (a == "--lead-list-agencies") leadListAgencies = std::atoi(argv[i + 1]);
+        else if (a == "--lead-list-dir") leadListDir = argv[i + 1];
         else if (a == "--firearm-records") firearmRecords = std::atol(argv[i + 1]);
         else if (a == "--forward") forward = std::atoi(argv[i + 1]);
         else if (a == "--forward-workers") forwardWorkers = std::atoi(argv[i + 1]);
         else {
             std::fprintf(stderr, "usage: hub_bench [--held N] [--clients C] [--pushes P] [--pulls Q] [--worker-jobs J] [--postgres CONNINFO]\n"
-                         "       hub_bench --lead-list-holdings N   (a new push's lead list at a hub of N Weller-textured holdings)\n"
+                         "       hub_bench --lead-list-holdings N   (a new push's lead list at a hub of N Weller-textured holdings;\n"
+                         "                                          --lead-list-agencies A: A agencies hold the same variants, the disk\n"
+                         "                                          one copy; --lead-list-dir D: the hub kept in D and reused next run)\n"
                          "       hub_bench --firearm-records N      (serial searches and seizure checks at a hub of N shared records)\n"
                          "       hub_bench --forward N              (a national hub of N scans joining the international tier;\n"
                          "                                          --forward-workers W: the international hub correlates, lists mirrored home)\n");
@@ -551,9 +621,13 @@ int main(int argc, char** argv) {
     }
     if (leadListHoldings > 0) {
         const char* env = std::getenv("STRIAE_DATA");
-        leadListAtScale(root, fs::path(env ? env : STRIAE_DEFAULT_DATA) / "weller", leadListHoldings, clients);
+        const fs::path dir = leadListDir.empty() ? root : fs::path(leadListDir);
+        fs::create_directories(dir);
+        const auto logSize = fs::exists(dir / "lead-list" / "hub.log") ? fs::file_size(dir / "lead-list" / "hub.log") : 0;
+        leadListAtScale(dir, fs::path(env ? env : STRIAE_DEFAULT_DATA) / "weller", leadListHoldings, leadListAgencies, clients);
         // The hub's log says where the search's time went (first stage, second stage, CMC).
-        std::ifstream log(root / "lead-list" / "hub.log");
+        std::ifstream log(dir / "lead-list" / "hub.log");
+        log.seekg(std::streamoff(logSize));
         for (std::string line; std::getline(log, line);)
             if (line.find("correlated ") != std::string::npos) std::printf("hub log: %s\n", line.c_str());
         fs::remove_all(root);

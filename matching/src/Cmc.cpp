@@ -112,17 +112,11 @@ __attribute__((noinline)) void addPresent(const float* v, int count, PresentSums
         }
 }
 
-// dst = (src − mean) · scale where present, 0 where missing.
-void standardizeRow(const float* __restrict src, int count, float mean, float scale, float* __restrict dst) {
-    int c = 0;
-#if defined(__SSE2__)
-    const __m128 m = _mm_set1_ps(mean), k = _mm_set1_ps(scale);
-    for (; c + 4 <= count; c += 4) {
-        const __m128 x = _mm_loadu_ps(src + c);
-        _mm_storeu_ps(dst + c, _mm_and_ps(_mm_mul_ps(_mm_sub_ps(x, m), k), _mm_cmpord_ps(x, x)));
-    }
-#endif
-    for (; c < count; ++c) dst[c] = src[c] == src[c] ? (src[c] - mean) * scale : 0.0f;
+// dst = (src − mean) · scale where present, 0 where missing. Element by
+// element, so the AVX2 copy (chosen where the processor has it) gives the same bits.
+__attribute__((target_clones("avx2", "default"))) void standardizeRow(const float* __restrict src, int count, float mean, float scale,
+                                                                      float* __restrict dst) {
+    for (int c = 0; c < count; ++c) dst[c] = src[c] == src[c] ? (src[c] - mean) * scale : 0.0f;
 }
 
 // Pearson correlation over the pairs where both are present: the h × w cell
@@ -303,12 +297,13 @@ public:
             throw std::invalid_argument("CMC needs both surfaces at the same spacing (resample first): " +
                                         imaging::formatNumber(reference.spacingX() * 1e6) + " µm vs " +
                                         imaging::formatNumber(compared.spacingX() * 1e6) + " µm");
-        int maxRegionRows = 1, maxRegionCols = 1;
+        int maxRegionRows = 1, maxRegionCols = 1, maxShiftRows = 1;
         for (const auto& cell : cells_) {
             maxRegionRows = std::max(maxRegionRows, p.regionSizeFactor * cell.rows);
             maxRegionCols = std::max(maxRegionCols, p.regionSizeFactor * cell.cols);
+            maxShiftRows = std::max(maxShiftRows, (p.regionSizeFactor - 1) * cell.rows + 1);
         }
-        correlator_ = std::make_unique<CellCorrelator>(maxRegionRows, maxRegionCols);
+        correlator_ = std::make_unique<CellCorrelator>(maxRegionRows, maxRegionCols, maxShiftRows);
         std::vector<float> standardized(std::size_t(maxRegionRows) * maxRegionCols);
         const cv::Mat ref = toFloat(reference);
         for (std::size_t i = 0; i < cells_.size(); ++i) {

@@ -2,30 +2,34 @@
 
 #include <algorithm>
 #include <limits>
+#include <stdexcept>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 namespace striae::matching {
 namespace {
-float rowMax(const float* v, int n) {
+// The highest of n values. Compiled twice, the AVX2 copy chosen where the
+// processor has it (a maximum is exact whatever the width).
+__attribute__((target_clones("avx2", "default"))) float rowMax(const float* v, int n) {
     float top = -std::numeric_limits<float>::infinity();
-    int c = 0;
-#if defined(__SSE2__)
-    __m128 m = _mm_set1_ps(top);
-    for (; c + 4 <= n; c += 4) m = _mm_max_ps(m, _mm_loadu_ps(v + c));
-    alignas(16) float lanes[4];
-    _mm_store_ps(lanes, m);
-    top = std::max(std::max(lanes[0], lanes[1]), std::max(lanes[2], lanes[3]));
-#endif
-    for (; c < n; ++c) top = std::max(top, v[c]);
+    for (int c = 0; c < n; ++c) top = v[c] > top ? v[c] : top;
     return top;
+}
+
+// s = conj(c) · s, element by element on interleaved float pairs. Spelled out:
+// std::complex's operator* checks for NaN and infinity on every product (Annex
+// G), several times slower. Products and sums only, no fused multiply-add, so
+// the AVX2 copy gives the same bits as the other.
+__attribute__((target_clones("avx2", "default"))) void multiplyByConjugate(float* __restrict s, const float* __restrict c, std::size_t pairs) {
+    for (std::size_t k = 0; k < 2 * pairs; k += 2) {
+        const float a = s[k], b = s[k + 1], x = c[k], y = c[k + 1];
+        s[k] = a * x + b * y;
+        s[k + 1] = b * x - a * y;
+    }
 }
 }  // namespace
 
-CellCorrelator::CellCorrelator(int maxRows, int maxCols)
-    : plan_(FftPlan::get(fastFftSize(maxRows), fastFftSize(maxCols))),
+CellCorrelator::CellCorrelator(int maxRows, int maxCols, int maxShiftRows)
+    : plan_(FftPlan::get(fastFftSize(maxRows), fastFftSize(maxCols), maxRows, maxShiftRows > 0 ? maxShiftRows : maxRows)),
       frame_(allocateReal(plan_.realSize())),
       output_(allocateReal(plan_.realSize())),
       spectrum_(allocateSpectrum(plan_.spectrumSize())) {
@@ -61,17 +65,11 @@ PeakShift CellCorrelator::bestShift(const std::complex<float>* cellSpectrum, int
 
 PeakShift CellCorrelator::bestShiftInFrame(const std::complex<float>* cellSpectrum, int h, int w, int rh, int rw) {
     const int fc = plan_.cols();
+    if (rh > plan_.inputRows() || rh - h + 1 > plan_.outputRows() || rw > fc)
+        throw std::logic_error("cross-correlation: a region larger than the correlator was made for");
     plan_.forward(frame_.get(), spectrum_.get());
     // conj(C)·R transforms back to Σ_p c(p) r(p + s).
-    // Spelled out on float pairs: std::complex's operator* checks for NaN and infinity
-    // on every product (Annex G), several times slower than this loop.
-    float* __restrict s = reinterpret_cast<float*>(spectrum_.get());
-    const float* __restrict c = reinterpret_cast<const float*>(cellSpectrum);
-    for (std::size_t k = 0; k < 2 * plan_.spectrumSize(); k += 2) {
-        const float a = s[k], b = s[k + 1], x = c[k], y = c[k + 1];
-        s[k] = a * x + b * y;
-        s[k + 1] = b * x - a * y;
-    }
+    multiplyByConjugate(reinterpret_cast<float*>(spectrum_.get()), reinterpret_cast<const float*>(cellSpectrum), plan_.spectrumSize());
     plan_.inverse(spectrum_.get(), output_.get());
     // The highest value over the valid shifts and its first place in row
     // order (as a scan with a strict ">" finds it): the first row holding it,

@@ -13,7 +13,9 @@ struct PeakShift {
 class CellCorrelator {
 public:
     // Regions up to maxRows × maxCols; the FFT frame is the next fast size.
-    CellCorrelator(int maxRows, int maxCols);
+    // maxShiftRows: the most rows of valid shifts asked for (rh − h + 1), the
+    // rows of the inverse transform computed.
+    CellCorrelator(int maxRows, int maxCols, int maxShiftRows = 0);
 
     // Transforms a cell (h × w, row-major) once; reuse the spectrum for every region.
     SpectrumBuffer cellSpectrum(const float* cell, int h, int w);

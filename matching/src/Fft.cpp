@@ -10,6 +10,7 @@
 #include <fstream>
 #include <string>
 #include <map>
+#include <tuple>
 #include <mutex>
 #include <stdexcept>
 
@@ -73,39 +74,52 @@ void exportWisdom() {
 }
 }  // namespace
 
-FftPlan::FftPlan(int rows, int cols) : rows_(rows), cols_(cols) {
+FftPlan::FftPlan(int rows, int cols, int inputRows, int outputRows)
+    : rows_(rows), cols_(cols), inputRows_(std::clamp(inputRows, 1, rows)), outputRows_(std::clamp(outputRows, 1, rows)) {
     RealBuffer real = allocateReal(realSize());
     SpectrumBuffer spectrum = allocateSpectrum(spectrumSize());
     auto* c = reinterpret_cast<fftwf_complex*>(spectrum.get());
-    forward_ = fftwf_plan_dft_r2c_2d(rows, cols, real.get(), c, FFTW_MEASURE | FFTW_PRESERVE_INPUT);
-    inverse_ = fftwf_plan_dft_c2r_2d(rows, cols, c, real.get(), FFTW_MEASURE | FFTW_DESTROY_INPUT);
-    if (!forward_ || !inverse_) throw std::runtime_error("FFTW could not plan a " + std::to_string(rows) + "x" + std::to_string(cols) + " transform");
+    const int half = cols / 2 + 1;
+    const int n[] = {cols}, m[] = {rows};
+    rowsForward_ = fftwf_plan_many_dft_r2c(1, n, inputRows_, real.get(), nullptr, 1, cols, c, nullptr, 1, half, FFTW_MEASURE | FFTW_PRESERVE_INPUT);
+    columnsForward_ = fftwf_plan_many_dft(1, m, half, c, nullptr, half, 1, c, nullptr, half, 1, FFTW_FORWARD, FFTW_MEASURE);
+    columnsInverse_ = fftwf_plan_many_dft(1, m, half, c, nullptr, half, 1, c, nullptr, half, 1, FFTW_BACKWARD, FFTW_MEASURE);
+    rowsInverse_ = fftwf_plan_many_dft_c2r(1, n, outputRows_, c, nullptr, 1, half, real.get(), nullptr, 1, cols, FFTW_MEASURE | FFTW_DESTROY_INPUT);
+    if (!rowsForward_ || !columnsForward_ || !columnsInverse_ || !rowsInverse_)
+        throw std::runtime_error("FFTW could not plan a " + std::to_string(rows) + "x" + std::to_string(cols) + " transform");
 }
 
 FftPlan::~FftPlan() {
     std::lock_guard lock(plannerMutex);
-    if (forward_) fftwf_destroy_plan(static_cast<fftwf_plan>(forward_));
-    if (inverse_) fftwf_destroy_plan(static_cast<fftwf_plan>(inverse_));
+    for (void* plan : {rowsForward_, columnsForward_, columnsInverse_, rowsInverse_})
+        if (plan) fftwf_destroy_plan(static_cast<fftwf_plan>(plan));
 }
 
-const FftPlan& FftPlan::get(int rows, int cols) {
-    static std::map<std::pair<int, int>, std::unique_ptr<FftPlan>> plans;
+const FftPlan& FftPlan::get(int rows, int cols, int inputRows, int outputRows) {
+    static std::map<std::tuple<int, int, int, int>, std::unique_ptr<FftPlan>> plans;
     std::lock_guard lock(plannerMutex);
-    auto& plan = plans[{rows, cols}];
+    auto& plan = plans[{rows, cols, inputRows, outputRows}];
     if (!plan) {
         importWisdomOnce();
-        plan = std::make_unique<FftPlan>(rows, cols);
+        plan = std::make_unique<FftPlan>(rows, cols, inputRows, outputRows);
         exportWisdom();
     }
     return *plan;
 }
 
 void FftPlan::forward(float* in, std::complex<float>* out) const {
-    fftwf_execute_dft_r2c(static_cast<fftwf_plan>(forward_), in, reinterpret_cast<fftwf_complex*>(out));
+    const std::size_t half = std::size_t(cols_ / 2 + 1);
+    auto* c = reinterpret_cast<fftwf_complex*>(out);
+    fftwf_execute_dft_r2c(static_cast<fftwf_plan>(rowsForward_), in, c);
+    // The rows past inputRows are zero, and so are their transforms.
+    std::fill(out + std::size_t(inputRows_) * half, out + std::size_t(rows_) * half, std::complex<float>());
+    fftwf_execute_dft(static_cast<fftwf_plan>(columnsForward_), c, c);
 }
 
 void FftPlan::inverse(std::complex<float>* in, float* out) const {
-    fftwf_execute_dft_c2r(static_cast<fftwf_plan>(inverse_), reinterpret_cast<fftwf_complex*>(in), out);
+    auto* c = reinterpret_cast<fftwf_complex*>(in);
+    fftwf_execute_dft(static_cast<fftwf_plan>(columnsInverse_), c, c);
+    fftwf_execute_dft_c2r(static_cast<fftwf_plan>(rowsInverse_), c, out);
 }
 
 void FftwDeleter::operator()(void* p) const { fftwf_free(p); }

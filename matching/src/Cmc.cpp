@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <stdexcept>
@@ -112,11 +114,34 @@ __attribute__((noinline)) void addPresent(const float* v, int count, PresentSums
         }
 }
 
-// dst = (src − mean) · scale where present, 0 where missing. Element by
-// element, so the AVX2 copy (chosen where the processor has it) gives the same bits.
-__attribute__((target_clones("avx2", "default"))) void standardizeRow(const float* __restrict src, int count, float mean, float scale,
-                                                                      float* __restrict dst) {
-    for (int c = 0; c < count; ++c) dst[c] = src[c] == src[c] ? (src[c] - mean) * scale : 0.0f;
+// A region's frame for the transform: rows rLo…rHi − 1, columns cLo…cHi − 1
+// of the rh × rw region are (value − mean) · scale where present, everything
+// else 0. `src` points at the region's row rLo, column cLo in the surface.
+// Element by element, so the AVX2 copy (chosen where the processor has it)
+// gives the same bits; NaN is told by its bits and masked, without a branch,
+// so that both copies vectorise.
+__attribute__((target_clones("avx2", "default"))) void standardizeRegion(const float* src, std::size_t srcStride, int rLo, int rHi, int cLo,
+                                                                         int cHi, int rh, int rw, float mean, float scale, float* frame,
+                                                                         std::size_t frameStride) {
+    for (int r = 0; r < rh; ++r) {
+        float* __restrict dst = frame + std::size_t(r) * frameStride;
+        if (r < rLo || r >= rHi) {
+            std::fill_n(dst, rw, 0.0f);
+            continue;
+        }
+        std::fill_n(dst, cLo, 0.0f);
+        std::fill(dst + cHi, dst + rw, 0.0f);
+        const float* __restrict in = src + std::size_t(r - rLo) * srcStride;
+        float* __restrict out = dst + cLo;
+        for (int c = 0; c < cHi - cLo; ++c) {
+            const float x = in[c], v = (x - mean) * scale;
+            std::uint32_t xBits, vBits;
+            std::memcpy(&xBits, &x, 4);
+            std::memcpy(&vBits, &v, 4);
+            vBits &= (xBits & 0x7fffffffu) > 0x7f800000u ? 0u : ~0u;  // missing (NaN) → +0
+            std::memcpy(out + c, &vBits, 4);
+        }
+    }
 }
 
 // Pearson correlation over the pairs where both are present: the h × w cell
@@ -370,18 +395,9 @@ private:
         m.mean = sums.sum / double(sums.n);
         m.sd = std::sqrt(std::max(0.0, (sums.sumSq - sums.sum * m.mean) / double(sums.n - 1)));
         if (!(m.sd > 0)) return;
-        float* frame = correlator_->beginRegion(rh, rw);
-        const int stride = correlator_->frameStride();
-        for (int r = 0; r < rh; ++r) {
-            float* dst = frame + std::size_t(r) * stride;
-            if (r < rLo || r >= rHi) {
-                std::fill_n(dst, rw, 0.0f);
-                continue;
-            }
-            std::fill_n(dst, cLo, 0.0f);
-            std::fill(dst + cHi, dst + rw, 0.0f);
-            standardizeRow(rotated.ptr<float>(r0 + r) + c0 + cLo, cHi - cLo, float(m.mean), float(1.0 / m.sd), dst + cLo);
-        }
+        // Some of the region lies on the surface here (inBounds > 0 above).
+        standardizeRegion(rotated.ptr<float>(r0 + rLo) + c0 + cLo, rotated.step1(), rLo, rHi, cLo, cHi, rh, rw, float(m.mean),
+                          float(1.0 / m.sd), correlator_->beginRegion(rh, rw), std::size_t(correlator_->frameStride()));
         const PeakShift peak = correlator_->bestShiftInFrame(pc.spectrum.get(), cell.rows, cell.cols, rh, rw);
         const double corr =
             pairwiseCorrelation(pc.values.data(), cell.rows, cell.cols, rotated, r0 + peak.row, c0 + peak.col, p_.minOverlapPoints);

@@ -26,7 +26,9 @@
 #include <thread>
 #include <vector>
 
+#include "SearchDistractors.h"
 #include "striae/imaging/Synthetic.h"
+#include "striae/matching/SearchSignature.h"
 #include "striae/imaging/X3p.h"
 #include "striae/records/FirearmRules.h"
 #include "striae/records/SerialNumber.h"
@@ -246,8 +248,11 @@ double workerThroughput(const std::string& conninfo, const fs::path& root, const
 // done: what is timed is one new push, Weller's TW06-01, from its upload to
 // its lead list, with the default shortlist and 2 correlation threads.
 // The hub of `holdings` breech faces: Weller's 94 processed scans other than
-// the query (agency BENCH0), then mirror images of them turned by varied
-// angles (real texture, no firearm's), pushed by `agencies` agencies that each
+// the query (agency BENCH0), then variants with real texture and no firearm's:
+// mirror images of them turned by varied angles ("mirrors"), or the
+// distractors `striae eval-search` measures its end-to-end time on
+// ("distractors": mirrored, turned, shifted, zoomed, half of them blended
+// with a second, app/cli/SearchDistractors.h), pushed by `agencies` agencies that each
 // hold the same variants: the hub keeps one file per distinct scan, so the
 // disk holds 94 + (holdings − 94) / agencies scans while the search compares
 // every holding. The hub's folder is kept in `dir` and reused by the next run.
@@ -255,7 +260,8 @@ struct Seeded {
     std::map<std::string, std::string> sourceOf;  // acquisition id → the scan it holds, for the report
 };
 
-Seeded seedLeadListHub(const fs::path& dir, const std::vector<fs::path>& sources, int holdings, int agencies, int clients) {
+Seeded seedLeadListHub(const fs::path& dir, const std::vector<fs::path>& sources, int holdings, int agencies, int clients,
+                       const std::string& kind) {
     const fs::path data = dir / "lead-list";
     const fs::path names = dir / "holdings.tsv";
     Seeded seeded;
@@ -270,8 +276,14 @@ Seeded seedLeadListHub(const fs::path& dir, const std::vector<fs::path>& sources
     }
     const int perAgency = (holdings - int(sources.size()) + agencies - 1) / agencies;
     const int distinct = std::max(0, std::min(perAgency, holdings - int(sources.size())));
-    std::vector<imaging::Surface> loaded;
-    for (const auto& src : sources) loaded.push_back(imaging::readX3p(src.string()).surface);
+    std::vector<imaging::Surface> loaded, mirrors;
+    std::vector<std::string> groups;  // Weller's slide: the name up to its last '-'
+    for (const auto& src : sources) {
+        loaded.push_back(imaging::readX3p(src.string()).surface);
+        mirrors.push_back(cli::mirrored(loaded.back()));
+        const std::string stem = src.stem().string();
+        groups.push_back(stem.substr(0, stem.rfind('-')));
+    }
     const fs::path variants = dir / "variants";
     fs::create_directories(variants);
     auto t = Clock::now();
@@ -279,6 +291,23 @@ Seeded seedLeadListHub(const fs::path& dir, const std::vector<fs::path>& sources
     std::atomic<int> next{0};
     auto write = [&] {
         for (int v; (v = next++) < distinct;) {
+            variantFiles[std::size_t(v)] = (variants / ("V" + std::to_string(v) + ".x3p")).string();
+            if (kind == "distractors") {
+                // As eval-search builds its gallery: a recipe leaving too little surface for a signature gives way to the next.
+                for (long long attempt = 0;; ++attempt) {
+                    const long long recipe = v + attempt * 100000000LL;
+                    const imaging::Surface d = cli::buildDistractor(cli::distractorRecipe(std::uint64_t(recipe), groups), mirrors);
+                    try {
+                        matching::computeSignature(d);
+                    } catch (const std::invalid_argument&) {
+                        continue;
+                    }
+                    variantNames[std::size_t(v)] = "distractor " + std::to_string(recipe);
+                    imaging::writeX3p(d, variantFiles[std::size_t(v)], {'F'});
+                    break;
+                }
+                continue;
+            }
             // Mirrored (columns reversed), then turned about the centre.
             const std::size_t k = std::size_t(v) % sources.size();
             const imaging::Surface& a = loaded[k];
@@ -292,7 +321,6 @@ Seeded seedLeadListHub(const fs::path& dir, const std::vector<fs::path>& sources
             imaging::Surface out(a.rows(), a.cols(), a.spacingX(), a.spacingY());
             for (int r = 0; r < a.rows(); ++r)
                 for (int c = 0; c < a.cols(); ++c) out.set(r, c, turned.at<double>(r, c));
-            variantFiles[std::size_t(v)] = (variants / ("V" + std::to_string(v) + ".x3p")).string();
             variantNames[std::size_t(v)] = "mirror of " + sources[k].stem().string();
             imaging::writeX3p(out, variantFiles[std::size_t(v)], {'F'});
         }
@@ -302,7 +330,7 @@ Seeded seedLeadListHub(const fs::path& dir, const std::vector<fs::path>& sources
         for (unsigned i = 0; i < std::max(1u, std::thread::hardware_concurrency()); ++i) writers.emplace_back(write);
         for (auto& w : writers) w.join();
     }
-    std::printf("lead list at scale: %d distinct variants written in %.1f s\n", distinct, std::chrono::duration<double>(Clock::now() - t).count());
+    std::printf("lead list at scale: %d distinct %s written in %.1f s\n", distinct, kind.c_str(), std::chrono::duration<double>(Clock::now() - t).count());
 
     // Who pushes what: the originals by the first agency, then the variants by each agency in turn.
     struct Push {
@@ -354,7 +382,7 @@ Seeded seedLeadListHub(const fs::path& dir, const std::vector<fs::path>& sources
     return seeded;
 }
 
-void leadListAtScale(const fs::path& dir, const fs::path& weller, int holdings, int agencies, int clients) {
+void leadListAtScale(const fs::path& dir, const fs::path& weller, int holdings, int agencies, int clients, const std::string& kind) {
     std::vector<fs::path> sources;
     for (const auto& e : fs::directory_iterator(weller))
         if (e.path().extension() == ".x3p") sources.push_back(e.path());
@@ -363,7 +391,7 @@ void leadListAtScale(const fs::path& dir, const fs::path& weller, int holdings, 
     sources.erase(std::remove(sources.begin(), sources.end(), query), sources.end());
     if (sources.empty() || !fs::exists(query)) throw std::runtime_error("Weller's scans are not in " + weller.string());
     if (holdings < int(sources.size())) sources.resize(std::size_t(holdings));
-    const Seeded seeded = seedLeadListHub(dir, sources, holdings, std::max(1, agencies), clients);
+    const Seeded seeded = seedLeadListHub(dir, sources, holdings, std::max(1, agencies), clients, kind);
 
     // The query comes from an agency of its own, new each run (a push is
     // idempotent per agency and scan), and is withdrawn after: the next run's
@@ -582,7 +610,7 @@ void forwardingAtScale(const fs::path& root, const std::vector<std::string>& sca
 
 int main(int argc, char** argv) {
     int held = 10000, clients = 8, pushes = 1000, pulls = 5000, workerJobs = 16, leadListHoldings = 0, leadListAgencies = 1;
-    std::string leadListDir;
+    std::string leadListDir, leadListVariants = "mirrors";
     long firearmRecords = 0;
     int forward = 0, forwardWorkers = 0;
     std::string postgres = std::getenv("STRIAE_TEST_POSTGRES") ? std::getenv("STRIAE_TEST_POSTGRES") : "";
@@ -597,6 +625,7 @@ int main(int argc, char** argv) {
         else if (a == "--lead-list-holdings") leadListHoldings = std::atoi(argv[i + 1]);
         else if (a == "--lead-list-agencies") leadListAgencies = std::atoi(argv[i + 1]);
         else if (a == "--lead-list-dir") leadListDir = argv[i + 1];
+        else if (a == "--lead-list-variants") leadListVariants = argv[i + 1];
         else if (a == "--firearm-records") firearmRecords = std::atol(argv[i + 1]);
         else if (a == "--forward") forward = std::atoi(argv[i + 1]);
         else if (a == "--forward-workers") forwardWorkers = std::atoi(argv[i + 1]);
@@ -604,7 +633,8 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "usage: hub_bench [--held N] [--clients C] [--pushes P] [--pulls Q] [--worker-jobs J] [--postgres CONNINFO]\n"
                          "       hub_bench --lead-list-holdings N   (a new push's lead list at a hub of N Weller-textured holdings;\n"
                          "                                          --lead-list-agencies A: A agencies hold the same variants, the disk\n"
-                         "                                          one copy; --lead-list-dir D: the hub kept in D and reused next run)\n"
+                         "                                          one copy; --lead-list-dir D: the hub kept in D and reused next run;\n"
+                         "                                          --lead-list-variants mirrors|distractors: what fills it)\n"
                          "       hub_bench --firearm-records N      (serial searches and seizure checks at a hub of N shared records)\n"
                          "       hub_bench --forward N              (a national hub of N scans joining the international tier;\n"
                          "                                          --forward-workers W: the international hub correlates, lists mirrored home)\n");
@@ -624,7 +654,11 @@ int main(int argc, char** argv) {
         const fs::path dir = leadListDir.empty() ? root : fs::path(leadListDir);
         fs::create_directories(dir);
         const auto logSize = fs::exists(dir / "lead-list" / "hub.log") ? fs::file_size(dir / "lead-list" / "hub.log") : 0;
-        leadListAtScale(dir, fs::path(env ? env : STRIAE_DEFAULT_DATA) / "weller", leadListHoldings, leadListAgencies, clients);
+        if (leadListVariants != "mirrors" && leadListVariants != "distractors") {
+            std::fprintf(stderr, "hub_bench: --lead-list-variants is mirrors or distractors, not '%s'\n", leadListVariants.c_str());
+            return 2;
+        }
+        leadListAtScale(dir, fs::path(env ? env : STRIAE_DEFAULT_DATA) / "weller", leadListHoldings, leadListAgencies, clients, leadListVariants);
         // The hub's log says where the search's time went (first stage, second stage, CMC).
         std::ifstream log(dir / "lead-list" / "hub.log");
         log.seekg(std::streamoff(logSize));

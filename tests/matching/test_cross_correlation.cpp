@@ -2,16 +2,21 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <stdexcept>
 #include <vector>
 
 #include "CrossCorrelation.h"
 
 using namespace striae::matching;
 
-TEST(CrossCorrelation, FftPeakMatchesDirectSummation) {
+// maxShiftRows 0: every row of the inverse transform; 43 (= 63 − 21 + 1, CMC's
+// own choice for these cells): only the rows of valid shifts, as CMC asks.
+class CrossCorrelationRows : public ::testing::TestWithParam<int> {};
+
+TEST_P(CrossCorrelationRows, FftPeakMatchesDirectSummation) {
     std::mt19937 rng(11);
     std::normal_distribution<float> noise(0, 1);
-    CellCorrelator correlator(63, 57);
+    CellCorrelator correlator(63, 57, GetParam());
     for (int trial = 0; trial < 5; ++trial) {
         const int h = 17 + trial, w = 15 + trial, rh = 3 * h, rw = 3 * w;
         std::vector<float> region(std::size_t(rh) * rw), cell(std::size_t(h) * w);
@@ -30,6 +35,16 @@ TEST(CrossCorrelation, FftPeakMatchesDirectSummation) {
         EXPECT_EQ(direct.row, tr);
         EXPECT_EQ(direct.col, tc);
     }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllOrValidRows, CrossCorrelationRows, ::testing::Values(0, 43));
+
+TEST(CrossCorrelation, ARegionBeyondWhatTheCorrelatorWasMadeForIsRefused) {
+    CellCorrelator correlator(63, 57, 43);
+    std::vector<float> cell(10 * 10, 1.0f), region(63 * 57, 0.5f);
+    const auto spectrum = correlator.cellSpectrum(cell.data(), 10, 10);
+    // 63 − 10 + 1 = 54 rows of shifts: more than the 43 the inverse computes.
+    EXPECT_THROW(correlator.bestShift(spectrum.get(), 10, 10, region.data(), 63, 57), std::logic_error);
 }
 
 TEST(CrossCorrelation, FftSizesHaveOnlySmallPrimeFactorsAndManyTwos) {

@@ -28,8 +28,8 @@
 
 #include "SearchDistractors.h"
 #include "striae/imaging/Synthetic.h"
-#include "striae/matching/SearchSignature.h"
 #include "striae/imaging/X3p.h"
+#include "striae/matching/SearchSignature.h"
 #include "striae/records/FirearmRules.h"
 #include "striae/records/SerialNumber.h"
 #include "striae/sync/HubClient.h"
@@ -240,47 +240,71 @@ double workerThroughput(const std::string& conninfo, const fs::path& root, const
 }
 
 // Issue 15 point 7: how long a new push waits for its lead list at a hub
-// holding `holdings` real-texture breech faces. The holdings are Weller's 95
-// processed scans (all but the query) and, to reach the number, their mirror
-// images turned by varied angles (a mirror image matches no firearm), each a
-// distinct X3P pushed through the API (so the hub computes its signature and
-// derived surface as at any push). Their own correlation jobs are then marked
-// done: what is timed is one new push, Weller's TW06-01, from its upload to
-// its lead list, with the default shortlist and 2 correlation threads.
-// The hub of `holdings` breech faces: Weller's 94 processed scans other than
-// the query (agency BENCH0), then variants with real texture and no firearm's:
-// mirror images of them turned by varied angles ("mirrors"), or the
-// distractors `striae eval-search` measures its end-to-end time on
-// ("distractors": mirrored, turned, shifted, zoomed, half of them blended
-// with a second, app/cli/SearchDistractors.h), pushed by `agencies` agencies that each
-// hold the same variants: the hub keeps one file per distinct scan, so the
-// disk holds 94 + (holdings − 94) / agencies scans while the search compares
-// every holding. The hub's folder is kept in `dir` and reused by the next run.
-struct Seeded {
-    std::map<std::string, std::string> sourceOf;  // acquisition id → the scan it holds, for the report
-};
+// holding `holdings` real-texture breech faces: Weller's 94 processed scans
+// other than the query (agency BENCH0), then variants with real texture and
+// no firearm's: mirror images of them turned by varied angles ("mirrors"), or
+// the distractors `striae eval-search` measures its end-to-end time on
+// ("distractors": mirrored, turned, shifted, zoomed, half of them blended with
+// a second, app/cli/SearchDistractors.h). Each is pushed through the API (so
+// the hub computes its signature and derived surface as at any push) by
+// `agencies` agencies that each hold the same variants: the hub keeps one
+// file per distinct scan, so the disk holds 94 + (holdings − 94) / agencies
+// scans while the search compares every holding. Their own correlation jobs
+// are then marked done: what is timed is one new push, Weller's TW06-01, from
+// its upload to its lead list, with the default shortlist and 2 correlation
+// threads. The hub's folder is kept in `dir` and reused by the next run.
 
-Seeded seedLeadListHub(const fs::path& dir, const std::vector<fs::path>& sources, int holdings, int agencies, int clients,
+// Variant v of the sources: the surface and what it is, for the report.
+std::pair<imaging::Surface, std::string> leadListVariant(int v, const std::string& kind, const std::vector<imaging::Surface>& mirrors,
+                                                         const std::vector<std::string>& groups, const std::vector<fs::path>& sources) {
+    if (kind == "distractors")
+        // As eval-search builds its gallery: a recipe leaving too little surface for a signature gives way to the next.
+        for (long long attempt = 0;; ++attempt) {
+            const long long recipe = v + attempt * 100000000LL;
+            imaging::Surface d = cli::buildDistractor(cli::distractorRecipe(std::uint64_t(recipe), groups), mirrors);
+            try {
+                matching::computeSignature(d);
+                return {std::move(d), "distractor " + std::to_string(recipe)};
+            } catch (const std::invalid_argument&) {
+            }
+        }
+    // The mirror image turned about its centre.
+    const std::size_t k = std::size_t(v) % sources.size();
+    const imaging::Surface& a = mirrors[k];
+    cv::Mat m(a.rows(), a.cols(), CV_64F);
+    for (int r = 0; r < a.rows(); ++r)
+        for (int c = 0; c < a.cols(); ++c) m.at<double>(r, c) = a.at(r, c);
+    const double angle = double((v / int(sources.size()) + 1) * 37 % 360) - 180 + 0.5 * double(v / int(sources.size()) / 360);
+    cv::Mat turned;
+    cv::warpAffine(m, turned, cv::getRotationMatrix2D(cv::Point2f((a.cols() - 1) / 2.0f, (a.rows() - 1) / 2.0f), angle, 1.0), m.size(),
+                   cv::INTER_NEAREST, cv::BORDER_CONSTANT, cv::Scalar(imaging::kMissing));
+    imaging::Surface out(a.rows(), a.cols(), a.spacingX(), a.spacingY());
+    for (int r = 0; r < a.rows(); ++r)
+        for (int c = 0; c < a.cols(); ++c) out.set(r, c, turned.at<double>(r, c));
+    return {std::move(out), "mirror of " + sources[k].stem().string()};
+}
+
+// The seeded hub's holdings: acquisition id → the scan it holds, for the report.
+std::map<std::string, std::string> seedLeadListHub(const fs::path& dir, const std::vector<fs::path>& sources, int holdings, int agencies, int clients,
                        const std::string& kind) {
     const fs::path data = dir / "lead-list";
     const fs::path names = dir / "holdings.tsv";
-    Seeded seeded;
+    std::map<std::string, std::string> sourceOf;
     if (fs::exists(names) && fs::exists(data / "hub.db")) {
         std::ifstream in(names);
-        for (std::string id, source; std::getline(in, id, '\t') && std::getline(in, source);) seeded.sourceOf[id] = source;
-        if (int(seeded.sourceOf.size()) == holdings) {
+        for (std::string id, source; std::getline(in, id, '\t') && std::getline(in, source);) sourceOf[id] = source;
+        if (int(sourceOf.size()) == holdings) {
             std::printf("lead list at scale: reusing the hub of %d holdings in %s\n", holdings, data.c_str());
-            return seeded;
+            return sourceOf;
         }
-        throw std::runtime_error(data.string() + " holds " + std::to_string(seeded.sourceOf.size()) + " holdings, not " + std::to_string(holdings));
+        throw std::runtime_error(data.string() + " holds " + std::to_string(sourceOf.size()) + " holdings, not " + std::to_string(holdings));
     }
     const int perAgency = (holdings - int(sources.size()) + agencies - 1) / agencies;
     const int distinct = std::max(0, std::min(perAgency, holdings - int(sources.size())));
-    std::vector<imaging::Surface> loaded, mirrors;
+    std::vector<imaging::Surface> mirrors;
     std::vector<std::string> groups;  // Weller's slide: the name up to its last '-'
     for (const auto& src : sources) {
-        loaded.push_back(imaging::readX3p(src.string()).surface);
-        mirrors.push_back(cli::mirrored(loaded.back()));
+        mirrors.push_back(cli::mirrored(imaging::readX3p(src.string()).surface));
         const std::string stem = src.stem().string();
         groups.push_back(stem.substr(0, stem.rfind('-')));
     }
@@ -291,38 +315,10 @@ Seeded seedLeadListHub(const fs::path& dir, const std::vector<fs::path>& sources
     std::atomic<int> next{0};
     auto write = [&] {
         for (int v; (v = next++) < distinct;) {
+            auto [surface, name] = leadListVariant(v, kind, mirrors, groups, sources);
             variantFiles[std::size_t(v)] = (variants / ("V" + std::to_string(v) + ".x3p")).string();
-            if (kind == "distractors") {
-                // As eval-search builds its gallery: a recipe leaving too little surface for a signature gives way to the next.
-                for (long long attempt = 0;; ++attempt) {
-                    const long long recipe = v + attempt * 100000000LL;
-                    const imaging::Surface d = cli::buildDistractor(cli::distractorRecipe(std::uint64_t(recipe), groups), mirrors);
-                    try {
-                        matching::computeSignature(d);
-                    } catch (const std::invalid_argument&) {
-                        continue;
-                    }
-                    variantNames[std::size_t(v)] = "distractor " + std::to_string(recipe);
-                    imaging::writeX3p(d, variantFiles[std::size_t(v)], {'F'});
-                    break;
-                }
-                continue;
-            }
-            // Mirrored (columns reversed), then turned about the centre.
-            const std::size_t k = std::size_t(v) % sources.size();
-            const imaging::Surface& a = loaded[k];
-            cv::Mat m(a.rows(), a.cols(), CV_64F);
-            for (int r = 0; r < a.rows(); ++r)
-                for (int c = 0; c < a.cols(); ++c) m.at<double>(r, c) = a.at(r, a.cols() - 1 - c);
-            const double angle = double((v / int(sources.size()) + 1) * 37 % 360) - 180 + 0.5 * double(v / int(sources.size()) / 360);
-            cv::Mat turned;
-            cv::warpAffine(m, turned, cv::getRotationMatrix2D(cv::Point2f((a.cols() - 1) / 2.0f, (a.rows() - 1) / 2.0f), angle, 1.0), m.size(),
-                           cv::INTER_NEAREST, cv::BORDER_CONSTANT, cv::Scalar(imaging::kMissing));
-            imaging::Surface out(a.rows(), a.cols(), a.spacingX(), a.spacingY());
-            for (int r = 0; r < a.rows(); ++r)
-                for (int c = 0; c < a.cols(); ++c) out.set(r, c, turned.at<double>(r, c));
-            variantNames[std::size_t(v)] = "mirror of " + sources[k].stem().string();
-            imaging::writeX3p(out, variantFiles[std::size_t(v)], {'F'});
+            variantNames[std::size_t(v)] = std::move(name);
+            imaging::writeX3p(surface, variantFiles[std::size_t(v)], {'F'});
         }
     };
     {
@@ -376,10 +372,10 @@ Seeded seedLeadListHub(const fs::path& dir, const std::vector<fs::path>& sources
     HubDatabase(std::string("sqlite:") + (data / "hub.db").string()).execute("UPDATE job SET state = 'done' WHERE state = 'queued'");
     std::ofstream out(names);
     for (std::size_t i = 0; i < pushes.size(); ++i) {
-        seeded.sourceOf[ids[i]] = pushes[i].name;
+        sourceOf[ids[i]] = pushes[i].name;
         out << ids[i] << '\t' << pushes[i].name << '\n';
     }
-    return seeded;
+    return sourceOf;
 }
 
 void leadListAtScale(const fs::path& dir, const fs::path& weller, int holdings, int agencies, int clients, const std::string& kind) {
@@ -391,7 +387,7 @@ void leadListAtScale(const fs::path& dir, const fs::path& weller, int holdings, 
     sources.erase(std::remove(sources.begin(), sources.end(), query), sources.end());
     if (sources.empty() || !fs::exists(query)) throw std::runtime_error("Weller's scans are not in " + weller.string());
     if (holdings < int(sources.size())) sources.resize(std::size_t(holdings));
-    const Seeded seeded = seedLeadListHub(dir, sources, holdings, std::max(1, agencies), clients, kind);
+    const auto sourceOf = seedLeadListHub(dir, sources, holdings, std::max(1, agencies), clients, kind);
 
     // The query comes from an agency of its own, new each run (a push is
     // idempotent per agency and scan), and is withdrawn after: the next run's
@@ -427,7 +423,7 @@ void leadListAtScale(const fs::path& dir, const fs::path& weller, int holdings, 
     client.withdraw(queryId);
     std::string first = "none";
     if (!list->candidates.empty())
-        if (const auto it = seeded.sourceOf.find(list->candidates[0].acquisitionId); it != seeded.sourceOf.end()) first = it->second;
+        if (const auto it = sourceOf.find(list->candidates[0].acquisitionId); it != sourceOf.end()) first = it->second;
     std::printf("lead list at scale: TW06-01 pushed to a hub of %d holdings (SQLite, 2 correlation threads, shortlist '%s'): uploaded in "
                 "%.2f s, lead list ready %.1f s after the push began; %d fully compared; rank 1 %s\n",
                 list->holdings, list->shortlist.c_str(), uploaded, ready, list->fullyCompared, first.c_str());
@@ -651,13 +647,14 @@ int main(int argc, char** argv) {
     }
     if (leadListHoldings > 0) {
         const char* env = std::getenv("STRIAE_DATA");
+        if (leadListVariants != "mirrors" && leadListVariants != "distractors") {
+            std::fprintf(stderr, "hub_bench: --lead-list-variants is mirrors or distractors, not '%s'\n", leadListVariants.c_str());
+            fs::remove_all(root);
+            return 2;
+        }
         const fs::path dir = leadListDir.empty() ? root : fs::path(leadListDir);
         fs::create_directories(dir);
         const auto logSize = fs::exists(dir / "lead-list" / "hub.log") ? fs::file_size(dir / "lead-list" / "hub.log") : 0;
-        if (leadListVariants != "mirrors" && leadListVariants != "distractors") {
-            std::fprintf(stderr, "hub_bench: --lead-list-variants is mirrors or distractors, not '%s'\n", leadListVariants.c_str());
-            return 2;
-        }
         leadListAtScale(dir, fs::path(env ? env : STRIAE_DEFAULT_DATA) / "weller", leadListHoldings, leadListAgencies, clients, leadListVariants);
         // The hub's log says where the search's time went (first stage, second stage, CMC).
         std::ifstream log(dir / "lead-list" / "hub.log");

@@ -4,7 +4,6 @@
 #include <limits>
 #include <stdexcept>
 
-
 namespace striae::matching {
 namespace {
 // The highest of n values. Compiled twice, the AVX2 copy chosen where the
